@@ -1,0 +1,319 @@
+"""Read a lesson script, validate all of it, and return a :class:`LessonSpec` or one :class:`SpecError`.
+
+Teachers fix scripts in a loop, so we report *every* error in one pass, each with file, line, column,
+paragraph and the fix. Nothing but :class:`SpecError` escapes: malformed YAML, odd types, huge inputs
+and bad markup all become diagnostics (the hypothesis fuzz test holds us to that).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+import yaml
+
+from lesson_specs.diagnostics import Diagnostic, SpecError
+from lesson_specs.model import Emotion, LessonSpec, Paragraph, TextOrigin
+from lesson_specs.yaml_source import MAX_NODES, SourceText, YamlProblem, compose, start
+from text_frontend.lexicon import Lexicon, build_lexicon
+from text_frontend.markup import DurationError, parse_duration, parse_markup
+
+MAX_SCRIPT_BYTES = 200 * 1024
+MAX_PARAGRAPH_CHARS = 2_000
+MAX_ID_CHARS = 64
+TOP_KEYS = ("id", "title", "course", "voice", "emotion", "lexicon", "paragraphs")
+PARAGRAPH_KEYS = ("text", "emotion", "pause_after")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_VOICE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_EMOTIONS = ", ".join(e.value for e in Emotion)
+
+
+def load_spec_file(path: Path, *, known_voices: Collection[str] | None = None) -> LessonSpec:
+    """Load ``path``; unreadable files are reported like any other spec error."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise SpecError(
+            [Diagnostic(str(path), 1, 1, f"cannot read file: {reason}", "check the path")]
+        ) from None
+    return load_spec(data, source=str(path), known_voices=known_voices)
+
+
+def load_spec(
+    data: bytes | str, *, source: str = "<string>", known_voices: Collection[str] | None = None
+) -> LessonSpec:
+    """Validate a script given as bytes or text; ``known_voices`` (if given) restricts ``voice:``."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > MAX_SCRIPT_BYTES:
+        raise SpecError(
+            [
+                Diagnostic(
+                    source,
+                    1,
+                    1,
+                    f"script is {len(raw) // 1024} KB, over the {MAX_SCRIPT_BYTES // 1024} KB limit",
+                    "split the lesson into several scripts",
+                )
+            ]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        prefix = raw[: err.start]
+        line = prefix.count(b"\n") + 1
+        raise SpecError(
+            [Diagnostic(source, line, 1, "file is not UTF-8 text", "save the script as UTF-8")]
+        ) from None
+    return _Validator(source, text, raw, known_voices).run()
+
+
+class _Validator:
+    """One validation pass; collects diagnostics instead of stopping at the first."""
+
+    def __init__(
+        self, source: str, text: str, raw: bytes, known_voices: Collection[str] | None
+    ) -> None:
+        self.source = source
+        self.src = SourceText(text)
+        self.raw = raw
+        self.known_voices = known_voices
+        self.diagnostics: list[Diagnostic] = []
+        self.nodes_seen = 0
+
+    # -- reporting -------------------------------------------------------------------------------
+
+    def error(
+        self, where: yaml.Node | tuple[int, int], message: str, fix: str, paragraph: int | None = None
+    ) -> None:
+        line, col = start(where) if isinstance(where, yaml.Node) else where
+        self.diagnostics.append(Diagnostic(self.source, line, col, message, fix, paragraph))
+
+    # -- the pass ----------------------------------------------------------------------------------
+
+    def run(self) -> LessonSpec:
+        root = compose(self.src.text)
+        if isinstance(root, YamlProblem):
+            raise SpecError(
+                [Diagnostic(self.source, root.line, root.col, root.message, "fix the YAML syntax")]
+            )
+        if root is None:
+            raise SpecError(
+                [
+                    Diagnostic(
+                        self.source, 1, 1, "the script is empty", "start with id:, title: and paragraphs:"
+                    )
+                ]
+            )
+        if not isinstance(root, yaml.MappingNode):
+            self.error(root, "the script must be a mapping of keys", "start with id:, title: and paragraphs:")
+            raise SpecError(self.diagnostics)  # nothing below can be read without keys
+        fields = self.mapping(root, TOP_KEYS, paragraph=None)
+
+        lesson_id = self.required_text(root, fields, "id", "add `id: my-lesson` (a-z, 0-9 and -)")
+        if lesson_id is not None and fields.get("id") is not None:
+            self.check_id(fields["id"], lesson_id)
+        title = self.required_text(root, fields, "title", "add `title: 课文标题`")
+        course = self.optional_text(fields.get("course"), "course")
+        voice = self.optional_text(fields.get("voice"), "voice")
+        if voice is not None and fields.get("voice") is not None:
+            self.check_voice(fields["voice"], voice)
+        default_emotion = self.emotion(fields.get("emotion"), None) or Emotion.NEUTRAL
+        lexicon = self.lexicon(fields.get("lexicon"))
+        paragraphs = self.paragraphs(root, fields.get("paragraphs"), default_emotion)
+
+        if self.diagnostics or lesson_id is None or title is None:
+            raise SpecError(sorted(self.diagnostics, key=lambda d: (d.line, d.col)))
+        return LessonSpec(
+            id=lesson_id,
+            title=title,
+            course=course,
+            voice=voice,
+            emotion=default_emotion,
+            lexicon=lexicon,
+            paragraphs=tuple(paragraphs),
+            source=self.source,
+            sha256=hashlib.sha256(self.raw).hexdigest(),
+        )
+
+    # -- structure ---------------------------------------------------------------------------------
+
+    def mapping(
+        self, node: yaml.MappingNode, allowed: tuple[str, ...], paragraph: int | None
+    ) -> dict[str, yaml.Node]:
+        """Keys of a mapping node; unknown and duplicate keys are reported with the closest valid key."""
+        found: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            self.count(value_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "keys must be plain words", f"use one of: {', '.join(allowed)}", paragraph)
+                continue
+            key = str(key_node.value)
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+                fix = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(allowed)}"
+                self.error(key_node, f"unknown key `{key}`", fix, paragraph)
+                continue
+            if key in found:
+                self.error(key_node, f"`{key}` is given twice", "keep one of them", paragraph)
+                continue
+            found[key] = value_node
+        return found
+
+    def count(self, node: yaml.Node) -> None:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            self.error(node, "the script has too many values (anchors/aliases?)", "write the script out plainly")
+            raise SpecError(self.diagnostics)
+
+    def scalar(self, node: yaml.Node | None, what: str, paragraph: int | None = None) -> str | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+            self.error(node, f"`{what}` must be text, not {kind}", f"write `{what}: ...` on one line", paragraph)
+            return None
+        if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
+            return None
+        return str(node.value)
+
+    def required_text(
+        self, root: yaml.Node, fields: dict[str, yaml.Node], key: str, fix: str
+    ) -> str | None:
+        value = self.scalar(fields.get(key), key)
+        if value is None or not value.strip():
+            where = fields.get(key, root)
+            self.error(where, f"`{key}` is missing" if key not in fields else f"`{key}` is empty", fix)
+            return None
+        return value.strip()
+
+    def optional_text(self, node: yaml.Node | None, key: str) -> str | None:
+        value = self.scalar(node, key)
+        return value.strip() if value is not None and value.strip() else None
+
+    def check_id(self, node: yaml.Node, lesson_id: str) -> None:
+        if not _ID.fullmatch(lesson_id) or len(lesson_id) > MAX_ID_CHARS:
+            suggestion = re.sub(r"[^a-z0-9]+", "-", lesson_id.lower()).strip("-")[:MAX_ID_CHARS] or "my-lesson"
+            self.error(
+                node,
+                f"id `{lesson_id}` is not a slug",
+                f"use lowercase a-z, 0-9 and single dashes, at most {MAX_ID_CHARS} characters,"
+                f" e.g. `{suggestion}`",
+            )
+
+    def check_voice(self, node: yaml.Node, voice: str) -> None:
+        if self.known_voices is not None and voice not in self.known_voices:
+            close = difflib.get_close_matches(voice, list(self.known_voices), n=1)
+            fix = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sorted(self.known_voices))}"
+            self.error(node, f"unknown voice `{voice}`", fix)
+        elif not _VOICE.fullmatch(voice):
+            self.error(node, f"voice `{voice}` is not a voice name", "use a name like `baker`")
+
+    def emotion(self, node: yaml.Node | None, paragraph: int | None) -> Emotion | None:
+        value = self.scalar(node, "emotion", paragraph)
+        if value is None or node is None:
+            return None
+        try:
+            return Emotion(value.strip().lower())
+        except ValueError:
+            close = difflib.get_close_matches(value.strip().lower(), [e.value for e in Emotion], n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            self.error(node, f"unknown emotion `{value}`", f"{hint}valid emotions: {_EMOTIONS}", paragraph)
+            return None
+
+    def lexicon(self, node: yaml.Node | None) -> Lexicon:
+        lexicon, _ = build_lexicon({})
+        if node is None or (isinstance(node, yaml.ScalarNode) and self.scalar(node, "lexicon") is None):
+            return lexicon
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, "`lexicon` must map words to readings", "write `词: ci2` or `Python: 派森` per line")
+            return lexicon
+        raw: dict[str, str] = {}
+        value_nodes: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            self.count(value_node)
+            word = self.scalar(key_node, "lexicon word")
+            reading = self.scalar(value_node, f"lexicon entry for {word}")
+            if word is None:
+                continue
+            if reading is None:
+                self.error(value_node, f"lexicon entry `{word}` has no reading", "write pinyin like gou1 gu3 or words to say")
+                continue
+            if word in raw:
+                self.error(key_node, f"lexicon word `{word}` is given twice", "keep one of them")
+                continue
+            raw[word] = reading
+            value_nodes[word] = value_node
+        lexicon, issues = build_lexicon(raw)
+        for word, issue in issues.items():
+            node_at = value_nodes[word]
+            where = (
+                self.src.scalar_positions(node_at)[issue.start]
+                if isinstance(node_at, yaml.ScalarNode) and issue.start < len(node_at.value)
+                else start(node_at)
+            )
+            self.error(where, f"lexicon `{word}`: {issue.message}", issue.fix)
+        return lexicon
+
+    def paragraphs(
+        self, root: yaml.Node, node: yaml.Node | None, default: Emotion
+    ) -> list[Paragraph]:
+        fix = "add `paragraphs:` with a list of `- text: ...` items"
+        if node is None:
+            self.error(root, "`paragraphs` is missing", fix)
+            return []
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.error(node, "`paragraphs` must be a non-empty list", fix)
+            return []
+        result: list[Paragraph] = []
+        for number, item in enumerate(node.value, start=1):
+            self.count(item)
+            paragraph = self.paragraph(item, number, default)
+            if paragraph is not None:
+                result.append(paragraph)
+        return result
+
+    def paragraph(self, item: yaml.Node, number: int, default: Emotion) -> Paragraph | None:
+        if isinstance(item, yaml.ScalarNode):
+            text_node: yaml.Node | None = item
+            fields: dict[str, yaml.Node] = {}
+        elif isinstance(item, yaml.MappingNode):
+            fields = self.mapping(item, PARAGRAPH_KEYS, number)
+            text_node = fields.get("text")
+        else:
+            self.error(item, "a paragraph must be `- text: ...`", "write `- text: 同学们好。`", number)
+            return None
+        emotion = self.emotion(fields.get("emotion"), number) or default
+        pause_after = self.pause_after(fields.get("pause_after"), number)
+        text = self.scalar(text_node, "text", number)
+        if text_node is None or text is None or not text.strip():
+            where = text_node if text_node is not None else item
+            self.error(where, "paragraph has no text", "add `text: ...` with the words to say", number)
+            return None
+        assert isinstance(text_node, yaml.ScalarNode)
+        positions = self.src.scalar_positions(text_node)
+        origin = TextOrigin(self.source, positions, start(text_node))
+        if len(text) > MAX_PARAGRAPH_CHARS:
+            self.error(
+                text_node,
+                f"paragraph is {len(text)} characters, over the {MAX_PARAGRAPH_CHARS} limit",
+                "split it into several paragraphs",
+                number,
+            )
+            return None
+        for issue in parse_markup(text).issues:
+            self.error(origin.at(issue.start), issue.message, issue.fix, number)
+        return Paragraph(number, text, emotion, pause_after, origin)
+
+    def pause_after(self, node: yaml.Node | None, number: int) -> int | None:
+        value = self.scalar(node, "pause_after", number)
+        if value is None or node is None:
+            return None
+        try:
+            return parse_duration(value)
+        except DurationError as err:
+            self.error(node, f"pause_after: {err}", err.fix, number)
+            return None

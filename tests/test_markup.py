@@ -1,0 +1,100 @@
+"""Inline markup and pinyin spelling: the pieces the front end and the validator share."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from text_frontend.lexicon import build_lexicon
+from text_frontend.markup import (
+    Alias,
+    DurationError,
+    Override,
+    PauseMark,
+    Plain,
+    parse_duration,
+    parse_markup,
+)
+from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
+
+
+def test_pieces_and_offsets() -> None:
+    text = "在银[行](hang2)工作。他说[Python](派森)很好学。[[500ms]]我们继续。"
+    markup = parse_markup(text)
+    assert markup.issues == ()
+    kinds = [type(p) for p in markup.pieces]
+    assert kinds == [Plain, Override, Plain, Alias, Plain, PauseMark, Plain]
+    override = markup.pieces[1]
+    assert isinstance(override, Override)
+    assert (override.text, override.syllables) == ("行", ("hang2",))
+    assert text[override.start : override.end] == "[行](hang2)"
+    alias = markup.pieces[3]
+    assert isinstance(alias, Alias) and alias.spoken == "派森"
+    pause = markup.pieces[5]
+    assert isinstance(pause, PauseMark) and pause.ms == 500
+    for piece in markup.pieces:
+        if isinstance(piece, Plain):
+            assert text[piece.start : piece.start + len(piece.text)] == piece.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("hang2", "hang2"), ("HANG2", "hang2"), ("háng", "hang2"), ("lü4", "lv4"), ("lu:4", "lv4"), ("de5", "de5")],
+)
+def test_syllable_spellings(raw: str, expected: str) -> None:
+    assert normalize_syllable(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "fix_part"), [("hang", "hang1"), ("xang2", "spelling"), ("h4ng", "tone digit")])
+def test_bad_syllables(raw: str, fix_part: str) -> None:
+    with pytest.raises(PinyinError) as caught:
+        normalize_syllable(raw)
+    assert fix_part in caught.value.fix
+
+
+def test_multi_syllable_override_and_count_mismatch() -> None:
+    ok = parse_markup("[银行](yin2 hang2)")
+    assert isinstance(ok.pieces[0], Override) and ok.pieces[0].syllables == ("yin2", "hang2")
+    assert split_syllables("gou1gu3") == ["gou1", "gu3"]
+    bad = parse_markup("[银行](yin2)")
+    assert len(bad.issues) == 1 and "2 character(s) but 1 syllable(s)" in bad.issues[0].message
+    assert isinstance(bad.pieces[0], Plain) and bad.pieces[0].text == "银行"
+
+
+def test_pinyin_or_alias() -> None:
+    assert looks_like_pinyin("gou1 gu3") and looks_like_pinyin("háng")
+    assert not looks_like_pinyin("派森") and not looks_like_pinyin("123") and not looks_like_pinyin("")
+
+
+@pytest.mark.parametrize(("text", "ms"), [("500ms", 500), ("1s", 1000), ("1.5s", 1500), (" 0.25 s ", 250)])
+def test_durations(text: str, ms: int) -> None:
+    assert parse_duration(text) == ms
+
+
+@pytest.mark.parametrize("text", ["500", "1min", "-1s", "11s", "fast"])
+def test_bad_durations(text: str) -> None:
+    with pytest.raises(DurationError):
+        parse_duration(text)
+
+
+def test_unfinished_markup_is_reported() -> None:
+    issues = parse_markup("我们[[500ms继续](").issues
+    assert {i.message for i in issues} == {"unfinished pause markup", "unfinished override markup"}
+
+
+def test_lexicon_longest_first() -> None:
+    lexicon, issues = build_lexicon({"勾股": "gou1 gu3", "勾股定理": "gou1 gu3 ding4 li3", "Py": "派"})
+    assert issues == {}
+    assert [e.word for e in lexicon.readings] == ["勾股定理", "勾股"]
+    assert [e.word for e in lexicon.aliases] == ["Py"]
+
+
+@given(st.text(max_size=120))
+def test_parse_never_raises_and_covers_text(text: str) -> None:
+    markup = parse_markup(text)
+    for issue in markup.issues:
+        assert 0 <= issue.start <= issue.end <= len(text)
+    for piece in markup.pieces:
+        if isinstance(piece, Plain):
+            assert text[piece.start : piece.start + len(piece.text)] == piece.text

@@ -1,0 +1,180 @@
+"""Lesson-script validation: every error names file, line, column, paragraph and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Emotion, SpecError, load_spec, load_spec_file
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "lesson_specs" / "examples").glob("*.yaml"))
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(SpecError) as caught:
+        load_spec(text, source="lesson.yaml")
+    return [str(d) for d in caught.value.diagnostics]
+
+
+def test_examples_exist_and_validate() -> None:
+    assert len(EXAMPLES) >= 2
+    for path in EXAMPLES:
+        spec = load_spec_file(path)
+        assert spec.paragraphs, path
+        assert len(spec.sha256) == 64
+
+
+def test_full_example_fields() -> None:
+    spec = load_spec(
+        """\
+id: math-g8-pythagoras
+title: 勾股定理
+course: 初中数学八年级
+voice: baker
+emotion: serious
+lexicon:
+  勾股: gou1 gu3
+  Python: 派森
+paragraphs:
+  - emotion: happy
+    text: 同学们好！
+  - text: 他说[Python](派森)很好学。
+    pause_after: 1s
+  - 一个纯文本段落。
+"""
+    )
+    assert spec.id == "math-g8-pythagoras"
+    assert spec.course == "初中数学八年级"
+    assert spec.voice == "baker"
+    assert [p.emotion for p in spec.paragraphs] == [Emotion.HAPPY, Emotion.SERIOUS, Emotion.SERIOUS]
+    assert spec.paragraphs[1].pause_after_ms == 1000
+    assert spec.paragraphs[2].text == "一个纯文本段落。"
+    entry = spec.lexicon.get("勾股")
+    assert entry is not None and entry.syllables == ("gou1", "gu3")
+    alias = spec.lexicon.get("Python")
+    assert alias is not None and alias.alias == "派森"
+    # Positions point at the text value in the file (line 12, column 11).
+    assert spec.paragraphs[1].origin.start == (12, 11)
+    assert spec.paragraphs[1].origin.at(2) == (12, 13)
+
+
+def test_yaml_syntax_error_has_position() -> None:
+    (message,) = errors_of("id: x\ntitle: [unclosed\nparagraphs: []\n")
+    assert message.startswith("lesson.yaml:3:")
+    assert "YAML syntax error" in message
+    assert "(fix the YAML syntax)" in message
+
+
+def test_unknown_keys_suggest_closest() -> None:
+    messages = errors_of("id: a\ntitel: t\nparagraphs:\n  - txt: 你好\n    text: 你好\n")
+    assert "lesson.yaml:2:1: unknown key `titel` (did you mean `title`?)" in messages
+    assert "lesson.yaml:4:5: paragraph 1: unknown key `txt` (did you mean `text`?)" in messages
+
+
+def test_missing_text_and_paragraphs() -> None:
+    messages = errors_of("id: a\ntitle: t\nparagraphs:\n  - emotion: sad\n")
+    assert any("paragraph 1: paragraph has no text" in m and m.startswith("lesson.yaml:4:") for m in messages)
+    messages = errors_of("id: a\ntitle: t\n")
+    assert any("`paragraphs` is missing" in m for m in messages)
+
+
+def test_unknown_emotion_lists_valid_ones() -> None:
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n  - text: 你好\n    emotion: hapy\n")
+    assert message.startswith("lesson.yaml:5:14: paragraph 1: unknown emotion `hapy`")
+    assert "did you mean `happy`?" in message
+    for emotion in Emotion:
+        assert emotion.value in message
+
+
+@pytest.mark.parametrize("duration", ["5", "fast", "-1s", "20s", "1 min"])
+def test_bad_durations(duration: str) -> None:
+    (message,) = errors_of(f"id: a\ntitle: t\nparagraphs:\n  - text: 你好\n    pause_after: {duration}\n")
+    assert message.startswith("lesson.yaml:5:18: paragraph 1: pause_after:")
+    assert "500ms" in message or "shorter" in message
+
+
+def test_bad_inline_pause() -> None:
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n  - text: 你好[[soon]]再见\n")
+    assert message.startswith("lesson.yaml:4:13: paragraph 1: 'soon' is not a duration")
+
+
+def test_bad_overrides_point_at_the_reading() -> None:
+    messages = errors_of(
+        "id: a\ntitle: t\nparagraphs:\n  - text: 银[行](xang2)和[银行](yin2)和[长](chang)\n"
+    )
+    assert messages[0].startswith("lesson.yaml:4:16: paragraph 1: 'xang2' is not a Mandarin syllable")
+    assert "1 syllable(s)" in messages[1] and "[银行](yin2 hang2)" in messages[1]
+    assert "'chang' has no tone" in messages[2] and "chang1" in messages[2]
+
+
+def test_bad_lexicon_entry() -> None:
+    (message,) = errors_of("id: a\ntitle: t\nlexicon:\n  勾股: gou1\nparagraphs:\n  - 你好\n")
+    assert message.startswith("lesson.yaml:4:7:")
+    assert "lexicon `勾股`" in message and "2 character(s) but 1 syllable(s)" in message
+
+
+@pytest.mark.parametrize("bad_id", ["Math_G8", "math--g8", "-x", "数学", "a" * 65])
+def test_bad_id(bad_id: str) -> None:
+    (message,) = errors_of(f"id: {bad_id}\ntitle: t\nparagraphs:\n  - 你好\n")
+    assert message.startswith("lesson.yaml:1:5:")
+    assert "is not a slug" in message and "e.g. `" in message
+
+
+def test_oversize_script_and_paragraph() -> None:
+    big = "id: a\ntitle: t\nparagraphs:\n" + "  - " + "好" * 100 + "\n" * 1
+    big = big * (MAX_SCRIPT_BYTES // len(big.encode()) + 1)
+    (message,) = errors_of(big)
+    assert "over the 200 KB limit" in message and "split the lesson" in message
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n  - " + "好" * (MAX_PARAGRAPH_CHARS + 1) + "\n")
+    assert message.startswith("lesson.yaml:4:5: paragraph 1:") and "2001 characters" in message
+
+
+def test_all_errors_reported_in_one_pass_sorted_by_line() -> None:
+    messages = errors_of(
+        "id: Bad ID\ntitle: t\nemotion: mad\nparagraphs:\n  - text: 你[好](hao9)\n  - emotion: x\n"
+    )
+    lines = [int(m.split(":")[1]) for m in messages]
+    assert lines == sorted(lines)
+    assert len(messages) >= 4
+
+
+def test_block_scalar_positions() -> None:
+    spec = load_spec("id: a\ntitle: t\nparagraphs:\n  - text: |\n      第一行\n      第二行\n")
+    origin = spec.paragraphs[0].origin
+    assert origin.at(0) == (5, 7)
+    assert origin.at(4) == (6, 7)  # "第一行\n第二行": offset 4 is 第 of the second line
+    messages = errors_of("id: a\ntitle: t\nparagraphs:\n  - text: |\n      第一行\n      第二[[x]]\n")
+    assert messages[0].startswith("lesson.yaml:6:9: paragraph 1:")
+
+
+def test_scalars_keep_their_text() -> None:
+    spec = load_spec("id: a\ntitle: 2024\nparagraphs:\n  - text: 2024\n  - text: yes\n")
+    assert spec.title == "2024"
+    assert [p.text for p in spec.paragraphs] == ["2024", "yes"]
+
+
+def test_unreadable_and_non_utf8(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec_file(tmp_path / "missing.yaml")
+    assert "cannot read file" in str(caught.value)
+    path = tmp_path / "gbk.yaml"
+    path.write_bytes("id: a\ntitle: 标题\n".encode("gbk"))
+    with pytest.raises(SpecError) as caught:
+        load_spec_file(path)
+    assert f"{path}:2:1: file is not UTF-8 text (save the script as UTF-8)" == str(caught.value)
+
+
+def test_alias_bomb_is_refused() -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 8):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 10) + "]\n"
+    bomb += "id: a\ntitle: t\nparagraphs:\n  - text: *h\n"
+    with pytest.raises(SpecError):
+        load_spec(bomb)
+
+
+def test_known_voices_checked() -> None:
+    with pytest.raises(SpecError) as caught:
+        load_spec("id: a\ntitle: t\nvoice: bakr\nparagraphs:\n  - 你好\n", known_voices={"baker", "http"})
+    assert "unknown voice `bakr` (did you mean `baker`?)" in str(caught.value)

@@ -1,0 +1,188 @@
+"""Inline markup in paragraph text: ``[行](hang2)``, ``[Python](派森)`` and ``[[500ms]]``.
+
+The parser never raises on bad markup. It returns the pieces it could read plus a list of
+:class:`MarkupIssue` with character offsets, so the validator can point at the exact column and still
+report every other problem in the same run. Offsets are indices into the paragraph text as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
+
+MAX_PAUSE_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupIssue:
+    """A problem at ``[start, end)`` of the paragraph text, with the fix to suggest."""
+
+    start: int
+    end: int
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """Text to normalise and read by the front end's own rules."""
+
+    text: str
+    start: int
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """``[行](hang2)``: ``text`` is read with exactly ``syllables``, one per character."""
+
+    text: str
+    syllables: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """``[Python](派森)``: ``text`` is shown in captions but ``spoken`` is what is said."""
+
+    text: str
+    spoken: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PauseMark:
+    """``[[500ms]]``: silence of ``ms`` milliseconds; also a segment boundary."""
+
+    ms: int
+    start: int
+    end: int
+
+
+Piece = Plain | Override | Alias | PauseMark
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    pieces: tuple[Piece, ...]
+    issues: tuple[MarkupIssue, ...]
+
+
+class DurationError(ValueError):
+    """A duration the writer must correct; ``fix`` says how."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*", re.IGNORECASE)
+
+
+def parse_duration(text: str) -> int:
+    """``"500ms"`` / ``"1.5s"`` → milliseconds; a bare number is refused because its unit is a guess."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise DurationError(
+            f"'{text}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s"
+        )
+    value, unit = float(match.group(1)), match.group(2).lower()
+    ms = round(value * (1000 if unit == "s" else 1))
+    if ms > MAX_PAUSE_MS:
+        raise DurationError(
+            f"pause of {text} is longer than {MAX_PAUSE_MS // 1000}s",
+            "split the lesson or use a shorter pause",
+        )
+    return ms
+
+
+def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupIssue:
+    """Decide whether ``reading`` pins pinyin for ``display`` or is an alias to speak instead.
+
+    Returns normalised syllables, the alias text, or the issue to report (offsets relative to
+    ``reading``). Shared by inline overrides and lexicon entries so both follow one rule.
+    """
+    reading = reading.strip()
+    if not reading:
+        return MarkupIssue(0, 0, "empty reading", "write pinyin such as hang2, or the words to say")
+    if not looks_like_pinyin(reading):
+        return reading
+    syllables: list[str] = []
+    for raw in split_syllables(reading):
+        try:
+            syllables.append(normalize_syllable(raw))
+        except PinyinError as err:
+            at = reading.find(raw)
+            return MarkupIssue(max(at, 0), max(at, 0) + len(raw), str(err), err.fix)
+    chars = [ch for ch in display if not ch.isspace()]
+    if len(syllables) != len(chars):
+        return MarkupIssue(
+            0,
+            len(reading),
+            f"'{display}' has {len(chars)} character(s) but {len(syllables)} syllable(s) were given",
+            "give one syllable per character, e.g. [银行](yin2 hang2)",
+        )
+    return tuple(syllables)
+
+
+_TOKEN = re.compile(r"\[\[(?P<pause>[^\[\]]*)\]\]|\[(?P<display>[^\[\]]+)\]\((?P<reading>[^()]*)\)")
+
+
+def parse_markup(text: str) -> Markup:
+    """Split ``text`` into pieces; malformed markup becomes an issue and is kept as plain text."""
+    pieces: list[Piece] = []
+    issues: list[MarkupIssue] = []
+    cursor = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > cursor:
+            pieces.append(Plain(text[cursor : match.start()], cursor))
+        start, end = match.span()
+        if match.group("pause") is not None:
+            try:
+                pieces.append(PauseMark(parse_duration(match.group("pause")), start, end))
+            except DurationError as err:
+                issues.append(MarkupIssue(start, end, str(err), err.fix))
+        else:
+            display, reading = match.group("display"), match.group("reading")
+            parsed = parse_reading(display, reading)
+            reading_at = match.start("reading")
+            if isinstance(parsed, MarkupIssue):
+                issues.append(
+                    MarkupIssue(
+                        reading_at + parsed.start,
+                        reading_at + max(parsed.end, parsed.start + 1),
+                        parsed.message,
+                        parsed.fix,
+                    )
+                )
+                pieces.append(Plain(display, match.start("display")))
+            elif isinstance(parsed, tuple):
+                pieces.append(Override(display, parsed, start, end))
+            else:
+                pieces.append(Alias(display, parsed, start, end))
+        cursor = end
+    if cursor < len(text):
+        pieces.append(Plain(text[cursor:], cursor))
+    issues.extend(_stray_brackets(text, pieces))
+    return Markup(tuple(pieces), tuple(issues))
+
+
+def _stray_brackets(text: str, pieces: list[Piece]) -> list[MarkupIssue]:
+    """Flag ``[[`` / ``](`` left in plain text: almost always a typo in markup, not prose."""
+    found: list[MarkupIssue] = []
+    for piece in pieces:
+        if not isinstance(piece, Plain):
+            continue
+        for pattern, what in ((r"\[\[", "pause"), (r"\]\(", "override")):
+            for m in re.finditer(pattern, piece.text):
+                at = piece.start + m.start()
+                fix = (
+                    "close it as [[500ms]]"
+                    if what == "pause"
+                    else "write [字](pinyin) or [text](alias) with both brackets closed"
+                )
+                found.append(MarkupIssue(at, at + 2, f"unfinished {what} markup", fix))
+    return found

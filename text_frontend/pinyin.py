@@ -1,0 +1,94 @@
+"""Pinyin spelling: one canonical form (``hang2``, ``lv4``, ``de5``) for every reading we accept.
+
+Teachers type pinyin in many ways (``háng``, ``HANG2``, ``lü4``, ``lu:4``); the front end, the cache keys
+and the voice's phone mapper must all see the same string, so everything is funnelled through
+:func:`normalize_syllable`. The inventory of valid syllables comes from pypinyin's dictionary, so it is
+the set real Chinese characters are read with, not a hand-kept list.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pypinyin.contrib.tone_convert import to_normal, to_tone3
+from pypinyin.pinyin_dict import pinyin_dict
+
+_TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
+
+
+class PinyinError(ValueError):
+    """A syllable that is not Mandarin; ``fix`` tells the writer what to type instead."""
+
+    def __init__(self, syllable: str, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.syllable = syllable
+        self.fix = fix
+
+
+@cache
+def syllable_inventory() -> frozenset[str]:
+    """Toneless syllables (``v`` for ü) that some character in pypinyin's dictionary is read as."""
+    found: set[str] = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            found.add(to_normal(reading).replace("ü", "v"))
+    found.discard("ê")
+    return frozenset(found)
+
+
+def normalize_syllable(raw: str) -> str:
+    """Return ``raw`` as lowercase tone-numbered pinyin with ``v`` for ü, or raise :class:`PinyinError`.
+
+    A syllable without a tone is refused rather than guessed: the point of an override is to pin the
+    reading, and a silent default tone would defeat it.
+    """
+    text = raw.strip().lower().replace("u:", "v").replace("ü", "v")
+    if _TONE_MARKS.search(text):
+        text = to_tone3(text.replace("v", "ü"), neutral_tone_with_five=True).replace("ü", "v")
+    match = re.fullmatch(r"([a-z]+)([1-5]?)", text)
+    if match is None:
+        raise PinyinError(
+            raw,
+            f"'{raw}' is not a pinyin syllable",
+            "write letters then a tone digit 1-5, e.g. hang2; 5 is the neutral tone",
+        )
+    base, tone = match.groups()
+    if base not in syllable_inventory():
+        raise PinyinError(
+            raw,
+            f"'{raw}' is not a Mandarin syllable",
+            "check the spelling; write ü as v, e.g. lv4",
+        )
+    if not tone:
+        raise PinyinError(
+            raw, f"'{raw}' has no tone", f"add a tone digit 1-5, e.g. {base}1; 5 is the neutral tone"
+        )
+    return base + tone
+
+
+def looks_like_pinyin(text: str) -> bool:
+    """True when ``text`` is meant as pinyin (Latin letters, tone digits/marks) rather than a spoken alias.
+
+    Used to tell ``[行](hang2)`` from ``[Python](派森)``: an alias is something to say, so it is written
+    in Chinese; a run of Latin syllables with tones is a reading.
+    """
+    stripped = text.strip()
+    if not stripped:
+        return False
+    return all(
+        ch.isascii() and (ch.isalpha() or ch.isdigit() or ch in " :'") or _TONE_MARKS.match(ch) or ch == "ü"
+        for ch in stripped
+    ) and any(ch.isalpha() or _TONE_MARKS.match(ch) for ch in stripped)
+
+
+def split_syllables(text: str) -> list[str]:
+    """Split a reading like ``gou1 gu3`` or ``gou1gu3`` into raw syllables (not yet validated)."""
+    parts: list[str] = []
+    for word in re.split(r"[\s']+", text.strip()):
+        if not word:
+            continue
+        # "gou1gu3": a tone digit ends a syllable.
+        pieces = re.findall(r"[^\d]+\d*|\d+", word)
+        parts.extend(pieces if pieces else [word])
+    return parts
