@@ -34,6 +34,21 @@ class Settings(BaseSettings):
     max_segment_chars: int = Field(
         default=50, ge=4, le=500, description="Longest segment synthesised in one call."
     )
+    output_dir: Path = Field(
+        default=Path("out"),
+        description="Local folder laid out like the bucket: {course}/{lesson_id}/{render_id}/.",
+    )
+    synthesis_workers: int = Field(
+        default=2, ge=1, le=64, description="Segments synthesised at once within one render."
+    )
+    engine_threads: int = Field(
+        default=1, ge=1, le=64, description="ONNX Runtime threads per engine (workers x threads ~ cores)."
+    )
+    result_storage: str | None = Field(
+        default=None,
+        description="Saved Prefect storage block for cache results (e.g. 's3-bucket/lesson-cache') "
+        "when workers on several machines share the cache; default: a folder under cache_dir.",
+    )
     tts_http_url: str | None = Field(
         default=None, description="Base URL of a remote reference-API TTS service (voice 'http')."
     )

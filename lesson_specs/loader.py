@@ -74,9 +74,7 @@ def load_spec(
 class _Validator:
     """One validation pass; collects diagnostics instead of stopping at the first."""
 
-    def __init__(
-        self, source: str, text: str, raw: bytes, known_voices: Collection[str] | None
-    ) -> None:
+    def __init__(self, source: str, text: str, raw: bytes, known_voices: Collection[str] | None) -> None:
         self.source = source
         self.src = SourceText(text)
         self.raw = raw
@@ -149,7 +147,9 @@ class _Validator:
         for key_node, value_node in node.value:
             self.count(value_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(key_node, "keys must be plain words", f"use one of: {', '.join(allowed)}", paragraph)
+                self.error(
+                    key_node, "keys must be plain words", f"use one of: {', '.join(allowed)}", paragraph
+                )
                 continue
             key = str(key_node.value)
             if key not in allowed:
@@ -166,7 +166,9 @@ class _Validator:
     def count(self, node: yaml.Node) -> None:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
-            self.error(node, "the script has too many values (anchors/aliases?)", "write the script out plainly")
+            self.error(
+                node, "the script has too many values (anchors/aliases?)", "write the script out plainly"
+            )
             raise SpecError(self.diagnostics)
 
     def scalar(self, node: yaml.Node | None, what: str, paragraph: int | None = None) -> str | None:
@@ -174,15 +176,15 @@ class _Validator:
             return None
         if not isinstance(node, yaml.ScalarNode):
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
-            self.error(node, f"`{what}` must be text, not {kind}", f"write `{what}: ...` on one line", paragraph)
+            self.error(
+                node, f"`{what}` must be text, not {kind}", f"write `{what}: ...` on one line", paragraph
+            )
             return None
         if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
             return None
         return str(node.value)
 
-    def required_text(
-        self, root: yaml.Node, fields: dict[str, yaml.Node], key: str, fix: str
-    ) -> str | None:
+    def required_text(self, root: yaml.Node, fields: dict[str, yaml.Node], key: str, fix: str) -> str | None:
         value = self.scalar(fields.get(key), key)
         if value is None or not value.strip():
             where = fields.get(key, root)
@@ -196,7 +198,9 @@ class _Validator:
 
     def check_id(self, node: yaml.Node, lesson_id: str) -> None:
         if not _ID.fullmatch(lesson_id) or len(lesson_id) > MAX_ID_CHARS:
-            suggestion = re.sub(r"[^a-z0-9]+", "-", lesson_id.lower()).strip("-")[:MAX_ID_CHARS] or "my-lesson"
+            suggestion = (
+                re.sub(r"[^a-z0-9]+", "-", lesson_id.lower()).strip("-")[:MAX_ID_CHARS] or "my-lesson"
+            )
             self.error(
                 node,
                 f"id `{lesson_id}` is not a slug",
@@ -207,7 +211,11 @@ class _Validator:
     def check_voice(self, node: yaml.Node, voice: str) -> None:
         if self.known_voices is not None and voice not in self.known_voices:
             close = difflib.get_close_matches(voice, list(self.known_voices), n=1)
-            fix = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sorted(self.known_voices))}"
+            fix = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else f"use one of: {', '.join(sorted(self.known_voices))}"
+            )
             self.error(node, f"unknown voice `{voice}`", fix)
         elif not _VOICE.fullmatch(voice):
             self.error(node, f"voice `{voice}` is not a voice name", "use a name like `baker`")
@@ -229,7 +237,9 @@ class _Validator:
         if node is None or (isinstance(node, yaml.ScalarNode) and self.scalar(node, "lexicon") is None):
             return lexicon
         if not isinstance(node, yaml.MappingNode):
-            self.error(node, "`lexicon` must map words to readings", "write `词: ci2` or `Python: 派森` per line")
+            self.error(
+                node, "`lexicon` must map words to readings", "write `词: ci2` or `Python: 派森` per line"
+            )
             return lexicon
         raw: dict[str, str] = {}
         value_nodes: dict[str, yaml.Node] = {}
@@ -240,7 +250,11 @@ class _Validator:
             if word is None:
                 continue
             if reading is None:
-                self.error(value_node, f"lexicon entry `{word}` has no reading", "write pinyin like gou1 gu3 or words to say")
+                self.error(
+                    value_node,
+                    f"lexicon entry `{word}` has no reading",
+                    "write pinyin like gou1 gu3 or words to say",
+                )
                 continue
             if word in raw:
                 self.error(key_node, f"lexicon word `{word}` is given twice", "keep one of them")
@@ -258,9 +272,7 @@ class _Validator:
             self.error(where, f"lexicon `{word}`: {issue.message}", issue.fix)
         return lexicon
 
-    def paragraphs(
-        self, root: yaml.Node, node: yaml.Node | None, default: Emotion
-    ) -> list[Paragraph]:
+    def paragraphs(self, root: yaml.Node, node: yaml.Node | None, default: Emotion) -> list[Paragraph]:
         fix = "add `paragraphs:` with a list of `- text: ...` items"
         if node is None:
             self.error(root, "`paragraphs` is missing", fix)

@@ -40,13 +40,22 @@ def test_pieces_and_offsets() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("hang2", "hang2"), ("HANG2", "hang2"), ("háng", "hang2"), ("lü4", "lv4"), ("lu:4", "lv4"), ("de5", "de5")],
+    [
+        ("hang2", "hang2"),
+        ("HANG2", "hang2"),
+        ("háng", "hang2"),
+        ("lü4", "lv4"),
+        ("lu:4", "lv4"),
+        ("de5", "de5"),
+    ],
 )
 def test_syllable_spellings(raw: str, expected: str) -> None:
     assert normalize_syllable(raw) == expected
 
 
-@pytest.mark.parametrize(("raw", "fix_part"), [("hang", "hang1"), ("xang2", "spelling"), ("h4ng", "tone digit")])
+@pytest.mark.parametrize(
+    ("raw", "fix_part"), [("hang", "hang1"), ("xang2", "spelling"), ("h4ng", "tone digit")]
+)
 def test_bad_syllables(raw: str, fix_part: str) -> None:
     with pytest.raises(PinyinError) as caught:
         normalize_syllable(raw)

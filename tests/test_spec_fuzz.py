@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from lesson_specs import LessonSpec, SpecError, load_spec
 
 YAMLISH = st.text(
-    alphabet=st.sampled_from(list(string.printable) + list("同学们好！。，、[]()*&|>-:#{}\"'你行长😀\t\u00a0\ufeff")),
+    alphabet=st.sampled_from(
+        list(string.printable) + list("同学们好！。，、[]()*&|>-:#{}\"'你行长😀\t\u00a0\ufeff")
+    ),
     max_size=300,
 )
 SCALAR = st.one_of(

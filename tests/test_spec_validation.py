@@ -100,9 +100,7 @@ def test_bad_inline_pause() -> None:
 
 
 def test_bad_overrides_point_at_the_reading() -> None:
-    messages = errors_of(
-        "id: a\ntitle: t\nparagraphs:\n  - text: 银[行](xang2)和[银行](yin2)和[长](chang)\n"
-    )
+    messages = errors_of("id: a\ntitle: t\nparagraphs:\n  - text: 银[行](xang2)和[银行](yin2)和[长](chang)\n")
     assert messages[0].startswith("lesson.yaml:4:16: paragraph 1: 'xang2' is not a Mandarin syllable")
     assert "1 syllable(s)" in messages[1] and "[银行](yin2 hang2)" in messages[1]
     assert "'chang' has no tone" in messages[2] and "chang1" in messages[2]

@@ -86,9 +86,7 @@ def parse_duration(text: str) -> int:
     """``"500ms"`` / ``"1.5s"`` → milliseconds; a bare number is refused because its unit is a guess."""
     match = _DURATION.fullmatch(text)
     if match is None:
-        raise DurationError(
-            f"'{text}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s"
-        )
+        raise DurationError(f"'{text}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s")
     value, unit = float(match.group(1)), match.group(2).lower()
     ms = round(value * (1000 if unit == "s" else 1))
     if ms > MAX_PAUSE_MS:

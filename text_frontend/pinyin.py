@@ -77,7 +77,7 @@ def looks_like_pinyin(text: str) -> bool:
     if not stripped:
         return False
     return all(
-        ch.isascii() and (ch.isalpha() or ch.isdigit() or ch in " :'") or _TONE_MARKS.match(ch) or ch == "ü"
+        (ch.isascii() and (ch.isalpha() or ch.isdigit() or ch in " :'")) or _TONE_MARKS.match(ch) or ch == "ü"
         for ch in stripped
     ) and any(ch.isalpha() or _TONE_MARKS.match(ch) for ch in stripped)
 

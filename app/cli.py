@@ -1,0 +1,36 @@
+"""The ``lessonaudio`` command: the one entry point teachers and operators type.
+
+Each subcommand reads settings once, calls into the library, and turns the project's own exceptions
+into a clear message and exit code 1; a traceback here would mean a bug, not bad input.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from app.commands import g2p as g2p_command
+from app.commands import models as models_command
+from app.commands import render as render_command
+from app.commands import say as say_command
+from app.commands import validate as validate_command
+
+app = typer.Typer(
+    name="lessonaudio",
+    help="Turn Chinese lesson scripts (YAML) into finished lesson audio.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("validate")(validate_command.validate)
+app.command("g2p")(g2p_command.g2p)
+app.command("render")(render_command.render)
+app.command("say")(say_command.say)
+app.add_typer(models_command.app, name="models")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""``lessonaudio render``: validate, then run the render flow with a progress bar per stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from app.prefect_env import quiet_prefect
+from config import load_settings
+from engines.protocol import EngineError
+from lesson_specs import SpecError, load_spec_file
+from models.errors import ModelError
+
+
+class RichReporter:
+    """Shows one bar per render stage; implements ``flows.progress.Reporter``."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description:<10}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> RichReporter:
+        self._progress.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._progress.stop()
+
+    def start(self, stage: str, total: int) -> None:
+        self._tasks[stage] = self._progress.add_task(stage, total=max(total, 1))
+
+    def advance(self, stage: str, amount: int = 1) -> None:
+        self._progress.advance(self._tasks[stage], amount)
+
+    def finish(self, stage: str) -> None:
+        task = self._tasks[stage]
+        self._progress.update(task, completed=self._progress.tasks[task].total)
+
+
+def render(
+    spec: Annotated[Path, typer.Argument(help="The lesson script (YAML) to render.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output root, laid out like the bucket.")
+    ] = None,
+    voice: Annotated[str | None, typer.Option(help="Voice to use instead of the script's/default.")] = None,
+) -> None:
+    """Render a lesson: WAV, MP3, SRT and WebVTT captions and a manifest under OUT/course/lesson/render."""
+    console = Console(stderr=True)
+    try:
+        load_spec_file(spec)
+    except SpecError as err:
+        for diagnostic in err.diagnostics:
+            typer.echo(str(diagnostic), err=True)
+        raise typer.Exit(1) from None
+    settings = load_settings()
+    quiet_prefect()
+    from flows.progress import reporting_to
+    from flows.render import RenderError, render_lesson
+
+    console.print("starting Prefect (a temporary local server unless PREFECT_API_URL is set)…")
+    try:
+        with RichReporter(console) as bars, reporting_to(bars):
+            summary = render_lesson(
+                str(spec), out_dir=str(out) if out is not None else str(settings.output_dir), voice=voice
+            )
+    except (RenderError, EngineError, ModelError, SpecError) as err:
+        typer.echo(f"render failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    console.print(
+        f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "
+        f"({summary.synthesized} synthesised, {summary.reused} reused) in {summary.seconds:.1f} s",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    typer.echo(summary.folder)

@@ -1,0 +1,109 @@
+"""``lessonaudio say "同学们好" --emotion happy [--voice baker] [-o out.wav]``: hear one line quickly.
+
+The text goes through the real front end (markup, normalisation, lexicon-free G2P, segmentation),
+so what you hear is what a lesson render would say. Without ``-o`` the file is named after the text
+hash, emotion and voice and written to the current directory: repeated calls overwrite, not pile up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import soundfile as sf
+import typer
+
+from config import load_settings
+from engines import EngineError, VoiceConfig, create_engine, preset
+from engines.protocol import Audio, TTSEngine
+from models import ModelError
+from text_frontend.types import Segment
+
+
+class SayInputError(ValueError):
+    """Text that cannot be spoken as given (markup errors, nothing pronounceable)."""
+
+
+def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
+    """Front-end segments for ``text``; markup problems become one ``SayInputError`` with the fix."""
+    from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
+
+    analysis = FrontEnd().analyze(text, max_chars=max_chars)
+    if analysis.issues:
+        issue = analysis.issues[0]
+        raise SayInputError(f"{issue.message} at {text[issue.start : issue.end]!r}: {issue.fix}")
+    if not any(seg.syllables for seg in analysis.segments):
+        raise SayInputError("nothing to say: the text has no Chinese to read")
+    for span in analysis.unspoken:
+        typer.echo(f"warning: {span.text!r} will not be spoken ({span.reason})", err=True)
+    return analysis.segments
+
+
+def render(engine: TTSEngine, segments: tuple[Segment, ...], emotion: str) -> Audio:
+    """Synthesise each segment and join them with the front end's pauses (none after the last)."""
+    prosody = preset(emotion)
+    parts: list[np.ndarray] = []
+    rate = 0
+    for i, seg in enumerate(segments):
+        audio = engine.synthesize(seg.tokens, prosody)
+        if rate and audio.sample_rate != rate:
+            raise EngineError(f"voice changed sample rate mid-line ({rate} -> {audio.sample_rate} Hz)")
+        rate = audio.sample_rate
+        parts.append(audio.samples)
+        if i + 1 < len(segments):
+            parts.append(np.zeros(round(seg.pause_after_ms * rate / 1000), dtype=np.float32))
+    return Audio(np.concatenate(parts).astype(np.float32, copy=False), rate)
+
+
+def default_output_name(text: str, emotion: str, voice: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"say-{digest}-{emotion}-{voice}.wav"
+
+
+def write_wav(path: Path, audio: Audio) -> None:
+    """16-bit PCM, written to a temp file and renamed so a half-written WAV never appears."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        sf.write(tmp, np.clip(audio.samples, -1.0, 1.0), audio.sample_rate, subtype="PCM_16", format="WAV")
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def say(
+    text: Annotated[str, typer.Argument(help="Chinese text to speak (lesson markup allowed).")],
+    emotion: Annotated[str, typer.Option(help="Emotion preset, e.g. neutral, happy, sad.")] = "neutral",
+    voice: Annotated[str | None, typer.Option(help="Voice name; default from settings.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="WAV file to write.")] = None,
+) -> None:
+    """Speak one line of Chinese to a WAV file and print its path."""
+    settings = load_settings()
+    voice_name = (voice or settings.default_voice).strip().lower()
+    try:
+        emotion_name = preset(emotion).emotion  # validate before loading anything heavy
+        config = VoiceConfig(
+            models_dir=settings.resolved_models_dir,
+            http_url=settings.tts_http_url,
+            threads=settings.engine_threads,
+        )
+        engine = create_engine(voice_name, config)
+        audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
+        target = (
+            output if output is not None else Path.cwd() / default_output_name(text, emotion_name, voice_name)
+        )
+        write_wav(target, audio)
+    except (EngineError, ModelError, SayInputError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot write audio: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(str(target))

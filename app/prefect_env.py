@@ -1,0 +1,24 @@
+"""Prefect defaults for interactive commands, applied before Prefect is imported.
+
+The CLI shows its own progress bars, so Prefect's per-task INFO lines are noise; and the temporary
+local server logs cancelled background flushes as errors when the process exits, which reads like a
+failure to a teacher. Anything the operator sets explicitly in the environment wins.
+"""
+
+from __future__ import annotations
+
+import os
+
+_DEFAULTS = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The first start on a new machine migrates a fresh database; on 2 busy cores that exceeds the
+    # default 20 s and the command would die before doing anything.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
+}
+
+
+def quiet_prefect() -> None:
+    for name, value in _DEFAULTS.items():
+        os.environ.setdefault(name, value)

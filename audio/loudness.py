@@ -1,0 +1,127 @@
+"""Loudness normalisation to a broadcast-style target: −16 LUFS integrated, true peak ≤ −1 dBTP.
+
+Lessons are played back to back on phones and classroom speakers; a common integrated loudness means
+no teacher has to ride the volume between lessons. Speech often has a higher peak-to-loudness ratio
+than 15 dB, so reaching −16 LUFS can push peaks over −1 dBTP: a look-ahead limiter catches those
+few peaks instead of turning the whole lesson down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pyloudnorm
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import lfilter, resample_poly
+
+from audio.postprocess import Samples
+
+TARGET_LUFS = -16.0
+TRUE_PEAK_DBTP = -1.0
+_OVERSAMPLE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class LoudnessReport:
+    integrated_lufs: float
+    true_peak_dbtp: float
+    gain_db: float
+
+
+_SEARCH_DB = 6.0
+"""Inter-sample peaks of band-limited audio exceed the sample peak by far less than this."""
+_MARGIN = 64
+"""Samples of context around a candidate region: longer than resample_poly's filter half-length."""
+
+
+def _regions(samples: Samples, level: float) -> list[tuple[int, int]]:
+    """Merged [start, end) ranges (with margin) of 10 ms blocks whose sample peak reaches ``level``."""
+    block = 240
+    n = samples.size - samples.size % block
+    peaks = np.abs(samples[:n]).reshape(-1, block).max(axis=1) if n else np.zeros(0)
+    if samples.size > n:
+        peaks = np.append(peaks, np.abs(samples[n:]).max())
+    hot = np.flatnonzero(peaks >= level)
+    regions: list[tuple[int, int]] = []
+    for index in hot:
+        lo, hi = max(0, int(index) * block - _MARGIN), min(samples.size, (int(index) + 1) * block + _MARGIN)
+        if regions and lo <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], hi)
+        else:
+            regions.append((lo, hi))
+    return regions
+
+
+def _oversampled_peaks(samples: Samples, lo: int, hi: int) -> npt.NDArray[np.float64]:
+    """Per-sample max of |x| over the 4x-oversampled signal in [lo, hi)."""
+    up = resample_poly(samples[lo:hi].astype(np.float64), _OVERSAMPLE, 1)
+    peaks: npt.NDArray[np.float64] = (
+        np.abs(up[: (hi - lo) * _OVERSAMPLE]).reshape(-1, _OVERSAMPLE).max(axis=1)
+    )
+    return peaks
+
+
+def true_peak_dbtp(samples: Samples) -> float:
+    """Peak of the 4x-oversampled signal (ITU-R BS.1770 style), in dB relative to full scale.
+
+    Only blocks within a few dB of the sample peak can hold the true peak, so only they are
+    oversampled: a few milliseconds instead of a second for a long lesson.
+    """
+    if samples.size == 0:
+        return float("-inf")
+    sample_peak = float(np.max(np.abs(samples)))
+    if sample_peak <= 0:
+        return float("-inf")
+    peak = sample_peak
+    for lo, hi in _regions(samples, sample_peak * 10 ** (-_SEARCH_DB / 20)):
+        peak = max(peak, float(_oversampled_peaks(samples, lo, hi).max()))
+    return float(20 * np.log10(peak))
+
+
+def integrated_lufs(samples: Samples, sample_rate: int) -> float:
+    """BS.1770-4 gated integrated loudness; −inf for silence or audio shorter than one gating block."""
+    if samples.size < int(0.4 * sample_rate):
+        return float("-inf")
+    meter = pyloudnorm.Meter(sample_rate)
+    return float(meter.integrated_loudness(samples.astype(np.float64)))
+
+
+def _limit(samples: Samples, sample_rate: int, ceiling_dbtp: float) -> Samples:
+    """Look-ahead peak limiter: per-sample gain that keeps oversampled peaks under the ceiling."""
+    ceiling = 10 ** (ceiling_dbtp / 20) * 0.98  # margin for inter-sample peaks the estimate misses
+    wanted = np.ones(samples.size, dtype=np.float64)
+    for lo, hi in _regions(samples, ceiling * 10 ** (-_SEARCH_DB / 20)):
+        envelope = np.maximum(_oversampled_peaks(samples, lo, hi), np.abs(samples[lo:hi]))
+        wanted[lo:hi] = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
+    if wanted.min() >= 1.0:
+        return samples
+    lookahead = max(1, int(0.005 * sample_rate))
+    gain = minimum_filter1d(wanted, size=2 * lookahead + 1, mode="nearest")
+    # Smooth the gain so reductions ramp over ~5 ms instead of stepping (which would be audible).
+    alpha = 1.0 / lookahead
+    smoothed = lfilter([alpha], [1.0, -(1.0 - alpha)], gain[::-1], zi=[gain[-1] * (1 - alpha)])[0][::-1]
+    gain = np.minimum(gain, minimum_filter1d(smoothed, size=2 * lookahead + 1, mode="nearest"))
+    limited: Samples = (samples.astype(np.float64) * gain).astype(np.float32)
+    return limited
+
+
+def normalize_loudness(
+    samples: Samples,
+    sample_rate: int,
+    *,
+    target_lufs: float = TARGET_LUFS,
+    ceiling_dbtp: float = TRUE_PEAK_DBTP,
+) -> tuple[Samples, LoudnessReport]:
+    """Apply one gain to reach ``target_lufs``, then limit peaks to ``ceiling_dbtp``."""
+    measured = integrated_lufs(samples, sample_rate)
+    if not np.isfinite(measured):
+        return samples, LoudnessReport(measured, true_peak_dbtp(samples), 0.0)
+    gain_db = target_lufs - measured
+    out = (samples.astype(np.float64) * 10 ** (gain_db / 20)).astype(np.float32)
+    for _ in range(3):
+        if true_peak_dbtp(out) <= ceiling_dbtp:
+            break
+        out = _limit(out, sample_rate, ceiling_dbtp - 0.1)
+    return out, LoudnessReport(integrated_lufs(out, sample_rate), true_peak_dbtp(out), gain_db)

@@ -1,0 +1,1 @@
+"""Benchmarks: run as scripts (make bench); each prints measured ratios against its floor."""

@@ -1,0 +1,130 @@
+"""Render-pipeline overhead against the pure-inference floor, measured in one run.
+
+    .venv/bin/python benchmarks/bench_render.py
+
+1. Floor: the bare ONNX Runtime calls (FastSpeech2 + MB-MelGAN, 2 threads, no Prefect, no DSP) for
+   exactly the phone ids of the lesson's segments.
+2. Cold render of a 30-paragraph lesson through the ``render-lesson`` flow, with an empty segment cache.
+3. Warm re-render after editing one paragraph.
+Targets: cold <= 1.3 x floor; warm <= 15 % of cold. The Prefect temporary server is started (and
+timed) before the measurements: it is a once-per-process cost, reported on its own line.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.prefect_env import quiet_prefect  # noqa: E402
+from benchmarks.bench_voice import bare_render, bare_sessions  # noqa: E402
+
+quiet_prefect()
+
+from prefect import flow  # noqa: E402
+
+from config import Settings, load_settings  # noqa: E402
+from engines.baker import load_baker  # noqa: E402
+from flows.render import _front_end, render_lesson  # noqa: E402
+from lesson_specs import load_spec_file  # noqa: E402
+from tasks.jobs import VoiceIdentity  # noqa: E402
+from tasks.plan import plan_paragraphs  # noqa: E402
+
+OPENERS = ("同学们，", "请注意，", "我们来看，", "想一想，", "接下来，", "最后，")
+BODIES = (
+    "春天来了，公园里的花都开了，小朋友们在草地上快乐地玩耍。",
+    "直角三角形两条直角边的平方和，等于斜边的平方，这就是勾股定理。",
+    "请大家打开课本，翻到第二十页，我们一起来朗读这篇课文。",
+    "中国有很多美丽的地方，每年都有许多游客来这里旅游。",
+    "老师带着大家认识各种各样的植物，还讲了它们的生长过程。",
+)
+TARGET_COLD = 1.3
+TARGET_WARM = 0.15
+
+
+def write_lesson(path: Path, edited: bool) -> None:
+    paragraphs = [f"{o}{b}" for o in OPENERS for b in BODIES]
+    if edited:
+        paragraphs[11] = "这一段刚刚被老师修改过，所以需要重新合成。"
+    body = "\n".join(f"  - text: {p}" for p in paragraphs)
+    path.write_text(
+        f"id: bench-lesson\ntitle: 基准测试\ncourse: 基准\nparagraphs:\n{body}\n", encoding="utf-8"
+    )
+
+
+def inference_floor(spec_path: Path, settings: Settings) -> tuple[float, float, int]:
+    """Seconds of bare ORT inference for the lesson's segments, the audio seconds, and segment count."""
+    engine = load_baker(settings.resolved_models_dir, threads=settings.engine_threads)
+    identity = VoiceIdentity("baker", engine.engine_id, engine.model_hash)
+    plan = plan_paragraphs(
+        load_spec_file(spec_path), _front_end(), identity, max_chars=settings.max_segment_chars
+    )
+    fs2, voc = bare_sessions(settings.resolved_models_dir, threads=2)
+    chunks = [ids for job in plan.jobs for ids in engine.phone_ids(job.segment.tokens)]
+    bare_render(fs2, voc, chunks[0])  # warm-up: first run allocates
+    started = time.perf_counter()
+    samples = sum(bare_render(fs2, voc, ids) for ids in chunks)
+    return time.perf_counter() - started, samples / 24_000, len(plan.jobs)
+
+
+@flow
+def _warm_up() -> None:
+    """Starting the temporary Prefect server happens here, once per process."""
+
+
+def main() -> None:
+    models_dir = Settings().resolved_models_dir  # the prepared models, before the cache moves
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LESSONAUDIO_CACHE_DIR"] = str(Path(tmp) / "cache")
+        os.environ["LESSONAUDIO_MODELS_DIR"] = str(models_dir)
+        settings = load_settings()
+        spec = Path(tmp) / "lesson.yaml"
+        write_lesson(spec, edited=False)
+        _front_end()  # load WeTN + g2pM outside the timings, as a long-running worker would have them
+
+        started = time.perf_counter()
+        _warm_up()
+        server_s = time.perf_counter() - started
+
+        floor_s, audio_s, segments = inference_floor(spec, settings)
+
+        started = time.perf_counter()
+        cold = render_lesson(str(spec), out_dir=str(Path(tmp) / "out"))
+        cold_s = time.perf_counter() - started
+
+        write_lesson(spec, edited=True)
+        started = time.perf_counter()
+        warm = render_lesson(str(spec), out_dir=str(Path(tmp) / "out"))
+        warm_s = time.perf_counter() - started
+
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"lesson: 30 paragraphs, {segments} segments, {audio_s:.1f} s of speech "
+        f"({cold.duration_s:.1f} s lesson)"
+    )
+    print(f"Prefect temporary server start (once per process): {server_s:.1f} s")
+    print("| measurement | seconds | ratio | target |")
+    print("| --- | ---: | ---: | --- |")
+    print(f"| pure inference floor (bare ORT, 2 threads) | {floor_s:.2f} | 1.00 | |")
+    print(
+        f"| cold render ({cold.synthesized} synthesised) | {cold_s:.2f} | {cold_s / floor_s:.2f} x floor "
+        f"| <= {TARGET_COLD} x floor |"
+    )
+    print(
+        f"| warm re-render, one paragraph edited ({warm.synthesized} synthesised, {warm.reused} reused) "
+        f"| {warm_s:.2f} | {warm_s / cold_s:.2f} x cold | <= {TARGET_WARM} x cold |"
+    )
+    print(f"peak RSS: render process {rss_mb:.0f} MB, largest child (Prefect server) {child_mb:.0f} MB")
+    ok = cold_s / floor_s <= TARGET_COLD and warm_s / cold_s <= TARGET_WARM
+    print("PASS" if ok else "FAIL")
+
+
+if __name__ == "__main__":
+    main()

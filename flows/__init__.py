@@ -1,0 +1,1 @@
+"""Prefect flows: the entry points deployments and the CLI run."""

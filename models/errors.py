@@ -1,0 +1,21 @@
+"""Model errors. Every message names the command that fixes it, because operators read them in a CLI."""
+
+from __future__ import annotations
+
+FIX = "run `lessonaudio models prepare`"
+
+
+class ModelError(Exception):
+    """Base for problems with prepared model files."""
+
+
+class ModelMissingError(ModelError):
+    pass
+
+
+class ModelCorruptError(ModelError):
+    """A file exists but its sha256 differs from the pin: never loaded, never silently replaced."""
+
+
+class ModelPrepareError(ModelError):
+    """Download, conversion or verification failed while preparing a model."""

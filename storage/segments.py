@@ -1,0 +1,48 @@
+"""Content-addressed store of synthesised segment audio.
+
+A segment's key is a hash of everything that determines its sound, so the file at a key never changes:
+two renders (or two workers) that need the same segment can share it, and writing it twice is harmless
+because the second atomic rename puts identical bytes in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import soundfile as sf
+
+from audio.export import read_audio, write_flac
+from audio.postprocess import Samples
+
+
+@dataclass(frozen=True, slots=True)
+class StoredInfo:
+    sample_rate: int
+    frames: int
+
+
+class SegmentStore:
+    """Segment audio as ``<root>/<key[:2]>/<key>.flac``; the two-character fan-out keeps folders small."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.flac"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def put(self, key: str, samples: Samples, sample_rate: int) -> Path:
+        path = self.path(key)
+        write_flac(path, samples, sample_rate)
+        return path
+
+    def get(self, key: str) -> tuple[Samples, int]:
+        return read_audio(self.path(key))
+
+    def get_info(self, key: str) -> StoredInfo:
+        """Length and rate from the file header, without decoding the audio."""
+        info = sf.info(self.path(key))
+        return StoredInfo(int(info.samplerate), int(info.frames))

@@ -1,0 +1,103 @@
+"""Turn a validated lesson into the list of segments to synthesise, each with its content key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from engines.prosody import preset
+from lesson_specs.model import LessonSpec, Paragraph
+from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
+from text_frontend.types import Segment
+
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
+
+PARAGRAPH_PAUSE_MS = 700
+"""Silence after a paragraph that sets no ``pause_after``: longer than any sentence pause."""
+
+_PAUSE_MARK = re.compile(r"\[\[[^\[\]]*\]\]")
+_READING_MARK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
+
+
+def display_text(paragraph_text: str, segment: Segment) -> str:
+    """The stretch of the script a segment came from, markup stripped, for captions.
+
+    Captions should show what the teacher wrote ("3²+4²=5²"), not the normalised reading
+    ("三的平方加四的平方…"). Segments made purely by normalisation fall back to the reading.
+    """
+    sources = [t.source for t in segment.tokens if t.source is not None]
+    if not sources:
+        return segment.text
+    start, end = min(sources), max(sources) + 1
+    # Widen to whole markup tokens and to trailing non-Han characters the segment spoke (digits, units).
+    for mark in (*_READING_MARK.finditer(paragraph_text), *_PAUSE_MARK.finditer(paragraph_text)):
+        if mark.start() < end and mark.end() > start:
+            start, end = min(start, mark.start()), max(end, mark.end())
+    raw = paragraph_text[start:end]
+    raw = _PAUSE_MARK.sub("", raw)
+    return _READING_MARK.sub(r"\1", raw).strip() or segment.text
+
+
+def plan_paragraphs(
+    spec: LessonSpec, front_end: FrontEnd, voice: VoiceIdentity, *, max_chars: int
+) -> LessonPlan:
+    """Front end over every paragraph; pure and deterministic, so keys are stable across runs."""
+    jobs: list[SegmentJob] = []
+    for paragraph in spec.paragraphs:
+        jobs.extend(_paragraph_jobs(spec, paragraph, front_end, voice, max_chars, jobs))
+    return LessonPlan(spec.id, spec.title, spec.course, spec.sha256, voice, tuple(jobs))
+
+
+def _paragraph_jobs(
+    spec: LessonSpec,
+    paragraph: Paragraph,
+    front_end: FrontEnd,
+    voice: VoiceIdentity,
+    max_chars: int,
+    earlier: list[SegmentJob],
+) -> list[SegmentJob]:
+    """Jobs for one paragraph; silences with nothing to say are added to the job before them."""
+    pause = paragraph.pause_after_ms if paragraph.pause_after_ms is not None else PARAGRAPH_PAUSE_MS
+    analysis = front_end.analyze(paragraph.text, spec.lexicon, max_chars=max_chars, pause_after_ms=pause)
+    prosody = preset(paragraph.emotion.value)
+    start_index = len(earlier)
+    jobs: list[SegmentJob] = []
+    if analysis.leading_pause_ms and earlier:
+        earlier[-1] = _lengthen(earlier[-1], analysis.leading_pause_ms)
+    for segment in analysis.segments:
+        if not segment.syllables:
+            # Nothing to say (a lone pause mark, unspoken symbols): keep its silence, drop the segment.
+            if jobs:
+                jobs[-1] = _lengthen(jobs[-1], segment.pause_after_ms)
+            elif earlier:
+                earlier[-1] = _lengthen(earlier[-1], segment.pause_after_ms)
+            continue
+        jobs.append(
+            SegmentJob(
+                key=segment_key(segment, prosody, voice),
+                paragraph=paragraph.number,
+                index=start_index + len(jobs),
+                segment=segment,
+                display_text=display_text(paragraph.text, segment),
+                emotion=paragraph.emotion.value,
+                prosody=prosody,
+                voice=voice,
+            )
+        )
+    return jobs
+
+
+def _lengthen(job: SegmentJob, extra_ms: int) -> SegmentJob:
+    longer = replace(job.segment, pause_after_ms=job.segment.pause_after_ms + extra_ms)
+    return replace(job, segment=longer)
+
+
+@task(name="plan-segments", cache_policy=NO_CACHE)
+def plan_segments(spec: LessonSpec, front_end: FrontEnd, voice: VoiceIdentity, max_chars: int) -> LessonPlan:
+    """Prefect task around :func:`plan_paragraphs` so the front end shows as a stage in the run."""
+    return plan_paragraphs(spec, front_end, voice, max_chars=max_chars)

@@ -1,0 +1,104 @@
+"""Synthesis of one segment as a cached Prefect task.
+
+The cache key is the segment's content key (:func:`tasks.jobs.segment_key`), so a segment is
+synthesised once per voice/model/prosody, across lessons and re-renders. The cached value is a
+:class:`SegmentAudio` reference; the audio itself sits in the content-addressed segment store.
+Cache access is SERIALIZABLE under an flock lock: two renders that need the same segment at the
+same moment synthesise it once, the second waits and then reads the record.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from prefect import Task, task
+from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.context import TaskRunContext
+
+from audio.postprocess import clean_segment
+from engines.protocol import TTSEngine
+from engines.registry import VoiceConfig, create_engine
+from storage.locks import FlockLockManager
+from storage.segments import SegmentStore
+from tasks.jobs import SegmentAudio, SegmentJob
+
+
+class SynthesisError(Exception):
+    """A segment the voice could not render; the message names the paragraph."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheConfig:
+    """Where cache records, cached results and locks live (all on one filesystem by default)."""
+
+    root: Path
+    result_storage: str | None = None
+    """A saved Prefect storage block (``"s3-bucket/lesson-cache"``) for workers on several machines."""
+
+    @property
+    def segments(self) -> Path:
+        return self.root / "segments"
+
+
+_engine_lock = threading.Lock()
+
+
+@cache
+def _engine(voice: str, config: VoiceConfig) -> TTSEngine:
+    return create_engine(voice, config)
+
+
+def engine_for(voice: str, config: VoiceConfig) -> TTSEngine:
+    """One engine per voice per process: models load once, however many segments a worker renders."""
+    with _engine_lock:
+        return _engine(voice, config)
+
+
+def render_segment(job: SegmentJob, store: SegmentStore, config: VoiceConfig) -> SegmentAudio:
+    """Synthesise and clean ``job`` into the store unless the store already has it."""
+    fresh = not store.has(job.key)
+    if fresh:
+        engine = engine_for(job.voice.voice, config)
+        try:
+            audio = engine.synthesize(job.segment.tokens, job.prosody)
+        except Exception as err:  # the engine's own message, tagged with where it happened
+            raise SynthesisError(
+                f"paragraph {job.paragraph}: could not synthesise \u201c{job.display_text}\u201d: {err}"
+            ) from err
+        cleaned = clean_segment(audio.samples, audio.sample_rate)
+        if cleaned.size == 0 or not np.isfinite(cleaned).all():
+            raise SynthesisError(
+                f"paragraph {job.paragraph}: the voice produced no audible speech for "
+                f"\u201c{job.display_text}\u201d"
+            )
+        store.put(job.key, cleaned, audio.sample_rate)
+    samples_info = store.get_info(job.key)
+    return SegmentAudio(
+        job.key, str(store.path(job.key)), samples_info.sample_rate, samples_info.frames, fresh=fresh
+    )
+
+
+def _key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    job: SegmentJob = parameters["job"]
+    return f"segment-{job.key}"
+
+
+@task(name="synthesize-segment", task_run_name="synthesize-p{job.paragraph}-s{job.index}", retries=1)
+def synthesize_segment(job: SegmentJob, store_root: Path, config: VoiceConfig) -> SegmentAudio:
+    return render_segment(job, SegmentStore(store_root), config)
+
+
+def cached_synthesis(cache_config: CacheConfig) -> Task[..., SegmentAudio]:
+    """The synthesis task bound to a cache location, built at the flow's entry from settings."""
+    policy = CacheKeyFnPolicy(cache_key_fn=_key).configure(
+        key_storage=cache_config.root / "records",
+        lock_manager=FlockLockManager(cache_config.root / "locks"),
+        isolation_level="SERIALIZABLE",
+    )
+    storage: str | Path = cache_config.result_storage or cache_config.root / "results"
+    return synthesize_segment.with_options(cache_policy=policy, persist_result=True, result_storage=storage)

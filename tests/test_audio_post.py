@@ -1,0 +1,87 @@
+"""Post-processing on synthetic signals whose right answers are known by construction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audio.captions import Cue, to_srt, to_vtt
+from audio.export import read_audio, write_mp3, write_wav
+from audio.loudness import integrated_lufs, normalize_loudness, true_peak_dbtp
+from audio.postprocess import clean_segment, fade, trim_silence
+from audio.timeline import lay_out
+
+SR = 24_000
+
+
+def tone(seconds: float, amplitude: float = 0.3, freq: float = 220.0) -> np.ndarray:
+    t = np.arange(int(SR * seconds)) / SR
+    return (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_trim_removes_padding_but_keeps_speech() -> None:
+    speech = tone(1.0)
+    padded = np.concatenate([np.zeros(SR // 2, np.float32), speech, np.zeros(SR, np.float32)])
+    trimmed = trim_silence(padded, SR)
+    # Kept: the whole tone plus at most ~30 ms + one 10 ms frame of silence per side.
+    assert speech.size <= trimmed.size <= speech.size + 2 * int(0.041 * SR)
+    assert np.allclose(np.sort(np.abs(trimmed))[-100:], np.sort(np.abs(speech))[-100:])
+
+
+def test_trim_of_silence_is_empty_and_quiet_speech_survives() -> None:
+    assert trim_silence(np.zeros(SR, np.float32), SR).size == 0
+    quiet = tone(0.5, amplitude=0.002)
+    assert trim_silence(quiet, SR).size >= quiet.size - int(0.01 * SR)
+
+
+def test_fades_start_and_end_at_zero() -> None:
+    faded = fade(np.ones(SR, np.float32), SR)
+    assert faded[0] == pytest.approx(0.0, abs=1e-6) and faded[-1] == pytest.approx(0.0, abs=1e-6)
+    assert faded[SR // 2] == 1.0
+    assert clean_segment(np.zeros(10, np.float32), SR).size == 0
+
+
+def test_loudness_reaches_target_with_true_peak_ceiling() -> None:
+    rng = np.random.default_rng(1)
+    speechlike = tone(12.0, amplitude=0.05) * (1 + np.sin(np.linspace(0, 60, 12 * SR))).astype(np.float32)
+    speechlike += (0.01 * rng.standard_normal(speechlike.size)).astype(np.float32)
+    speechlike[SR * 3 : SR * 3 + 48] = 0.8  # a click: the peak that forces the limiter
+    out, report = normalize_loudness(speechlike, SR)
+    assert integrated_lufs(out, SR) == pytest.approx(-16.0, abs=0.5)
+    assert true_peak_dbtp(out) <= -1.0
+    assert report.gain_db > 0
+
+
+def test_timeline_places_segments_with_pauses() -> None:
+    a, b = tone(1.0), tone(0.5)
+    audio, placed = lay_out([(a, 400), (b, 900)], SR, lead_in_ms=200, tail_ms=500)
+    assert placed[0].start == int(0.2 * SR) and placed[0].end == placed[0].start + a.size
+    assert placed[1].start == placed[0].end + int(0.4 * SR)
+    assert audio.size == placed[1].end + int(0.5 * SR)
+    assert np.array_equal(audio[placed[1].start : placed[1].end], b)
+
+
+def test_captions_formats() -> None:
+    cues = [Cue(0.2, 1.2345, "同学们好！"), Cue(3661.5, 3662.0, "第二句\n换行 --> 箭头")]
+    srt = to_srt(cues)
+    assert srt.startswith(
+        "1\n00:00:00,200 --> 00:00:01,234\n同学们好！\n\n2\n01:01:01,500 --> 01:01:02,000\n"
+    )
+    assert "第二句 换行 → 箭头" in srt
+    vtt = to_vtt(cues)
+    assert vtt.startswith("WEBVTT\n\n00:00:00.200 --> 00:00:01.234\n同学们好！\n")
+
+
+def test_wav_and_mp3_round_trip(tmp_path: Path) -> None:
+    signal = tone(2.0)
+    write_wav(tmp_path / "a.wav", signal, SR)
+    write_mp3(tmp_path / "a.mp3", signal, SR)
+    wav, sr = read_audio(tmp_path / "a.wav")
+    assert sr == SR and wav.size == signal.size and np.max(np.abs(wav - signal)) < 1e-4
+    mp3, sr = read_audio(tmp_path / "a.mp3")
+    assert sr == SR and abs(mp3.size - signal.size) < SR // 10
+    assert sf.info(tmp_path / "a.mp3").format == "MP3"
+    assert not list(tmp_path.glob(".*part"))  # no temp files left behind

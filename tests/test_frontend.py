@@ -1,0 +1,147 @@
+"""The facade: markup and lexicon precedence, source offsets, unspoken spans, pauses, robustness."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from text_frontend.frontend import FrontEnd
+from text_frontend.lexicon import Lexicon, build_lexicon
+from text_frontend.types import Punct, Syllable
+
+
+@cache
+def _fe() -> FrontEnd:
+    return FrontEnd()
+
+
+def _lexicon(raw: dict[str, str]) -> Lexicon:
+    lexicon, issues = build_lexicon(raw)
+    assert issues == {}
+    return lexicon
+
+
+def test_override_beats_lexicon_beats_g2p() -> None:
+    lexicon = _lexicon({"银行": "yin2 xing2"})
+    plain = _fe().analyze("他在银行工作。", lexicon)
+    assert [(s.char, s.pinyin, s.origin) for s in plain.syllables[2:4]] == [
+        ("银", "yin2", "lexicon"),
+        ("行", "xing2", "lexicon"),
+    ]
+    overridden = _fe().analyze("他在[银行](yin2 hang2)工作。", lexicon)
+    assert [(s.pinyin, s.origin) for s in overridden.syllables[2:4]] == [
+        ("yin2", "override"),
+        ("hang2", "override"),
+    ]
+
+
+def test_alias_and_sources_point_into_the_paragraph_as_written() -> None:
+    text = "在银[行](hang2)工作。他说[Python](派森)很好。"
+    analysis = _fe().analyze(text)
+    for token in analysis.tokens:
+        if token.source is not None:
+            assert text[token.source] == token.char
+    by_char = {s.char: s for s in analysis.syllables}
+    assert by_char["行"].source == text.index("[行]") + 1
+    assert (by_char["派"].origin, by_char["派"].source) == ("alias", None)
+    assert analysis.unspoken == ()
+
+
+def test_numbers_keep_context_across_an_override() -> None:
+    analysis = _fe().analyze("买了2[个](ge4)苹果")
+    assert analysis.normalized == "买了两个苹果"
+    assert [s.source for s in analysis.syllables][:4] == [0, 1, None, 4]
+
+
+def test_unspoken_spans_report_words_emoji_and_symbols() -> None:
+    text = "我用Python写代码😀，还有iPhone 15 Pro。"
+    spans = _fe().analyze(text).unspoken
+    assert [(s.text, s.reason) for s in spans] == [
+        ("Python", "latin"),
+        ("😀", "emoji"),
+        ("iPhone", "latin"),
+        ("Pro", "latin"),
+    ]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+
+
+def test_lexicon_alias_makes_a_word_spoken_and_matches_whole_words_only() -> None:
+    lexicon = _lexicon({"Py": "派"})
+    analysis = _fe().analyze("Py和Python", lexicon)
+    assert analysis.normalized.startswith("派和")
+    assert [s.text for s in analysis.unspoken] == ["Python"]
+
+
+def test_latin_letters_in_formulas_are_spoken() -> None:
+    analysis = _fe().analyze("勾股定理：a²+b²=c²。")
+    assert "诶的平方加必的平方等于西的平方" in analysis.normalized
+    assert analysis.unspoken == ()
+
+
+def test_pauses_marks_defaults_and_paragraph_pause() -> None:
+    analysis = _fe().analyze("[[300ms]]你好。[[800ms]]我们开始，先读课文", pause_after_ms=1200)
+    assert analysis.leading_pause_ms == 300
+    assert [(s.text, s.pause_after_ms) for s in analysis.segments] == [
+        ("你好。", 800),
+        ("我们开始，先读课文", 1200),
+    ]
+
+
+def test_formula_is_one_unbreakable_unit() -> None:
+    analysis = _fe().analyze("所以a²+b²=c²", max_chars=5)
+    texts = [s.text for s in analysis.segments]
+    assert "诶的平方加必的平方等于西的平方" in texts
+
+
+def test_g2p_line_json_shape() -> None:
+    line = _fe().g2p_line("银行有10个人")
+    assert line["text"] == "银行有10个人"
+    assert line["normalized"] == "银行有十个人"
+    assert line["syllables"][1] == {"char": "行", "pinyin": "hang2", "source": 1}
+    assert line["syllables"][3] == {"char": "十", "pinyin": "shi2", "source": None}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "[[500ms]]", "😀", "Python"])
+def test_nothing_to_say(text: str) -> None:
+    analysis = _fe().analyze(text)
+    assert analysis.syllables == ()
+
+
+_PARAGRAPH = st.text(
+    alphabet=st.sampled_from(
+        list("我们学习勾股定理行长重还了的一不。，；！？“”：2019.5%-+=xa²√πα[]()ms Python😀℃km/")
+    ),
+    max_size=80,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_PARAGRAPH, st.integers(min_value=4, max_value=50))
+def test_properties_on_lesson_like_text(text: str, max_chars: int) -> None:
+    analysis = _fe().analyze(text, max_chars=max_chars)
+    assert "".join(s.text for s in analysis.segments) == analysis.normalized
+    for seg in analysis.segments:
+        assert seg.text == "".join(t.char for t in seg.tokens)
+        assert seg.pause_after_ms >= 0
+        # Over the limit only when the segment is one unbreakable run of produced characters.
+        assert len(seg.text) <= max_chars or all(t.source is None for t in seg.tokens)
+    for token in analysis.tokens:
+        if token.source is not None:
+            assert text[token.source] == token.char
+        if isinstance(token, Syllable):
+            assert token.pinyin[-1] in "12345"
+        else:
+            assert isinstance(token, Punct)
+    for span in analysis.unspoken:
+        assert text[span.start : span.end] == span.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=60))
+def test_never_raises_on_arbitrary_unicode(text: str) -> None:
+    analysis = _fe().analyze(text)
+    assert "".join(s.text for s in analysis.segments) == analysis.normalized

@@ -1,0 +1,235 @@
+"""The render flow end to end with the real ONNX voice, on short lessons."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audio.loudness import integrated_lufs, true_peak_dbtp
+from flows.render import RenderError, RenderSummary, render_lesson
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "lesson_specs" / "examples").glob("*.yaml"))
+OUTPUT_FILES = {"lesson.wav", "lesson.mp3", "captions.srt", "captions.vtt", "manifest.json"}
+
+
+def write_lesson(path: Path, paragraphs: list[str], lesson_id: str = "test-lesson", extra: str = "") -> Path:
+    body = "\n".join(f"  - text: {p}" for p in paragraphs)
+    path.write_text(
+        f"id: {lesson_id}\ntitle: 测试\ncourse: 测试课程\n{extra}paragraphs:\n{body}\n", encoding="utf-8"
+    )
+    return path
+
+
+def manifest_of(summary: RenderSummary) -> dict[str, object]:
+    data: dict[str, object] = json.loads((Path(summary.folder) / "manifest.json").read_text(encoding="utf-8"))
+    return data
+
+
+def speech_onsets(samples: np.ndarray, sample_rate: int, starts: list[float]) -> list[float]:
+    """First time at or after ``start - 0.15 s`` where the 5 ms RMS rises above the lesson's noise floor."""
+    frame = int(0.005 * sample_rate)
+    usable = samples[: samples.size - samples.size % frame].reshape(-1, frame)
+    rms = np.sqrt(np.mean(usable.astype(np.float64) ** 2, axis=1))
+    threshold = max(rms.max() * 10 ** (-40 / 20), 1e-4)
+    onsets = []
+    for start in starts:
+        first = max(0, int((start - 0.15) / 0.005))
+        loud = np.flatnonzero(rms[first:] > threshold)
+        onsets.append((first + int(loud[0])) * 0.005 if loud.size else float("inf"))
+    return onsets
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_lessons_render(example: Path, render_env: Path) -> None:
+    summary = render_lesson(str(example), out_dir=str(render_env / "out"))
+    folder = Path(summary.folder)
+    assert {p.name for p in folder.iterdir()} == OUTPUT_FILES
+    assert folder.parent.parent.parent == render_env / "out"  # {course}/{lesson_id}/{render_id}
+    manifest = manifest_of(summary)
+    segments = manifest["segments"]
+    assert isinstance(segments, list) and len(segments) == summary.segments > 0
+    for key in ("lesson_id", "spec_sha256", "engine_id", "model_sha256", "render_id"):
+        assert manifest[key]
+    for segment in segments:
+        assert segment["normalized"] and segment["pinyin"] and len(segment["cache_key"]) == 64
+        assert 0 < segment["start"] < segment["end"] <= manifest["duration"]
+
+    wav, sample_rate = sf.read(folder / "lesson.wav", dtype="float32")
+    assert sample_rate == 24_000 and wav.ndim == 1
+    assert abs(wav.size / sample_rate - summary.duration_s) < 0.01
+    mp3, mp3_rate = sf.read(folder / "lesson.mp3", dtype="float32")
+    assert mp3_rate == 24_000 and abs(mp3.size - wav.size) < 0.1 * sample_rate
+    assert integrated_lufs(wav, sample_rate) == pytest.approx(-16.0, abs=0.7)
+    assert true_peak_dbtp(wav) <= -0.9  # -1 dBTP ceiling, +0.1 for 16-bit rounding
+
+    # Captions start where speech starts (within 50 ms), and cue text is the script's words.
+    starts = [s["start"] for s in segments]
+    for onset, start in zip(speech_onsets(wav, sample_rate, starts), starts, strict=True):
+        assert abs(onset - start) <= 0.05, (onset, start)
+    srt = (folder / "captions.srt").read_text(encoding="utf-8")
+    vtt = (folder / "captions.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT") and srt.count(" --> ") == vtt.count(" --> ") == len(segments)
+    assert segments[0]["text"] in srt
+    assert "[[" not in srt and "](" not in srt
+
+
+def test_editing_one_paragraph_resynthesises_only_it(render_env: Path, tmp_path: Path) -> None:
+    paragraphs = [f"这是第{chr(0x4E00 + i)}段，我们来读一读。" for i in range(30)]
+    spec = write_lesson(tmp_path / "lesson.yaml", paragraphs, lesson_id="thirty")
+    first = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert first.synthesized == first.segments and first.reused == 0
+
+    paragraphs[6] = "这一段被老师改过了。"
+    write_lesson(spec, paragraphs, lesson_id="thirty")
+    second = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    manifest = manifest_of(second)
+    segments = manifest["segments"]
+    assert isinstance(segments, list)
+    fresh = {s["paragraph"] for s in segments if not s["reused"]}
+    assert fresh == {7}
+    assert second.synthesized == sum(1 for s in segments if s["paragraph"] == 7)
+    assert second.reused == second.segments - second.synthesized > 0
+    assert first.render_id != second.render_id
+
+
+def test_pause_change_reassembles_without_synthesis(render_env: Path, tmp_path: Path) -> None:
+    spec = write_lesson(tmp_path / "a.yaml", ["停顿之前。[[300ms]]停顿之后。"], lesson_id="pauses")
+    first = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    write_lesson(spec, ["停顿之前。[[1500ms]]停顿之后。"], lesson_id="pauses")
+    second = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert second.synthesized == 0 and second.reused == first.segments
+    assert second.duration_s == pytest.approx(first.duration_s + 1.2, abs=0.01)
+
+
+class _FlakyTTS(BaseHTTPRequestHandler):
+    """A reference-API voice that fails for any text containing 坏 (a real HTTP server)."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        if "坏" in body["text"]:
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"synthesis exploded")
+            return
+        buffer = io.BytesIO()
+        t = np.arange(int(0.05 * 16_000 * len(body["text"]))) / 16_000
+        sf.write(buffer, 0.3 * np.sin(2 * np.pi * 180 * t), 16_000, format="WAV", subtype="PCM_16")
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/wav")
+        self.end_headers()
+        self.wfile.write(buffer.getvalue())
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def flaky_tts() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FlakyTTS)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_failing_segment_names_paragraph_and_leaves_no_outputs(
+    render_env: Path, tmp_path: Path, flaky_tts: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LESSONAUDIO_TTS_HTTP_URL", flaky_tts)
+    spec = write_lesson(
+        tmp_path / "bad.yaml", ["第一段很好。", "第二段是坏的。", "第三段也好。"], lesson_id="flaky"
+    )
+    out = tmp_path / "out"
+    with pytest.raises(RenderError, match="paragraph 2"):
+        render_lesson(str(spec), out_dir=str(out), voice="http")
+    lesson_folder = out / "测试课程" / "flaky"
+    leftovers = list(lesson_folder.rglob("*")) if lesson_folder.exists() else []
+    assert leftovers == []  # no render folder, no staging folder, no lesson.* anywhere
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _subprocess_env(render_env: Path, cache: Path, prefect_home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        LESSONAUDIO_CACHE_DIR=str(cache),
+        PREFECT_HOME=str(prefect_home),
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("PREFECT_API_URL", None)  # each process gets its own temporary server, as a teacher's would
+    return env
+
+
+def test_killed_render_resumes_from_cache(render_env: Path, tmp_path: Path) -> None:
+    paragraphs = [f"第{chr(0x4E00 + i)}段：春天来了，小草发芽了，花儿也开了。" for i in range(12)]
+    spec = write_lesson(tmp_path / "long.yaml", paragraphs, lesson_id="resume")
+    cache = tmp_path / "cache"
+    env = _subprocess_env(render_env, cache, tmp_path / "prefect")
+    process = _cli(["render", str(spec), "--out", str(tmp_path / "out")], env)
+    segments_dir = cache / "segment-cache" / "segments"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list(segments_dir.rglob("*.flac"))) < 3:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    done_before = len(list(segments_dir.rglob("*.flac")))
+    assert done_before >= 3
+    assert not list((tmp_path / "out").rglob("lesson.*"))
+
+    rerun = _cli(["render", str(spec), "--out", str(tmp_path / "out")], env)
+    stdout, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, stderr
+    manifest = json.loads(
+        (Path(stdout.strip().splitlines()[-1]) / "manifest.json").read_text(encoding="utf-8")
+    )
+    reused = sum(1 for s in manifest["segments"] if s["reused"])
+    assert reused >= done_before - 1  # the segment being written at the kill may be redone
+
+
+def test_two_renders_at_once_do_not_corrupt_each_other(render_env: Path, tmp_path: Path) -> None:
+    spec = write_lesson(tmp_path / "same.yaml", ["同时渲染同一课。", "两个进程共用缓存。"], lesson_id="twins")
+    cache = tmp_path / "cache"
+    processes = [
+        _cli(
+            ["render", str(spec), "--out", str(tmp_path / "out")],
+            _subprocess_env(render_env, cache, tmp_path / f"prefect-{i}"),
+        )
+        for i in range(2)
+    ]
+    folders = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+        folders.append(Path(stdout.strip().splitlines()[-1]))
+    assert folders[0] != folders[1]
+    first, second = (sf.read(f / "lesson.wav", dtype="float32")[0] for f in folders)
+    assert np.array_equal(first, second)
+    assert len(list((cache / "segment-cache" / "segments").rglob("*.flac"))) == 2
+    manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in folders]
+    synthesised = sum(1 for m in manifests for s in m["segments"] if not s["reused"])
+    assert synthesised == 2  # each shared segment synthesised by exactly one of the two renders

@@ -1,0 +1,251 @@
+"""The front end's one entry point: paragraph text (with markup) + lexicon → what the voice will say.
+
+Order matters and is the reason this module exists: markup and lexicon entries are resolved first
+(they always win), the whole paragraph is normalised at once (so 2个 sees its 个), readings are chosen
+with the whole sentence as context, and only then is the result cut into segments, never inside a
+number's reading, an override or an alias.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from text_frontend.g2p import G2P
+from text_frontend.lexicon import Lexicon, LexiconEntry
+from text_frontend.markup import Alias, MarkupIssue, Override, PauseMark, Plain, parse_markup
+from text_frontend.normalize import Annotated, Char, TextNormalizer, UnspokenSpan, find_unspoken, is_han
+from text_frontend.normalize.annotated import Origin
+from text_frontend.normalize.unspoken import PUNCTUATION
+from text_frontend.segment import Break, PausePolicy, Unit, segment
+from text_frontend.types import Punct, Segment, Syllable, Token
+
+_NO_LEXICON = Lexicon()
+_DEFAULT_PAUSES = PausePolicy()
+_PLACEHOLDER_BASE = 0xF0000  # Supplementary Private Use Area-A: never in lesson text, kept by WeTN
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the front end decided about one paragraph."""
+
+    text: str
+    normalized: str
+    segments: tuple[Segment, ...]
+    unspoken: tuple[UnspokenSpan, ...]
+    issues: tuple[MarkupIssue, ...]
+    leading_pause_ms: int = 0
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        return tuple(t for s in self.segments for t in s.tokens)
+
+    @property
+    def syllables(self) -> tuple[Syllable, ...]:
+        return tuple(t for t in self.tokens if isinstance(t, Syllable))
+
+
+@dataclass(frozen=True, slots=True)
+class _Fixed:
+    """A span whose reading is decided by the teacher: an override, an alias or a lexicon match."""
+
+    display: str
+    positions: tuple[int, ...]  # source index of each display character
+    syllables: tuple[str, ...] | None
+    spoken: str | None
+    origin: Origin
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _lexicon_matches(text: str, lexicon: Lexicon) -> list[tuple[int, LexiconEntry]]:
+    """Non-overlapping occurrences, longest word first; Latin words only match as whole words."""
+    taken = [False] * len(text)
+    found: list[tuple[int, LexiconEntry]] = []
+    for entry in sorted(lexicon.entries, key=lambda e: -len(e.word)):
+        for m in re.finditer(re.escape(entry.word), text):
+            s, e = m.span()
+            if any(taken[s:e]):
+                continue
+            if _is_word_char(entry.word[0]) and s > 0 and _is_word_char(text[s - 1]):
+                continue
+            if _is_word_char(entry.word[-1]) and e < len(text) and _is_word_char(text[e]):
+                continue
+            taken[s:e] = [True] * (e - s)
+            found.append((s, entry))
+    return sorted(found, key=lambda f: f[0])
+
+
+class FrontEnd:
+    """Loads WeTN and the polyphone model once; :meth:`analyze` is safe to call from many threads."""
+
+    def __init__(self, cache_dir: Path | None = None, pauses: PausePolicy = _DEFAULT_PAUSES) -> None:
+        self.normalizer = TextNormalizer(cache_dir)
+        self.g2p = G2P()
+        self.pauses = pauses
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def analyze(
+        self,
+        paragraph_text: str,
+        lexicon: Lexicon = _NO_LEXICON,
+        *,
+        max_chars: int = 50,
+        pause_after_ms: int | None = None,
+    ) -> Analysis:
+        """Normalise, read and segment one paragraph; ``pause_after_ms`` replaces the last pause."""
+        markup = parse_markup(paragraph_text)
+        stream: list[Unit | Break] = []
+        unspoken: list[UnspokenSpan] = []
+        region: list[Plain | _Fixed] = []
+        for piece in markup.pieces:
+            if isinstance(piece, PauseMark):
+                self._region(region, paragraph_text, stream, unspoken)
+                region = []
+                stream.append(Break(piece.ms))
+            elif isinstance(piece, Plain):
+                region.extend(self._expand_lexicon(piece, lexicon))
+            else:
+                region.append(_from_markup(piece))
+        self._region(region, paragraph_text, stream, unspoken)
+        segments, leading = segment(stream, max_chars=max_chars, policy=self.pauses)
+        if pause_after_ms is not None and segments:
+            last = segments[-1]
+            ends_with_mark = bool(stream) and isinstance(stream[-1], Break)
+            pause = max(pause_after_ms, last.pause_after_ms) if ends_with_mark else pause_after_ms
+            segments[-1] = Segment(last.text, last.tokens, pause)
+        return Analysis(
+            text=paragraph_text,
+            normalized="".join(s.text for s in segments),
+            segments=tuple(segments),
+            unspoken=tuple(sorted(unspoken, key=lambda u: u.start)),
+            issues=markup.issues,
+            leading_pause_ms=leading,
+        )
+
+    def unspoken(self, paragraph_text: str, lexicon: Lexicon = _NO_LEXICON) -> tuple[UnspokenSpan, ...]:
+        """Spans of the paragraph as written that the voice will skip (for the validator)."""
+        return self.analyze(paragraph_text, lexicon).unspoken
+
+    def g2p_line(self, text: str, lexicon: Lexicon = _NO_LEXICON) -> dict[str, Any]:
+        """How one line will be read, as the JSON the ``lessonaudio g2p --json`` command prints."""
+        analysis = self.analyze(text, lexicon)
+        return {
+            "text": text,
+            "normalized": analysis.normalized,
+            "syllables": [
+                {"char": s.char, "pinyin": s.pinyin, "source": s.source} for s in analysis.syllables
+            ],
+            "unspoken": [
+                {"start": u.start, "end": u.end, "text": u.text, "reason": u.reason}
+                for u in analysis.unspoken
+            ],
+        }
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _expand_lexicon(self, plain: Plain, lexicon: Lexicon) -> list[Plain | _Fixed]:
+        if not lexicon.entries:
+            return [plain]
+        out: list[Plain | _Fixed] = []
+        cursor = 0
+        for at, entry in _lexicon_matches(plain.text, lexicon):
+            if at > cursor:
+                out.append(Plain(plain.text[cursor:at], plain.start + cursor))
+            positions = tuple(plain.start + at + k for k in range(len(entry.word)))
+            out.append(_Fixed(entry.word, positions, entry.syllables, entry.alias, "lexicon"))
+            cursor = at + len(entry.word)
+        if cursor < len(plain.text):
+            out.append(Plain(plain.text[cursor:], plain.start + cursor))
+        return out
+
+    def _region(
+        self,
+        pieces: list[Plain | _Fixed],
+        original: str,
+        stream: list[Unit | Break],
+        unspoken: list[UnspokenSpan],
+    ) -> None:
+        """Normalise, read and group one stretch between pause marks; append its units to ``stream``."""
+        if not pieces:
+            return
+        annotated = Annotated(())
+        fixed: dict[int, _Fixed] = {}
+        for piece in pieces:
+            if isinstance(piece, Plain):
+                annotated = annotated + Annotated.verbatim(piece.text, piece.start)
+                continue
+            atom = len(fixed) + 1
+            fixed[atom] = piece
+            if piece.syllables is not None and all(is_han(c) or c.isspace() for c in piece.display):
+                # Han characters survive WeTN unchanged, so they stay visible as context for numbers.
+                annotated = annotated + Annotated(tuple(_pinned_chars(piece, atom)))
+            else:
+                annotated = annotated + Annotated((Char(chr(_PLACEHOLDER_BASE + atom), atom=atom),))
+        normalized = self.normalizer.normalize(annotated)
+        chars: list[Char] = []
+        for c in normalized.chars:
+            if c.atom is not None and c.pinned is None and c.atom in fixed:
+                chars.extend(self._expand_fixed(fixed[c.atom], c.atom))
+            else:
+                chars.append(c)
+        unspoken.extend(find_unspoken((c for c in chars if c.pinned is None), original))
+        self._read(chars, stream, unspoken, original)
+
+    def _expand_fixed(self, piece: _Fixed, atom: int) -> list[Char]:
+        if piece.syllables is not None:
+            return _pinned_chars(piece, atom)
+        spoken = self.normalizer.normalize(Annotated.produced(piece.spoken or ""))
+        return [Char(c.char, None, c.pinned, piece.origin, atom) for c in spoken.chars]
+
+    def _read(
+        self, chars: list[Char], stream: list[Unit | Break], unspoken: list[UnspokenSpan], original: str
+    ) -> None:
+        kept = [c for c in chars if c.pinned is not None or is_han(c.char) or c.char in PUNCTUATION]
+        text = "".join(c.char for c in kept)
+        readings = self.g2p.readings(text, [c.pinned for c in kept])
+        unit: list[Token] = []
+        unit_key: object = None
+        for c, reading in zip(kept, readings, strict=True):
+            token: Token
+            if c.char in PUNCTUATION and c.pinned is None:
+                token = Punct(c.char, c.source)
+                key: object = None
+            elif reading is None:  # a Han character no dictionary knows
+                if c.source is not None:
+                    unspoken.append(UnspokenSpan(c.source, c.source + 1, original[c.source], "symbol"))
+                continue
+            else:
+                token = Syllable(c.char, reading, c.source, c.origin)
+                # Units: one per override/alias/lexicon entry; a run of produced characters (a number's
+                # reading, a formula) is one unit too; each verbatim character stands alone.
+                key = ("atom", c.atom) if c.atom is not None else ("made",) if c.source is None else None
+            if unit and (key is None or key != unit_key):
+                stream.append(tuple(unit))
+                unit = []
+            unit.append(token)
+            unit_key = key
+        if unit:
+            stream.append(tuple(unit))
+
+
+def _from_markup(piece: Override | Alias) -> _Fixed:
+    # Display text sits right after the opening "[" of the markup.
+    positions = tuple(piece.start + 1 + k for k in range(len(piece.text)))
+    if isinstance(piece, Override):
+        return _Fixed(piece.text, positions, piece.syllables, None, "override")
+    return _Fixed(piece.text, positions, None, piece.spoken, "alias")
+
+
+def _pinned_chars(piece: _Fixed, atom: int) -> list[Char]:
+    assert piece.syllables is not None
+    pairs = [(ch, pos) for ch, pos in zip(piece.display, piece.positions, strict=True) if not ch.isspace()]
+    return [
+        Char(ch, pos, syllable, piece.origin, atom)
+        for (ch, pos), syllable in zip(pairs, piece.syllables, strict=True)
+    ]

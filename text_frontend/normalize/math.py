@@ -1,0 +1,310 @@
+"""Our symbol layer: maths notation, Greek letters and stray Latin letters, rewritten before WeTN.
+
+WeTextProcessing reads numbers, dates, money, units and plain arithmetic between numbers well, but
+it leaves ``x≠y``, ``a²``, ``√2``, ``π`` and Greek letters untouched and turns ``2x+3`` into 二x正三.
+So this pass runs first and rewrites only what WeTN lacks, leaving digits in place: WeTN then sees
+``2艾克斯加3等于7`` and still reads every number with its context (两个, 二零二四年, 百分之五十).
+Rules that need the original notation (``-`` between two numbers may be a range, ``m²`` after a
+number is a unit) defer to WeTN.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+from text_frontend.normalize.annotated import Annotated, Char
+from text_frontend.normalize.symbols import (
+    CUBED,
+    FUNCTIONS,
+    GREEK,
+    LATIN,
+    MICRO_UNITS,
+    OPERATORS,
+    PER_MILLE,
+    POWER_OF,
+    SQUARED,
+    SUPERSCRIPT_DIGITS,
+    TIMES_POWER,
+    UNARY,
+    Reading,
+)
+
+_ALWAYS = frozenset("=≠≈≤≦≥≧±∞√∛∠△⊥∥∵∴∈∉∪∩⊆×÷")
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
+_PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
+_POWER = re.compile(r"\^(\(?)(-?)(\d+|[A-Za-z])(\)?)")
+_SUPERSCRIPTS = re.compile(r"⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_FRACTION_BEFORE = re.compile(r"\d+/\d+\s*$")
+_MAX_SPELLED_CAPITALS = 4
+_MAX_SPELLED_VARIABLES = 3
+
+
+@cache
+def wetn_units() -> frozenset[str]:
+    """Unit spellings WeTN reads after a number (km, kg, m², ml …): letters there are units, not names."""
+    table = files("tn").joinpath("chinese/data/measure/units_en.tsv").read_text(encoding="utf-8")
+    units = {line.split("\t")[0] for line in table.splitlines() if line.strip()}
+    return frozenset(u for u in units if re.fullmatch(r"[A-Za-z]+[23²³]?", u))
+
+
+def _fold(ch: str) -> str:
+    """Full-width ＝＋－＜＞ behave like their ASCII forms; the minus sign and en dash like ``-``."""
+    if ch in "−–－":
+        return "-"
+    return unicodedata.normalize("NFKC", ch) if ch in "＝＋＜＞" else ch
+
+
+def _is_digit(ch: str) -> bool:
+    return ch.isdecimal()
+
+
+def _letter_run(text: str, i: int) -> int:
+    j = i
+    while j < len(text) and text[j].isascii() and text[j].isalpha():
+        j += 1
+    return j
+
+
+def _run_around(text: str, i: int) -> str:
+    """The whole ASCII-letter run containing ``text[i]``."""
+    start = i
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():
+        start -= 1
+    return text[start : _letter_run(text, start)]
+
+
+def _prev(text: str, i: int) -> int:
+    j = i - 1
+    while j >= 0 and text[j] in " \t":
+        j -= 1
+    return j
+
+
+def _next(text: str, i: int) -> int:
+    j = i + 1
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j
+
+
+def _is_operand_at(text: str, j: int) -> bool:
+    """A number, a variable (short letter run), a Greek letter, a closing bracket or a power."""
+    if j < 0 or j >= len(text):
+        return False
+    ch = text[j]
+    if _is_digit(ch) or ch in ")]²³%π°" or ch in GREEK or ch in SUPERSCRIPT_DIGITS:
+        return True
+    if ch.isascii() and ch.isalpha():
+        run = _run_around(text, j)
+        return (
+            len(run) == 1
+            or (run.isupper() and len(run) <= _MAX_SPELLED_CAPITALS)
+            or (run.islower() and len(run) <= _MAX_SPELLED_VARIABLES)
+        )
+    return False
+
+
+def _starts_operand_at(text: str, j: int) -> bool:
+    return _is_operand_at(text, j) or (0 <= j < len(text) and text[j] in "(√∛")
+
+
+def _reading(reading: Reading) -> list[Char]:
+    """Produced characters with their pinned pinyin (no source: they are not in the paragraph)."""
+    return [Char(ch, None, py) for ch, py in zip(reading.text, reading.pinyin, strict=True)]
+
+
+class _Rewriter:
+    def __init__(self, src: Annotated) -> None:
+        self.src = src
+        self.text = "".join(_fold(c.char) for c in src.chars)
+        self.out: list[Char] = []
+        self.after_unit = False
+
+    def keep(self, i: int, j: int | None = None) -> None:
+        self.out.extend(self.src.chars[i : (i + 1 if j is None else j)])
+
+    def emit(self, reading: Reading) -> None:
+        self.out.extend(_reading(reading))
+
+    def emit_digits(self, i: int, j: int) -> None:
+        """Digits stay verbatim (with their sources) so WeTN reads them; thousands commas go."""
+        self.out.extend(c for c in self.src.chars[i:j] if c.char != ",")
+
+    def run(self) -> Annotated:
+        text = self.text
+        i = 0
+        while i < len(text):
+            i = self.step(i)
+        return Annotated(tuple(self.out))
+
+    def step(self, i: int) -> int:
+        text, ch = self.text, self.text[i]
+        if self.src.chars[i].atom is not None or self.src.chars[i].pinned is not None:
+            self.keep(i)
+            return i + 1
+        after_unit, self.after_unit = self.after_unit, False
+        if _is_digit(ch):
+            return self.number(i)
+        if ch.isascii() and ch.isalpha():
+            return self.letters(i, after_unit)
+        if ch == "^":
+            return self.caret(i)
+        if ch in SUPERSCRIPT_DIGITS or ch == "⁻":
+            return self.superscript(i, after_unit)
+        if ch == "μ" and self.micro_unit(i):
+            return i + 2
+        if ch in GREEK:
+            self.emit(GREEK[ch])
+            return i + 1
+        if ch == "°":
+            prev = _prev(text, i)
+            if prev >= 0 and _is_digit(text[prev]):
+                end = i + 2 if i + 1 < len(text) and text[i + 1] in "CFcf" else i + 1
+                self.keep(i, end)
+                return end
+            self.emit(OPERATORS[ch])
+            return i + 1
+        if ch in _ALWAYS:
+            self.emit(OPERATORS[ch])
+            return i + 1
+        if ch in "<>":
+            if _is_operand_at(text, _prev(text, i)) and _starts_operand_at(text, _next(text, i)):
+                self.emit(OPERATORS[ch])
+            else:
+                self.keep(i)
+            return i + 1
+        if ch in "+-":
+            return self.sign(i)
+        if ch == "/" and after_unit:
+            end = _letter_run(text, i + 1)
+            if end > i + 1 and text[i + 1 : end] in wetn_units():
+                self.keep(i, end)
+                return end
+        self.keep(i)
+        return i + 1
+
+    def micro_unit(self, i: int) -> bool:
+        """``5μm``: μ is the micro prefix of a unit after a number, not the letter 缪."""
+        text = self.text
+        prev = _prev(text, i)
+        if prev < 0 or not _is_digit(text[prev]) or _letter_run(text, i + 1) != i + 2:
+            return False
+        unit = MICRO_UNITS.get(text[i + 1])
+        if unit is None:
+            return False
+        self.emit(unit)
+        return True
+
+    def number(self, i: int) -> int:
+        text = self.text
+        grouped = _GROUPED_NUMBER.match(text, i)
+        if grouped and (i == 0 or not _is_digit(text[i - 1])):
+            self.emit_digits(i, grouped.end())
+            return grouped.end()
+        per_mille = _PER_MILLE.match(text, i)
+        if per_mille and (i == 0 or not _is_digit(text[i - 1])):
+            self.emit(PER_MILLE)
+            self.keep(i, per_mille.end(1))
+            return per_mille.end()
+        j = i
+        while j < len(text) and _is_digit(text[j]):
+            j += 1
+        self.keep(i, j)
+        return j
+
+    def letters(self, i: int, after_unit: bool) -> int:
+        text = self.text
+        end = _letter_run(text, i)
+        run = text[i:end]
+        prev = _prev(text, i)
+        after_number = prev >= 0 and (_is_digit(text[prev]) or (after_unit and text[prev] == "/"))
+        if after_number and (run in wetn_units() or run.lower() in wetn_units()):
+            self.keep(i, end)
+            self.after_unit = True
+            return end
+        if run.lower() in FUNCTIONS:
+            self.emit(FUNCTIONS[run.lower()])
+            return end
+        math_context = (prev >= 0 and (_is_digit(text[prev]) or text[prev] in "+-=×÷<>≤≥≠≈(^")) or (
+            end < len(text) and text[end] in "+-=×÷<>≤≥≠≈²³^()"
+        )
+        spell = (
+            len(run) == 1
+            or (run.isupper() and len(run) <= _MAX_SPELLED_CAPITALS)
+            or (run.islower() and len(run) <= _MAX_SPELLED_VARIABLES and math_context)
+        )
+        if not spell:
+            self.keep(i, end)
+            return end
+        for letter in run:
+            self.emit(LATIN[letter.lower()])
+        return end
+
+    def caret(self, i: int) -> int:
+        match = _POWER.match(self.text, i)
+        if match is None or bool(match.group(1)) != bool(match.group(4)):
+            self.keep(i)
+            return i + 1
+        negative, exponent = match.group(2), match.group(3)
+        if not negative and exponent == "2":
+            self.emit(SQUARED)
+        elif not negative and exponent == "3":
+            self.emit(CUBED)
+        else:
+            self.emit(POWER_OF)
+            if negative:
+                self.emit(UNARY["-"])
+            if exponent.isdecimal():
+                self.out.extend(self.src.chars[match.start(3) : match.end(3)])
+            else:
+                self.emit(LATIN[exponent.lower()])
+            self.emit(TIMES_POWER)
+        return match.end()
+
+    def superscript(self, i: int, after_unit: bool) -> int:
+        match = _SUPERSCRIPTS.match(self.text, i)
+        if match is None:
+            self.keep(i)
+            return i + 1
+        if after_unit:  # m², cm³: WeTN reads 平方米.
+            self.keep(i, match.end())
+            return match.end()
+        sign, digits = ("-", match.group()[1:]) if match.group().startswith("⁻") else ("", match.group())
+        plain = "".join(SUPERSCRIPT_DIGITS[d] for d in digits)
+        if not sign and plain == "2":
+            self.emit(SQUARED)
+        elif not sign and plain == "3":
+            self.emit(CUBED)
+        else:
+            self.emit(POWER_OF)
+            if sign:
+                self.emit(UNARY["-"])
+            self.out.extend(Char(d) for d in plain)
+            self.emit(TIMES_POWER)
+        return match.end()
+
+    def sign(self, i: int) -> int:
+        text, ch = self.text, self.text[i]
+        prev, nxt = _prev(text, i), _next(text, i)
+        prev_digit = prev >= 0 and _is_digit(text[prev])
+        next_digit = nxt < len(text) and _is_digit(text[nxt])
+        if prev_digit and next_digit and ch == "-" and not _FRACTION_BEFORE.search(text, 0, i):
+            # 3-5 may be a range, a date or a subtraction: WeTN reads it from the context.
+            self.out.append(self.src.chars[i] if self.src.chars[i].char == ch else Char(ch))
+        elif _is_operand_at(text, prev) and _starts_operand_at(text, nxt):
+            self.emit(OPERATORS[ch])
+        elif not _is_operand_at(text, prev) and _starts_operand_at(text, nxt) and not next_digit:
+            self.emit(UNARY[ch])
+        elif next_digit and self.src.chars[i].char != ch:
+            self.out.append(Char(ch))  # −5 → -5 so WeTN reads 负五
+        else:
+            self.keep(i)
+        return i + 1
+
+
+def rewrite_symbols(src: Annotated) -> Annotated:
+    """Rewrite maths notation and letters into Chinese words, leaving numbers for WeTN."""
+    return _Rewriter(src).run()
