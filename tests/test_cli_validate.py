@@ -42,7 +42,9 @@ def test_unpronounced_text_warns_but_passes(tmp_path: Path) -> None:
     assert "iPhone: 读法" in result.output
     assert "`😀` will not be pronounced" in result.output
     fixed = tmp_path / "fixed.yaml"
-    fixed.write_text("id: warn\ntitle: t\nlexicon:\n  iPhone: 爱疯\nparagraphs:\n  - text: 我用iPhone拍照。\n", "utf-8")
+    fixed.write_text(
+        "id: warn\ntitle: t\nlexicon:\n  iPhone: 爱疯\nparagraphs:\n  - text: 我用iPhone拍照。\n", "utf-8"
+    )
     assert "warning" not in runner.invoke(app, ["validate", str(fixed)]).output
 
 
@@ -56,7 +58,11 @@ def test_render_refuses_invalid_script_before_starting_prefect(tmp_path: Path) -
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ntitle: t\nparagraphs: []\n", "utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "render", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "app.cli", "render", str(bad)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1
     assert f"{bad}:3:13: `paragraphs` must be a non-empty list" in done.stderr
@@ -64,7 +70,15 @@ def test_render_refuses_invalid_script_before_starting_prefect(tmp_path: Path) -
 
 
 def test_every_subcommand_has_help() -> None:
-    for command in (["validate"], ["g2p"], ["render"], ["say"], ["models"], ["models", "prepare"], ["models", "list"]):
+    for command in (
+        ["validate"],
+        ["g2p"],
+        ["render"],
+        ["say"],
+        ["models"],
+        ["models", "prepare"],
+        ["models", "list"],
+    ):
         result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "Usage" in result.output
