@@ -55,28 +55,22 @@ class ExportError(Exception):
     """The encoder failed; the message carries its own last words."""
 
 
-def write_mp3(path: Path, samples: Samples, sample_rate: int) -> None:
-    """MP3 via the ffmpeg that imageio-ffmpeg ships (LAME), fed 16-bit PCM on stdin.
+def write_mp3(path: Path, source_wav: Path) -> None:
+    """Encode ``source_wav`` to MP3 with the ffmpeg that imageio-ffmpeg ships (LAME).
 
-    libsndfile can also write MP3 but took 3x longer on a 3.5-minute lesson (2.9 s against 1.0 s),
-    and the encode sits on the path of every re-render.
+    libsndfile can also write MP3 but took 3x longer on a 3.5-minute lesson (2.9 s against 1.0 s);
+    reading the finished WAV lets the render encode in the background while it writes captions.
     """
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
 
     def encode(tmp: Path) -> None:
         command = [
             imageio_ffmpeg.get_ffmpeg_exe(),
             "-hide_banner",
+            "-nostdin",
             "-loglevel",
             "error",
-            "-f",
-            "s16le",
-            "-ar",
-            str(sample_rate),
-            "-ac",
-            "1",
             "-i",
-            "pipe:0",
+            str(source_wav),
             "-c:a",
             "libmp3lame",
             "-b:a",
@@ -86,7 +80,7 @@ def write_mp3(path: Path, samples: Samples, sample_rate: int) -> None:
             "-y",
             str(tmp),
         ]
-        done = subprocess.run(command, input=pcm, capture_output=True, check=False, timeout=600)
+        done = subprocess.run(command, capture_output=True, check=False, timeout=600)
         if done.returncode != 0:
             raise ExportError(
                 f"ffmpeg failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}"

@@ -28,7 +28,7 @@ from flows.progress import reporter
 from lesson_specs import load_spec_file
 from storage.layout import new_render_id, render_dir, staging_dir
 from storage.segments import SegmentStore
-from tasks.assemble import assemble_lesson
+from tasks.assemble import assemble_lesson, encode_mp3
 from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import SegmentAudio, SegmentJob, VoiceIdentity
 from tasks.plan import plan_segments
@@ -135,9 +135,11 @@ def render_with_settings(
     try:
         progress.start("assemble", 2)
         lesson = assemble_lesson(plan, audios, staging)
+        mp3 = encode_mp3.submit(staging)
         progress.advance("assemble")
         info = RenderInfo(render_id=render_id, title=spec.title, reused=tuple(reused))
         write_descriptions(plan, audios, lesson, info, staging)
+        mp3.result()
         progress.advance("assemble")
         progress.finish("assemble")
         os.replace(staging, final)

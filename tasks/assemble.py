@@ -32,7 +32,7 @@ class AssembledLesson:
 
 
 def assemble_audio(plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Path) -> AssembledLesson:
-    """Write ``lesson.wav`` and ``lesson.mp3`` into ``folder`` and return the timeline."""
+    """Write ``lesson.wav`` into ``folder`` and return the timeline (``encode_mp3`` follows)."""
     rates = {a.sample_rate for a in audios}
     if len(rates) > 1:
         raise AssemblyError(f"segments have different sample rates: {sorted(rates)}")
@@ -49,7 +49,6 @@ def assemble_audio(plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Pat
     master, placed = lay_out(clips, sample_rate)
     master, loudness = normalize_loudness(master, sample_rate)
     write_wav(folder / LESSON_WAV, master, sample_rate)
-    write_mp3(folder / LESSON_MP3, master, sample_rate)
     return AssembledLesson(
         sample_rate=sample_rate,
         duration_s=master.size / sample_rate,
@@ -61,3 +60,9 @@ def assemble_audio(plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Pat
 @task(name="assemble-lesson", cache_policy=NO_CACHE)
 def assemble_lesson(plan: LessonPlan, audios: list[SegmentAudio], folder: Path) -> AssembledLesson:
     return assemble_audio(plan, audios, folder)
+
+
+@task(name="encode-mp3", cache_policy=NO_CACHE)
+def encode_mp3(folder: Path) -> None:
+    """MP3 from the finished WAV; submitted so it runs while captions and the manifest are written."""
+    write_mp3(folder / LESSON_MP3, folder / LESSON_WAV)

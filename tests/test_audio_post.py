@@ -78,10 +78,35 @@ def test_captions_formats() -> None:
 def test_wav_and_mp3_round_trip(tmp_path: Path) -> None:
     signal = tone(2.0)
     write_wav(tmp_path / "a.wav", signal, SR)
-    write_mp3(tmp_path / "a.mp3", signal, SR)
+    write_mp3(tmp_path / "a.mp3", tmp_path / "a.wav")
     wav, sr = read_audio(tmp_path / "a.wav")
     assert sr == SR and wav.size == signal.size and np.max(np.abs(wav - signal)) < 1e-4
     mp3, sr = read_audio(tmp_path / "a.mp3")
     assert sr == SR and abs(mp3.size - signal.size) < SR // 10
     assert sf.info(tmp_path / "a.mp3").format == "MP3"
     assert not list(tmp_path.glob(".*part"))  # no temp files left behind
+
+
+@pytest.mark.parametrize("sample_rate", [16_000, 24_000, 48_000])
+def test_loudness_meter_matches_pyloudnorm(sample_rate: int) -> None:
+    import pyloudnorm
+
+    rng = np.random.default_rng(sample_rate)
+    n = sample_rate * 7
+    signal = (0.1 * rng.standard_normal(n) * np.abs(np.sin(np.arange(n) / sample_rate * 2))).astype(
+        np.float32
+    )
+    expected = pyloudnorm.Meter(sample_rate).integrated_loudness(signal.astype(np.float64))
+    assert integrated_lufs(signal, sample_rate) == pytest.approx(expected, abs=0.01)
+
+
+def test_limiter_handles_dense_and_isolated_peaks() -> None:
+    speech = tone(10.0, amplitude=0.05)
+    for at in range(SR, 2 * SR, 300):  # a burst of clicks closer together than the limiter's reach
+        speech[at : at + 24] = 0.9
+    speech[8 * SR : 8 * SR + 24] = -0.95  # and one on its own
+    out, _ = normalize_loudness(speech, SR)
+    assert true_peak_dbtp(out) <= -1.0
+    # Far from any peak the limiter leaves the signal untouched (only the overall gain applies).
+    gain = out[5 * SR : 5 * SR + 100] / speech[5 * SR : 5 * SR + 100]
+    assert np.allclose(gain, gain[0], rtol=1e-4)
