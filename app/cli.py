@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import typer
 
+from app.commands import db as db_command
 from app.commands import g2p as g2p_command
 from app.commands import models as models_command
 from app.commands import render as render_command
+from app.commands import renders as renders_command
 from app.commands import say as say_command
+from app.commands import serve as serve_command
 from app.commands import validate as validate_command
 
 app = typer.Typer(
@@ -25,7 +28,10 @@ app.command("validate")(validate_command.validate)
 app.command("g2p")(g2p_command.g2p)
 app.command("render")(render_command.render)
 app.command("say")(say_command.say)
+app.command("serve")(serve_command.serve)
 app.add_typer(models_command.app, name="models")
+app.add_typer(renders_command.app, name="renders")
+app.add_typer(db_command.app, name="db")
 
 
 def main() -> None:

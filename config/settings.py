@@ -52,6 +52,112 @@ class Settings(BaseSettings):
     tts_http_url: str | None = Field(
         default=None, description="Base URL of a remote reference-API TTS service (voice 'http')."
     )
+    # Publishing and the render catalog (issue #6).
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the render catalog, e.g. postgresql+psycopg://user@host/db; "
+        "default: a SQLite file <cache_dir>/lessonaudio.db.",
+    )
+    s3_bucket: str | None = Field(
+        default=None, description="Publish to this S3 bucket; unset: publish to the local output folder."
+    )
+    s3_prefix: str = Field(default="", description="Key prefix inside the bucket (no leading slash).")
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="S3-compatible endpoint (MinIO, R2, ...); unset: AWS_ENDPOINT_URL or AWS itself.",
+    )
+    s3_region: str | None = Field(default=None, description="Region; unset: AWS_REGION / AWS config.")
+    s3_addressing_style: str = Field(
+        default="auto", pattern="^(auto|path|virtual)$", description="S3 addressing style."
+    )
+    s3_multipart_threshold_mb: int = Field(
+        default=16, ge=1, le=5000, description="Files at least this large are uploaded in parts."
+    )
+    publish_retries: int = Field(default=3, ge=0, le=20, description="Retries of a failed publish.")
+    publish_retry_delay_s: float = Field(
+        default=2.0, ge=0, le=600, description="First retry delay; doubles with each retry."
+    )
+
+    # Web page and HTTP API (issue #8): `lessonaudio web`.
+    web_host: str = Field(default="127.0.0.1", description="Address `lessonaudio web` listens on.")
+    web_port: int = Field(default=8000, ge=1, le=65535, description="Port `lessonaudio web` listens on.")
+    web_tts_per_minute: int = Field(
+        default=10, ge=1, le=10_000, description="Preview (`POST /tts`) requests per token per minute."
+    )
+    web_renders_per_minute: int = Field(
+        default=6, ge=1, le=10_000, description="Render submissions per token per minute."
+    )
+    web_max_body_kb: int = Field(
+        default=512, ge=16, le=65_536, description="Largest request body accepted (413 above it)."
+    )
+    web_render_workers: int = Field(
+        default=1, ge=1, le=16, description="Renders the web server runs at once; more wait in a queue."
+    )
+    web_renders_from: str = Field(
+        default="folder",
+        pattern="^(folder|catalog)$",
+        description="Where the page lists past renders: the output folder's manifests, or the catalog DB.",
+    )
+    web_cookie_secure: bool = Field(
+        default=False, description="Mark the session cookie Secure (set when served over HTTPS)."
+    )
+    web_webhook_secret: str | None = Field(
+        default=None,
+        repr=False,
+        description="HMAC-SHA256 key for render callbacks; unset: renders with a callback_url are refused.",
+    )
+    web_webhook_allow_private: bool = Field(
+        default=False, description="Allow callbacks to loopback, private and link-local addresses."
+    )
+    web_webhook_retries: int = Field(default=5, ge=0, le=20, description="Retries of a failed callback.")
+    web_webhook_retry_delay_s: float = Field(
+        default=2.0, ge=0, le=600, description="First callback retry delay; doubles with each retry."
+    )
+    web_webhook_timeout_s: float = Field(
+        default=10.0, gt=0, le=120, description="Timeout of one callback attempt."
+    )
+
+    # ASR back-check and QA report (issue #5).
+    backcheck: bool = Field(
+        default=True,
+        description="Listen to every render with ASR, retry flagged segments, write qa.json/html.",
+    )
+    asr_engine: str = Field(
+        default="whisper", pattern="^(whisper|paraformer)$", description="Recogniser for the back-check."
+    )
+    asr_model_dir: Path | None = Field(
+        default=None,
+        description="Recogniser model folder; whisper default: the pinned <models_dir>/whisper-base; "
+        "paraformer: required (an exported funasr-onnx model).",
+    )
+    asr_threads: int = Field(default=2, ge=1, le=64, description="CPU threads of the recogniser.")
+    asr_beam_size: int = Field(default=1, ge=1, le=10, description="Whisper beam size (1: greedy, fastest).")
+    asr_batch_size: int = Field(default=8, ge=1, le=32, description="Whisper windows decoded together.")
+    qa_max_per: float = Field(
+        default=0.34, gt=0, le=2, description="Flag a segment whose toneless-pinyin error rate is above this."
+    )
+    qa_min_pinyin_errors: int = Field(
+        default=2, ge=1, le=50, description="...and that has at least this many wrong syllables."
+    )
+    qa_silence_dbfs: float = Field(
+        default=-50.0, le=0, description="Flag a segment whose RMS level is below this as silent."
+    )
+    qa_attempts: int = Field(
+        default=2, ge=0, le=5, description="Re-syntheses (each slower) tried for a flagged segment."
+    )
+
+    # Scheduled generation and scale-out (issue #7): `lessonaudio serve`.
+    inbox: str | None = Field(
+        default=None, description="Folder or s3://bucket/prefix scanned for new or changed lesson scripts."
+    )
+    inbox_cron: str = Field(default="*/15 * * * *", description="Schedule of the scan-inbox deployment.")
+    synthesis_slots: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="Global concurrency limit on synthesis across all workers (a Prefect limit); "
+        "unset: each render is bounded only by synthesis_workers.",
+    )
 
     @property
     def resolved_models_dir(self) -> Path:

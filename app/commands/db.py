@@ -1,0 +1,72 @@
+"""``lessonaudio db``: the render catalog's schema.
+
+Other commands open the catalog through :func:`open_catalog_or_exit`, which also migrates a new or
+older database, so ``db upgrade`` is only needed to migrate ahead of time (e.g. a shared PostgreSQL
+before rolling out workers).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from config import Settings, load_settings
+from storage.catalog import Catalog, open_catalog
+from storage.db import DatabaseConfig, current_revision, default_database_url, make_engine, upgrade_database
+
+app = typer.Typer(
+    help="The render catalog database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
+)
+
+
+def database_config(settings: Settings) -> DatabaseConfig:
+    """Same as ``tasks.publish.database_config``, without importing Prefect into every CLI start."""
+    return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+def one_line(error: BaseException) -> str:
+    """The driver's own message without SQLAlchemy's SQL echo and help links."""
+    origin = getattr(error, "orig", None) or error
+    text = str(origin).strip().splitlines()
+    return text[0] if text else type(origin).__name__
+
+
+def safe_url(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except SQLAlchemyError:
+        return "<unparseable database URL>"
+
+
+def open_catalog_or_exit(settings: Settings) -> Catalog:
+    """Open (and migrate if needed) the catalog, or exit 1 with one line that names the database."""
+    url = database_config(settings).url
+    try:
+        return open_catalog(url)
+    except (SQLAlchemyError, ImportError, OSError) as err:
+        fail(f"error: cannot open the catalog at {safe_url(url)}: {one_line(err)}")
+
+
+@app.command()
+def upgrade() -> None:
+    """Create the catalog or migrate it to this version's schema; does nothing when already current."""
+    url = database_config(load_settings()).url
+    try:
+        engine = make_engine(url)
+        before = current_revision(engine)
+        after = upgrade_database(engine)
+        engine.dispose()
+    except (SQLAlchemyError, ImportError, OSError) as err:
+        fail(f"error: cannot upgrade the catalog at {safe_url(url)}: {one_line(err)}")
+    if before == after:
+        typer.echo(f"catalog at {safe_url(url)} is current (revision {after})")
+    else:
+        typer.echo(f"catalog at {safe_url(url)} upgraded from {before or 'empty'} to revision {after}")

@@ -1,0 +1,369 @@
+"""The render catalog API: what the flow records about each render, and what the CLI reads back.
+
+Every write is one short transaction keyed by natural keys (course + lesson id, render id, segment
+index), so recording the same event twice updates rows instead of adding them: a retried flow or a
+re-publish never duplicates lessons, renders or segments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
+from storage.db.session import make_engine, upgrade_database
+
+MAX_ERROR_CHARS = 4000
+
+
+class CatalogError(Exception):
+    """A catalog request that names something that does not exist (a bad render id, say)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentQA:
+    """The back-check's verdict on one segment, by its 0-based index in the lesson."""
+
+    index: int
+    cer: float | None
+    per: float | None = None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LessonQA:
+    course: str
+    lesson_id: str
+    render_pk: int
+    render_id: str | None
+    status: str
+    segments: int
+    checked: int
+    flagged: int
+    mean_cer: float | None
+    max_cer: float | None
+    mean_per: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class CourseQA:
+    """QA of the current render of each lesson in a course: the published one, else the newest finished."""
+
+    course: str
+    lessons: tuple[LessonQA, ...]
+    failed_renders: int
+
+    @property
+    def segments(self) -> int:
+        return sum(lesson.segments for lesson in self.lessons)
+
+    @property
+    def checked(self) -> int:
+        return sum(lesson.checked for lesson in self.lessons)
+
+    @property
+    def flagged(self) -> int:
+        return sum(lesson.flagged for lesson in self.lessons)
+
+    @property
+    def mean_cer(self) -> float | None:
+        """Mean over every checked segment of the course (not a mean of lesson means)."""
+        weighted = [
+            (lesson.mean_cer, lesson.checked) for lesson in self.lessons if lesson.mean_cer is not None
+        ]
+        total = sum(n for _, n in weighted)
+        return sum(m * n for m, n in weighted) / total if total else None
+
+
+def _short(reason: str) -> str:
+    return reason if len(reason) <= MAX_ERROR_CHARS else reason[: MAX_ERROR_CHARS - 1] + "…"
+
+
+class Catalog:
+    """Lessons, renders and segments in SQL; construct with :func:`open_catalog`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writes -----------------------------------------------------------------------------------
+
+    def _lesson(self, session: Session, course: str | None, lesson_id: str, title: str | None) -> Lesson:
+        lesson = session.scalar(
+            select(Lesson).where(Lesson.course == (course or ""), Lesson.lesson_id == lesson_id)
+        )
+        if lesson is None:
+            lesson = Lesson(course=course or "", lesson_id=lesson_id, title=title)
+            session.add(lesson)
+            session.flush()
+        elif title and lesson.title != title:
+            lesson.title = title
+        return lesson
+
+    def _render(self, session: Session, render_pk: int) -> Render:
+        render = session.get(Render, render_pk)
+        if render is None:
+            raise CatalogError(f"no render with id {render_pk}")
+        return render
+
+    def record_render_started(
+        self,
+        course: str | None,
+        lesson_id: str,
+        *,
+        title: str | None = None,
+        render_id: str | None = None,
+        spec_sha256: str | None = None,
+        spec_path: str | None = None,
+        voice: str | None = None,
+    ) -> int:
+        """A new ``running`` render; returns its row id, which every later call takes."""
+        with self.session() as session:
+            lesson = self._lesson(session, course, lesson_id, title)
+            render = Render(
+                lesson_pk=lesson.id,
+                render_id=render_id,
+                status=RenderStatus.RUNNING.value,
+                spec_sha256=spec_sha256,
+                spec_path=spec_path,
+                voice=voice,
+                started_at=utcnow(),
+            )
+            session.add(render)
+            session.flush()
+            return render.id
+
+    def record_render_finished(
+        self,
+        render_pk: int,
+        manifest: Mapping[str, Any],
+        *,
+        folder: str | None = None,
+        render_seconds: float | None = None,
+        qa_summary: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Copy the manifest's facts and segments in; safe to repeat (segments are matched by index)."""
+        with self.session() as session:
+            render = self._render(session, render_pk)
+            segments = list(manifest.get("segments") or [])
+            render.render_id = str(manifest["render_id"])
+            render.status = (
+                render.status if render.status == RenderStatus.PUBLISHED else RenderStatus.FINISHED.value
+            )
+            render.spec_sha256 = manifest.get("spec_sha256", render.spec_sha256)
+            render.voice = manifest.get("voice", render.voice)
+            render.engine_id = manifest.get("engine_id")
+            render.model_sha256 = manifest.get("model_sha256")
+            render.manifest_version = manifest.get("manifest_version")
+            render.duration_s = manifest.get("duration")
+            render.loudness_lufs = (manifest.get("loudness") or {}).get("integrated_lufs")
+            render.segment_count = len(segments)
+            render.reused_count = sum(1 for s in segments if s.get("reused"))
+            render.synthesized_count = len(segments) - render.reused_count
+            render.render_seconds = render_seconds if render_seconds is not None else render.render_seconds
+            render.folder = folder if folder is not None else render.folder
+            if qa_summary is not None:
+                render.qa_summary = dict(qa_summary)
+            render.finished_at = render.finished_at or utcnow()
+            render.error = None
+            existing = {s.index: s for s in render.segments}
+            for data in segments:
+                row = existing.get(int(data["index"]))
+                if row is None:
+                    row = Segment(render_pk=render.id, index=int(data["index"]), flags=[], flagged=False)
+                    session.add(row)
+                row.paragraph = int(data.get("paragraph", 0))
+                row.text = str(data.get("text", ""))
+                row.normalized = data.get("normalized")
+                row.pinyin = data.get("pinyin")
+                row.emotion = str(data.get("emotion", ""))
+                row.start_s = float(data["start"])
+                row.end_s = float(data["end"])
+                row.duration_s = float(data.get("duration", row.end_s - row.start_s))
+                row.pause_after_ms = int(data.get("pause_after_ms", 0))
+                row.cache_key = str(data["cache_key"])
+                row.reused = bool(data.get("reused", False))
+
+    def record_render_failed(self, render_pk: int, reason: str) -> None:
+        """Mark failed with the reason; a render that is already visible stays ``published``."""
+        with self.session() as session:
+            render = self._render(session, render_pk)
+            if render.status != RenderStatus.PUBLISHED:
+                render.status = RenderStatus.FAILED.value
+            render.error = _short(reason)
+
+    def record_published(
+        self,
+        render_pk: int,
+        keys: Sequence[str],
+        *,
+        latest_key: str,
+        store: str,
+        bytes_uploaded: int,
+    ) -> None:
+        """The render is visible: its pointer is written. Repeating it only refreshes the facts."""
+        with self.session() as session:
+            render = self._render(session, render_pk)
+            render.status = RenderStatus.PUBLISHED.value
+            render.object_keys = list(keys)
+            render.latest_key = latest_key
+            render.store = store
+            render.bytes_uploaded = bytes_uploaded
+            render.published_at = render.published_at or utcnow()
+            render.error = None
+
+    def record_qa(
+        self, render_pk: int, summary: Mapping[str, Any], segments: Sequence[SegmentQA] = ()
+    ) -> None:
+        """Store the back-check's summary and per-segment scores (segments are matched by index)."""
+        with self.session() as session:
+            render = self._render(session, render_pk)
+            render.qa_summary = dict(summary)
+            rows = {s.index: s for s in render.segments}
+            for qa in segments:
+                row = rows.get(qa.index)
+                if row is None:
+                    raise CatalogError(f"render {render_pk} has no segment {qa.index}")
+                row.cer, row.per = qa.cer, qa.per
+                row.flags = list(qa.flags)
+                row.flagged = bool(qa.flags)
+
+    def import_render(self, manifest: Mapping[str, Any], *, folder: str | None = None) -> int:
+        """Find or create the row for a finished render folder (e.g. one rendered before the catalog)."""
+        render_id = str(manifest["render_id"])
+        with self.session() as session:
+            found = session.scalar(select(Render.id).where(Render.render_id == render_id))
+        if found is None:
+            found = self.record_render_started(
+                manifest.get("course"), str(manifest["lesson_id"]), title=manifest.get("title")
+            )
+        self.record_render_finished(found, manifest, folder=folder)
+        return found
+
+    # -- reads ------------------------------------------------------------------------------------
+
+    def get_render(self, ref: str | int) -> Render:
+        """A render by row id (``12``) or render id (``20261125T…``), with its lesson and segments."""
+        query = select(Render).options(selectinload(Render.lesson), selectinload(Render.segments))
+        text_ref = str(ref).strip()
+        if text_ref.isdigit():
+            query = query.where(Render.id == int(text_ref))
+        else:
+            query = query.where(Render.render_id == text_ref)
+        with self.session() as session:
+            render = session.scalar(query)
+        if render is None:
+            raise CatalogError(f"no render {text_ref!r} in the catalog (see `lessonaudio renders list`)")
+        return render
+
+    def list_renders(
+        self, *, course: str | None = None, status: RenderStatus | None = None, limit: int = 50
+    ) -> list[Render]:
+        """Newest first."""
+        query = select(Render).join(Render.lesson).options(selectinload(Render.lesson))
+        if course is not None:
+            query = query.where(Lesson.course == course)
+        if status is not None:
+            query = query.where(Render.status == status.value)
+        query = query.order_by(Render.started_at.desc(), Render.id.desc()).limit(limit)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def course_qa(self, course: str) -> CourseQA:
+        """Aggregate segment scores of each lesson's current render, in SQL."""
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=Render.lesson_pk,
+                order_by=(
+                    case((Render.status == RenderStatus.PUBLISHED.value, 0), else_=1),
+                    Render.started_at.desc(),
+                    Render.id.desc(),
+                ),
+            )
+            .label("rank")
+        )
+        ranked = (
+            select(Render.id.label("render_pk"), rank)
+            .join(Render.lesson)
+            .where(
+                Lesson.course == course,
+                Render.status.in_([RenderStatus.PUBLISHED.value, RenderStatus.FINISHED.value]),
+            )
+            .subquery()
+        )
+        stats = (
+            select(
+                Lesson.lesson_id,
+                Render.id,
+                Render.render_id,
+                Render.status,
+                func.count(Segment.id),
+                func.count(Segment.cer),
+                func.coalesce(func.sum(case((Segment.flagged, 1), else_=0)), 0),
+                func.avg(Segment.cer),
+                func.max(Segment.cer),
+                func.avg(Segment.per),
+            )
+            .select_from(ranked)
+            .join(Render, Render.id == ranked.c.render_pk)
+            .join(Render.lesson)
+            .outerjoin(Segment, Segment.render_pk == Render.id)
+            .where(ranked.c.rank == 1)
+            .group_by(Lesson.lesson_id, Render.id, Render.render_id, Render.status)
+            .order_by(Lesson.lesson_id)
+        )
+        failed = (
+            select(func.count(Render.id))
+            .join(Render.lesson)
+            .where(Lesson.course == course, Render.status == RenderStatus.FAILED.value)
+        )
+        with self.session() as session:
+            rows = session.execute(stats).all()
+            failed_count = session.scalar(failed) or 0
+        lessons = tuple(
+            LessonQA(
+                course=course,
+                lesson_id=lesson_id,
+                render_pk=pk,
+                render_id=render_id,
+                status=status,
+                segments=int(total),
+                checked=int(checked),
+                flagged=int(flagged),
+                mean_cer=_opt_float(mean_cer),
+                max_cer=_opt_float(max_cer),
+                mean_per=_opt_float(mean_per),
+            )
+            for lesson_id, pk, render_id, status, total, checked, flagged, mean_cer, max_cer, mean_per in rows
+        )
+        return CourseQA(course=course, lessons=lessons, failed_renders=int(failed_count))
+
+    def courses(self) -> list[str]:
+        with self.session() as session:
+            return sorted(session.scalars(select(Lesson.course).distinct()))
+
+
+def _opt_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def open_catalog(url: str, *, upgrade: bool = True) -> Catalog:
+    """Open the catalog at ``url``; a new or older database is migrated first (``upgrade=True``)."""
+    engine = make_engine(url)
+    if upgrade:
+        upgrade_database(engine)
+    return Catalog(engine)

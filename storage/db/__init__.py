@@ -1,0 +1,33 @@
+"""The render catalog: lessons, renders and segments in SQL (SQLite by default, PostgreSQL by URL).
+
+Schema changes ship as Alembic migrations inside this package (``migrations/``), so a database is
+always brought up by the same scripts whatever the working directory.
+"""
+
+from storage.db.inbox_items import InboxItem
+from storage.db.models import Base, Lesson, Render, RenderStatus, Segment
+from storage.db.session import (
+    DatabaseConfig,
+    current_revision,
+    default_database_url,
+    head_revision,
+    make_engine,
+    upgrade_database,
+)
+from storage.db.web_tokens import WebToken
+
+__all__ = [
+    "Base",
+    "DatabaseConfig",
+    "InboxItem",
+    "Lesson",
+    "Render",
+    "RenderStatus",
+    "Segment",
+    "WebToken",
+    "current_revision",
+    "default_database_url",
+    "head_revision",
+    "make_engine",
+    "upgrade_database",
+]

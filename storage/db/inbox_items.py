@@ -1,0 +1,29 @@
+"""The inbox ledger table: which script bytes the scanner has already handled, and how.
+
+Keyed by (inbox, key, sha256): a script is submitted once per content, a rejected one is not retried
+until its bytes change, and a script moved back to an old version is recognised as already handled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.db.models import Base, utcnow
+
+
+class InboxItem(Base):
+    __tablename__ = "inbox_items"
+    __table_args__ = (UniqueConstraint("inbox", "key", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inbox: Mapped[str] = mapped_column(String(1000))
+    key: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    """``submitted`` (a render flow run was created) or ``rejected`` (validation errors)."""
+    detail: Mapped[str | None] = mapped_column(Text)
+    """The flow run id, or the validation report."""
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the render catalog; run them with ``lessonaudio db upgrade``."""

@@ -1,0 +1,344 @@
+"""Object stores the publisher writes to: a local folder (the embedded default) and S3.
+
+Both hold the same keys. An object is identified by the sha256 of its bytes, which the S3 store keeps
+as ``x-amz-meta-sha256`` (and S3 itself checks with ``ChecksumSHA256``): a later publish can then
+tell "already there" from "different bytes" with a HEAD and no download, which is what makes
+re-publishing cheap and idempotent. Every upload is read back with a HEAD and compared before the
+caller may point anything at it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+_READ_CHUNK = 1 << 20
+SHA256_META = "sha256"
+
+
+class ObjectStoreError(Exception):
+    """An object could not be written or read back as written."""
+
+
+class ChecksumMismatch(ObjectStoreError):
+    """The store holds different bytes than were sent (corruption in transit or a racing writer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    key: str
+    size: int
+    sha256: str | None
+    """Hex sha256 of the content, or None when the store cannot say (an object we did not write)."""
+
+
+class ObjectStore(Protocol):
+    """Where published renders live; keys are ``/``-separated and relative to the store's root."""
+
+    def describe(self) -> str:
+        """Where this store writes, for messages and the catalog (``s3://bucket/prefix``, a folder)."""
+        ...
+
+    def head(self, key: str) -> ObjectInfo | None: ...
+
+    def put_file(
+        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+    ) -> int:
+        """Store ``path`` at ``key`` and verify it; returns the bytes transferred."""
+        ...
+
+    def put_bytes(
+        self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
+    ) -> None: ...
+
+    def get_bytes(self, key: str) -> bytes | None: ...
+
+    def list_keys(self, prefix: str = "") -> list[str]: ...
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def join_key(*parts: str) -> str:
+    """Join key parts with ``/``, dropping empty parts and stray slashes (an empty prefix adds nothing)."""
+    return "/".join(p.strip("/") for p in parts if p.strip("/"))
+
+
+def _check_key(key: str) -> PurePosixPath:
+    path = PurePosixPath(key)
+    if not key or path.is_absolute() or any(part in ("", ".", "..") for part in key.split("/")):
+        raise ObjectStoreError(f"invalid object key {key!r}")
+    return path
+
+
+# -- local folder -----------------------------------------------------------------------------------
+
+
+class LocalObjectStore:
+    """Keys are files under ``root``. Writes go to a hidden temp file renamed into place (atomic).
+
+    When the source already is the destination (the render folder inside the output root), a put only
+    verifies the file: local "publishing" of a render in place copies nothing.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def describe(self) -> str:
+        return str(self.root.resolve())
+
+    def path(self, key: str) -> Path:
+        return self.root.joinpath(*_check_key(key).parts)
+
+    def head(self, key: str) -> ObjectInfo | None:
+        path = self.path(key)
+        if not path.is_file():
+            return None
+        return ObjectInfo(key, path.stat().st_size, sha256_file(path))
+
+    def put_file(
+        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+    ) -> int:
+        dest = self.path(key)
+        if dest.is_file() and dest.samefile(path):
+            if sha256_file(dest) != sha256:
+                raise ChecksumMismatch(f"{dest}: content changed while publishing")
+            return 0
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            with path.open("rb") as src, tmp.open("wb") as out:
+                while chunk := src.read(_READ_CHUNK):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if sha256_file(tmp) != sha256:
+                raise ChecksumMismatch(f"{key}: copy of {path} does not match its sha256")
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest.stat().st_size
+
+    def put_bytes(
+        self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
+    ) -> None:
+        dest = self.path(key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            with tmp.open("wb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+        _fsync_dir(dest.parent)
+
+    def get_bytes(self, key: str) -> bytes | None:
+        path = self.path(key)
+        return path.read_bytes() if path.is_file() else None
+
+    def list_keys(self, prefix: str = "") -> list[str]:
+        return sorted(key for key in self._walk() if key.startswith(prefix))
+
+    def _walk(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in self.root.rglob("*"):
+            rel = path.relative_to(self.root)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                yield rel.as_posix()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- S3 ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class S3Settings:
+    """How to reach a bucket; credentials always come from the standard AWS chain (env, profile, role)."""
+
+    bucket: str
+    endpoint_url: str | None = None
+    region: str | None = None
+    addressing_style: str = "auto"
+    multipart_threshold: int = 16 * 1024 * 1024
+    multipart_chunksize: int = 8 * 1024 * 1024
+    max_attempts: int = 3
+    """botocore's own quick retries per request; the publish task retries the whole publish on top."""
+    connect_timeout_s: float = 5.0
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode("ascii")
+
+
+def s3_checksum(path: Path, size: int, settings: S3Settings) -> str:
+    """The ``ChecksumSHA256`` S3 will report for ``path`` uploaded with ``settings``.
+
+    One part: base64 sha256 of the bytes. Multipart: base64 sha256 of the concatenated part digests
+    (S3's "composite" checksum), with parts cut exactly as s3transfer cuts them.
+    """
+    from s3transfer.utils import ChunksizeAdjuster
+
+    if size < settings.multipart_threshold:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(_READ_CHUNK):
+                digest.update(chunk)
+        return _b64(digest.digest())
+    part_size = int(ChunksizeAdjuster().adjust_chunksize(settings.multipart_chunksize, size))
+    parts = hashlib.sha256()
+    with path.open("rb") as handle:
+        while part := handle.read(part_size):
+            parts.update(hashlib.sha256(part).digest())
+    return _b64(parts.digest())
+
+
+def _strip_parts(checksum: str) -> str:
+    """Real S3 reports a composite checksum as ``<base64>-<parts>``; some servers omit the suffix."""
+    head, sep, tail = checksum.rpartition("-")
+    return head if sep and tail.isdigit() else checksum
+
+
+def _is_missing(error: Exception) -> bool:
+    from botocore.exceptions import ClientError
+
+    if not isinstance(error, ClientError):
+        return False
+    code = str(error.response.get("Error", {}).get("Code", ""))
+    return code in {"404", "NoSuchKey", "NotFound"}
+
+
+class S3ObjectStore:
+    """A bucket on AWS S3 or any S3-compatible endpoint (MinIO, Ceph, R2, moto)."""
+
+    def __init__(self, settings: S3Settings, client: Any | None = None) -> None:
+        self.settings = settings
+        self._client: Any = client if client is not None else make_s3_client(settings)
+
+    def describe(self) -> str:
+        where = f" at {self.settings.endpoint_url}" if self.settings.endpoint_url else ""
+        return f"s3://{self.settings.bucket}{where}"
+
+    def _head(self, key: str) -> dict[str, Any] | None:
+        try:
+            response: dict[str, Any] = self._client.head_object(
+                Bucket=self.settings.bucket, Key=key, ChecksumMode="ENABLED"
+            )
+        except Exception as err:
+            if _is_missing(err):
+                return None
+            raise
+        return response
+
+    def head(self, key: str) -> ObjectInfo | None:
+        response = self._head(key)
+        if response is None:
+            return None
+        metadata: dict[str, str] = response.get("Metadata") or {}
+        return ObjectInfo(key, int(response["ContentLength"]), metadata.get(SHA256_META))
+
+    def _verify(self, key: str, size: int, sha256: str, checksum: str) -> None:
+        response = self._head(key)
+        if response is None:
+            raise ObjectStoreError(f"s3://{self.settings.bucket}/{key} is missing right after its upload")
+        metadata: dict[str, str] = response.get("Metadata") or {}
+        if int(response["ContentLength"]) != size or metadata.get(SHA256_META) != sha256:
+            raise ChecksumMismatch(
+                f"s3://{self.settings.bucket}/{key}: stored object differs from the upload"
+            )
+        reported = response.get("ChecksumSHA256")
+        if reported and _strip_parts(str(reported)) != checksum:
+            raise ChecksumMismatch(
+                f"s3://{self.settings.bucket}/{key}: ChecksumSHA256 {reported} != expected {checksum}"
+            )
+
+    def put_file(
+        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+    ) -> int:
+        from boto3.s3.transfer import TransferConfig
+
+        size = path.stat().st_size
+        extra: dict[str, Any] = {
+            "ContentType": content_type,
+            "Metadata": {SHA256_META: sha256},
+            "ChecksumAlgorithm": "SHA256",
+        }
+        if cache_control:
+            extra["CacheControl"] = cache_control
+        config = TransferConfig(
+            multipart_threshold=self.settings.multipart_threshold,
+            multipart_chunksize=self.settings.multipart_chunksize,
+            use_threads=False,
+        )
+        self._client.upload_file(str(path), self.settings.bucket, key, ExtraArgs=extra, Config=config)
+        self._verify(key, size, sha256, s3_checksum(path, size, self.settings))
+        return size
+
+    def put_bytes(
+        self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
+    ) -> None:
+        digest = hashlib.sha256(data)
+        extra: dict[str, Any] = {"CacheControl": cache_control} if cache_control else {}
+        self._client.put_object(
+            Bucket=self.settings.bucket,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            ChecksumSHA256=_b64(digest.digest()),
+            Metadata={SHA256_META: digest.hexdigest()},
+            **extra,
+        )
+        self._verify(key, len(data), digest.hexdigest(), _b64(digest.digest()))
+
+    def get_bytes(self, key: str) -> bytes | None:
+        try:
+            response = self._client.get_object(Bucket=self.settings.bucket, Key=key)
+        except Exception as err:
+            if _is_missing(err):
+                return None
+            raise
+        return bytes(response["Body"].read())
+
+    def list_keys(self, prefix: str = "") -> list[str]:
+        paginator = self._client.get_paginator("list_objects_v2")
+        keys: list[str] = []
+        for page in paginator.paginate(Bucket=self.settings.bucket, Prefix=prefix):
+            keys.extend(str(item["Key"]) for item in page.get("Contents", []))
+        return sorted(keys)
+
+
+def make_s3_client(settings: S3Settings) -> Any:
+    """A boto3 S3 client; endpoint and region fall back to AWS_ENDPOINT_URL / AWS_REGION and config."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"max_attempts": settings.max_attempts, "mode": "standard"},
+        connect_timeout=settings.connect_timeout_s,
+        read_timeout=60,
+        s3={"addressing_style": settings.addressing_style},
+    )
+    return boto3.session.Session().client(
+        "s3", endpoint_url=settings.endpoint_url, region_name=settings.region, config=config
+    )
