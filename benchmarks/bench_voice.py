@@ -1,10 +1,16 @@
 """Real-time factor and load time of the Baker voice, against bare ONNX Runtime calls in the same run.
 
-    .venv/bin/python benchmarks/bench_voice.py [--repeat 5]
+    .venv/bin/python benchmarks/bench_voice.py [--repeat 5] [--baseline DIR]
 
 Targets (2 cores): engine RTF <= 0.04 for 10-50-character segments and model load <= 1 s. The bare
-numbers run the same phone ids through freshly created sessions with no phone mapping, pitch shift,
-pause insertion or hash verification, so the ratio is the engine's own overhead.
+numbers run the same phone ids through freshly created default sessions with no phone mapping, pitch
+shift, pause insertion or hash verification, so the ratio is the engine's own overhead.
+
+``--baseline DIR`` also runs an engine built the same way from the (unverified) ``fastspeech2.onnx`` and
+``mb_melgan.onnx`` in DIR, e.g. a copy of previously pinned files, so old and new models are compared in
+the same run. All variants are interleaved per repetition, so load from other processes hits them alike.
+Wall RTF depends on that load; "cpu" is process CPU seconds per audio second (all threads), which is
+what the work costs regardless of contention; the load average is printed with the results.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import onnxruntime as ort
@@ -23,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from config import load_settings
 from engines import PRESETS
-from engines.baker import load_baker
+from engines.baker import BakerEngine, load_baker
+from engines.baker.engine import make_session
+from engines.baker.phones import PhoneSet
 from models import BAKER, prepare_baker
 from text_frontend.frontend import FrontEnd
 from text_frontend.types import Token
@@ -69,10 +79,40 @@ def bare_render(fs2: ort.InferenceSession, voc: ort.InferenceSession, ids: tuple
     return int(voc.run(None, {"mels": mel})[0].shape[1])
 
 
+def baseline_engine(directory: Path, models_dir: Path, threads: int) -> BakerEngine:
+    """The engine as ``load_baker`` builds it, on other (unverified) model files."""
+    mapper = (models_dir / BAKER.name / "baker_mapper.json").read_bytes()
+    return BakerEngine(
+        PhoneSet.from_mapper_json(mapper),
+        make_session((directory / "fastspeech2.onnx").read_bytes(), threads),
+        make_session((directory / "mb_melgan.onnx").read_bytes(), threads),
+        "baseline",
+        workers=threads,
+    )
+
+
+def timed(fn: Callable[..., object], *args: Any) -> tuple[float, float]:
+    """Wall and process-CPU seconds of one call."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn(*args)
+    return time.perf_counter() - w0, time.process_time() - c0
+
+
+def load_avg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def bare_all(
+    fs2: ort.InferenceSession, voc: ort.InferenceSession, chunks: tuple[tuple[int, ...], ...]
+) -> int:
+    return sum(bare_render(fs2, voc, ids) for ids in chunks)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--baseline", type=Path, help="dir with other fastspeech2.onnx + mb_melgan.onnx")
     args = parser.parse_args()
     models_dir = load_settings().resolved_models_dir
     prepare_baker(models_dir)
@@ -87,45 +127,59 @@ def main() -> None:
         t0 = time.perf_counter()
         fs2, voc = bare_sessions(models_dir, args.threads)
         bare_loads.append(time.perf_counter() - t0)
+    base = baseline_engine(args.baseline, models_dir, args.threads) if args.baseline else None
 
     print(
         f"cores: {os.cpu_count()}, onnxruntime {ort.__version__}, threads {args.threads}, "
-        f"repeat {args.repeat} (median)\n"
+        f"repeat {args.repeat} (median), load average at start {load_avg()}\n"
     )
     print(
         f"load: engine {statistics.median(loads):.3f} s (verify sha256 + sessions), "
         f"bare sessions {statistics.median(bare_loads):.3f} s, target <= {TARGET_LOAD_S:.1f} s\n"
     )
-    print("| chars | audio s | engine RTF | bare RTF | ratio | pass |")
-    print("|---|---|---|---|---|---|")
+    base_cols = " baseline RTF | baseline cpu |" if base else ""
+    print(f"| chars | audio s | engine RTF | engine cpu |{base_cols} bare RTF | ratio | pass |")
+    print("|---" * (7 + (2 if base else 0)) + "|")
     neutral = PRESETS["neutral"]
     front_end = FrontEnd()
     worst = 0.0
     for text in SEGMENTS:
         toks = segment_tokens(front_end, text)
         chunks = engine.phone_ids(toks)
-        engine.synthesize(toks, neutral)  # warm-up: first run of a new shape allocates
+        audio = engine.synthesize(toks, neutral)  # warm-up: first run of a new shape allocates
+        if base is not None:
+            base.synthesize(toks, neutral)
         for ids in chunks:
             bare_render(fs2, voc, ids)
-        e_times, b_times = [], []
+        samples = bare_all(fs2, voc, chunks)
+        e_times, e_cpu, x_times, x_cpu, b_times = [], [], [], [], []
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            audio = engine.synthesize(toks, neutral)
-            e_times.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            samples = sum(bare_render(fs2, voc, ids) for ids in chunks)
-            b_times.append(time.perf_counter() - t0)
+            wall, cpu = timed(engine.synthesize, toks, neutral)
+            e_times.append(wall)
+            e_cpu.append(cpu)
+            if base is not None:
+                wall, cpu = timed(base.synthesize, toks, neutral)
+                x_times.append(wall)
+                x_cpu.append(cpu)
+            b_times.append(timed(bare_all, fs2, voc, chunks)[0])
         e_rtf = statistics.median(e_times) / audio.duration_s
         b_rtf = statistics.median(b_times) / (samples / audio.sample_rate)
         worst = max(worst, e_rtf)
         chars = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+        base_vals = (
+            f" {statistics.median(x_times) / audio.duration_s:.4f} | "
+            f"{statistics.median(x_cpu) / audio.duration_s:.4f} |"
+            if base
+            else ""
+        )
+        e_cpu_rtf = statistics.median(e_cpu) / audio.duration_s
         print(
-            f"| {chars} | {audio.duration_s:.2f} | {e_rtf:.4f} | {b_rtf:.4f} | {e_rtf / b_rtf:.2f} | "
-            f"{'yes' if e_rtf <= TARGET_RTF else 'NO'} |"
+            f"| {chars} | {audio.duration_s:.2f} | {e_rtf:.4f} | {e_cpu_rtf:.4f} |{base_vals}"
+            f" {b_rtf:.4f} | {e_rtf / b_rtf:.2f} | {'yes' if e_rtf <= TARGET_RTF else 'NO'} |"
         )
     print(
         f"\nworst engine RTF {worst:.4f} (target <= {TARGET_RTF}); "
-        f"load {statistics.median(loads):.3f} s (target <= {TARGET_LOAD_S})"
+        f"load {statistics.median(loads):.3f} s (target <= {TARGET_LOAD_S}); load average at end {load_avg()}"
     )
 
 

@@ -4,6 +4,10 @@ The ONNX hashes are of the *canonical* files written by ``models/convert_baker.p
 otherwise not byte-reproducible). Changing the conversion toolchain or the canonicaliser changes these
 hashes: re-run ``lessonaudio models prepare`` with a fresh conversion venv, check the audio, then update
 the pins together with ``CONVERT_REQUIREMENTS`` in one commit.
+
+``mb_melgan.onnx`` is the compact vocoder ``rebuild_vocoder`` writes (105 nodes; the tf2onnx form pinned
+before, sha256 16697a86...b64b68, had 980). Its audio is bit-identical to that form:
+``tests/test_engine_speed_equivalence.py`` rebuilds the old one and compares.
 """
 
 from __future__ import annotations
@@ -50,7 +54,7 @@ BAKER = ModelSpec(
             "fastspeech2.onnx", "a18844b4c745a3a38d3c6b15784afebd970ea3a08ae1db2f8c32b3fcda6eaa88", 15937843
         ),
         PinnedFile(
-            "mb_melgan.onnx", "16697a8666a7277075e94e75f481305a4d200d3f3d8f3d2d09ff8a80c7b64b68", 7503665
+            "mb_melgan.onnx", "af82565de4d910aa55e601d6c8d70d075aac6563ced886bd9820d5d781eb4efe", 7452553
         ),
         PinnedFile(
             "baker_mapper.json", "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e", 14252
