@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 EXAMPLE ?= lesson_specs/examples/math-g8-pythagoras.yaml
 OUT ?= out
 
-.PHONY: venv models render test lint typecheck pytest bench clean
+.PHONY: venv models render test lint typecheck pytest bench clean system-deps
 
 venv: $(STAMP)
 
@@ -35,7 +35,15 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy .
 
-pytest: models
+# The browser test drives Debian's Chromium with its matching chromedriver; CJK fonts make the
+# screenshots readable. Installed once per machine (needs root or sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver fonts-noto-cjk)
+
+pytest: models system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest

@@ -16,6 +16,7 @@ from app.commands import renders as renders_command
 from app.commands import say as say_command
 from app.commands import serve as serve_command
 from app.commands import validate as validate_command
+from app.commands import web as web_command
 
 app = typer.Typer(
     name="lessonaudio",
@@ -32,6 +33,7 @@ app.command("serve")(serve_command.serve)
 app.add_typer(models_command.app, name="models")
 app.add_typer(renders_command.app, name="renders")
 app.add_typer(db_command.app, name="db")
+app.add_typer(web_command.app, name="web")
 
 
 def main() -> None:

@@ -151,6 +151,11 @@ class Settings(BaseSettings):
         default=None, description="Folder or s3://bucket/prefix scanned for new or changed lesson scripts."
     )
     inbox_cron: str = Field(default="*/15 * * * *", description="Schedule of the scan-inbox deployment.")
+    lock_url: str | None = Field(
+        default=None,
+        description="redis://host:port/db: serialise segment synthesis across machines; "
+        "default: file locks in cache_dir (one machine).",
+    )
     synthesis_slots: int | None = Field(
         default=None,
         ge=1,

@@ -10,6 +10,7 @@ same moment synthesise it once, the second waits and then reads the record.
 from __future__ import annotations
 
 import threading
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,9 @@ from typing import Any
 import numpy as np
 from prefect import Task, task
 from prefect.cache_policies import CacheKeyFnPolicy
+from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
+from prefect.locking.protocol import LockManager
 
 from audio.postprocess import clean_segment
 from engines.protocol import TTSEngine
@@ -39,6 +42,8 @@ class CacheConfig:
     root: Path
     result_storage: str | None = None
     """A saved Prefect storage block (``"s3-bucket/lesson-cache"``) for workers on several machines."""
+    lock_url: str | None = None
+    """``redis://host:port/db`` to serialise cache keys across machines; default: flock on ``root``."""
 
     @property
     def segments(self) -> Path:
@@ -59,13 +64,32 @@ def engine_for(voice: str, config: VoiceConfig) -> TTSEngine:
         return _engine(voice, config)
 
 
-def render_segment(job: SegmentJob, store: SegmentStore, config: VoiceConfig) -> SegmentAudio:
-    """Synthesise and clean ``job`` into the store unless the store already has it."""
+SYNTHESIS_LIMIT = "lessonaudio-synthesis"
+"""Name of the Prefect global concurrency limit that caps synthesis across all workers."""
+
+
+def ensure_synthesis_limit(slots: int) -> None:
+    """Create or resize the global limit; called by the flow before it submits any synthesis."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(SYNTHESIS_LIMIT, slots)
+
+
+def render_segment(
+    job: SegmentJob, store: SegmentStore, config: VoiceConfig, *, limited: bool = False
+) -> SegmentAudio:
+    """Synthesise and clean ``job`` into the store unless the store already has it.
+
+    With ``limited``, the engine call (not cache hits) holds one slot of the global synthesis limit,
+    so many workers together never run more syntheses than the machines have cores for.
+    """
     fresh = not store.has(job.key)
     if fresh:
         engine = engine_for(job.voice.voice, config)
         try:
-            audio = engine.synthesize(job.segment.tokens, job.prosody)
+            with concurrency(SYNTHESIS_LIMIT, occupy=1, strict=True) if limited else nullcontext():
+                audio = engine.synthesize(job.segment.tokens, job.prosody)
         except Exception as err:  # the engine's own message, tagged with where it happened
             raise SynthesisError(
                 f"paragraph {job.paragraph}: could not synthesise \u201c{job.display_text}\u201d: {err}"
@@ -89,15 +113,27 @@ def _key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
 
 
 @task(name="synthesize-segment", task_run_name="synthesize-p{job.paragraph}-s{job.index}", retries=1)
-def synthesize_segment(job: SegmentJob, store_root: Path, config: VoiceConfig) -> SegmentAudio:
-    return render_segment(job, SegmentStore(store_root), config)
+def synthesize_segment(
+    job: SegmentJob, store_root: Path, config: VoiceConfig, limited: bool = False
+) -> SegmentAudio:
+    return render_segment(job, SegmentStore(store_root), config, limited=limited)
+
+
+def lock_manager(cache_config: CacheConfig) -> LockManager:
+    """flock for one machine (released by the kernel if a worker dies); Redis for several."""
+    if cache_config.lock_url is None:
+        return FlockLockManager(cache_config.root / "locks")
+    from prefect_redis.locking import RedisLockManager
+
+    manager: LockManager = RedisLockManager(connection_url=cache_config.lock_url)
+    return manager
 
 
 def cached_synthesis(cache_config: CacheConfig) -> Task[..., SegmentAudio]:
     """The synthesis task bound to a cache location, built at the flow's entry from settings."""
     policy = CacheKeyFnPolicy(cache_key_fn=_key).configure(
         key_storage=cache_config.root / "records",
-        lock_manager=FlockLockManager(cache_config.root / "locks"),
+        lock_manager=lock_manager(cache_config),
         isolation_level="SERIALIZABLE",
     )
     storage: str | Path = cache_config.result_storage or cache_config.root / "results"

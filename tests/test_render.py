@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -170,6 +171,7 @@ def _cli(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # so a kill reaches the temporary Prefect server it starts, too
     )
 
 
@@ -195,7 +197,7 @@ def test_killed_render_resumes_from_cache(render_env: Path, tmp_path: Path) -> N
     while time.monotonic() < deadline and len(list(segments_dir.rglob("*.flac"))) < 3:
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)  # the render and its temporary Prefect server, like a crash
     process.wait()
     done_before = len(list(segments_dir.rglob("*.flac")))
     assert done_before >= 3

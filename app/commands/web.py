@@ -1,0 +1,140 @@
+"""``lessonaudio web``: serve the teachers' page and HTTP API; ``web token …`` manages teacher tokens.
+
+Settings are read here, once, and handed to ``create_app``. Token commands work on the catalog
+database (migrated on first use), so they need no running server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, NoReturn
+
+import typer
+
+from config import Settings, load_settings
+
+app = typer.Typer(
+    help="The teachers' web page and HTTP API.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+token_app = typer.Typer(
+    help="Teacher tokens for the page and API (stored as sha256 only).", no_args_is_help=True
+)
+app.add_typer(token_app, name="token")
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+@app.callback()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option(help="Listen address; default from settings (127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port; default from settings (8000).")] = None,
+) -> None:
+    """Serve the page and API until interrupted (Ctrl-C). API docs at /docs."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from app.prefect_env import quiet_prefect
+
+    quiet_prefect()
+    import uvicorn
+
+    from web.app import create_app
+
+    settings = load_settings()
+    try:
+        application = create_app(settings)
+    except Exception as err:  # a bad database URL or unwritable cache dir: one line, not a traceback
+        _fail(f"error: cannot start the web server: {err}")
+    bind_host = host or settings.web_host
+    bind_port = port or settings.web_port
+    typer.echo(f"serving on http://{bind_host}:{bind_port}/ (API docs at /docs); Ctrl-C stops")
+    uvicorn.run(application, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
+
+
+@contextmanager
+def _store(settings: Settings) -> Iterator[object]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from web.services import database_url
+    from web.token_store import SqlTokenStore
+
+    try:
+        store = SqlTokenStore.open(database_url(settings))
+    except (SQLAlchemyError, OSError) as err:
+        _fail(f"error: cannot open the token database: {str(err).splitlines()[0]}")
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@token_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="Who the token is for, e.g. a teacher's login.")],
+) -> None:
+    """Create a token and print it once; only its sha256 is stored."""
+    from web.token_store import SqlTokenStore
+    from web.tokens import TokenError
+
+    with _store(load_settings()) as store:
+        assert isinstance(store, SqlTokenStore)
+        try:
+            info, token = store.create(name)
+        except TokenError as err:
+            _fail(f"error: {err}")
+    typer.echo(f"created token {info.name!r}; it is shown only now, give it to the teacher:", err=True)
+    typer.echo(token)
+
+
+@token_app.command("list")
+def list_tokens() -> None:
+    """Show tokens: name, created, last used, and whether revoked (never the tokens themselves)."""
+    from web.token_store import SqlTokenStore
+
+    with _store(load_settings()) as store:
+        assert isinstance(store, SqlTokenStore)
+        tokens = store.list()
+    if not tokens:
+        typer.echo("no tokens yet: create one with `lessonaudio web token create NAME`")
+        return
+    header = ("name", "created (UTC)", "last used (UTC)", "status")
+    rows = [
+        (
+            t.name,
+            _when(t.created_at),
+            _when(t.last_used_at),
+            "active" if t.active else f"revoked {_when(t.revoked_at)}",
+        )
+        for t in tokens
+    ]
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+@token_app.command("revoke")
+def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token list` shows it.")]) -> None:
+    """Revoke a token: every request and page session using it is refused from now on."""
+    from web.token_store import SqlTokenStore
+    from web.tokens import TokenError
+
+    with _store(load_settings()) as store:
+        assert isinstance(store, SqlTokenStore)
+        try:
+            info = store.revoke(name)
+        except TokenError as err:
+            _fail(f"error: {err}")
+    typer.echo(f"revoked token {info.name!r}")

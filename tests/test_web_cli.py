@@ -1,0 +1,89 @@
+"""``lessonaudio web token create/list/revoke``: tokens printed once, listed without secrets, revoked
+for good; and the catalog migration that holds them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
+from sqlalchemy import inspect
+from typer.testing import CliRunner
+
+from app.commands import web as web_command
+from storage.db import make_engine, upgrade_database
+from storage.db.session import _alembic_config
+from tests.browser.support import fake_app, web_settings
+
+
+def cli() -> typer.Typer:
+    """The sub-app as the lead registers it in app/cli.py (``app.add_typer(web.app, name="web")``)."""
+    root = typer.Typer(pretty_exceptions_enable=False)
+    root.add_typer(web_command.app, name="web")
+    return root
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'web.db'}")
+    return CliRunner()
+
+
+def test_token_lifecycle(runner: CliRunner, tmp_path: Path) -> None:
+    created = runner.invoke(cli(), ["web", "token", "create", "wang.laoshi"])
+    assert created.exit_code == 0, created.output
+    token = created.stdout.strip()
+    assert token.startswith("la_") and len(token) > 40
+    assert "shown only now" in created.stderr
+
+    listed = runner.invoke(cli(), ["web", "token", "list"])
+    assert listed.exit_code == 0 and "wang.laoshi" in listed.stdout and "active" in listed.stdout
+    assert token not in listed.stdout
+
+    app = fake_app(web_settings(tmp_path))
+    with TestClient(app) as client:
+        auth = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/voices", headers=auth).status_code == 200
+        assert runner.invoke(cli(), ["web", "token", "revoke", "wang.laoshi"]).exit_code == 0
+        assert client.get("/api/voices", headers=auth).status_code == 401
+    assert "revoked" in runner.invoke(cli(), ["web", "token", "list"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create", "has space"], "invalid token name"),
+        (["revoke", "nobody"], "no token named 'nobody'"),
+    ],
+)
+def test_token_errors_are_one_line(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(cli(), ["web", "token", *args])
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_duplicate_names_are_refused(runner: CliRunner) -> None:
+    assert runner.invoke(cli(), ["web", "token", "create", "li"]).exit_code == 0
+    again = runner.invoke(cli(), ["web", "token", "create", "li"])
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_unreachable_database_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", "sqlite:////proc/no/such/dir/web.db")
+    result = runner.invoke(cli(), ["web", "token", "list"])
+    assert result.exit_code == 1 and "cannot open the token database" in result.stderr
+
+
+def test_tokens_live_in_their_own_catalog_migration(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("web_tokens")}
+    engine.dispose()
+    assert columns == {"id", "name", "token_sha256", "created_at", "last_used_at", "revoked_at"}
+    script = ScriptDirectory.from_config(_alembic_config())
+    mine = script.get_revision("0002_web_tokens")
+    assert mine is not None and mine.down_revision == "0001"

@@ -1,0 +1,56 @@
+"""The web application factory: ``create_app(settings)`` for ``lessonaudio web`` and tests.
+
+Settings are read once by the entry point and passed in; nothing below reads the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from config import Settings
+from web.bodylimit import BodyLimitMiddleware
+from web.errors import install_error_handlers
+from web.headers import SecurityHeadersMiddleware
+from web.routes_api import api_router
+from web.routes_page import page_router
+from web.services import Services, build_services
+
+STATIC = Path(__file__).resolve().parent / "static"
+DESCRIPTION = """
+Render Chinese lesson scripts into lesson audio, and preview single paragraphs.
+
+Authenticate every request with `Authorization: Bearer <token>`; an admin creates tokens with
+`lessonaudio web token create NAME`. Errors are JSON: `{"error": {"code", "message", "where", "fix"}}`,
+plus `diagnostics` (line, column, fix) for lesson scripts.
+"""
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """The app for ``settings``; pass ``services`` to replace its parts (tests do)."""
+    built = services if services is not None else build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        built.close()
+
+    app = FastAPI(
+        title="lessonaudio",
+        version="0.1.0",
+        summary="Lesson audio for teachers: check scripts, preview paragraphs, render lessons.",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.web_max_body_kb * 1024)
+    app.include_router(api_router(built))
+    app.include_router(page_router(built))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.services = built
+    return app

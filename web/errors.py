@@ -1,0 +1,136 @@
+"""One JSON shape for every error the API returns: what went wrong, where, and how to fix it.
+
+``{"error": {"code", "message", "where", "fix"}, "diagnostics": [...]}``; ``diagnostics`` only for
+lesson scripts. Handlers here also turn FastAPI's validation errors and Starlette's HTTP errors into
+that shape, and anything unexpected into a 500 without a traceback in the response.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lesson_specs import Diagnostic
+
+log = logging.getLogger("lessonaudio.web")
+
+
+class ApiError(StarletteHTTPException):
+    """An error meant for the client; subclassing Starlette's keeps FastAPI from re-wrapping it."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        where: str | None = None,
+        fix: str | None = None,
+        headers: dict[str, str] | None = None,
+        diagnostics: Sequence[Diagnostic] = (),
+    ) -> None:
+        super().__init__(status, message, headers)
+        self.code = code
+        self.message = message
+        self.where = where
+        self.fix = fix
+        self.diagnostics = tuple(diagnostics)
+
+
+def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "severity": d.severity,
+        "line": d.line,
+        "column": d.col,
+        "paragraph": d.paragraph,
+        "message": d.message,
+        "fix": d.fix,
+        "text": str(d),
+    }
+
+
+def error_body(code: str, message: str, where: str | None = None, fix: str | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "where": where, "fix": fix}}
+
+
+def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    body = error_body(exc.code, exc.message, exc.where, exc.fix)
+    if exc.diagnostics:
+        body["diagnostics"] = [diagnostic_json(d) for d in exc.diagnostics]
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "http_error")
+    message = str(exc.detail)
+    fix = "see /docs for the API's paths and methods" if exc.status_code in (404, 405) else None
+    if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode
+        code, message = "unreadable_body", "the request body is not JSON encoded as UTF-8"
+        fix = "send UTF-8 JSON with `Content-Type: application/json`"
+    return JSONResponse(
+        error_body(code, message, "body" if exc.status_code == 400 else request.url.path, fix),
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def _where(loc: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid value"))}
+        for e in exc.errors()
+    ]
+    first = problems[0] if problems else {"where": "body", "message": "invalid request"}
+    body = error_body(
+        "invalid_request",
+        first["message"],
+        first["where"],
+        "send the fields the API documents at /docs (JSON, UTF-8)",
+    )
+    body["problems"] = problems
+    return JSONResponse(body, status_code=422)
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        error_body(
+            "internal_error",
+            "the server failed to handle this request",
+            request.url.path,
+            "try again; if it keeps failing, tell the operator (the server log has the details)",
+        ),
+        status_code=500,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)

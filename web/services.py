@@ -1,0 +1,96 @@
+"""Everything the routes use, built once from settings; tests build it with fakes instead.
+
+Keeping this separate from the app factory means routes never read settings or globals: they get a
+:class:`Services` and call it, so each piece can be replaced (a fake voice for the schema fuzzer, a
+recording runner for webhook tests) without patching modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from config import Settings
+from web.frontend import SharedFrontEnd
+from web.jobs import JobManager
+from web.preview import PreviewAudio, PreviewService
+from web.ratelimit import RateLimiter
+from web.render_index import CatalogRenderIndex, FolderRenderIndex, RenderIndex
+from web.runners import EmbeddedRunner
+from web.token_store import SqlTokenStore
+from web.tokens import TokenStore
+from web.validation import ScriptChecker
+from web.webhooks import WebhookConfig, WebhookSender
+
+
+class Previewer(Protocol):
+    def synthesize(self, text: str, emotion: str, voice: str | None = None) -> PreviewAudio: ...
+
+
+@dataclass
+class Services:
+    tokens: TokenStore
+    checker: ScriptChecker
+    preview: Previewer
+    jobs: JobManager
+    renders: RenderIndex
+    webhooks: WebhookSender | None
+    tts_limit: RateLimiter
+    render_limit: RateLimiter
+    default_voice: str = "baker"
+    cookie_secure: bool = False
+
+    def close(self) -> None:
+        self.jobs.close()
+        for thing in (self.tokens, self.renders):
+            close = getattr(thing, "close", None)
+            if callable(close):
+                close()
+
+
+def database_url(settings: Settings) -> str:
+    from storage.db import default_database_url
+
+    return settings.database_url or default_database_url(settings.cache_dir)
+
+
+def webhook_sender(settings: Settings) -> WebhookSender | None:
+    if not settings.web_webhook_secret:
+        return None
+    return WebhookSender(
+        WebhookConfig(
+            secret=settings.web_webhook_secret,
+            allow_private=settings.web_webhook_allow_private,
+            retries=settings.web_webhook_retries,
+            retry_delay_s=settings.web_webhook_retry_delay_s,
+            timeout_s=settings.web_webhook_timeout_s,
+        )
+    )
+
+
+def build_services(settings: Settings) -> Services:
+    front_end = SharedFrontEnd()
+    url = database_url(settings)
+    webhooks = webhook_sender(settings)
+    renders: RenderIndex = (
+        CatalogRenderIndex(url)
+        if settings.web_renders_from == "catalog"
+        else FolderRenderIndex(settings.output_dir)
+    )
+    return Services(
+        tokens=SqlTokenStore.open(url),
+        checker=ScriptChecker(front_end),
+        preview=PreviewService.from_settings(settings, front_end),
+        jobs=JobManager(
+            runner=EmbeddedRunner(settings.output_dir),
+            jobs_dir=settings.cache_dir / "web-jobs",
+            webhooks=webhooks,
+            workers=settings.web_render_workers,
+        ),
+        renders=renders,
+        webhooks=webhooks,
+        tts_limit=RateLimiter(settings.web_tts_per_minute),
+        render_limit=RateLimiter(settings.web_renders_per_minute),
+        default_voice=settings.default_voice,
+        cookie_secure=settings.web_cookie_secure,
+    )

@@ -1,0 +1,279 @@
+// The teachers' page: sign-in, script checks with line numbers, preview, render progress, downloads.
+// Plain browser JavaScript, no build step; every request goes to the same JSON API the docs describe.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+async function api(method, path, body) {
+  const init = { method, headers: {}, credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  if (response.status === 401 && path !== "/session") {
+    window.location.reload(); // the token was revoked or the session expired: back to sign-in
+  }
+  return response;
+}
+
+async function errorText(response) {
+  try {
+    const data = await response.json();
+    const e = data.error || {};
+    return [e.message, e.where ? `(${e.where})` : "", e.fix ? `— ${e.fix}` : ""].join(" ").trim();
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== undefined && v !== null) node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// --- sign in / out -------------------------------------------------------------------------------
+
+function setupSignIn() {
+  const form = $("sign-in-form");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const response = await api("POST", "/session", { token: $("token").value });
+    if (response.ok) window.location.reload();
+    else $("sign-in-error").textContent = await errorText(response);
+  });
+}
+
+function setupSignOut() {
+  const button = $("sign-out");
+  if (!button) return;
+  button.addEventListener("click", async () => {
+    await api("DELETE", "/session");
+    window.location.reload();
+  });
+}
+
+// --- script checks ---------------------------------------------------------------------------------
+
+function jumpToLine(line, column) {
+  const area = $("script");
+  const lines = area.value.split("\n");
+  let offset = 0;
+  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+  offset += Math.max(0, column - 1);
+  area.focus();
+  area.setSelectionRange(offset, offset);
+}
+
+function showDiagnostics(report) {
+  const box = $("diagnostics");
+  box.replaceChildren();
+  const all = [...report.errors, ...report.warnings];
+  if (report.ok && all.length === 0) {
+    box.append(el("p", { class: "ok" }, "✓ The script is valid."));
+    return;
+  }
+  const heading = report.ok
+    ? `The script is valid, with ${report.warnings.length} warning(s):`
+    : `${report.errors.length} error(s) — fix them before rendering:`;
+  box.append(el("p", { class: report.ok ? "diag-warning" : "diag-error" }, heading));
+  const list = el("ol");
+  for (const d of all) {
+    const where = `Line ${d.line}, column ${d.column}`;
+    const para = d.paragraph ? `, paragraph ${d.paragraph}` : "";
+    const link = el("a", { href: "#script" }, where);
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      jumpToLine(d.line, d.column);
+    });
+    const kind = d.severity === "warning" ? "warning: " : "";
+    list.append(
+      el("li", { class: `diag-${d.severity}` }, link, `${para}: ${kind}${d.message}${d.fix ? ` (${d.fix})` : ""}`),
+    );
+  }
+  box.append(list);
+}
+
+async function checkScript() {
+  const response = await api("POST", "/api/scripts/validate", { script: $("script").value });
+  if (!response.ok) {
+    $("diagnostics").replaceChildren(el("p", { class: "diag-error", role: "alert" }, await errorText(response)));
+    return null;
+  }
+  const report = await response.json();
+  showDiagnostics(report);
+  return report;
+}
+
+// --- render jobs -----------------------------------------------------------------------------------
+
+const FILE_LABELS = {
+  "lesson.mp3": "Download MP3",
+  "lesson.wav": "Download WAV",
+  "captions.srt": "Download captions (SRT)",
+  "captions.vtt": "Download captions (WebVTT)",
+  "manifest.json": "Download manifest",
+  "qa.html": "Open QA report",
+};
+
+function showStages(stages) {
+  const box = $("stages");
+  box.replaceChildren();
+  for (const s of stages) {
+    const id = `stage-${s.name.replace(/\W+/g, "-")}`;
+    box.append(
+      el(
+        "div",
+        { class: "stage" },
+        el("label", { for: id }, s.name),
+        el("progress", { id, max: String(s.total), value: String(s.done) }),
+        el("span", {}, `${s.done}/${s.total}`),
+      ),
+    );
+  }
+}
+
+async function showResult(renderId) {
+  const response = await api("GET", `/api/renders/${renderId}`);
+  if (!response.ok) {
+    $("job-status").textContent = await errorText(response);
+    return;
+  }
+  const render = await response.json();
+  const files = Object.fromEntries(render.files.map((f) => [f.name, f]));
+  if (files["lesson.mp3"]) $("lesson-audio").src = files["lesson.mp3"].url;
+  const list = $("downloads");
+  list.replaceChildren();
+  for (const [name, label] of Object.entries(FILE_LABELS)) {
+    const file = files[name];
+    if (!file) continue;
+    const attrs = name === "qa.html"
+      ? { href: file.url, target: "_blank", rel: "noopener" }
+      : { href: file.download_url, download: "" };
+    list.append(el("li", {}, el("a", attrs, label)));
+  }
+  $("result").hidden = false;
+  refreshRenders();
+}
+
+async function pollJob(statusUrl) {
+  for (;;) {
+    const response = await api("GET", statusUrl);
+    if (!response.ok) {
+      $("job-status").textContent = await errorText(response);
+      return;
+    }
+    const job = await response.json();
+    showStages(job.stages);
+    if (job.state === "finished") {
+      $("job-status").textContent = `Finished: ${job.title} (render ${job.render_id}).`;
+      await showResult(job.render_id);
+      return;
+    }
+    if (job.state === "failed") {
+      $("job-status").textContent = `Render failed: ${job.error}`;
+      return;
+    }
+    $("job-status").textContent = job.state === "queued" ? "Waiting for the renderer…" : `Rendering ${job.title}…`;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+async function submitRender(event) {
+  event.preventDefault();
+  const button = $("render");
+  button.disabled = true;
+  try {
+    const report = await checkScript();
+    if (!report || !report.ok) return;
+    const body = { script: $("script").value };
+    const callback = $("callback-url").value.trim();
+    if (callback) body.callback_url = callback;
+    const response = await api("POST", "/api/renders", body);
+    if (!response.ok) {
+      const text = await errorText(response);
+      $("diagnostics").replaceChildren(el("p", { class: "diag-error", role: "alert" }, text));
+      return;
+    }
+    const job = await response.json();
+    $("job").hidden = false;
+    $("result").hidden = true;
+    $("job-status").textContent = "Submitted…";
+    await pollJob(job.status_url);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function refreshRenders() {
+  const response = await api("GET", "/api/renders?limit=20");
+  if (!response.ok) return;
+  const renders = await response.json();
+  const body = $("renders").tBodies[0];
+  body.replaceChildren();
+  for (const r of renders) {
+    const links = el("td");
+    for (const f of r.files) {
+      const qa = f.name === "qa.html";
+      links.append(el("a", qa ? { href: f.url, target: "_blank", rel: "noopener" } : { href: f.download_url }, f.name), " ");
+    }
+    const when = r.created_at ? r.created_at.replace("T", " ").slice(0, 16) : r.render_id;
+    const length = r.duration_s == null ? "-" : `${r.duration_s.toFixed(1)} s`;
+    body.append(
+      el("tr", {}, el("td", {}, `${r.title} `, el("span", { class: "muted" }, `(${r.lesson_id})`)), el("td", {}, when), el("td", {}, length), links),
+    );
+  }
+}
+
+// --- preview -----------------------------------------------------------------------------------------
+
+async function preview(event) {
+  event.preventDefault();
+  const status = $("preview-status");
+  const button = $("preview");
+  button.disabled = true;
+  status.textContent = "Synthesising…";
+  try {
+    const response = await api("POST", "/tts", { text: $("preview-text").value, emotion: $("emotion").value });
+    if (!response.ok) {
+      status.textContent = await errorText(response);
+      return;
+    }
+    const segments = response.headers.get("X-Lessonaudio-Segments");
+    const cached = response.headers.get("X-Lessonaudio-Cached-Segments");
+    const audio = $("preview-audio");
+    if (audio.src) URL.revokeObjectURL(audio.src);
+    audio.src = URL.createObjectURL(await response.blob());
+    status.textContent = `Playing: ${segments} segment(s), ${cached} from the cache.`;
+    await audio.play().catch(() => {
+      status.textContent += " Press play to listen.";
+    });
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// --- wiring ------------------------------------------------------------------------------------------
+
+function setupScript() {
+  const form = $("script-form");
+  if (!form) return;
+  form.addEventListener("submit", submitRender);
+  $("check").addEventListener("click", checkScript);
+  $("script-file").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    $("script").value = await file.text();
+    await checkScript();
+  });
+  $("preview-form").addEventListener("submit", preview);
+}
+
+setupSignIn();
+setupSignOut();
+setupScript();

@@ -1,0 +1,77 @@
+"""Teacher tokens in the catalog database (SQLite by default, PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from storage.db import make_engine, upgrade_database
+from storage.db.models import utcnow
+from web.token_table import WebToken
+from web.tokens import TokenError, TokenInfo, check_name, new_token, token_hash
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""``last_used_at`` is refreshed at most this often, so authenticating is a read, not a write, per request."""
+
+
+def _info(row: WebToken) -> TokenInfo:
+    return TokenInfo(row.id, row.name, row.created_at, row.last_used_at, row.revoked_at)
+
+
+class SqlTokenStore:
+    """Implements :class:`web.tokens.TokenStore` on the catalog's engine (migrated on open)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> SqlTokenStore:
+        engine = make_engine(url)
+        upgrade_database(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def create(self, name: str) -> tuple[TokenInfo, str]:
+        cleaned = check_name(name)
+        token = new_token()
+        row = WebToken(name=cleaned, token_sha256=token_hash(token), created_at=utcnow())
+        try:
+            with self._sessions.begin() as session:
+                session.add(row)
+                session.flush()
+                info = _info(row)
+        except IntegrityError:
+            raise TokenError(
+                f"a token named {cleaned!r} already exists (revoke it or choose another name)"
+            ) from None
+        return info, token
+
+    def list(self) -> list[TokenInfo]:
+        with self._sessions.begin() as session:
+            return [_info(row) for row in session.scalars(select(WebToken).order_by(WebToken.name))]
+
+    def revoke(self, name: str) -> TokenInfo:
+        with self._sessions.begin() as session:
+            row = session.scalar(select(WebToken).where(WebToken.name == name.strip()))
+            if row is None:
+                raise TokenError(f"no token named {name!r} (see `lessonaudio web token list`)")
+            if row.revoked_at is None:
+                row.revoked_at = utcnow()
+            return _info(row)
+
+    def authenticate(self, token: str) -> TokenInfo | None:
+        digest = token_hash(token)
+        with self._sessions.begin() as session:
+            row = session.scalar(select(WebToken).where(WebToken.token_sha256 == digest))
+            if row is None or row.revoked_at is not None:
+                return None
+            now = utcnow()
+            if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+                row.last_used_at = now
+            return _info(row)
