@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
 EXAMPLE ?= lesson_specs/examples/math-g8-pythagoras.yaml
 OUT ?= out
 
-.PHONY: venv models render test lint typecheck pytest bench clean system-deps
+.PHONY: venv models render test lint typecheck pytest bench clean system-deps test-scale
 
 venv: $(STAMP)
 
@@ -47,6 +47,9 @@ pytest: models system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+test-scale: models
+	$(BIN)/pytest -m scale
 
 bench: models
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

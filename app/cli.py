@@ -11,6 +11,8 @@ import typer
 from app.commands import db as db_command
 from app.commands import g2p as g2p_command
 from app.commands import models as models_command
+from app.commands import qa as qa_command
+from app.commands import qa_summary as qa_summary_command
 from app.commands import render as render_command
 from app.commands import renders as renders_command
 from app.commands import say as say_command
@@ -30,9 +32,12 @@ app.command("g2p")(g2p_command.g2p)
 app.command("render")(render_command.render)
 app.command("say")(say_command.say)
 app.command("serve")(serve_command.serve)
+app.command("deploy")(serve_command.deploy)
 app.add_typer(models_command.app, name="models")
 app.add_typer(renders_command.app, name="renders")
 app.add_typer(db_command.app, name="db")
+qa_command.app.command("summary")(qa_summary_command.qa_summary)
+app.add_typer(qa_command.app, name="qa")
 app.add_typer(web_command.app, name="web")
 
 

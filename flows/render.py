@@ -10,10 +10,11 @@ cache, so running again resumes where the crash stopped.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,17 +23,30 @@ from prefect import flow
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from asr.protocol import RecognizerError
 from config import Settings, load_settings
 from engines.registry import VoiceConfig
 from flows.progress import reporter
-from lesson_specs import load_spec_file
-from storage.layout import new_render_id, render_dir, staging_dir
+from lesson_specs import LessonSpec
+from qa.report import LessonInfo
+from qa.results import LessonCheck
+from storage.catalog import SegmentQA, open_catalog
+from storage.inbox import load_script
+from storage.layout import MANIFEST, new_render_id, render_dir, staging_dir
 from storage.segments import SegmentStore
 from tasks.assemble import assemble_lesson, encode_mp3
+from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import SegmentAudio, SegmentJob, VoiceIdentity
 from tasks.plan import plan_segments
-from tasks.synthesize import CacheConfig, SynthesisError, cached_synthesis, engine_for
+from tasks.publish import database_config, publish_and_record, publish_config, s3_settings_for
+from tasks.synthesize import (
+    CacheConfig,
+    SynthesisError,
+    cached_synthesis,
+    engine_for,
+    ensure_synthesis_limit,
+)
 from text_frontend.frontend import FrontEnd
 
 
@@ -50,6 +64,11 @@ class RenderSummary:
     synthesized: int
     reused: int
     seconds: float
+    qa_flags: int | None = None
+    """Segments the ASR back-check still flags (None: back-check off)."""
+    qa_per: float | None = None
+    published: str | None = None
+    """Where ``latest.json`` was written when the render was published."""
 
 
 def _result(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAudio:
@@ -59,6 +78,20 @@ def _result(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAudi
         raise RenderError(str(err)) from err
     except Exception as err:
         raise RenderError(f"paragraph {job.paragraph}: synthesis failed: {err}") from err
+
+
+def _qa_rows(check: LessonCheck) -> tuple[dict[str, Any], list[SegmentQA]]:
+    """The back-check as the catalog stores it: a lesson summary and per-segment scores."""
+    summary = {
+        "engine": check.engine_id,
+        "cer": round(check.score.cer, 4),
+        "per": round(check.score.per, 4),
+        "flags": len(check.flagged),
+        "audio_s": round(check.audio_s, 2),
+        "asr_s": round(check.asr_s, 2),
+    }
+    rows = [SegmentQA(s.index, s.final.score.cer, s.final.score.per, s.final.reasons) for s in check.segments]
+    return summary, rows
 
 
 @cache
@@ -75,25 +108,74 @@ def voice_config(settings: Settings) -> VoiceConfig:
 
 
 def cache_config(settings: Settings) -> CacheConfig:
-    return CacheConfig(root=settings.cache_dir / "segment-cache", result_storage=settings.result_storage)
+    return CacheConfig(
+        root=settings.cache_dir / "segment-cache",
+        result_storage=settings.result_storage,
+        lock_url=settings.lock_url,
+    )
 
 
 _RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=2)
 
 
 @flow(name="render-lesson", task_runner=_RUNNER, validate_parameters=True)
-def render_lesson(spec_path: str, out_dir: str | None = None, voice: str | None = None) -> RenderSummary:
-    """Render one lesson script into ``{out_dir}/{course}/{lesson_id}/{render_id}/``."""
+def render_lesson(
+    spec_path: str, out_dir: str | None = None, voice: str | None = None, publish: bool = False
+) -> RenderSummary:
+    """Render one script (a path or ``s3://`` URI) into ``{out_dir}/{course}/{lesson_id}/{render_id}/``."""
     settings = load_settings()
-    return render_with_settings(Path(spec_path), settings, out_dir=out_dir, voice=voice)
+    return render_with_settings(spec_path, settings, out_dir=out_dir, voice=voice, publish=publish)
 
 
 def render_with_settings(
-    spec_path: Path, settings: Settings, *, out_dir: str | None = None, voice: str | None = None
+    spec_path: str,
+    settings: Settings,
+    *,
+    out_dir: str | None = None,
+    voice: str | None = None,
+    publish: bool = False,
 ) -> RenderSummary:
+    """Render, record it in the catalog (started / failed / finished) and publish it if asked."""
+    bucket = spec_path[len("s3://") :].partition("/")[0] if spec_path.startswith("s3://") else None
+    spec = load_script(spec_path, s3_settings_for(settings, bucket) if bucket else None)
+    catalog = open_catalog(database_config(settings).url)
+    try:
+        render_pk = catalog.record_render_started(
+            spec.course,
+            spec.id,
+            title=spec.title,
+            spec_sha256=spec.sha256,
+            spec_path=spec_path,
+            voice=voice or spec.voice or settings.default_voice,
+        )
+        try:
+            summary, qa = _render(spec, settings, out_dir=out_dir, voice=voice)
+        except Exception as err:
+            catalog.record_render_failed(render_pk, f"{type(err).__name__}: {err}")
+            raise
+        manifest = json.loads((Path(summary.folder) / MANIFEST).read_text(encoding="utf-8"))
+        catalog.record_render_finished(
+            render_pk, manifest, folder=summary.folder, render_seconds=summary.seconds
+        )
+        if qa is not None:
+            catalog.record_qa(render_pk, *_qa_rows(qa))
+        if publish:
+            progress = reporter()
+            progress.start("publish", 1)
+            # Retries with backoff inside; on failure the render is recorded as failed, then PublishFailed.
+            result = publish_and_record(Path(summary.folder), publish_config(settings), catalog, render_pk)
+            progress.finish("publish")
+            summary = replace(summary, published=f"{result.store} {result.latest_key}")
+        return summary
+    finally:
+        catalog.close()
+
+
+def _render(
+    spec: LessonSpec, settings: Settings, *, out_dir: str | None = None, voice: str | None = None
+) -> tuple[RenderSummary, LessonCheck | None]:
     started = time.perf_counter()
     progress = reporter()
-    spec = load_spec_file(spec_path)
     voice_name = voice or spec.voice or settings.default_voice
     config = voice_config(settings)
     engine = engine_for(voice_name, config)
@@ -105,11 +187,15 @@ def render_with_settings(
     progress.finish("front end")
 
     caching = cache_config(settings)
+    checks = backcheck_config(settings)
     store = SegmentStore(caching.segments)
     synthesize = cached_synthesis(caching)
+    limited = settings.synthesis_slots is not None
+    if settings.synthesis_slots is not None:
+        ensure_synthesis_limit(settings.synthesis_slots)
     progress.start("synthesis", len(plan.jobs))
     futures: list[PrefectFuture[SegmentAudio]] = [
-        synthesize.submit(job, caching.segments, config) for job in plan.jobs
+        synthesize.submit(job, caching.segments, config, limited) for job in plan.jobs
     ]
     audios: list[SegmentAudio] = []
     reused: list[bool] = []
@@ -119,7 +205,8 @@ def render_with_settings(
         if cached and not store.has(ref.key):
             # The cache record outlived its audio (someone cleaned the store): synthesise again.
             ref = _result(
-                job, synthesize.with_options(refresh_cache=True).submit(job, caching.segments, config)
+                job,
+                synthesize.with_options(refresh_cache=True).submit(job, caching.segments, config, limited),
             )
             cached = False
         audios.append(ref)
@@ -132,17 +219,37 @@ def render_with_settings(
     final = render_dir(root, spec.course, spec.id, render_id)
     staging = staging_dir(final)
     staging.mkdir(parents=True, exist_ok=False)
+    checked: Backchecked | None = None
     try:
         progress.start("assemble", 2)
         lesson = assemble_lesson(plan, audios, staging)
         mp3 = encode_mp3.submit(staging)
         progress.advance("assemble")
-        info = RenderInfo(render_id=render_id, title=spec.title, reused=tuple(reused))
+        if checks.enabled:
+            progress.start("back-check", 1)
+            checked = run_backcheck(
+                plan,
+                audios,
+                lesson,
+                staging,
+                LessonInfo(spec.id, spec.title, render_id),
+                checks,
+                _front_end(),
+                lambda job: _result(job, synthesize.submit(job, caching.segments, config, limited)),
+            )
+            if checked.lesson is not lesson:  # a retry was kept and the WAV re-assembled: encode it again
+                mp3.result()
+                mp3 = encode_mp3.submit(staging)
+            audios, lesson = list(checked.audios), checked.lesson
+            progress.finish("back-check")
+        info = RenderInfo(render_id, spec.title, tuple(reused), checked.check if checked else None)
         write_descriptions(plan, audios, lesson, info, staging)
         mp3.result()
         progress.advance("assemble")
         progress.finish("assemble")
         os.replace(staging, final)
+    except RecognizerError as err:
+        raise RenderError(f"back-check: {err}") from err
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -155,4 +262,6 @@ def render_with_settings(
         synthesized=reused.count(False),
         reused=reused.count(True),
         seconds=time.perf_counter() - started,
-    )
+        qa_flags=len(checked.check.flagged) if checked else None,
+        qa_per=checked.check.score.per if checked else None,
+    ), (checked.check if checked else None)

@@ -25,8 +25,8 @@ from storage.inbox import (
     open_inbox_store,
     write_rejection,
 )
-from storage.objects import ObjectStore, S3Settings
-from tasks.publish import database_config
+from storage.objects import ObjectStore
+from tasks.publish import database_config, s3_settings_for
 
 RENDER_DEPLOYMENT = "render-lesson/render-lesson"
 
@@ -75,13 +75,9 @@ def scan_inbox(
     if not where:
         raise ValueError("no inbox configured: set LESSONAUDIO_INBOX to a folder or s3://bucket/prefix")
     location = InboxLocation.parse(where)
-    endpoint = S3Settings(
-        bucket=location.bucket or "",
-        endpoint_url=settings.s3_endpoint_url,
-        region=settings.s3_region,
-        addressing_style=settings.s3_addressing_style,
+    store = open_inbox_store(
+        location, s3_settings_for(settings, location.bucket) if location.bucket else None
     )
-    store = open_inbox_store(location, endpoint)
     catalog = open_catalog(database_config(settings).url)
     logger = get_run_logger()
 

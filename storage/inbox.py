@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from lesson_specs import Diagnostic, LessonSpec, SpecError, load_spec, load_spec_file
 from storage.catalog import Catalog
 from storage.db.inbox_items import InboxItem
-from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, S3Settings
+from storage.objects import LocalObjectStore, ObjectStore, ObjectStoreError, S3ObjectStore, S3Settings
 
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 REPORT_SUFFIX = ".errors.txt"
@@ -118,3 +119,24 @@ class InboxLedger:
                 session.add(item)
         except IntegrityError:
             pass
+
+
+def load_script(uri: str, s3: S3Settings | None) -> LessonSpec:
+    """The lesson at a file path or ``s3://bucket/key``: what a ``render-lesson`` run is given.
+
+    Raises only ``SpecError`` (an unreadable script is reported like a malformed one), so callers
+    have one failure to handle however the script was stored.
+    """
+    if not uri.startswith("s3://"):
+        return load_spec_file(Path(uri))
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    store = S3ObjectStore(replace(s3 or S3Settings(bucket=bucket), bucket=bucket))
+    try:
+        data = store.get_bytes(key)
+    except ObjectStoreError as err:
+        data, reason = None, str(err)
+    else:
+        reason = "no such object"
+    if data is None:
+        raise SpecError([Diagnostic(uri, 1, 1, f"cannot read script: {reason}", "check the bucket and key")])
+    return load_spec(data, source=uri)

@@ -14,6 +14,8 @@ from prefect.cache_policies import NO_CACHE
 
 from audio.captions import Cue, to_srt, to_vtt
 from audio.export import write_text
+from qa.report import QA_JSON, segment_summary
+from qa.results import LessonCheck
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, MANIFEST
 from tasks.assemble import AssembledLesson
 from tasks.jobs import LessonPlan, SegmentAudio
@@ -27,6 +29,8 @@ class RenderInfo:
     title: str
     reused: tuple[bool, ...]
     """Per segment: served from the cache (True) or synthesised in this render (False)."""
+    backcheck: LessonCheck | None = None
+    """The ASR back-check's results; None when the back-check is off."""
 
 
 def manifest_data(
@@ -49,6 +53,10 @@ def manifest_data(
         }
         for job, ref, (start, end), reused in zip(plan.jobs, audios, lesson.spans, info.reused, strict=True)
     ]
+    check = info.backcheck
+    if check is not None:
+        for segment, result in zip(segments, check.segments, strict=True):
+            segment["backcheck"] = segment_summary(result)
     return {
         "manifest_version": MANIFEST_VERSION,
         "lesson_id": plan.lesson_id,
@@ -66,6 +74,15 @@ def manifest_data(
             "integrated_lufs": round(lesson.loudness.integrated_lufs, 2),
             "true_peak_dbtp": round(lesson.loudness.true_peak_dbtp, 2),
             "gain_db": round(lesson.loudness.gain_db, 2),
+        },
+        "backcheck": None
+        if check is None
+        else {
+            "engine": check.engine_id,
+            "cer": round(check.score.cer, 4),
+            "per": round(check.score.per, 4),
+            "flags": len(check.flagged),
+            "report": QA_JSON,
         },
         "segments": segments,
     }

@@ -64,22 +64,24 @@ def segments_root(settings: Settings) -> Path:
     return settings.cache_dir / "segment-cache" / "segments"
 
 
+def s3_settings_for(settings: Settings, bucket: str) -> S3Settings:
+    """How to reach ``bucket`` with the configured endpoint; shared by publishing and the S3 inbox."""
+    mib = 1024 * 1024
+    return S3Settings(
+        bucket=bucket,
+        endpoint_url=settings.s3_endpoint_url,
+        region=settings.s3_region,
+        addressing_style=settings.s3_addressing_style,
+        multipart_threshold=settings.s3_multipart_threshold_mb * mib,
+        multipart_chunksize=max(8 * mib, settings.s3_multipart_threshold_mb * mib // 2),
+    )
+
+
 def publish_config(settings: Settings) -> PublishConfig:
     """S3 when ``LESSONAUDIO_S3_BUCKET`` is set, else the local output folder in place."""
     target: PublishTarget
     if settings.s3_bucket:
-        mib = 1024 * 1024
-        target = S3Target(
-            S3Settings(
-                bucket=settings.s3_bucket,
-                endpoint_url=settings.s3_endpoint_url,
-                region=settings.s3_region,
-                addressing_style=settings.s3_addressing_style,
-                multipart_threshold=settings.s3_multipart_threshold_mb * mib,
-                multipart_chunksize=max(8 * mib, settings.s3_multipart_threshold_mb * mib // 2),
-            ),
-            prefix=settings.s3_prefix.strip("/"),
-        )
+        target = S3Target(s3_settings_for(settings, settings.s3_bucket), prefix=settings.s3_prefix.strip("/"))
     else:
         target = LocalTarget()
     return PublishConfig(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def test_list_shows_files_sizes_hashes_and_status(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[1].split() == ["model", "file", "size", "sha256", "status"]
-    assert "baker  fastspeech2.onnx   15.9 MB  a18844b4c745a3a3  ok" in result.output
+    assert re.search(r"baker\s+fastspeech2\.onnx\s+15\.9 MB\s+a18844b4c745a3a3\s+ok", result.output)
     assert "mb_melgan.onnx" in result.output and "baker_mapper.json" in result.output
     assert "not ready" not in result.output
 

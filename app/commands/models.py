@@ -6,8 +6,9 @@ import typer
 
 from config import load_settings
 from models import SPECS, ModelError, model_status, prepare_model
+from models.whisper import WHISPER_BASE, prepare_whisper
 
-app = typer.Typer(help="Prepare and inspect offline voice models.", no_args_is_help=True)
+app = typer.Typer(help="Prepare and inspect offline voice and ASR models.", no_args_is_help=True)
 
 
 def _size(n: int | None) -> str:
@@ -20,8 +21,12 @@ def prepare() -> None:
     settings = load_settings()
     models_dir = settings.resolved_models_dir
     try:
-        for spec in SPECS.values():
-            result = prepare_model(spec, models_dir, log=lambda msg: typer.echo(f"  {msg}"))
+        for spec in (*SPECS.values(), WHISPER_BASE):  # Whisper-base: the ASR back-check
+            result = (
+                prepare_whisper(models_dir, log=lambda msg: typer.echo(f"  {msg}"))
+                if spec is WHISPER_BASE
+                else prepare_model(spec, models_dir, log=lambda msg: typer.echo(f"  {msg}"))
+            )
             if result.changed:
                 typer.echo(f"{spec.name}: prepared in {result.directory} ({'; '.join(result.actions)})")
             else:
@@ -39,7 +44,7 @@ def list_models() -> None:
     typer.echo(f"models dir: {models_dir}")
     header = ("model", "file", "size", "sha256", "status")
     rows: list[tuple[str, ...]] = []
-    for spec in SPECS.values():
+    for spec in (*SPECS.values(), WHISPER_BASE):
         state = model_status(models_dir, spec)
         for f in state.files:
             digest = (f.sha256 or f.expected_sha256)[:16] + ("" if f.sha256 else " (pinned)")

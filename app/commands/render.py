@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -56,6 +56,9 @@ def render(
         Path | None, typer.Option("--out", "-o", help="Output root, laid out like the bucket.")
     ] = None,
     voice: Annotated[str | None, typer.Option(help="Voice to use instead of the script's/default.")] = None,
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Publish when done (S3 if LESSONAUDIO_S3_BUCKET, else local).")
+    ] = False,
 ) -> None:
     """Render a lesson: WAV, MP3, SRT and WebVTT captions and a manifest under OUT/course/lesson/render."""
     console = Console(stderr=True)
@@ -67,17 +70,30 @@ def render(
         raise typer.Exit(1) from None
     settings = load_settings()
     quiet_prefect()
+    from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.commands.db import one_line
     from flows.progress import reporting_to
     from flows.render import RenderError, render_lesson
+    from tasks.publish import PublishFailed
 
     console.print("starting Prefect (a temporary local server unless PREFECT_API_URL is set)…")
     try:
         with RichReporter(console) as bars, reporting_to(bars):
-            summary = render_lesson(
-                str(spec), out_dir=str(out) if out is not None else str(settings.output_dir), voice=voice
+            # Bounded parallelism from settings (the deployed flow keeps its default of 2).
+            runner: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=settings.synthesis_workers)
+            summary = render_lesson.with_options(task_runner=runner)(
+                str(spec),
+                out_dir=str(out) if out is not None else str(settings.output_dir),
+                voice=voice,
+                publish=publish,
             )
-    except (RenderError, EngineError, ModelError, SpecError) as err:
+    except (RenderError, EngineError, ModelError, SpecError, PublishFailed) as err:
         typer.echo(f"render failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as err:
+        typer.echo(f"render failed: the render catalog: {one_line(err)}", err=True)
         raise typer.Exit(1) from None
     console.print(
         f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "
@@ -86,4 +102,13 @@ def render(
         highlight=False,
         soft_wrap=True,
     )
+    if summary.qa_flags is not None and summary.qa_per is not None:
+        console.print(
+            f"back-check: PER {summary.qa_per:.3f}, {summary.qa_flags} segment(s) flagged (see qa.html)",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    if summary.published:
+        console.print(f"published: {summary.published}", markup=False, highlight=False, soft_wrap=True)
     typer.echo(summary.folder)

@@ -1,8 +1,9 @@
-"""``lessonaudio serve``: run the deployments locally, on a Prefect server it starts if none is set."""
+"""``lessonaudio serve`` and ``deploy``: run the deployments locally, or register them for workers."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -44,3 +45,25 @@ def _serve(settings: Settings, ui_url: str) -> None:
     )
     typer.echo(f"Prefect UI: {ui_url}  ({inbox}; Ctrl-C to stop)", err=True)
     prefect_serve(*build_deployments(settings), print_starting_message=False)
+
+
+def deploy(
+    pool: Annotated[str, typer.Option(help="Prefect work pool the workers poll (create it first).")],
+    source: Annotated[
+        Path, typer.Option(help="The project folder as the workers see it.", exists=True, file_okay=False)
+    ] = Path("."),
+) -> None:
+    """Register render-lesson and scan-inbox on a work pool, for workers on PREFECT_API_URL's server.
+
+    Production layout: a Prefect server on PostgreSQL, `prefect worker start --pool POOL` on each
+    worker machine, and shared S3, catalog database and segment cache (see README).
+    """
+    settings = load_settings()
+    quiet_prefect()
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)", err=True)
+        raise typer.Exit(1)
+    from flows.deployments import deploy_to_pool
+
+    for deployment_id in deploy_to_pool(settings, pool, source.resolve()):
+        typer.echo(deployment_id)

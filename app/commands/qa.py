@@ -1,0 +1,93 @@
+"""``lessonaudio qa PATH [--fail-over PER]``: a render's back-check at a glance, and a CI gate.
+
+A sub-app, so further ``qa`` commands (``qa summary --course``) can join it; a bare path after ``qa``
+runs ``check``, which is what people type. Register with ``app.add_typer(qa.app, name="qa")``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from qa.report import QAReportError, load_report
+
+
+class _PathRunsCheck(TyperGroup):
+    """``qa PATH …`` means ``qa check PATH …``; known subcommand names and help still work."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors its own click
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_PathRunsCheck,
+    help="Back-check (ASR) results of renders.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f} %"
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The lesson line and one row per flagged or re-synthesised segment, as plain aligned text."""
+    s = report["summary"]
+    lines = [
+        f"{report['lesson_id']} · render {report['render_id']} · {report['duration']:.1f} s · "
+        f"ASR {report['engine']}",
+        f"segments {s['segments']}  CER {_pct(s['cer'])}  PER {_pct(s['per'])}  flags {s['flags']}  "
+        f"re-synthesised {s['resynthesised']} (kept {s['replaced']})",
+    ]
+    rows = [
+        (
+            str(seg["index"] + 1),
+            str(seg["paragraph"]),
+            _pct(seg["cer"]),
+            _pct(seg["per"]),
+            "yes" if seg["flagged"] else "",
+            f"{len(seg['attempts'])}, kept {'original' if not seg['kept'] else seg['kept']}"
+            if seg["attempts"]
+            else "",
+            seg["text"] if len(seg["text"]) <= 24 else seg["text"][:23] + "…",
+        )
+        for seg in report["segments"]
+        if seg["flagged"] or seg["attempts"]
+    ]
+    if rows:
+        header = ("#", "para", "CER", "PER", "flag", "attempts", "text")
+        widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+        lines.append("")
+        lines.extend(
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (header, *rows)
+        )
+    return lines
+
+
+@app.command("check")
+def qa(
+    path: Annotated[Path, typer.Argument(help="A render folder, or its qa.json.")],
+    fail_over: Annotated[
+        float | None,
+        typer.Option("--fail-over", min=0.0, help="Exit 1 when the lesson PER (0-1) is above this (for CI)."),
+    ] = None,
+) -> None:
+    """Print a render's back-check summary; with --fail-over, fail when its PER is too high."""
+    try:
+        report = load_report(path)
+    except QAReportError as err:
+        typer.echo(f"error: {err}", err=True)
+        raise typer.Exit(2) from None
+    for line in summary_lines(report):
+        typer.echo(line)
+    per = float(report["summary"]["per"])
+    if fail_over is not None and per > fail_over:
+        typer.echo(f"FAIL: lesson PER {per:.4f} is over --fail-over {fail_over:.4f}", err=True)
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Listening to renders: a speech recogniser protocol, its engines, and how lessons are cut into windows."""

@@ -1,0 +1,40 @@
+"""Recogniser by name, from settings values passed in at the entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from asr.protocol import Recognizer, RecognizerError
+
+ASR_ENGINES = ("whisper", "paraformer")
+
+
+@dataclass(frozen=True, slots=True)
+class RecognizerConfig:
+    """Hashable, so a process can keep one loaded recogniser per configuration."""
+
+    engine: str = "whisper"
+    models_dir: Path = Path()
+    model_dir: Path | None = None
+    """Overrides where the model is read from: required for paraformer, optional for whisper."""
+    threads: int = 2
+    beam_size: int = 1
+    batch_size: int = 8
+
+
+def create_recognizer(config: RecognizerConfig) -> Recognizer:
+    if config.engine == "whisper":
+        from asr.whisper import WhisperOptions, WhisperRecognizer
+
+        options = WhisperOptions(
+            beam_size=config.beam_size, batch_size=config.batch_size, threads=config.threads
+        )
+        return WhisperRecognizer(config.models_dir, options, model_dir=config.model_dir)
+    if config.engine == "paraformer":
+        from asr.paraformer import ParaformerRecognizer
+
+        if config.model_dir is None:
+            raise RecognizerError("the paraformer recogniser needs LESSONAUDIO_ASR_MODEL_DIR")
+        return ParaformerRecognizer(config.model_dir, threads=config.threads)
+    raise RecognizerError(f"unknown ASR engine {config.engine!r}; choose one of: {', '.join(ASR_ENGINES)}")

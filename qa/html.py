@@ -1,0 +1,174 @@
+"""``qa.html``: one self-contained page per render (inline CSS, inline SVG, audio as data URIs).
+
+Self-contained because it is mailed around and opened from buckets and CI artifacts where relative
+links break and external assets may be blocked. Every piece of text from the script or the recogniser
+goes through ``html.escape``: a lesson may legitimately contain ``<`` (a < b) and a transcript is
+untrusted machine output.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+_CSS = """
+body{font:15px/1.5 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em auto;max-width:70em;
+color:#222;padding:0 1em}
+h1{font-size:1.5em;margin-bottom:.2em}.meta{color:#666;font-size:.9em}
+.cards{display:flex;gap:1em;flex-wrap:wrap;margin:1em 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:.5em 1em;min-width:7em}
+.card b{display:block;font-size:1.4em}.bad b{color:#b00020}
+table{border-collapse:collapse;width:100%;margin:.3em 0 1.2em}
+td,th{border-bottom:1px solid #eee;padding:.35em .5em;text-align:left;vertical-align:top}
+th{font-weight:600;color:#555;font-size:.85em}
+tr.flag{background:#fff3f3}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.line{font-size:1.1em;letter-spacing:.05em}
+.s,.i,.d{background:#ffc9c9;color:#8a0015}.d{text-decoration:line-through}.h{background:#fff0b3}
+.reason{color:#b00020;font-size:.85em}.att{font-size:.85em;color:#444}
+audio{height:2em;width:14em}svg{background:#fafafa;border:1px solid #eee}
+.legend span{padding:0 .4em;margin-right:.6em}
+"""
+
+_PLOT_W, _PLOT_H, _PAD = 900, 180, 30
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1%}"
+
+
+def _line(diff: Sequence[Sequence[str]], side: int) -> str:
+    """Script (side 1) or transcript (side 2) with differing characters marked."""
+    out = []
+    for op, ref, hyp in diff:
+        char = ref if side == 1 else hyp
+        if not char:
+            continue
+        if op == "=":
+            out.append(escape(char))
+        else:
+            cls = "h" if op == "~" else op
+            out.append(f'<span class="{cls}">{escape(char)}</span>')
+    return "".join(out) or "<i>(nothing)</i>"
+
+
+def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
+    """Bar chart of per-segment PER (capped at 1) with the flag threshold; flagged bars in red."""
+    n = max(len(segments), 1)
+    inner_w, inner_h = _PLOT_W - 2 * _PAD, _PLOT_H - 2 * _PAD
+    step = inner_w / n
+    bar = max(step * 0.8, 1.0)
+    parts = [
+        f'<svg width="{_PLOT_W}" height="{_PLOT_H}" '
+        f'viewBox="0 0 {_PLOT_W} {_PLOT_H}" role="img" aria-label="PER per segment">'
+    ]
+    for tick in (0.0, 0.5, 1.0):
+        y = _PAD + inner_h * (1 - tick)
+        parts.append(f'<line x1="{_PAD}" x2="{_PLOT_W - _PAD}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="2" y="{y + 4:.1f}" font-size="10" fill="#666">{tick:.1f}</text>')
+    for k, seg in enumerate(segments):
+        per = float(seg["per"])
+        h = inner_h * min(per, 1.0)
+        x = _PAD + k * step + (step - bar) / 2
+        colour = "#d93025" if seg["flagged"] else "#3b7dd8"
+        label = escape(f"segment {seg['index'] + 1} (paragraph {seg['paragraph']}): PER {per:.2f}")
+        parts.append(
+            f'<rect x="{x:.1f}" y="{_PAD + inner_h - h:.1f}" width="{bar:.1f}" height="{max(h, 0.5):.1f}" '
+            f'fill="{colour}"><title>{label}</title></rect>'
+        )
+    y = _PAD + inner_h * (1 - min(threshold, 1.0))
+    parts.append(
+        f'<line x1="{_PAD}" x2="{_PLOT_W - _PAD}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d93025" '
+        'stroke-dasharray="4 3"/>'
+    )
+    parts.append(
+        f'<text x="{_PLOT_W - _PAD}" y="{y - 3:.1f}" font-size="10" fill="#d93025" text-anchor="end">'
+        f"flag threshold {threshold:.2f}</text>"
+    )
+    parts.append(
+        f'<text x="{_PLOT_W / 2:.0f}" y="{_PLOT_H - 6}" font-size="11" fill="#666" text-anchor="middle">'
+        "segment</text></svg>"
+    )
+    return "".join(parts)
+
+
+def _attempts(seg: dict[str, Any]) -> str:
+    if not seg["attempts"]:
+        return ""
+    first = seg.get("first_hearing") or seg
+    rows = [f"original: PER {first['per']:.2f}, CER {first['cer']:.2f}"]
+    for a in seg["attempts"]:
+        if "error" in a:
+            rows.append(f"attempt {a['attempt']} (rate ×{a['rate']}): failed: {a['error']}")
+        else:
+            rows.append(f"attempt {a['attempt']} (rate ×{a['rate']}): PER {a['per']:.2f}, CER {a['cer']:.2f}")
+    kept = "original" if not seg["kept"] else f"attempt {seg['kept']}"
+    return '<div class="att">' + escape("; ".join(rows) + f" → kept {kept}") + "</div>"
+
+
+def _segment_row(seg: dict[str, Any], audio: bytes | None) -> str:
+    player = (
+        f'<audio controls preload="none" src="data:audio/mpeg;base64,{base64.b64encode(audio).decode()}">'
+        "</audio>"
+        if audio
+        else ""
+    )
+    reasons = "".join(f'<div class="reason">{escape(r)}</div>' for r in seg["reasons"])
+    return (
+        f'<tr class="{"flag" if seg["flagged"] else ""}">'
+        f'<td class="num">{seg["index"] + 1}</td>'
+        f"<td><div>{escape(seg['text'])}</div>"
+        f'<div class="line">{_line(seg["diff"], 1)}</div>'
+        f'<div class="line">{_line(seg["diff"], 2)}</div>{reasons}{_attempts(seg)}</td>'
+        f'<td class="num">{_pct(seg["cer"])}</td><td class="num">{_pct(seg["per"])}</td>'
+        f'<td class="num">{seg["start"]:.2f}–{seg["end"]:.2f} s</td><td>{player}</td></tr>'
+    )
+
+
+def render_html(report: dict[str, Any], audio: Sequence[bytes | None] | None = None) -> str:
+    """The page for ``report`` (a qa.json dict); ``audio[i]`` is segment i's MP3 snippet, if any."""
+    segments: list[dict[str, Any]] = report["segments"]
+    clips = list(audio) if audio is not None else [None] * len(segments)
+    summary = report["summary"]
+    threshold = float(report["thresholds"]["max_per"])
+    cards = [
+        ("duration", f"{report['duration']:.1f} s", False),
+        ("segments", str(summary["segments"]), False),
+        ("CER", _pct(summary["cer"]), False),
+        ("PER", _pct(summary["per"]), summary["per"] > threshold),
+        ("flags", str(summary["flags"]), summary["flags"] > 0),
+        ("re-synthesised", f"{summary['resynthesised']} ({summary['replaced']} replaced)", False),
+    ]
+    html = [
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>QA · {escape(report['title'])} · {escape(report['render_id'])}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{escape(report['title'])}</h1>",
+        f'<div class="meta">{escape(report["lesson_id"])} · render {escape(report["render_id"])} · '
+        f"ASR {escape(report['engine'])} ({report['asr_seconds']:.1f} s)</div>",
+        '<div class="cards">',
+        *(
+            f'<div class="card{" bad" if bad else ""}">{escape(name)}<b>{escape(value)}</b></div>'
+            for name, value, bad in cards
+        ),
+        "</div>",
+        "<h2>PER per segment</h2>",
+        per_plot(segments, threshold),
+        '<p class="legend">Script (first line) against transcript (second line), both normalised: '
+        '<span class="s">different</span><span class="h">homophone</span>'
+        '<span class="d">missing</span></p>',
+    ]
+    paragraphs: dict[int, list[int]] = {}
+    for k, seg in enumerate(segments):
+        paragraphs.setdefault(int(seg["paragraph"]), []).append(k)
+    for number, members in paragraphs.items():
+        html.append(f"<h3>Paragraph {number}</h3>")
+        html.append(
+            '<table><tr><th class="num">#</th><th>script / transcript</th><th class="num">CER</th>'
+            '<th class="num">PER</th><th class="num">time</th><th>listen</th></tr>'
+        )
+        html.extend(_segment_row(segments[k], clips[k]) for k in members)
+        html.append("</table>")
+    html.append("</body></html>\n")
+    return "".join(html)

@@ -1,0 +1,220 @@
+"""The back-check stage of the render flow: listen to the assembled lesson, retry what sounds wrong.
+
+After assembly the lesson is transcribed in windows (``qa.check``); each flagged segment is
+re-synthesised with slower prosody, up to ``QAConfig.attempts`` times, through the same cached
+synthesis task and content-addressed store as every other segment (a different prosody is a different
+key, so an attempt is cached like any segment and never overwrites the original). The attempt with the
+lowest PER is kept (the original wins ties), the lesson is re-assembled if anything changed, and
+``qa.json`` + ``qa.html`` are written into the staging folder with the other outputs.
+
+Attempts are heard on their own while the original was heard in its window; Whisper is slightly less
+accurate without context, so the comparison leans towards keeping the original: a replacement must be
+clearly better.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from asr.protocol import Recognizer
+from asr.registry import RecognizerConfig, create_recognizer
+from audio.export import read_audio, write_text
+from config import Settings
+from qa.check import SegmentRef, check_lesson, hear_clips
+from qa.config import QAConfig
+from qa.html import render_html
+from qa.normalize import reference_units
+from qa.report import QA_HTML, QA_JSON, LessonInfo, report_data
+from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
+from qa.snippets import SnippetError, mp3_snippets
+from storage.layout import LESSON_WAV
+from tasks.assemble import AssembledLesson, assemble_lesson
+from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
+
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
+
+Resynthesize = Callable[[SegmentJob], SegmentAudio]
+"""Synthesise one job through the flow's cached synthesis task and return its store reference."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackcheckConfig:
+    """Read once from settings at the flow's entry."""
+
+    enabled: bool = True
+    recognizer: RecognizerConfig = field(default_factory=RecognizerConfig)
+    qa: QAConfig = field(default_factory=QAConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class Backchecked:
+    """What the rest of the flow continues with: the audio that is in the lesson now, and the scores."""
+
+    audios: tuple[SegmentAudio, ...]
+    lesson: AssembledLesson
+    check: LessonCheck
+
+
+def backcheck_config(settings: Settings) -> BackcheckConfig:
+    """The back-check's part of the settings, read once at the flow's entry."""
+    return BackcheckConfig(
+        enabled=settings.backcheck,
+        recognizer=RecognizerConfig(
+            engine=settings.asr_engine,
+            models_dir=settings.resolved_models_dir,
+            model_dir=settings.asr_model_dir,
+            threads=settings.asr_threads,
+            beam_size=settings.asr_beam_size,
+            batch_size=settings.asr_batch_size,
+        ),
+        qa=QAConfig(
+            max_per=settings.qa_max_per,
+            min_pinyin_errors=settings.qa_min_pinyin_errors,
+            silence_dbfs=settings.qa_silence_dbfs,
+            attempts=settings.qa_attempts,
+        ),
+    )
+
+
+_asr_lock = threading.Lock()
+
+
+@cache
+def _recognizer(config: RecognizerConfig) -> Recognizer:
+    return create_recognizer(config)
+
+
+def recognizer_for(config: RecognizerConfig) -> Recognizer:
+    """One recogniser per configuration per process: Whisper loads once, however many lessons follow."""
+    with _asr_lock:
+        return _recognizer(config)
+
+
+def segment_refs(plan: LessonPlan) -> list[SegmentRef]:
+    return [SegmentRef(j.index, j.paragraph, j.display_text, reference_units(j.segment)) for j in plan.jobs]
+
+
+def alternative(job: SegmentJob, attempt: int, qa: QAConfig) -> SegmentJob:
+    """The job for re-synthesis ``attempt``: slower, and therefore its own content key."""
+    prosody = replace(job.prosody, rate=round(job.prosody.rate * qa.retry_rate(attempt), 4))
+    return replace(job, prosody=prosody, key=segment_key(job.segment, prosody, job.voice))
+
+
+@task(name="backcheck-listen", cache_policy=NO_CACHE)
+def listen_to_lesson(
+    plan: LessonPlan,
+    folder: Path,
+    spans: tuple[tuple[float, float], ...],
+    config: BackcheckConfig,
+    front_end: FrontEnd,
+) -> LessonCheck:
+    samples, rate = read_audio(folder / LESSON_WAV)
+    recognizer = recognizer_for(config.recognizer)
+    return check_lesson(samples, rate, spans, segment_refs(plan), recognizer, front_end, config.qa)
+
+
+def hear_attempts(
+    refs: list[SegmentRef], audios: list[SegmentAudio], config: BackcheckConfig, front_end: FrontEnd
+) -> tuple[list[Hearing], float]:
+    """Score re-synthesised segments, each heard on its own, in one recogniser batch."""
+    clips = [read_audio(Path(a.path)) for a in audios]
+    rates = {rate for _, rate in clips}
+    if len(rates) != 1:
+        raise ValueError(f"attempts have mixed sample rates {sorted(rates)}")
+    recognizer = recognizer_for(config.recognizer)
+    return hear_clips([c for c, _ in clips], rates.pop(), refs, recognizer, front_end, config.qa)
+
+
+def retry_flagged(
+    plan: LessonPlan,
+    audios: tuple[SegmentAudio, ...],
+    check: LessonCheck,
+    config: BackcheckConfig,
+    front_end: FrontEnd,
+    resynthesize: Resynthesize,
+) -> tuple[tuple[SegmentAudio, ...], LessonCheck]:
+    """Re-synthesise flagged segments round by round; a segment leaves the loop once an attempt passes."""
+    segments = list(check.segments)
+    kept = list(audios)
+    refs = segment_refs(plan)
+    extra_asr = 0.0
+    pending = [s.index for s in segments if s.flagged]
+    for attempt in range(1, config.qa.attempts + 1):
+        if not pending:
+            break
+        made: list[tuple[int, SegmentJob, SegmentAudio]] = []
+        for index in pending:
+            job = alternative(plan.jobs[index], attempt, config.qa)
+            try:
+                ref = resynthesize(job)
+            except Exception as err:  # a failed retry must not fail a render that already has audio
+                failed = Attempt(attempt, job.prosody.rate, job.key, None, error=str(err))
+                segments[index] = replace(segments[index], attempts=(*segments[index].attempts, failed))
+                continue
+            made.append((index, job, ref))
+        if not made:
+            break
+        hearings, asr_s = hear_attempts(
+            [refs[i] for i, _, _ in made], [ref for _, _, ref in made], config, front_end
+        )
+        extra_asr += asr_s
+        for (index, job, ref), hearing in zip(made, hearings, strict=True):
+            seg = segments[index]
+            tried = (*seg.attempts, Attempt(attempt, job.prosody.rate, job.key, hearing))
+            best = _best(seg, tried)
+            segments[index] = replace(seg, attempts=tried, kept=best)
+            if best == len(tried):
+                kept[index] = ref
+        pending = [i for i in pending if segments[i].flagged]
+    return tuple(kept), check.with_segments(tuple(segments), extra_asr)
+
+
+def _best(seg: SegmentCheck, attempts: tuple[Attempt, ...]) -> int:
+    """Index of the lowest-PER hearing (0 = original); earlier wins ties, so the original is preferred."""
+    best, best_per = 0, seg.hearing.score.per
+    for attempt in attempts:
+        if attempt.hearing is not None and attempt.hearing.score.per < best_per:
+            best, best_per = attempt.number, attempt.hearing.score.per
+    return best
+
+
+@task(name="write-qa-report", cache_policy=NO_CACHE)
+def write_qa_report(
+    check: LessonCheck, info: LessonInfo, lesson: AssembledLesson, qa: QAConfig, folder: Path
+) -> None:
+    data = report_data(check, info, lesson.spans, qa, lesson.duration_s)
+    write_text(folder / QA_JSON, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    try:
+        snippets: list[bytes] | None = mp3_snippets(folder / LESSON_WAV, lesson.spans)
+    except SnippetError:
+        snippets = None  # the report without players is still the report
+    write_text(folder / QA_HTML, render_html(data, snippets))
+
+
+def run_backcheck(
+    plan: LessonPlan,
+    audios: list[SegmentAudio],
+    lesson: AssembledLesson,
+    folder: Path,
+    info: LessonInfo,
+    config: BackcheckConfig,
+    front_end: FrontEnd,
+    resynthesize: Resynthesize,
+) -> Backchecked:
+    """Listen, retry flagged segments, re-assemble if a retry was kept, write qa.json and qa.html."""
+    check = listen_to_lesson(plan, folder, lesson.spans, config, front_end)
+    kept, check = retry_flagged(plan, tuple(audios), check, config, front_end, resynthesize)
+    if kept != tuple(audios):
+        lesson = assemble_lesson(plan, list(kept), folder)
+    write_qa_report(check, info, lesson, config.qa, folder)
+    return Backchecked(kept, lesson, check)
