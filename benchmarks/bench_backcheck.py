@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from asr.registry import RecognizerConfig, create_recognizer  # noqa: E402
 from audio.export import read_audio  # noqa: E402
+from benchmarks.lesson import PARAGRAPHS, write_lesson  # noqa: E402
 from config import Settings  # noqa: E402
 from engines.registry import VoiceConfig, create_engine  # noqa: E402
 from lesson_specs import load_spec_file  # noqa: E402
@@ -38,23 +39,8 @@ from tasks.plan import plan_paragraphs  # noqa: E402
 from tasks.synthesize import render_segment  # noqa: E402
 from text_frontend.frontend import FrontEnd  # noqa: E402
 
-OPENERS = ("同学们，", "请注意，", "我们来看，", "想一想，", "接下来，", "最后，")
-BODIES = (
-    "春天来了，公园里的花都开了，小朋友们在草地上快乐地玩耍。",
-    "直角三角形两条直角边的平方和，等于斜边的平方，这就是勾股定理。",
-    "请大家打开课本，翻到第二十页，我们一起来朗读这篇课文。",
-    "中国有很多美丽的地方，每年都有许多游客来这里旅游。",
-    "老师带着大家认识各种各样的植物，还讲了它们的生长过程。",
-)
 TARGET_RTF = 0.06
 TARGET_SPEEDUP = 3.5
-
-
-def write_lesson(path: Path) -> None:
-    body = "\n".join(f"  - text: {o}{b}" for o in OPENERS for b in BODIES)
-    path.write_text(
-        f"id: bench-backcheck\ntitle: 基准\ncourse: 基准\nparagraphs:\n{body}\n", encoding="utf-8"
-    )
 
 
 def main() -> None:
@@ -102,7 +88,7 @@ def main() -> None:
     speedup = base_s / check_s
     load_after = os.getloadavg()[0]
     print(
-        f"lesson: {len(OPENERS) * len(BODIES)} paragraphs, {len(refs)} segments, "
+        f"lesson: {PARAGRAPHS} paragraphs, {len(refs)} segments, "
         f"{duration:.1f} s; {len(check.windows)} windows "
         f"({', '.join(f'{w.seconds:.1f}' for w in check.windows)} s of audio each)"
     )

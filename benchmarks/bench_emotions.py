@@ -20,6 +20,7 @@ from config import load_settings
 from engines import PRESETS, Prosody, TTSEngine
 from engines.analysis import VoiceStats, voice_stats
 from engines.baker import load_baker
+from engines.prosody import intended_directions
 from models import prepare_baker
 from text_frontend.frontend import FrontEnd
 from text_frontend.types import Token
@@ -42,18 +43,6 @@ def measure(engine: TTSEngine, front_end: FrontEnd, prosody: Prosody) -> VoiceSt
     audio = [engine.synthesize(segment_tokens(front_end, s), prosody) for s in SENTENCES]
     samples = np.concatenate([a.samples for a in audio])
     return voice_stats(samples, audio[0].sample_rate)
-
-
-def expected(p: Prosody) -> dict[str, int]:
-    def sign(x: float) -> int:
-        return (x > 0) - (x < 0)
-
-    return {
-        "duration": sign(1 / p.rate - 1),
-        "f0_mean": sign(p.pitch_shift_semitones),
-        "f0_std": sign(p.pitch_range - 1),
-        "rms": sign(p.energy - 1),
-    }
 
 
 def main() -> None:
@@ -79,7 +68,7 @@ def main() -> None:
             "f0_std": s.f0_std_semitones / base.f0_std_semitones - 1,
             "rms": s.rms_db - base.rms_db,
         }
-        want = expected(p)
+        want = intended_directions(p)
         ok = sum(1 for k, w in want.items() if w and abs(rel[k]) >= THRESHOLDS[k] and (rel[k] > 0) == (w > 0))
         total = sum(1 for w in want.values() if w)
         print(

@@ -28,6 +28,7 @@ quiet_prefect()
 
 from prefect import flow  # noqa: E402
 
+from benchmarks.lesson import write_lesson  # noqa: E402
 from config import Settings, load_settings  # noqa: E402
 from engines.baker import load_baker  # noqa: E402
 from engines.baker.pitch import semitone_ratio  # noqa: E402
@@ -36,26 +37,8 @@ from lesson_specs import load_spec_file  # noqa: E402
 from tasks.jobs import VoiceIdentity  # noqa: E402
 from tasks.plan import plan_paragraphs  # noqa: E402
 
-OPENERS = ("同学们，", "请注意，", "我们来看，", "想一想，", "接下来，", "最后，")
-BODIES = (
-    "春天来了，公园里的花都开了，小朋友们在草地上快乐地玩耍。",
-    "直角三角形两条直角边的平方和，等于斜边的平方，这就是勾股定理。",
-    "请大家打开课本，翻到第二十页，我们一起来朗读这篇课文。",
-    "中国有很多美丽的地方，每年都有许多游客来这里旅游。",
-    "老师带着大家认识各种各样的植物，还讲了它们的生长过程。",
-)
 TARGET_COLD = 1.3
 TARGET_WARM = 0.15
-
-
-def write_lesson(path: Path, edited: bool) -> None:
-    paragraphs = [f"{o}{b}" for o in OPENERS for b in BODIES]
-    if edited:
-        paragraphs[11] = "这一段刚刚被老师修改过，所以需要重新合成。"
-    body = "\n".join(f"  - text: {p}" for p in paragraphs)
-    path.write_text(
-        f"id: bench-lesson\ntitle: 基准测试\ncourse: 基准\nparagraphs:\n{body}\n", encoding="utf-8"
-    )
 
 
 def inference_floor(spec_path: Path, settings: Settings) -> tuple[float, float, int]:
@@ -94,7 +77,7 @@ def main() -> None:
         os.environ["LESSONAUDIO_BACKCHECK"] = "false"
         settings = load_settings()
         spec = Path(tmp) / "lesson.yaml"
-        write_lesson(spec, edited=False)
+        write_lesson(spec)
         _front_end()  # load WeTN + g2pM outside the timings, as a long-running worker would have them
 
         started = time.perf_counter()

@@ -57,3 +57,22 @@ def preset(emotion: str) -> Prosody:
 
 def emotion_names() -> tuple[str, ...]:
     return tuple(PRESETS)
+
+
+def intended_directions(prosody: Prosody) -> dict[str, int]:
+    """Which way (+1 / -1 / 0) each measurement should move from neutral, read off a preset's knobs.
+
+    The emotion test and benchmark both check measured audio against this, so "intended direction"
+    has one definition: slower -> longer, shifted up -> higher mean F0, wider range -> larger F0
+    spread, more energy -> louder.
+    """
+
+    def sign(x: float) -> int:
+        return (x > 0) - (x < 0)
+
+    return {
+        "duration": sign(1 / prosody.rate - 1),
+        "f0_mean": sign(prosody.pitch_shift_semitones),
+        "f0_std": sign(prosody.pitch_range - 1),
+        "rms": sign(prosody.energy - 1),
+    }

@@ -1,7 +1,12 @@
-"""The deployments ``lessonaudio serve`` runs: ``render-lesson`` on demand and ``scan-inbox`` on a cron."""
+"""The two deployments: ``render-lesson`` on demand and ``scan-inbox`` on a cron.
+
+``lessonaudio serve`` runs them in its own process; ``lessonaudio deploy`` registers them on a work
+pool for workers. Both read the same table, so the names, schedules and descriptions cannot drift.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
@@ -16,64 +21,49 @@ RENDER = "render-lesson"
 SCAN = "scan-inbox"
 
 
+@dataclass(frozen=True, slots=True)
+class _Deployment:
+    flow: Flow[..., Any]
+    entrypoint: str
+    """``path:function`` inside the project folder, for workers loading the code from source."""
+    options: dict[str, Any]
+
+
+def _deployments(settings: Settings) -> list[_Deployment]:
+    """``scan-inbox`` is scheduled only when an inbox is configured; otherwise it can be run by hand."""
+    return [
+        _Deployment(
+            render_lesson,
+            "flows/render.py:render_lesson",
+            {"name": RENDER, "description": "Render one lesson script (a path or s3:// URI) and publish it."},
+        ),
+        _Deployment(
+            scan_inbox,
+            "flows/scan_inbox.py:scan_inbox",
+            {
+                "name": SCAN,
+                "cron": settings.inbox_cron if settings.inbox else None,
+                "parameters": {"inbox": settings.inbox} if settings.inbox else {},
+                "description": "Submit a render for every new or changed script in the inbox.",
+            },
+        ),
+    ]
+
+
 def build_deployments(settings: Settings) -> list[RunnerDeployment]:
-    """``scan-inbox`` is scheduled only when an inbox is configured; otherwise it can still be run by hand."""
-    # Called from sync code, Prefect's dual sync/async API returns the deployments themselves.
-    render = cast(
-        RunnerDeployment,
-        render_lesson.to_deployment(
-            name=RENDER,
-            description="Render one lesson script (a file path or s3:// URI) and publish it.",
-        ),
-    )
-    scan = cast(
-        RunnerDeployment,
-        scan_inbox.to_deployment(
-            name=SCAN,
-            cron=settings.inbox_cron if settings.inbox else None,
-            parameters={"inbox": settings.inbox} if settings.inbox else {},
-            description="Submit a render for every new or changed script in the inbox.",
-        ),
-    )
-    return [render, scan]
+    """The deployments for ``prefect.serve`` in this process."""
+    # Called from sync code, Prefect's dual sync/async API returns the values themselves.
+    return [cast(RunnerDeployment, d.flow.to_deployment(**d.options)) for d in _deployments(settings)]
 
 
 def deploy_to_pool(settings: Settings, pool: str, source: Path) -> list[str]:
-    """Register both deployments on a work pool whose workers run the code found at ``source``.
+    """Register the deployments on a work pool whose workers run the code found at ``source``.
 
     ``source`` is the project folder as the workers see it (a shared path or the same checkout on
-    every worker machine); workers load ``flows/render.py`` and ``flows/scan_inbox.py`` from there.
-    Returns the deployment ids.
+    every worker machine). Returns the deployment ids.
     """
     ids = []
-    render = cast(
-        Flow[..., Any],
-        render_lesson.from_source(
-            source=str(source), entrypoint=f"flows/render.py:{render_lesson.fn.__name__}"
-        ),
-    )
-    ids.append(
-        render.deploy(
-            name=RENDER,
-            work_pool_name=pool,
-            description="Render one lesson script (a file path or s3:// URI) and publish it.",
-            print_next_steps=False,
-        )
-    )
-    scan = cast(
-        Flow[..., Any],
-        scan_inbox.from_source(
-            source=str(source), entrypoint=f"flows/scan_inbox.py:{scan_inbox.fn.__name__}"
-        ),
-    )
-    ids.append(
-        scan.deploy(
-            name=SCAN,
-            work_pool_name=pool,
-            cron=settings.inbox_cron if settings.inbox else None,
-            parameters={"inbox": settings.inbox} if settings.inbox else {},
-            description="Submit a render for every new or changed script in the inbox.",
-            print_next_steps=False,
-        )
-    )
-    return [str(i) for i in ids]
+    for d in _deployments(settings):
+        loaded = cast(Flow[..., Any], d.flow.from_source(source=str(source), entrypoint=d.entrypoint))
+        ids.append(str(loaded.deploy(work_pool_name=pool, print_next_steps=False, **d.options)))
+    return ids

@@ -59,7 +59,7 @@ def default_work_dir(models_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def _lock(work_dir: Path) -> Iterator[None]:
+def prepare_lock(work_dir: Path) -> Iterator[None]:
     """Serialise concurrent prepares on one machine (two renders starting at once)."""
     work_dir.mkdir(parents=True, exist_ok=True)
     with (work_dir / "prepare.lock").open("w") as fh:
@@ -170,7 +170,7 @@ def prepare_model(
     before = model_status(models_dir, spec)
     if before.status == "ok":
         return PreparedModel(spec.name, before.directory, before, ())
-    with _lock(work):
+    with prepare_lock(work):
         before = model_status(models_dir, spec)  # another process may have finished meanwhile
         todo = [f for f in before.files if f.status != "ok"]
         if not todo:

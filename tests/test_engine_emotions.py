@@ -8,6 +8,7 @@ import pytest
 
 from engines import PRESETS, Prosody, UnknownEmotionError, preset
 from engines.analysis import VoiceStats, voice_stats
+from engines.prosody import intended_directions
 from tests.voice_fixtures import baker_engine, tokens
 
 pytestmark = pytest.mark.slow  # real Baker voice
@@ -20,20 +21,6 @@ def stats(name: str) -> VoiceStats:
     audio = baker_engine().synthesize(tokens(TEXT), preset(name))
     assert audio.samples.size > 0
     return voice_stats(audio.samples, audio.sample_rate)
-
-
-def directions(p: Prosody) -> dict[str, int]:
-    """+1 / -1: which way each measurement should move relative to neutral, from the preset's knobs."""
-
-    def sign(x: float) -> int:
-        return (x > 0) - (x < 0)
-
-    return {
-        "duration": sign(1 / p.rate - 1),
-        "f0_mean": sign(p.pitch_shift_semitones),
-        "f0_std": sign(p.pitch_range - 1),
-        "rms": sign(p.energy - 1),
-    }
 
 
 def moved(name: str) -> dict[str, int]:
@@ -53,7 +40,7 @@ def moved(name: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("name", [n for n in PRESETS if n != "neutral"])
 def test_preset_moves_three_measurements_the_intended_way(name: str) -> None:
-    want, got = directions(PRESETS[name]), moved(name)
+    want, got = intended_directions(PRESETS[name]), moved(name)
     agree = [k for k in want if want[k] != 0 and got[k] == want[k]]
     wrong = [k for k in want if want[k] != 0 and got[k] == -want[k]]
     assert len(agree) >= 3, (name, want, got)
