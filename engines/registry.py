@@ -59,3 +59,24 @@ def create_engine(voice: str | None, config: VoiceConfig) -> TTSEngine:
     except KeyError:
         raise UnknownVoiceError(f"unknown voice {voice!r}; choose one of: {', '.join(VOICES)}") from None
     return factory(config)
+
+
+def _baker_identity(config: VoiceConfig) -> tuple[str, str]:
+    from engines.baker.engine import ENGINE_ID, combined_hash
+    from models import BAKER
+
+    return ENGINE_ID, combined_hash([(p.name, p.sha256) for p in BAKER.files])
+
+
+def identify(voice: str | None, config: VoiceConfig) -> tuple[str, str]:
+    """``(engine_id, model_hash)`` of a voice without loading its model.
+
+    Cache keys need only these two values, so a re-render whose segments are all cached never pays
+    for loading the voice. For baker both come from the code and the pinned hashes (a test holds
+    them equal to the loaded engine's); other voices are cheap to construct and are asked directly.
+    """
+    name = (voice or DEFAULT_VOICE).strip().lower()
+    if name == "baker":
+        return _baker_identity(config)
+    engine = create_engine(name, config)
+    return engine.engine_id, engine.model_hash

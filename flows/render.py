@@ -25,7 +25,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from asr.protocol import RecognizerError
 from config import Settings, load_settings
-from engines.registry import VoiceConfig
+from engines.registry import VoiceConfig, identify
 from flows.progress import reporter
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
@@ -44,7 +44,6 @@ from tasks.synthesize import (
     CacheConfig,
     SynthesisError,
     cached_synthesis,
-    engine_for,
     ensure_synthesis_limit,
 )
 from text_frontend.frontend import FrontEnd
@@ -178,8 +177,7 @@ def _render(
     progress = reporter()
     voice_name = voice or spec.voice or settings.default_voice
     config = voice_config(settings)
-    engine = engine_for(voice_name, config)
-    identity = VoiceIdentity(voice_name, engine.engine_id, engine.model_hash)
+    identity = VoiceIdentity(voice_name, *identify(voice_name, config))
 
     progress.start("front end", len(spec.paragraphs))
     plan = plan_segments(spec, _front_end(), identity, settings.max_segment_chars)
