@@ -33,7 +33,7 @@ from qa.results import LessonCheck
 from storage.catalog import SegmentQA, open_catalog
 from storage.inbox import load_script
 from storage.layout import MANIFEST, new_render_id, render_dir, staging_dir
-from storage.segments import SegmentStore
+from storage.segments import SegmentStore, segment_cache_root
 from tasks.assemble import assemble_lesson, encode_mp3
 from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
@@ -108,7 +108,7 @@ def voice_config(settings: Settings) -> VoiceConfig:
 
 def cache_config(settings: Settings) -> CacheConfig:
     return CacheConfig(
-        root=settings.cache_dir / "segment-cache",
+        root=segment_cache_root(settings.cache_dir),
         result_storage=settings.result_storage,
         lock_url=settings.lock_url,
     )

@@ -16,6 +16,19 @@ from audio.export import read_audio, write_flac
 from audio.postprocess import Samples
 
 
+def segment_cache_root(cache_dir: Path) -> Path:
+    """Where a machine's segment cache lives: the store (``segments/``), cache records, results, locks.
+
+    One definition, because the render flow writes here and publishing reads the store without
+    importing the flow (which would load the voice engines just to publish).
+    """
+    return cache_dir / "segment-cache"
+
+
+def segment_store_root(cache_dir: Path) -> Path:
+    return segment_cache_root(cache_dir) / "segments"
+
+
 @dataclass(frozen=True, slots=True)
 class StoredInfo:
     sample_rate: int

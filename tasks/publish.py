@@ -23,7 +23,7 @@ from storage.catalog import Catalog
 from storage.db.session import DatabaseConfig, default_database_url
 from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, S3Settings
 from storage.publish import PublishInputError, PublishResult, publish_folder
-from storage.segments import SegmentStore
+from storage.segments import SegmentStore, segment_store_root
 
 ObjectCallback = Callable[[str, bool], None]
 
@@ -59,9 +59,7 @@ class PublishConfig:
 
 
 def segments_root(settings: Settings) -> Path:
-    # Must equal flows.render.cache_config(settings).segments (a test checks it); not imported from
-    # there because that would load the voice engines just to publish.
-    return settings.cache_dir / "segment-cache" / "segments"
+    return segment_store_root(settings.cache_dir)
 
 
 def s3_settings_for(settings: Settings, bucket: str) -> S3Settings:

@@ -286,3 +286,12 @@ def test_failure_reasons_name_the_s3_error_not_its_wrapper(s3: MotoS3, render_fa
     with pytest.raises(Exception) as down:
         publish_render_now(render.folder, S3Target(s3.settings("no-such-bucket-here")), None)
     assert type(root_cause(down.value)).__name__ == "EndpointConnectionError"
+
+
+def test_publishing_reads_the_store_the_render_writes(tmp_path: Path) -> None:
+    from config import Settings
+    from flows.render import cache_config
+    from tasks.publish import segments_root
+
+    settings = Settings(cache_dir=tmp_path)
+    assert segments_root(settings) == cache_config(settings).segments
