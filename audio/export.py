@@ -8,13 +8,13 @@ the old file or the new one, never a mix.
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
-from collections.abc import Callable
+import wave
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import imageio_ffmpeg
 import numpy as np
+import numpy.typing as npt
 import soundfile as sf
 
 from audio.postprocess import Samples
@@ -42,51 +42,29 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
-def write_wav(path: Path, samples: Samples, sample_rate: int) -> None:
-    """16-bit PCM WAV: the lossless master that every player opens."""
-    atomic_write(path, lambda tmp: sf.write(tmp, samples, sample_rate, subtype="PCM_16", format="WAV"))
+def write_wav(path: Path, parts: Sequence[npt.NDArray[np.int16]], sample_rate: int) -> None:
+    """16-bit PCM WAV of ``parts`` played in order: the lossless master that every player opens."""
+
+    def write(tmp: Path) -> None:
+        with wave.open(str(tmp), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            for part in parts:
+                out.writeframes(part.astype("<i2", copy=False).tobytes())
+
+    atomic_write(path, write)
 
 
-MP3_BITRATE = "64k"
-"""Plenty for 24 kHz mono speech; about 0.5 MB per minute."""
+def write_joined(path: Path, parts: Sequence[Callable[[], bytes]]) -> None:
+    """The bytes of ``parts`` one after another (MP3 pieces are joined this way)."""
 
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as out:
+            for part in parts:
+                out.write(part())
 
-class ExportError(Exception):
-    """The encoder failed; the message carries its own last words."""
-
-
-def write_mp3(path: Path, source_wav: Path) -> None:
-    """Encode ``source_wav`` to MP3 with the ffmpeg that imageio-ffmpeg ships (LAME).
-
-    libsndfile can also write MP3 but took 3x longer on a 3.5-minute lesson (2.9 s against 1.0 s);
-    reading the finished WAV lets the render encode in the background while it writes captions.
-    """
-
-    def encode(tmp: Path) -> None:
-        command = [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-hide_banner",
-            "-nostdin",
-            "-loglevel",
-            "error",
-            "-i",
-            str(source_wav),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            MP3_BITRATE,
-            "-f",
-            "mp3",
-            "-y",
-            str(tmp),
-        ]
-        done = subprocess.run(command, capture_output=True, check=False, timeout=600)
-        if done.returncode != 0:
-            raise ExportError(
-                f"ffmpeg failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}"
-            )
-
-    atomic_write(path, encode)
+    atomic_write(path, write)
 
 
 def write_flac(path: Path, samples: Samples, sample_rate: int) -> None:

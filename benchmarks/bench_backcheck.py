@@ -32,6 +32,7 @@ from qa.check import SegmentRef, check_lesson, hear_clips  # noqa: E402
 from qa.config import QAConfig  # noqa: E402
 from qa.metrics import total  # noqa: E402
 from qa.normalize import reference_units  # noqa: E402
+from storage.pieces import PieceStore  # noqa: E402
 from storage.segments import SegmentStore  # noqa: E402
 from tasks.assemble import assemble_audio  # noqa: E402
 from tasks.jobs import VoiceIdentity  # noqa: E402
@@ -58,7 +59,7 @@ def main() -> None:
         plan = plan_paragraphs(load_spec_file(spec_path), front_end, identity, max_chars=50)
         store = SegmentStore(Path(tmp) / "segments")
         audios = [render_segment(job, store, voice) for job in plan.jobs]
-        lesson = assemble_audio(plan, audios, Path(tmp))
+        lesson = assemble_audio(plan, audios, Path(tmp), PieceStore(Path(tmp) / "pieces"))
         samples, rate = read_audio(Path(tmp) / "lesson.wav")
     refs = [SegmentRef(j.index, j.paragraph, j.display_text, reference_units(j.segment)) for j in plan.jobs]
 

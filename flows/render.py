@@ -17,11 +17,12 @@ import time
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow
 from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from asr.protocol import RecognizerError
 from config import Settings, load_settings
@@ -33,11 +34,13 @@ from qa.results import LessonCheck
 from storage.catalog import SegmentQA, open_catalog
 from storage.inbox import load_script
 from storage.layout import MANIFEST, new_render_id, render_dir, staging_dir
+from storage.pieces import PieceStore
 from storage.segments import SegmentStore, segment_cache_root
-from tasks.assemble import assemble_lesson, encode_mp3
+from tasks.assemble import AssemblyError, assemble_lesson, master_piece
 from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
-from tasks.jobs import SegmentAudio, SegmentJob, VoiceIdentity
+from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
+from tasks.pieces import plan_pieces
 from tasks.plan import plan_segments
 from tasks.publish import database_config, publish_and_record, publish_config, s3_settings_for
 from tasks.synthesize import (
@@ -47,6 +50,18 @@ from tasks.synthesize import (
     ensure_synthesis_limit,
 )
 from text_frontend.frontend import FrontEnd
+
+T = TypeVar("T")
+
+
+def unwalked(value: T) -> T:
+    """Pass ``value`` to a task without Prefect walking every field of it looking for futures.
+
+    Plans and reference lists hold no futures, and walking a 30-paragraph plan for each of the
+    flow's tasks cost a tenth of a second per render. Prefect unwraps the quote before the task runs,
+    so the task receives ``value`` itself, which is the type this function claims.
+    """
+    return cast(T, quote(value))
 
 
 class RenderError(Exception):
@@ -63,6 +78,8 @@ class RenderSummary:
     synthesized: int
     reused: int
     seconds: float
+    mastered: int = 0
+    """Paragraphs mastered (and MP3-encoded) in this render; the others' pieces were reused."""
     qa_flags: int | None = None
     """Segments the ASR back-check still flags (None: back-check off)."""
     qa_per: float | None = None
@@ -112,6 +129,82 @@ def cache_config(settings: Settings) -> CacheConfig:
         result_storage=settings.result_storage,
         lock_url=settings.lock_url,
     )
+
+
+def reusable_segments(
+    plan: LessonPlan, segments: SegmentStore, pieces: PieceStore
+) -> dict[int, SegmentAudio]:
+    """Segments of paragraphs whose mastered piece is stored already: they need no task at all.
+
+    A re-render after editing one paragraph then runs synthesis tasks (cache hits or not) for that
+    paragraph only; the other paragraphs are complete down to their MP3 frames, and asking Prefect
+    about each of their segments would cost more than assembling the whole lesson.
+    """
+    known: dict[int, SegmentAudio] = {}
+    for piece in plan_pieces(plan):
+        stored = pieces.get(piece.key)
+        if stored is None or not all(segments.has(plan.jobs[i].key) for i in piece.jobs):
+            continue
+        for i, (start, end) in zip(piece.jobs, stored.spans, strict=True):
+            key = plan.jobs[i].key
+            known[i] = SegmentAudio(
+                key, str(segments.path(key)), stored.sample_rate, end - start, fresh=False
+            )
+    return known
+
+
+def _synthesize(
+    plan: LessonPlan, caching: CacheConfig, config: VoiceConfig, limited: bool
+) -> tuple[list[SegmentAudio], list[bool], int]:
+    """Every segment's reference, whether it was reused, and how many paragraphs were mastered.
+
+    Segments of paragraphs whose piece is already stored get no task; the others are submitted all
+    at once (bounded by the task runner) and each paragraph is mastered on this thread as soon as
+    its last segment is in, while the workers synthesise the next ones.
+    """
+    progress = reporter()
+    progress.start("synthesis", len(plan.jobs))
+    store, pieces = SegmentStore(caching.segments), PieceStore(caching.pieces)
+    known = reusable_segments(plan, store, pieces)
+    synthesize = cached_synthesis(caching)
+    futures = {
+        i: synthesize.submit(unwalked(job), caching.segments, config, limited)
+        for i, job in enumerate(plan.jobs)
+        if i not in known
+    }
+    last_of = {piece.jobs[-1]: piece for piece in plan_pieces(plan) if piece.jobs[0] not in known}
+    audios: list[SegmentAudio] = []
+    reused: list[bool] = []
+    mastered = 0
+    for i, job in enumerate(plan.jobs):
+        if i in known:
+            audios.append(known[i])
+            reused.append(True)
+            progress.advance("synthesis")
+            continue
+        future = futures[i]
+        ref = _result(job, future)
+        cached = future.state.name == "Cached"
+        if cached and not store.has(ref.key):
+            # The cache record outlived its audio (someone cleaned the store): synthesise again.
+            ref = _result(
+                job,
+                synthesize.with_options(refresh_cache=True).submit(
+                    unwalked(job), caching.segments, config, limited
+                ),
+            )
+            cached = False
+        audios.append(ref)
+        reused.append(cached or not ref.fresh)
+        if i in last_of and pieces.get(last_of[i].key) is None:
+            try:
+                master_piece(last_of[i], plan, audios, pieces, ref.sample_rate)
+                mastered += 1
+            except AssemblyError as err:
+                raise RenderError(str(err)) from err
+        progress.advance("synthesis")
+    progress.finish("synthesis")
+    return audios, reused, mastered
 
 
 _RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=2)
@@ -180,37 +273,17 @@ def _render(
     identity = VoiceIdentity(voice_name, *identify(voice_name, config))
 
     progress.start("front end", len(spec.paragraphs))
-    plan = plan_segments(spec, _front_end(), identity, settings.max_segment_chars)
+    plan = plan_segments(unwalked(spec), unwalked(_front_end()), identity, settings.max_segment_chars)
     progress.advance("front end", len(spec.paragraphs))
     progress.finish("front end")
 
     caching = cache_config(settings)
     checks = backcheck_config(settings)
-    store = SegmentStore(caching.segments)
     synthesize = cached_synthesis(caching)
     limited = settings.synthesis_slots is not None
     if settings.synthesis_slots is not None:
         ensure_synthesis_limit(settings.synthesis_slots)
-    progress.start("synthesis", len(plan.jobs))
-    futures: list[PrefectFuture[SegmentAudio]] = [
-        synthesize.submit(job, caching.segments, config, limited) for job in plan.jobs
-    ]
-    audios: list[SegmentAudio] = []
-    reused: list[bool] = []
-    for job, future in zip(plan.jobs, futures, strict=True):
-        ref = _result(job, future)
-        cached = future.state.name == "Cached"
-        if cached and not store.has(ref.key):
-            # The cache record outlived its audio (someone cleaned the store): synthesise again.
-            ref = _result(
-                job,
-                synthesize.with_options(refresh_cache=True).submit(job, caching.segments, config, limited),
-            )
-            cached = False
-        audios.append(ref)
-        reused.append(cached or not ref.fresh)
-        progress.advance("synthesis")
-    progress.finish("synthesis")
+    audios, reused, mastered = _synthesize(plan, caching, config, limited)
 
     render_id = new_render_id(spec.sha256)
     root = Path(out_dir) if out_dir is not None else settings.output_dir
@@ -220,8 +293,7 @@ def _render(
     checked: Backchecked | None = None
     try:
         progress.start("assemble", 2)
-        lesson = assemble_lesson(plan, audios, staging)
-        mp3 = encode_mp3.submit(staging)
+        lesson = assemble_lesson(unwalked(plan), unwalked(audios), staging, caching.pieces)
         progress.advance("assemble")
         if checks.enabled:
             progress.start("back-check", 1)
@@ -233,21 +305,20 @@ def _render(
                 LessonInfo(spec.id, spec.title, render_id),
                 checks,
                 _front_end(),
-                lambda job: _result(job, synthesize.submit(job, caching.segments, config, limited)),
+                lambda job: _result(job, synthesize.submit(unwalked(job), caching.segments, config, limited)),
+                lambda kept: assemble_lesson(unwalked(plan), unwalked(kept), staging, caching.pieces),
             )
-            if checked.lesson is not lesson:  # a retry was kept and the WAV re-assembled: encode it again
-                mp3.result()
-                mp3 = encode_mp3.submit(staging)
             audios, lesson = list(checked.audios), checked.lesson
             progress.finish("back-check")
         info = RenderInfo(render_id, spec.title, tuple(reused), checked.check if checked else None)
-        write_descriptions(plan, audios, lesson, info, staging)
-        mp3.result()
+        write_descriptions(unwalked(plan), unwalked(audios), lesson, info, staging)
         progress.advance("assemble")
         progress.finish("assemble")
         os.replace(staging, final)
     except RecognizerError as err:
         raise RenderError(f"back-check: {err}") from err
+    except AssemblyError as err:
+        raise RenderError(str(err)) from err
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
@@ -260,6 +331,7 @@ def _render(
         synthesized=reused.count(False),
         reused=reused.count(True),
         seconds=time.perf_counter() - started,
+        mastered=mastered + lesson.mastered,
         qa_flags=len(checked.check.flagged) if checked else None,
         qa_per=checked.check.score.per if checked else None,
     ), (checked.check if checked else None)

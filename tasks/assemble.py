@@ -1,24 +1,40 @@
-"""Assemble the lesson: lay cleaned segments out with their pauses, normalise loudness, export."""
+"""Assemble the lesson from mastered paragraph pieces: reuse the stored ones, master the rest.
+
+``lesson.wav`` and ``lesson.mp3`` are both plain concatenations of a silent lead-in and one piece
+per paragraph (see ``audio.mastering`` and ``audio.mp3``), so a re-render after editing one
+paragraph masters and encodes that paragraph and copies the others.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from audio.export import read_audio, write_mp3, write_wav
-from audio.loudness import LoudnessReport, normalize_loudness
-from audio.timeline import lay_out
+from audio.export import read_audio, write_joined, write_wav
+from audio.loudness import integrated_lufs
+from audio.mastering import lead_in, master_paragraph
+from audio.mp3 import Pcm16, encode_piece
 from storage.layout import LESSON_MP3, LESSON_WAV
+from storage.pieces import PieceStore, StoredPiece
 from tasks.jobs import LessonPlan, SegmentAudio
+from tasks.pieces import PiecePlan, plan_pieces
 
 
 class AssemblyError(Exception):
     """Segments that cannot be put together (mixed sample rates, unreadable cache files)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LessonLoudness:
+    integrated_lufs: float
+    true_peak_dbtp: float
+    paragraph_gain_db: tuple[float, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,17 +44,24 @@ class AssembledLesson:
     sample_rate: int
     duration_s: float
     spans: tuple[tuple[float, float], ...]
-    loudness: LoudnessReport
+    loudness: LessonLoudness
+    mastered: int = 0
+    """Paragraph pieces mastered in this assembly (the rest were reused)."""
 
 
-def assemble_audio(plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Path) -> AssembledLesson:
-    """Write ``lesson.wav`` into ``folder`` and return the timeline (``encode_mp3`` follows)."""
-    rates = {a.sample_rate for a in audios}
-    if len(rates) > 1:
-        raise AssemblyError(f"segments have different sample rates: {sorted(rates)}")
-    sample_rate = rates.pop() if rates else 24_000
-    clips: list[tuple[np.ndarray, int]] = []
-    for job, ref in zip(plan.jobs, audios, strict=True):
+@cache
+def _lead_in(sample_rate: int) -> tuple[Pcm16, bytes]:
+    samples = lead_in(sample_rate)
+    return samples, encode_piece(samples, sample_rate, first=True)
+
+
+def master_piece(
+    piece: PiecePlan, plan: LessonPlan, audios: Sequence[SegmentAudio], store: PieceStore, sample_rate: int
+) -> StoredPiece:
+    """Read the paragraph's segments from the segment store, master, encode and store the piece."""
+    clips = []
+    for index in piece.jobs:
+        job, ref = plan.jobs[index], audios[index]
         try:
             samples, _ = read_audio(Path(ref.path))
         except (OSError, RuntimeError) as err:
@@ -46,23 +69,66 @@ def assemble_audio(plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Pat
                 f"paragraph {job.paragraph}: cached segment {ref.path} unreadable: {err}"
             ) from err
         clips.append((samples, job.segment.pause_after_ms))
-    master, placed = lay_out(clips, sample_rate)
-    master, loudness = normalize_loudness(master, sample_rate)
-    write_wav(folder / LESSON_WAV, master, sample_rate)
+    mastered = master_paragraph(
+        clips, sample_rate, pause_after_ms=piece.pause_after_ms, target_lufs=piece.target_lufs
+    )
+    return store.put(piece.key, mastered, encode_piece(mastered.samples, sample_rate), sample_rate)
+
+
+def stored_pieces(
+    plan: LessonPlan, audios: Sequence[SegmentAudio], store: PieceStore
+) -> tuple[list[StoredPiece], int]:
+    """Every paragraph's piece, mastering those not in the store; and how many were mastered."""
+    rates = {a.sample_rate for a in audios}
+    if len(rates) > 1:
+        raise AssemblyError(f"segments have different sample rates: {sorted(rates)}")
+    sample_rate = rates.pop() if rates else 24_000
+    pieces: list[StoredPiece] = []
+    mastered = 0
+    for piece in plan_pieces(plan):
+        stored = store.get(piece.key)
+        if stored is None or stored.sample_rate != sample_rate:
+            stored = master_piece(piece, plan, audios, store, sample_rate)
+            mastered += 1
+        pieces.append(stored)
+    return pieces, mastered
+
+
+def assemble_audio(
+    plan: LessonPlan, audios: Sequence[SegmentAudio], folder: Path, store: PieceStore
+) -> AssembledLesson:
+    """Write ``lesson.wav`` and ``lesson.mp3`` into ``folder`` and return the timeline."""
+    pieces, mastered = stored_pieces(plan, audios, store)
+    sample_rate = pieces[0].sample_rate if pieces else 24_000
+    lead_samples, lead_mp3 = _lead_in(sample_rate)
+    spans: list[tuple[float, float]] = []
+    cursor = lead_samples.size
+    for piece in pieces:
+        spans.extend(((cursor + a) / sample_rate, (cursor + b) / sample_rate) for a, b in piece.spans)
+        cursor += piece.samples
+    if len(spans) != len(plan.jobs):
+        raise AssemblyError(f"{len(spans)} segments in the pieces for {len(plan.jobs)} in the plan")
+
+    pcm = [lead_samples, *(np.fromfile(piece.pcm, dtype="<i2") for piece in pieces)]
+    write_wav(folder / LESSON_WAV, pcm, sample_rate)
+    write_joined(folder / LESSON_MP3, [lambda: lead_mp3, *(piece.mp3.read_bytes for piece in pieces)])
+    master = np.concatenate(pcm).astype(np.float32) / np.float32(32768.0)
+    loudness = LessonLoudness(
+        integrated_lufs=integrated_lufs(master, sample_rate),
+        true_peak_dbtp=max((p.loudness.true_peak_dbtp for p in pieces), default=float("-inf")),
+        paragraph_gain_db=tuple(p.loudness.gain_db for p in pieces),
+    )
     return AssembledLesson(
         sample_rate=sample_rate,
-        duration_s=master.size / sample_rate,
-        spans=tuple(p.seconds(sample_rate) for p in placed),
+        duration_s=cursor / sample_rate,
+        spans=tuple(spans),
         loudness=loudness,
+        mastered=mastered,
     )
 
 
 @task(name="assemble-lesson", cache_policy=NO_CACHE)
-def assemble_lesson(plan: LessonPlan, audios: list[SegmentAudio], folder: Path) -> AssembledLesson:
-    return assemble_audio(plan, audios, folder)
-
-
-@task(name="encode-mp3", cache_policy=NO_CACHE)
-def encode_mp3(folder: Path) -> None:
-    """MP3 from the finished WAV; submitted so it runs while captions and the manifest are written."""
-    write_mp3(folder / LESSON_MP3, folder / LESSON_WAV)
+def assemble_lesson(
+    plan: LessonPlan, audios: list[SegmentAudio], folder: Path, pieces_root: Path
+) -> AssembledLesson:
+    return assemble_audio(plan, audios, folder, PieceStore(pieces_root))

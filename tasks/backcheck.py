@@ -37,7 +37,7 @@ from qa.report import QA_HTML, QA_JSON, LessonInfo, report_data
 from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 from qa.snippets import SnippetError, mp3_snippets
 from storage.layout import LESSON_WAV
-from tasks.assemble import AssembledLesson, assemble_lesson
+from tasks.assemble import AssembledLesson
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 Resynthesize = Callable[[SegmentJob], SegmentAudio]
 """Synthesise one job through the flow's cached synthesis task and return its store reference."""
+Reassemble = Callable[[list[SegmentAudio]], AssembledLesson]
+"""Assemble the lesson again from these segments (only paragraphs that changed are re-mastered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,11 +212,12 @@ def run_backcheck(
     config: BackcheckConfig,
     front_end: FrontEnd,
     resynthesize: Resynthesize,
+    reassemble: Reassemble,
 ) -> Backchecked:
     """Listen, retry flagged segments, re-assemble if a retry was kept, write qa.json and qa.html."""
     check = listen_to_lesson(plan, folder, lesson.spans, config, front_end)
     kept, check = retry_flagged(plan, tuple(audios), check, config, front_end, resynthesize)
     if kept != tuple(audios):
-        lesson = assemble_lesson(plan, list(kept), folder)
+        lesson = reassemble(list(kept))
     write_qa_report(check, info, lesson, config.qa, folder)
     return Backchecked(kept, lesson, check)

@@ -73,7 +73,7 @@ def manifest_data(
         "loudness": {
             "integrated_lufs": round(lesson.loudness.integrated_lufs, 2),
             "true_peak_dbtp": round(lesson.loudness.true_peak_dbtp, 2),
-            "gain_db": round(lesson.loudness.gain_db, 2),
+            "paragraph_gain_db": [round(g, 2) for g in lesson.loudness.paragraph_gain_db],
         },
         "backcheck": None
         if check is None

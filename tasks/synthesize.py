@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from prefect import Task, task
@@ -22,6 +22,7 @@ from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.concurrency.sync import concurrency
 from prefect.context import TaskRunContext
 from prefect.locking.protocol import LockManager
+from prefect.utilities.annotations import quote
 
 from audio.postprocess import clean_segment
 from engines.protocol import TTSEngine
@@ -48,6 +49,11 @@ class CacheConfig:
     @property
     def segments(self) -> Path:
         return self.root / "segments"
+
+    @property
+    def pieces(self) -> Path:
+        """Mastered paragraph pieces (``storage.pieces``), beside the segments they are made of."""
+        return self.root / "pieces"
 
 
 _engine_lock = threading.Lock()
@@ -108,8 +114,10 @@ def render_segment(
 
 
 def _key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    job: SegmentJob = parameters["job"]
-    return f"segment-{job.key}"
+    job = parameters["job"]
+    if isinstance(job, quote):  # the flow quotes jobs so Prefect does not walk their token tuples
+        job = job.unquote()
+    return f"segment-{cast(SegmentJob, job).key}"
 
 
 @task(name="synthesize-segment", task_run_name="synthesize-p{job.paragraph}-s{job.index}", retries=1)

@@ -20,6 +20,7 @@ from engines.registry import VoiceConfig, create_engine
 from lesson_specs import load_spec_file
 from qa.config import QAConfig
 from qa.results import LessonCheck
+from storage.pieces import PieceStore
 from storage.segments import SegmentStore
 from tasks.assemble import assemble_audio
 from tasks.backcheck import BackcheckConfig, recognizer_for, retry_flagged, segment_refs
@@ -88,7 +89,7 @@ def check(
     from qa.check import check_lesson
 
     folder.mkdir(parents=True, exist_ok=True)
-    lesson = assemble_audio(plan, audios, folder)
+    lesson = assemble_audio(plan, audios, folder, PieceStore(folder / "pieces"))
     samples, rate = read_audio(folder / "lesson.wav")
     recognizer = recognizer_for(checking.recognizer)
     return check_lesson(samples, rate, lesson.spans, segment_refs(plan), recognizer, fe, checking.qa)

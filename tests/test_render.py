@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,8 @@ import pytest
 import soundfile as sf
 
 from audio.loudness import integrated_lufs, true_peak_dbtp
-from flows.render import RenderError, RenderSummary, render_lesson
+from config import load_settings
+from flows.render import RenderError, RenderSummary, cache_config, render_lesson
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -83,7 +85,17 @@ def test_example_lessons_render(example: Path, render_env: Path) -> None:
     assert abs(wav.size / sample_rate - summary.duration_s) < 0.01
     mp3, mp3_rate = sf.read(folder / "lesson.mp3", dtype="float32")
     assert mp3_rate == 24_000 and abs(mp3.size - wav.size) < 0.1 * sample_rate
-    assert integrated_lufs(wav, sample_rate) == pytest.approx(-16.0, abs=0.7)
+    # The MP3 is joined from one piece per paragraph; every segment plays where the WAV has it.
+    for start, end in ((s["start"], s["end"]) for s in segments):
+        a, b = int(start * sample_rate), int(end * sample_rate)
+        lags = range(-480, 481)
+        errors = [float(np.sum((mp3[a + lag : b + lag] - wav[a:b]) ** 2)) for lag in lags]
+        assert lags[int(np.argmin(errors))] == 0
+        assert np.sum((mp3[a:b] - wav[a:b]) ** 2) < 0.1 * np.sum(wav[a:b] ** 2)  # SNR > 10 dB
+    assert integrated_lufs(wav, sample_rate) == pytest.approx(-16.0, abs=0.3)
+    loudness = manifest["loudness"]
+    assert isinstance(loudness, dict)
+    assert loudness["integrated_lufs"] == pytest.approx(integrated_lufs(wav, sample_rate), abs=0.02)
     assert true_peak_dbtp(wav) <= -0.9  # -1 dBTP ceiling, +0.1 for 16-bit rounding
 
     # Captions start where speech starts (within 50 ms), and cue text is the script's words.
@@ -102,6 +114,7 @@ def test_editing_one_paragraph_resynthesises_only_it(render_env: Path, tmp_path:
     spec = write_lesson(tmp_path / "lesson.yaml", paragraphs, lesson_id="thirty")
     first = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
     assert first.synthesized == first.segments and first.reused == 0
+    assert first.mastered == 30
 
     paragraphs[6] = "这一段被老师改过了。"
     write_lesson(spec, paragraphs, lesson_id="thirty")
@@ -113,7 +126,17 @@ def test_editing_one_paragraph_resynthesises_only_it(render_env: Path, tmp_path:
     assert fresh == {7}
     assert second.synthesized == sum(1 for s in segments if s["paragraph"] == 7)
     assert second.reused == second.segments - second.synthesized > 0
+    assert second.mastered == 1  # the other 29 paragraphs' WAV and MP3 pieces were reused as they are
     assert first.render_id != second.render_id
+    # Nothing that was copied differs from what a render from scratch of the edited script makes.
+    wav, _ = sf.read(Path(second.folder) / "lesson.wav", dtype="int16")
+    shutil.rmtree(cache_config(load_settings()).pieces)  # segments stay cached: re-master every paragraph
+    third = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert third.mastered == 30
+    assert np.array_equal(sf.read(Path(third.folder) / "lesson.wav", dtype="int16")[0], wav)
+    assert (Path(third.folder) / "lesson.mp3").read_bytes() == (
+        Path(second.folder) / "lesson.mp3"
+    ).read_bytes()
 
 
 def test_pause_change_reassembles_without_synthesis(render_env: Path, tmp_path: Path) -> None:

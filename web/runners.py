@@ -21,10 +21,11 @@ class EmbeddedRunner:
         self.out_dir = out_dir
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome:
+        from flows.in_process import in_process_runs
         from flows.render import RenderError, render_lesson
 
         try:
-            with reporting_to(progress):
+            with reporting_to(progress), in_process_runs():
                 summary = render_lesson(str(spec_path), out_dir=str(self.out_dir), voice=voice)
         except (RenderError, EngineError, ModelError, SpecError) as err:
             raise RenderFailed(str(err)) from err

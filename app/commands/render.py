@@ -74,13 +74,14 @@ def render(
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.commands.db import one_line
+    from flows.in_process import in_process_runs
     from flows.progress import reporting_to
     from flows.render import RenderError, render_lesson
     from tasks.publish import PublishFailed
 
     console.print("starting Prefect (a temporary local server unless PREFECT_API_URL is set)…")
     try:
-        with RichReporter(console) as bars, reporting_to(bars):
+        with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
             # Bounded parallelism from settings (the deployed flow keeps its default of 2).
             runner: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=settings.synthesis_workers)
             summary = render_lesson.with_options(task_runner=runner)(

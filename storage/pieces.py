@@ -1,0 +1,93 @@
+"""Content-addressed store of mastered paragraph pieces: 16-bit PCM, MP3 frames, and what they hold.
+
+A piece is ``<root>/<key[:2]>/<key>.pcm`` (raw little-endian 16-bit mono), ``.mp3`` (frames only)
+and ``.json``, which is written last and records both files' sizes. A piece counts as present only
+when its JSON exists and both sizes match, so a piece cut short by a crash is re-mastered instead of
+spliced into a lesson; that check replaces an fsync per file, which cost more than mastering.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audio.loudness import LoudnessReport
+from audio.mastering import MasteredParagraph
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPiece:
+    key: str
+    pcm: Path
+    mp3: Path
+    sample_rate: int
+    samples: int
+    spans: tuple[tuple[int, int], ...]
+    loudness: LoudnessReport
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Temporary sibling, then rename: readers see the old file, the new one, or none."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+class PieceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _base(self, key: str) -> Path:
+        return self.root / key[:2] / key
+
+    def get(self, key: str) -> StoredPiece | None:
+        base = self._base(key)
+        try:
+            meta: dict[str, Any] = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
+            pcm, mp3 = base.with_suffix(".pcm"), base.with_suffix(".mp3")
+            if pcm.stat().st_size != meta["pcm_bytes"] or mp3.stat().st_size != meta["mp3_bytes"]:
+                return None
+            return StoredPiece(
+                key=key,
+                pcm=pcm,
+                mp3=mp3,
+                sample_rate=int(meta["sample_rate"]),
+                samples=int(meta["samples"]),
+                spans=tuple((int(a), int(b)) for a, b in meta["spans"]),
+                loudness=LoudnessReport(**meta["loudness"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, piece: MasteredParagraph, mp3: bytes, sample_rate: int) -> StoredPiece:
+        base = self._base(key)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        pcm = piece.samples.astype("<i2", copy=False).tobytes()
+        _write(base.with_suffix(".pcm"), pcm)
+        _write(base.with_suffix(".mp3"), mp3)
+        loudness = piece.loudness
+        meta = {
+            "sample_rate": sample_rate,
+            "samples": int(piece.samples.size),
+            "spans": [list(span) for span in piece.spans],
+            "loudness": {
+                "integrated_lufs": loudness.integrated_lufs,
+                "true_peak_dbtp": loudness.true_peak_dbtp,
+                "gain_db": loudness.gain_db,
+            },
+            "pcm_bytes": len(pcm),
+            "mp3_bytes": len(mp3),
+        }
+        _write(base.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+        stored = self.get(key)
+        if stored is None:
+            raise OSError(f"paragraph piece {key} did not read back after writing it")
+        return stored
