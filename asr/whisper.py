@@ -1,12 +1,29 @@
 """The default recogniser: Whisper-base on CTranslate2 (faster-whisper), int8 on the CPU, Mandarin.
 
 Speed settings, measured on two cores (``benchmarks/bench_backcheck.py``): windows are decoded as one
-batch (one decoder step serves every window), greedy (beam 1: beam 5 costs more and its accuracy gain
-is lost in the homophones that PER forgives anyway), without timestamp tokens (fewer tokens to decode;
-segments are attributed by alignment instead), no VAD (the timeline already says where speech is), no
-temperature fallback (a re-decode at higher temperature doubles the cost of exactly the windows that
-are wrong, and wrong is what the back-check is looking for), no conditioning on earlier text (windows
-are independent, so one bad window cannot poison the next).
+batch per model replica (one decoder step serves every window of the batch), greedy (beam 1: beam 5
+costs more and its accuracy gain is lost in the homophones that PER forgives anyway), without
+timestamp tokens (fewer tokens to decode; segments are attributed by alignment instead), no VAD (the
+timeline already says where speech is), no temperature fallback (a re-decode at higher temperature
+doubles the cost of exactly the windows that are wrong, and wrong is what the back-check is looking
+for), no conditioning on earlier text (windows are independent, so one bad window cannot poison the next).
+
+Every encoder call takes a single window; only the decoding is batched. On two cores, encoding the
+benchmark lesson's 8 windows took 3.0 s as one batch and 2.25 s one by one (most likely the cache:
+8 heads x 1,500 x 1,500 attention scores are ~70 MB per window and layer, ~0.6 GB for a batch of 8).
+The decoder is the other way round: a step for 8 windows costs ~20 ms and for one ~7 ms, so the
+encoded windows are stacked and decoded together. faster-whisper's ``BatchedInferencePipeline``
+encodes its whole batch in one call, which is why this module drives the model's encoder and decoder
+itself, with the pipeline's prompt, token suppression and feature padding (a test checks that both
+hear the same words).
+
+A recogniser that is given batches runs one model replica per CPU thread, each single-threaded, and
+splits every batch between them: the windows are encoded two at a time and each replica decodes half
+of them. On two cores that took the benchmark lesson's 7 windows from 4.7 s to 3.7 s (same tokens),
+most likely because a decoder step's small operations, split over two threads, spend much of their
+time waiting for each other. A recogniser fed one clip at a time (batch size 1, e.g. the benchmark's
+per-segment baseline) keeps one replica on all threads, as nothing could run beside it. A single clip
+given to a batching recogniser (one flagged segment heard again) runs on one thread: ~0.15 s slower.
 
 The model is loaded from the verified bytes (``models.whisper.whisper_files``), so a file swapped
 after its hash check is never used and nothing is ever fetched from a model hub.
@@ -16,11 +33,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from asr.audio import ASR_RATE, to_rate
 from asr.protocol import RecognizerError, Samples, Transcript
@@ -38,6 +57,15 @@ class WhisperOptions:
     threads: int = 2
     compute_type: str = "int8"
 
+    @property
+    def workers(self) -> int:
+        """Model replicas, each on ``threads // workers`` threads (see the module docstring).
+
+        One per thread when calls bring batches; a recogniser fed one clip at a time (batch size 1)
+        has nothing to run side by side, so it keeps one replica on every thread.
+        """
+        return max(self.threads, 1) if self.batch_size > 1 else 1
+
 
 class WhisperRecognizer:
     """Thread-safe: one model per process, calls are serialised (CTranslate2 uses every thread anyway)."""
@@ -46,7 +74,9 @@ class WhisperRecognizer:
         self, models_dir: Path, options: WhisperOptions = WhisperOptions(), model_dir: Path | None = None
     ) -> None:
         try:
-            from faster_whisper import BatchedInferencePipeline, WhisperModel
+            from faster_whisper import WhisperModel
+            from faster_whisper.tokenizer import Tokenizer
+            from faster_whisper.transcribe import get_suppressed_tokens
         except ImportError as err:  # pragma: no cover - a broken install
             raise RecognizerError(f"faster-whisper is not installed: {err}") from err
         if model_dir is None:
@@ -58,7 +88,8 @@ class WhisperRecognizer:
                 WHISPER_BASE.name,
                 device="cpu",
                 compute_type=options.compute_type,
-                cpu_threads=options.threads,
+                cpu_threads=max(options.threads // options.workers, 1),
+                num_workers=options.workers,
                 files=files,
             )
             self.engine_id = (
@@ -71,49 +102,67 @@ class WhisperRecognizer:
                     f"{model_dir} is not a CTranslate2 Whisper model (needs model.bin and tokenizer.json)"
                 )
             model = WhisperModel(
-                str(model_dir), device="cpu", compute_type=options.compute_type, cpu_threads=options.threads
+                str(model_dir),
+                device="cpu",
+                compute_type=options.compute_type,
+                cpu_threads=max(options.threads // options.workers, 1),
+                num_workers=options.workers,
             )
             self.engine_id = f"faster-whisper/{model_dir.name}/{options.compute_type}/beam{options.beam_size}"
-        self._pipeline = BatchedInferencePipeline(model)
+        self._model = model
+        tokenizer = Tokenizer(
+            model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="zh"
+        )
+        self._tokenizer = tokenizer
+        # What BatchedInferencePipeline.transcribe(language="zh", without_timestamps=True) sends.
+        self._prompt: list[int] = model.get_prompt(tokenizer, [], without_timestamps=True)
+        self._suppress: list[int] = list(get_suppressed_tokens(tokenizer, [-1]) or ())
         self._options = options
         self._lock = threading.Lock()
 
     def transcribe(self, clips: Sequence[Samples], sample_rate: int) -> list[Transcript]:
         """Transcribe every clip (each at most 30 s) in batches; Simplified Chinese out."""
-        if not clips:
-            return []
         resampled = [to_rate(c, sample_rate) for c in clips]
         for clip in resampled:
             if clip.size > WHISPER_LIMIT_S * ASR_RATE + 1:
                 raise ValueError(f"clip of {clip.size / ASR_RATE:.1f} s is over Whisper's 30 s window")
-        # The pipeline takes one signal plus clip boundaries: lay the clips end to end.
-        starts = np.cumsum([0, *(c.size for c in resampled)])
-        audio = np.concatenate(resampled) if len(resampled) > 1 else resampled[0]
-        bounds = [
-            {"start": float(starts[i]) / ASR_RATE, "end": float(starts[i + 1]) / ASR_RATE}
-            for i in range(len(resampled))
-        ]
-        longest = max(c.size for c in resampled) / ASR_RATE
-        texts = [""] * len(clips)
+        texts: list[str] = []
+        size = max(self._options.batch_size, 1)
         with self._lock:
-            segments, _ = self._pipeline.transcribe(
-                audio,
-                language="zh",
-                clip_timestamps=bounds,
-                batch_size=self._options.batch_size,
-                beam_size=self._options.beam_size,
-                without_timestamps=True,
-                vad_filter=False,
-                temperature=0.0,
-                max_new_tokens=int(TOKENS_PER_SECOND * longest) + 16,
-            )
-            for piece in segments:
-                index = _clip_at(starts, float(piece.start) * ASR_RATE)
-                texts[index] += piece.text
+            for first in range(0, len(resampled), size):
+                texts.extend(self._decode_batch(resampled[first : first + size]))
         return [Transcript(to_simplified(t.strip())) for t in texts]
 
+    def _decode_batch(self, clips: Sequence[Samples]) -> list[str]:
+        """Encode each clip on its own, then decode them in one batch per replica, replicas side by side."""
+        workers = min(self._options.workers, len(clips))
+        with ThreadPoolExecutor(workers) as pool:  # CTranslate2 releases the GIL while it computes
+            encoded = np.concatenate(list(pool.map(self._encode, clips)))
+            longest = max(c.size for c in clips) / ASR_RATE
+            max_length = min(
+                len(self._prompt) + int(TOKENS_PER_SECOND * longest) + 16, self._model.max_length
+            )
+            shares = np.array_split(np.arange(len(clips)), workers)
+            decoded = pool.map(lambda share: self._generate(encoded[share], max_length), shares)
+            return [text for share in decoded for text in share]
 
-def _clip_at(starts: np.ndarray, sample: float) -> int:
-    """Index of the clip a pipeline segment belongs to (its start is the clip's offset, rounded to 1 ms)."""
-    index = int(np.searchsorted(starts, sample + 0.002 * ASR_RATE, side="right")) - 1
-    return min(max(index, 0), starts.size - 2)
+    def _encode(self, clip: Samples) -> npt.NDArray[np.float32]:
+        # As the pipeline does: log-Mel of the clip, last frame dropped, zero-padded to 30 s.
+        from faster_whisper.audio import pad_or_trim
+
+        features = pad_or_trim(self._model.feature_extractor(clip)[..., :-1])
+        return np.asarray(self._model.encode(features), dtype=np.float32)
+
+    def _generate(self, encoded: npt.NDArray[np.float32], max_length: int) -> list[str]:
+        import ctranslate2
+
+        results = self._model.model.generate(
+            ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded)),
+            [self._prompt] * len(encoded),
+            beam_size=self._options.beam_size,
+            max_length=max_length,
+            suppress_blank=True,
+            suppress_tokens=self._suppress,
+            sampling_temperature=0.0,
+        )
+        return [self._tokenizer.decode(r.sequences_ids[0]) for r in results]

@@ -1,4 +1,4 @@
-"""Cut a lesson into recognition windows of whole, consecutive segments, each at most 30 s long.
+"""Cut a lesson into recognition windows of whole segments, each at most 30 s long.
 
 Why windows and not one call per segment: Whisper pads every input to 30 s, so transcribing a 3 s
 sentence costs as much encoder time as a 30 s window; per-sentence transcription measured RTF 0.22,
@@ -6,6 +6,13 @@ windows of ~28 s 0.10 (beam 5), and context also makes the recogniser more accur
 whole lesson in one call: past 30 s Whisper seeks by its own timestamps and can skip speech (it
 dropped half of a 35 s lesson here with ``without_timestamps``). Windows never cut a segment, so every
 segment is heard whole and the window's text can be attributed back to its segments by alignment.
+
+Why a window's segments need not be neighbours: packing consecutive segments wastes the tail of most
+windows (sentences of ~6.5 s fit four to a 29.5 s window, ~26 s), and every window costs a full 30 s
+encoder pass. The 30-paragraph benchmark lesson (30 segments, 195 s of pieces) needed 8 consecutive
+windows but fits in 7. So a run of consecutive windows is re-packed into one window fewer whenever its
+pieces fit. Inside a window the segments stay in lesson order; alignment only needs to know which
+segments a window holds and in what order they are heard, so attribution works as before.
 """
 
 from __future__ import annotations
@@ -18,13 +25,20 @@ DEFAULT_WINDOW_S = 29.5
 """Just below the hard 30 s: every window pays for a full 30 s encoder pass, so fill it."""
 DEFAULT_PAD_S = 0.15
 """Silence kept around a window's speech: recognisers clip words that start at sample 0."""
+REPACK_WINDOWS = 12
+"""Most consecutive windows re-packed together: keeps the search small and a window's segments close."""
+REPACK_SEGMENTS = 64
+"""Most segments in one re-pack (short sentences waste little room, so there is little to win there)."""
+REPACK_BUDGET = 5_000
+"""Placements the search may try for one re-pack before it keeps the consecutive windows instead."""
 
 
 @dataclass(frozen=True, slots=True)
 class Window:
     """Pieces of the lesson (seconds), one per segment, heard back to back as one recogniser input.
 
-    ``segments`` are the 0-based indices of the segments the pieces hold, in order.
+    ``segments`` are the 0-based indices of the segments the pieces hold, in order. They are
+    ascending but not always neighbours, so ``start_s``..``end_s`` may span segments of other windows.
     """
 
     pieces: tuple[tuple[float, float], ...]
@@ -51,14 +65,15 @@ def plan_windows(
     pad_s: float = DEFAULT_PAD_S,
     include: Sequence[int] | None = None,
 ) -> tuple[Window, ...]:
-    """Greedy packing of consecutive segments (all, or those in ``include``) into windows of ``max_s``.
+    """Pack segments (all, or those in ``include``) into as few windows of ``max_s`` as it can find.
 
     Each segment contributes its span plus a little padding that stops at the neighbouring segments,
     so a window never holds a word of a segment it does not own. Long pauses between segments and
     segments left out (silent ones: Whisper tends to stop decoding at a long silence and lose the rest
     of the window) are not heard, which also packs more speech into every window. A single segment
     longer than ``max_s`` gets a window of its own cut at ``max_s``: the missing tail then shows up as
-    deletions, which is what a 30 s sentence deserves.
+    deletions, which is what a 30 s sentence deserves. Consecutive greedy packing comes first; runs of
+    its windows are then re-packed one window fewer where the pieces allow (see the module docstring).
     """
     if not 0 < max_s <= WHISPER_LIMIT_S:
         raise ValueError(f"window length {max_s} s must be in (0, {WHISPER_LIMIT_S}]")
@@ -71,18 +86,85 @@ def plan_windows(
         start = max(floor, spans[i][0] - pad_s)
         return start, min(ceiling, spans[i][1] + pad_s, start + max_s)
 
-    windows: list[Window] = []
-    pieces: list[tuple[float, float]] = []
-    members: list[int] = []
+    pieces = {i: piece(i) for i in chosen}
+    lengths = {i: b - a for i, (a, b) in pieces.items()}
+    groups = _repack(_consecutive(chosen, lengths, max_s), lengths, max_s)
+    return tuple(Window(tuple(pieces[i] for i in g), tuple(g)) for g in groups)
+
+
+def _consecutive(chosen: Sequence[int], lengths: dict[int, float], max_s: float) -> list[list[int]]:
+    """Greedy runs of neighbouring segments: the starting point, and what is kept where re-packing fails."""
+    runs: list[list[int]] = []
     used = 0.0
     for i in chosen:
-        a, b = piece(i)
-        if members and used + (b - a) > max_s:
-            windows.append(Window(tuple(pieces), tuple(members)))
-            pieces, members, used = [], [], 0.0
-        pieces.append((a, b))
-        members.append(i)
-        used += b - a
-    if members:
-        windows.append(Window(tuple(pieces), tuple(members)))
-    return tuple(windows)
+        if runs and used + lengths[i] <= max_s:
+            runs[-1].append(i)
+            used += lengths[i]
+        else:
+            runs.append([i])
+            used = lengths[i]
+    return runs
+
+
+def _repack(runs: list[list[int]], lengths: dict[int, float], max_s: float) -> list[list[int]]:
+    """Walk the consecutive windows; whenever the current run of them fits in one window fewer, pack it.
+
+    Only the length of the run's pieces matters, so a run is tried once its total would fit; a run that
+    grows past ``REPACK_WINDOWS`` windows or ``REPACK_SEGMENTS`` segments drops its oldest window as is.
+    """
+    out: list[list[int]] = []
+    group: list[list[int]] = []
+    for run in runs:
+        group.append(run)
+        members = [i for g in group for i in g]
+        total = sum(lengths[i] for i in members)
+        if len(group) > 1 and len(members) <= REPACK_SEGMENTS and total <= (len(group) - 1) * max_s:
+            packed = _pack(members, lengths, len(group) - 1, max_s)
+            if packed is not None:
+                out.extend(sorted(packed))
+                group = []
+                continue
+        if len(group) >= REPACK_WINDOWS or len(members) > REPACK_SEGMENTS:
+            out.append(group.pop(0))
+    out.extend(group)
+    return out
+
+
+def _pack(members: list[int], lengths: dict[int, float], bins: int, max_s: float) -> list[list[int]] | None:
+    """Exact bin packing by depth-first search, longest piece first, with a budget; ``None`` if not found.
+
+    Each piece goes first into the fullest window it fits (best fit, which usually succeeds at once);
+    windows with the same load are interchangeable, so only one of them is tried.
+    """
+    order = sorted(members, key=lambda i: (-lengths[i], i))
+    loads = [0.0] * bins
+    packed: list[list[int]] = [[] for _ in range(bins)]
+    left = [0.0] * (len(order) + 1)
+    for n in range(len(order) - 1, -1, -1):
+        left[n] = left[n + 1] + lengths[order[n]]
+    budget = [REPACK_BUDGET]
+
+    def place(n: int) -> bool:
+        if n == len(order):
+            return True
+        if left[n] > bins * max_s - sum(loads) + 1e-9:
+            return False
+        size, tried = lengths[order[n]], set()
+        for b in sorted(range(bins), key=lambda b: -loads[b]):
+            if loads[b] + size > max_s + 1e-9 or round(loads[b], 9) in tried:
+                continue
+            if budget[0] <= 0:
+                return False
+            budget[0] -= 1
+            tried.add(round(loads[b], 9))
+            loads[b] += size
+            packed[b].append(order[n])
+            if place(n + 1):
+                return True
+            loads[b] -= size
+            packed[b].pop()
+        return False
+
+    if not place(0):
+        return None
+    return [sorted(p) for p in packed if p]

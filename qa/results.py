@@ -80,6 +80,13 @@ class SegmentCheck:
 
 @dataclass(frozen=True, slots=True)
 class WindowResult:
+    """One recogniser input and what was heard in it.
+
+    ``start_s``/``end_s`` are its first piece's start and last piece's end. Windows are re-packed
+    (``asr.windows``), so segments of other windows may lie in between; ``segments`` says which ones
+    this window heard.
+    """
+
     start_s: float
     end_s: float
     segments: tuple[int, ...]

@@ -85,7 +85,7 @@ def stored_pieces(
     sample_rate = rates.pop() if rates else 24_000
     pieces: list[StoredPiece] = []
     mastered = 0
-    for piece in plan_pieces(plan):
+    for piece in plan_pieces(plan, segment_keys=[a.key for a in audios]):
         stored = store.get(piece.key)
         if stored is None or stored.sample_rate != sample_rate:
             stored = master_piece(piece, plan, audios, store, sample_rate)

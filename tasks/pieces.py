@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from audio.loudness import TARGET_LUFS, TRUE_PEAK_DBTP
@@ -59,8 +60,17 @@ def energy_centre_db(plan: LessonPlan) -> float:
     return round(centre / CENTRE_STEP_DB) * CENTRE_STEP_DB + 0.0
 
 
-def plan_pieces(plan: LessonPlan, *, target_lufs: float = TARGET_LUFS) -> tuple[PiecePlan, ...]:
-    """One piece per paragraph that has something to say, in lesson order."""
+def plan_pieces(
+    plan: LessonPlan, *, segment_keys: Sequence[str] | None = None, target_lufs: float = TARGET_LUFS
+) -> tuple[PiecePlan, ...]:
+    """One piece per paragraph that has something to say, in lesson order.
+
+    ``segment_keys`` are the keys of the audio actually used, one per job, when that differs from the
+    plan: the back-check swaps a flagged segment for a slower attempt with a key of its own.
+    """
+    keys = list(segment_keys) if segment_keys is not None else [job.key for job in plan.jobs]
+    if len(keys) != len(plan.jobs):
+        raise ValueError(f"{len(keys)} segment keys for {len(plan.jobs)} jobs")
     groups: dict[int, list[int]] = {}
     for index, job in enumerate(plan.jobs):
         groups.setdefault(job.paragraph, []).append(index)
@@ -73,7 +83,7 @@ def plan_pieces(plan: LessonPlan, *, target_lufs: float = TARGET_LUFS) -> tuple[
         target = round(target_lufs + 20 * math.log10(jobs[0].prosody.energy) + centre, 3)
         payload = {
             "v": PIECE_KEY_VERSION,
-            "segments": [job.key for job in jobs],
+            "segments": [keys[i] for i in indices],
             "pauses": [job.segment.pause_after_ms for job in jobs[:-1]],
             "pause_after": pause,
             "target": target,

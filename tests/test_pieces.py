@@ -62,3 +62,15 @@ def test_emotions_keep_their_offsets_around_the_target(tmp_path: Path, front_end
     )
     assert mixed[0].target_lufs - mixed[1].target_lufs == pytest.approx(20 * math.log10(1.5 / 0.7), abs=0.002)
     assert mixed[0].target_lufs > mixed[2].target_lufs > mixed[1].target_lufs
+
+
+def test_a_swapped_segment_changes_its_paragraphs_piece(tmp_path: Path, front_end: FrontEnd) -> None:
+    """The back-check keeps a slower attempt under a new key: that paragraph must be re-mastered."""
+    plan = plan_of(tmp_path, front_end, [("neutral", t) for t in TEXTS])
+    keys = [job.key for job in plan.jobs]
+    assert plan_pieces(plan, segment_keys=keys) == plan_pieces(plan)
+    keys[-1] = "f" * 64
+    swapped = plan_pieces(plan, segment_keys=keys)
+    assert [a.key == b.key for a, b in zip(plan_pieces(plan), swapped, strict=True)] == [True, True, False]
+    with pytest.raises(ValueError, match="segment keys"):
+        plan_pieces(plan, segment_keys=keys[:-1])
