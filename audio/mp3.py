@@ -20,6 +20,9 @@ BITRATE_KBPS = 64
 """Plenty for 24 kHz mono speech; about 0.5 MB per minute."""
 QUALITY = 3
 """LAME's algorithm quality (0 best, 9 fastest): its usual default."""
+_CALL = 16 * 1152
+"""Samples per encoder call. lameenc holds the GIL while it encodes; short calls (about 2 ms each)
+let the synthesis workers' Python run between them while a paragraph is encoded on the flow's thread."""
 ENCODER_DELAY = 576
 DECODER_DELAY = 529
 
@@ -90,8 +93,9 @@ def encode_piece(samples: Pcm16, sample_rate: int, *, first: bool = False) -> by
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_channels(1)
     encoder.set_quality(QUALITY)
-    data = bytes(encoder.encode(np.ascontiguousarray(samples[skip:], dtype="<i2").tobytes()))
-    data += bytes(encoder.flush())
+    pcm = np.ascontiguousarray(samples[skip:], dtype="<i2")
+    parts = [bytes(encoder.encode(pcm[i : i + _CALL].tobytes())) for i in range(0, pcm.size, _CALL)]
+    data = b"".join(parts) + bytes(encoder.flush())
     lengths = _frame_lengths(data)
     wanted = body // frame
     if len(lengths) < wanted:

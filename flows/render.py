@@ -1,7 +1,8 @@
 """The ``render-lesson`` flow: script in, finished lesson folder out.
 
-load + validate → front end → segments → cached synthesis (bounded parallelism) → assemble
-(post-process, concatenate, loudness, WAV + MP3) → captions + manifest → one atomic rename.
+load + validate → front end, cached synthesis (bounded parallelism) and per-paragraph mastering,
+overlapped (``flows.synthesis``) → assemble (join the paragraph pieces into WAV + MP3) → back-check →
+captions + manifest → one atomic rename.
 
 Everything is written into a hidden staging folder that is renamed into place last, so a crash or a
 failing segment never leaves ``lesson.*`` files that look finished; finished segments stay in the
@@ -17,55 +18,32 @@ import time
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any
 
 from prefect import flow
-from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
-from prefect.utilities.annotations import quote
 
 from asr.protocol import RecognizerError
 from config import Settings, load_settings
 from engines.registry import VoiceConfig, identify
 from flows.progress import reporter
+from flows.synthesis import RenderError, plan_and_synthesize, result_of, unwalked
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
 from storage.catalog import SegmentQA, open_catalog
 from storage.inbox import load_script
 from storage.layout import MANIFEST, new_render_id, render_dir, staging_dir
-from storage.pieces import PieceStore
-from storage.segments import SegmentStore, segment_cache_root
-from tasks.assemble import AssemblyError, assemble_lesson, master_piece
+from storage.segments import segment_cache_root
+from tasks.assemble import AssemblyError, assemble_lesson
 from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
-from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
-from tasks.pieces import plan_pieces
-from tasks.plan import plan_segments
+from tasks.jobs import VoiceIdentity
 from tasks.publish import database_config, publish_and_record, publish_config, s3_settings_for
-from tasks.synthesize import (
-    CacheConfig,
-    SynthesisError,
-    cached_synthesis,
-    ensure_synthesis_limit,
-)
+from tasks.synthesize import CacheConfig, cached_synthesis, ensure_synthesis_limit
 from text_frontend.frontend import FrontEnd
 
-T = TypeVar("T")
-
-
-def unwalked(value: T) -> T:
-    """Pass ``value`` to a task without Prefect walking every field of it looking for futures.
-
-    Plans and reference lists hold no futures, and walking a 30-paragraph plan for each of the
-    flow's tasks cost a tenth of a second per render. Prefect unwraps the quote before the task runs,
-    so the task receives ``value`` itself, which is the type this function claims.
-    """
-    return cast(T, quote(value))
-
-
-class RenderError(Exception):
-    """A render that could not finish; the message says which paragraph and why."""
+__all__ = ["RenderError", "RenderSummary", "cache_config", "render_lesson", "voice_config"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +63,6 @@ class RenderSummary:
     qa_per: float | None = None
     published: str | None = None
     """Where ``latest.json`` was written when the render was published."""
-
-
-def _result(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAudio:
-    try:
-        return future.result()
-    except SynthesisError as err:
-        raise RenderError(str(err)) from err
-    except Exception as err:
-        raise RenderError(f"paragraph {job.paragraph}: synthesis failed: {err}") from err
 
 
 def _qa_rows(check: LessonCheck) -> tuple[dict[str, Any], list[SegmentQA]]:
@@ -129,82 +98,6 @@ def cache_config(settings: Settings) -> CacheConfig:
         result_storage=settings.result_storage,
         lock_url=settings.lock_url,
     )
-
-
-def reusable_segments(
-    plan: LessonPlan, segments: SegmentStore, pieces: PieceStore
-) -> dict[int, SegmentAudio]:
-    """Segments of paragraphs whose mastered piece is stored already: they need no task at all.
-
-    A re-render after editing one paragraph then runs synthesis tasks (cache hits or not) for that
-    paragraph only; the other paragraphs are complete down to their MP3 frames, and asking Prefect
-    about each of their segments would cost more than assembling the whole lesson.
-    """
-    known: dict[int, SegmentAudio] = {}
-    for piece in plan_pieces(plan):
-        stored = pieces.get(piece.key)
-        if stored is None or not all(segments.has(plan.jobs[i].key) for i in piece.jobs):
-            continue
-        for i, (start, end) in zip(piece.jobs, stored.spans, strict=True):
-            key = plan.jobs[i].key
-            known[i] = SegmentAudio(
-                key, str(segments.path(key)), stored.sample_rate, end - start, fresh=False
-            )
-    return known
-
-
-def _synthesize(
-    plan: LessonPlan, caching: CacheConfig, config: VoiceConfig, limited: bool
-) -> tuple[list[SegmentAudio], list[bool], int]:
-    """Every segment's reference, whether it was reused, and how many paragraphs were mastered.
-
-    Segments of paragraphs whose piece is already stored get no task; the others are submitted all
-    at once (bounded by the task runner) and each paragraph is mastered on this thread as soon as
-    its last segment is in, while the workers synthesise the next ones.
-    """
-    progress = reporter()
-    progress.start("synthesis", len(plan.jobs))
-    store, pieces = SegmentStore(caching.segments), PieceStore(caching.pieces)
-    known = reusable_segments(plan, store, pieces)
-    synthesize = cached_synthesis(caching)
-    futures = {
-        i: synthesize.submit(unwalked(job), caching.segments, config, limited)
-        for i, job in enumerate(plan.jobs)
-        if i not in known
-    }
-    last_of = {piece.jobs[-1]: piece for piece in plan_pieces(plan) if piece.jobs[0] not in known}
-    audios: list[SegmentAudio] = []
-    reused: list[bool] = []
-    mastered = 0
-    for i, job in enumerate(plan.jobs):
-        if i in known:
-            audios.append(known[i])
-            reused.append(True)
-            progress.advance("synthesis")
-            continue
-        future = futures[i]
-        ref = _result(job, future)
-        cached = future.state.name == "Cached"
-        if cached and not store.has(ref.key):
-            # The cache record outlived its audio (someone cleaned the store): synthesise again.
-            ref = _result(
-                job,
-                synthesize.with_options(refresh_cache=True).submit(
-                    unwalked(job), caching.segments, config, limited
-                ),
-            )
-            cached = False
-        audios.append(ref)
-        reused.append(cached or not ref.fresh)
-        if i in last_of and pieces.get(last_of[i].key) is None:
-            try:
-                master_piece(last_of[i], plan, audios, pieces, ref.sample_rate)
-                mastered += 1
-            except AssemblyError as err:
-                raise RenderError(str(err)) from err
-        progress.advance("synthesis")
-    progress.finish("synthesis")
-    return audios, reused, mastered
 
 
 _RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=2)
@@ -272,18 +165,22 @@ def _render(
     config = voice_config(settings)
     identity = VoiceIdentity(voice_name, *identify(voice_name, config))
 
-    progress.start("front end", len(spec.paragraphs))
-    plan = plan_segments(unwalked(spec), unwalked(_front_end()), identity, settings.max_segment_chars)
-    progress.advance("front end", len(spec.paragraphs))
-    progress.finish("front end")
-
     caching = cache_config(settings)
     checks = backcheck_config(settings)
     synthesize = cached_synthesis(caching)
     limited = settings.synthesis_slots is not None
     if settings.synthesis_slots is not None:
         ensure_synthesis_limit(settings.synthesis_slots)
-    audios, reused, mastered = _synthesize(plan, caching, config, limited)
+    done = plan_and_synthesize(
+        spec,
+        _front_end(),
+        identity,
+        max_chars=settings.max_segment_chars,
+        caching=caching,
+        config=config,
+        limited=limited,
+    )
+    plan, audios, reused = done.plan, list(done.audios), list(done.reused)
 
     render_id = new_render_id(spec.sha256)
     root = Path(out_dir) if out_dir is not None else settings.output_dir
@@ -305,7 +202,9 @@ def _render(
                 LessonInfo(spec.id, spec.title, render_id),
                 checks,
                 _front_end(),
-                lambda job: _result(job, synthesize.submit(unwalked(job), caching.segments, config, limited)),
+                lambda job: result_of(
+                    job, synthesize.submit(unwalked(job), caching.segments, config, limited)
+                ),
                 lambda kept: assemble_lesson(unwalked(plan), unwalked(kept), staging, caching.pieces),
             )
             audios, lesson = list(checked.audios), checked.lesson
@@ -331,7 +230,7 @@ def _render(
         synthesized=reused.count(False),
         reused=reused.count(True),
         seconds=time.perf_counter() - started,
-        mastered=mastered + lesson.mastered,
+        mastered=done.mastered + lesson.mastered,
         qa_flags=len(checked.check.flagged) if checked else None,
         qa_per=checked.check.score.per if checked else None,
     ), (checked.check if checked else None)

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
-
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from engines.prosody import preset
 from lesson_specs.model import LessonSpec, Paragraph
@@ -44,12 +42,25 @@ def display_text(paragraph_text: str, segment: Segment) -> str:
 
 
 def plan_paragraphs(
-    spec: LessonSpec, front_end: FrontEnd, voice: VoiceIdentity, *, max_chars: int
+    spec: LessonSpec,
+    front_end: FrontEnd,
+    voice: VoiceIdentity,
+    *,
+    max_chars: int,
+    on_paragraph: Callable[[Sequence[SegmentJob]], None] | None = None,
 ) -> LessonPlan:
-    """Front end over every paragraph; pure and deterministic, so keys are stable across runs."""
+    """Front end over every paragraph; pure and deterministic, so keys are stable across runs.
+
+    ``on_paragraph`` sees each paragraph's jobs as soon as they exist, so the render can start
+    synthesising the first paragraph while the front end reads the rest. (A later paragraph that
+    opens with a pause mark lengthens the pause after the job before it; pauses are not synthesised.)
+    """
     jobs: list[SegmentJob] = []
     for paragraph in spec.paragraphs:
-        jobs.extend(_paragraph_jobs(spec, paragraph, front_end, voice, max_chars, jobs))
+        new = _paragraph_jobs(spec, paragraph, front_end, voice, max_chars, jobs)
+        jobs.extend(new)
+        if on_paragraph is not None:
+            on_paragraph(new)
     return LessonPlan(spec.id, spec.title, spec.course, spec.sha256, voice, tuple(jobs))
 
 
@@ -95,9 +106,3 @@ def _paragraph_jobs(
 def _lengthen(job: SegmentJob, extra_ms: int) -> SegmentJob:
     longer = replace(job.segment, pause_after_ms=job.segment.pause_after_ms + extra_ms)
     return replace(job, segment=longer)
-
-
-@task(name="plan-segments", cache_policy=NO_CACHE)
-def plan_segments(spec: LessonSpec, front_end: FrontEnd, voice: VoiceIdentity, max_chars: int) -> LessonPlan:
-    """Prefect task around :func:`plan_paragraphs` so the front end shows as a stage in the run."""
-    return plan_paragraphs(spec, front_end, voice, max_chars=max_chars)
