@@ -50,6 +50,17 @@ TOKENS_PER_SECOND = 12
 """Cap on decoded tokens per second of audio (Mandarin is ~8): stops a repetition loop early."""
 
 
+def generation_length(new_tokens: int, model_max: int) -> int:
+    """The ``max_length`` that lets CTranslate2's Whisper decode ``new_tokens`` tokens.
+
+    CTranslate2 stops a Whisper decode at ``min(max_length / 2, max_length - prompt)`` new tokens
+    (whisper.cc; OpenNMT/CTranslate2#1856), so asking for ``prompt + new_tokens`` capped a 29.5 s
+    window at 184 tokens, about 6 a second: fast speech would have been cut off and flagged. The
+    model's own context (448) still caps a window at 224 new tokens, 7.6 a second.
+    """
+    return min(2 * new_tokens, model_max)
+
+
 @dataclass(frozen=True, slots=True)
 class WhisperOptions:
     beam_size: int = 1
@@ -139,9 +150,7 @@ class WhisperRecognizer:
         with ThreadPoolExecutor(workers) as pool:  # CTranslate2 releases the GIL while it computes
             encoded = np.concatenate(list(pool.map(self._encode, clips)))
             longest = max(c.size for c in clips) / ASR_RATE
-            max_length = min(
-                len(self._prompt) + int(TOKENS_PER_SECOND * longest) + 16, self._model.max_length
-            )
+            max_length = generation_length(int(TOKENS_PER_SECOND * longest) + 16, self._model.max_length)
             shares = np.array_split(np.arange(len(clips)), workers)
             decoded = pool.map(lambda share: self._generate(encoded[share], max_length), shares)
             return [text for share in decoded for text in share]

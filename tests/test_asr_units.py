@@ -179,3 +179,11 @@ def test_missing_or_corrupt_whisper_names_the_fix(models_dir: Path, tmp_path: Pa
     assert model_status(linked, WHISPER_BASE).status == "corrupt"
     with pytest.raises(ModelCorruptError, match="lessonaudio models prepare"):
         whisper_files(linked)
+
+
+def test_generation_length_asks_ctranslate2_for_twice_the_tokens_wanted() -> None:
+    from asr.whisper import generation_length
+
+    # CTranslate2 decodes at most max_length / 2 new tokens for Whisper (whisper.cc).
+    assert generation_length(100, 448) == 200
+    assert generation_length(370, 448) == 448  # the model's context is the ceiling: 224 new tokens
