@@ -150,6 +150,9 @@ def test_render_job_reports_progress_then_files(client: TestClient, auth: dict[s
     wav = client.get(f"/api/renders/{job['render_id']}/files/lesson.wav?download=true", headers=auth)
     assert wav.status_code == 200 and wav.headers["content-type"] == "audio/wav"
     assert wav.headers["content-disposition"].startswith("attachment")
+    head = client.head(f"/api/renders/{job['render_id']}/files/lesson.wav", headers=auth)
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(wav.content) > 0
     missing = client.get(f"/api/renders/{job['render_id']}/files/qa.html", headers=auth)
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "no_such_file"
     listed = client.get("/api/renders", headers=auth).json()

@@ -307,8 +307,9 @@ def api_router(services: Services) -> APIRouter:
         """One finished render and the files it has (a QA report only if the back-check ran)."""
         return render_out(_entry(render_id))
 
-    @router.get(
+    @router.api_route(  # HEAD too: players and download managers ask for the size first
         "/api/renders/{render_id}/files/{name}",
+        methods=["GET", "HEAD"],
         tags=["renders"],
         response_class=FileResponse,
         responses={
