@@ -10,6 +10,7 @@ caller may point anything at it.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import os
 import secrets
@@ -58,6 +59,20 @@ class ObjectStore(Protocol):
     ) -> None: ...
 
     def get_bytes(self, key: str) -> bytes | None: ...
+
+    def get_tagged(self, key: str) -> tuple[bytes, str] | None:
+        """The object's bytes and a tag for :meth:`put_if` (absent: None)."""
+        ...
+
+    def put_if(
+        self, key: str, data: bytes, *, tag: str | None, content_type: str, cache_control: str | None = None
+    ) -> bool:
+        """Write only if the object still has ``tag`` (``None``: still absent); False if it changed.
+
+        Publishing moves ``latest.json`` with this, so two publishes of one lesson at the same moment
+        cannot let the older render's pointer land last.
+        """
+        ...
 
     def list_keys(self, prefix: str = "") -> list[str]: ...
 
@@ -150,6 +165,24 @@ class LocalObjectStore:
         path = self.path(key)
         return path.read_bytes() if path.is_file() else None
 
+    def get_tagged(self, key: str) -> tuple[bytes, str] | None:
+        data = self.get_bytes(key)
+        return None if data is None else (data, hashlib.sha256(data).hexdigest())
+
+    def put_if(
+        self, key: str, data: bytes, *, tag: str | None, content_type: str, cache_control: str | None = None
+    ) -> bool:
+        """Compare and write under an flock on a hidden lock file beside the object (one machine)."""
+        dest = self.path(key)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(dest.parent / f".{dest.name}.lock", "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            current = self.get_tagged(key)
+            if (current[1] if current is not None else None) != tag:
+                return False
+            self.put_bytes(key, data, content_type=content_type, cache_control=cache_control)
+            return True
+
     def list_keys(self, prefix: str = "") -> list[str]:
         return sorted(key for key in self._walk() if key.startswith(prefix))
 
@@ -220,13 +253,16 @@ def _strip_parts(checksum: str) -> str:
     return head if sep and tail.isdigit() else checksum
 
 
-def _is_missing(error: Exception) -> bool:
+def _error_code(error: Exception) -> str | None:
     from botocore.exceptions import ClientError
 
     if not isinstance(error, ClientError):
-        return False
-    code = str(error.response.get("Error", {}).get("Code", ""))
-    return code in {"404", "NoSuchKey", "NotFound"}
+        return None
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _is_missing(error: Exception) -> bool:
+    return _error_code(error) in {"404", "NoSuchKey", "NotFound"}
 
 
 class S3ObjectStore:
@@ -298,6 +334,11 @@ class S3ObjectStore:
     def put_bytes(
         self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
     ) -> None:
+        self._put(key, data, content_type=content_type, cache_control=cache_control)
+
+    def _put(
+        self, key: str, data: bytes, *, content_type: str, cache_control: str | None, **condition: str
+    ) -> None:
         digest = hashlib.sha256(data)
         extra: dict[str, Any] = {"CacheControl": cache_control} if cache_control else {}
         self._client.put_object(
@@ -308,17 +349,42 @@ class S3ObjectStore:
             ChecksumSHA256=_b64(digest.digest()),
             Metadata={SHA256_META: digest.hexdigest()},
             **extra,
+            **condition,
         )
         self._verify(key, len(data), digest.hexdigest(), _b64(digest.digest()))
 
     def get_bytes(self, key: str) -> bytes | None:
+        found = self.get_tagged(key)
+        return None if found is None else found[0]
+
+    def get_tagged(self, key: str) -> tuple[bytes, str] | None:
         try:
             response = self._client.get_object(Bucket=self.settings.bucket, Key=key)
         except Exception as err:
             if _is_missing(err):
                 return None
             raise
-        return bytes(response["Body"].read())
+        return bytes(response["Body"].read()), str(response["ETag"])
+
+    def put_if(
+        self, key: str, data: bytes, *, tag: str | None, content_type: str, cache_control: str | None = None
+    ) -> bool:
+        """S3 conditional writes: ``If-Match`` the ETag read, or ``If-None-Match: *`` to create.
+
+        An endpoint that does not implement them gets a plain write, which is what every publish did
+        before: the race this closes is then open again, and nothing else changes.
+        """
+        condition = {"IfMatch": tag} if tag is not None else {"IfNoneMatch": "*"}
+        try:
+            self._put(key, data, content_type=content_type, cache_control=cache_control, **condition)
+        except Exception as err:
+            code = _error_code(err)
+            if code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+                return False
+            if code not in ("NotImplemented", "501"):
+                raise
+            self.put_bytes(key, data, content_type=content_type, cache_control=cache_control)
+        return True
 
     def list_keys(self, prefix: str = "") -> list[str]:
         paginator = self._client.get_paginator("list_objects_v2")

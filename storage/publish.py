@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST, course_folder
-from storage.objects import ObjectStore, join_key, sha256_file
+from storage.objects import ObjectStore, ObjectStoreError, join_key, sha256_file
 from storage.segments import SegmentStore
 
 QA_JSON = "qa.json"
@@ -127,13 +127,40 @@ def segment_key(prefix: str, cache_key: str) -> str:
 
 def read_pointer(store: ObjectStore, key: str) -> dict[str, Any] | None:
     data = store.get_bytes(key)
-    if data is None:
-        return None
+    return None if data is None else _parse_pointer(data)
+
+
+def _parse_pointer(data: bytes) -> dict[str, Any] | None:
     try:
         pointer = json.loads(data)
     except ValueError:
         return None  # a corrupt pointer is replaced, never trusted
     return pointer if isinstance(pointer, dict) else None
+
+
+POINTER_ATTEMPTS = 20
+"""Compare-and-swap rounds before a publish gives up on ``latest.json`` (each lost round means
+another publish of the same lesson just wrote it)."""
+
+
+def _move_pointer(store: ObjectStore, key: str, pointer: Mapping[str, Any]) -> bool:
+    """Point ``latest.json`` at this render unless it names a newer one; True if a newer one won.
+
+    Read, compare, then write only if nobody wrote in between (``ObjectStore.put_if``); a lost race
+    reads again, so two publishes at the same moment always leave the newer render in place.
+    """
+    body = json.dumps(pointer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+    for _ in range(POINTER_ATTEMPTS):
+        found = store.get_tagged(key)
+        current = _parse_pointer(found[0]) if found is not None else None
+        if current is not None and str(current.get("render_id", "")) > str(pointer["render_id"]):
+            return True
+        if _same_pointer(current, pointer):
+            return False
+        tag = found[1] if found is not None else None
+        if store.put_if(key, body, tag=tag, content_type=POINTER_TYPE, cache_control=POINTER_CACHE):
+            return False
+    raise ObjectStoreError(f"{key} kept changing under {POINTER_ATTEMPTS} concurrent publishes")
 
 
 def _same_pointer(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:
@@ -222,11 +249,7 @@ def publish_folder(
         "segments": [asdict(o) for o in segment_objects],
         "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    current = read_pointer(store, latest)
-    newer_exists = current is not None and str(current.get("render_id", "")) > render.render_id
-    if not newer_exists and not _same_pointer(current, pointer):
-        body = json.dumps(pointer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-        store.put_bytes(latest, body, content_type=POINTER_TYPE, cache_control=POINTER_CACHE)
+    newer_exists = _move_pointer(store, latest, pointer)
     return PublishResult(
         render_id=render.render_id,
         store=store.describe(),

@@ -106,3 +106,20 @@ def test_local_store_copies_atomically_and_verifies_in_place(tmp_path: Path) -> 
     for bad in ("../escape", "/abs", "a//b", ""):
         with pytest.raises(ObjectStoreError):
             store.head(bad)
+
+
+@pytest.mark.parametrize("kind", ["s3", "local"])
+def test_put_if_writes_only_over_what_was_read(kind: str, s3: MotoS3, tmp_path: Path) -> None:
+    store = S3ObjectStore(s3.settings(s3.new_bucket())) if kind == "s3" else LocalObjectStore(tmp_path)
+    put = {"content_type": "application/json", "cache_control": "no-cache"}
+    assert store.get_tagged("c/l/latest.json") is None
+    assert store.put_if("c/l/latest.json", b"first", tag=None, **put)
+    assert not store.put_if("c/l/latest.json", b"again", tag=None, **put)  # it exists now
+    found = store.get_tagged("c/l/latest.json")
+    assert found is not None and found[0] == b"first"
+    store.put_bytes("c/l/latest.json", b"someone else", **put)  # a concurrent publish wins the race
+    assert not store.put_if("c/l/latest.json", b"mine", tag=found[1], **put)
+    assert store.get_bytes("c/l/latest.json") == b"someone else"
+    fresh = store.get_tagged("c/l/latest.json")
+    assert fresh is not None and store.put_if("c/l/latest.json", b"mine", tag=fresh[1], **put)
+    assert store.get_bytes("c/l/latest.json") == b"mine"

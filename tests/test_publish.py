@@ -8,12 +8,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from storage.objects import LocalObjectStore, S3ObjectStore, sha256_file
+from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, sha256_file
 from storage.publish import PublishInputError, publish_folder
 from storage.segments import SegmentStore
 from tasks.publish import LocalTarget, S3Target, publish_render_now
@@ -295,3 +296,42 @@ def test_publishing_reads_the_store_the_render_writes(tmp_path: Path) -> None:
 
     settings = Settings(cache_dir=tmp_path)
     assert segments_root(settings) == cache_config(settings).segments
+
+
+class _Interleaved:
+    """A store where another publish completes between this publish's read of latest.json and its write."""
+
+    def __init__(self, store: S3ObjectStore | LocalObjectStore, meanwhile: Callable[[], object]) -> None:
+        self._store = store
+        self._meanwhile: Callable[[], object] | None = meanwhile
+
+    def get_tagged(self, key: str) -> tuple[bytes, str] | None:
+        found = self._store.get_tagged(key)
+        if key.endswith("latest.json") and self._meanwhile is not None:
+            run, self._meanwhile = self._meanwhile, None
+            run()
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("kind", ["s3", "local"])
+def test_simultaneous_publishes_leave_the_newer_render_in_latest(
+    kind: str, s3: MotoS3, render_factory: RenderFactory, tmp_path: Path
+) -> None:
+    older = render_factory(render_id="20261101T000000Z-aaaaaaaa-0001")
+    newer = render_factory(render_id="20261102T000000Z-aaaaaaaa-0002", texts=("新的一课。",))
+    store = (
+        S3ObjectStore(s3.settings(s3.new_bucket())) if kind == "s3" else LocalObjectStore(tmp_path / "pub")
+    )
+    segments = SegmentStore(tmp_path / "segments")
+
+    # The older render reads latest.json (absent), then the newer publish runs to the end, then the
+    # older one writes: a plain read-compare-write would point latest.json back at the older render.
+    racing = _Interleaved(store, lambda: publish_folder(newer.folder, store, segments=segments))
+    result = publish_folder(older.folder, cast(ObjectStore, racing), segments=segments)
+
+    assert not result.pointer_moved
+    pointer = json.loads(store.get_bytes(result.latest_key) or b"{}")
+    assert pointer["render_id"] == newer.render_id
