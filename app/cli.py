@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from app.commands import cache as cache_command
 from app.commands import db as db_command
 from app.commands import g2p as g2p_command
 from app.commands import models as models_command
@@ -36,6 +37,7 @@ app.command("deploy")(serve_command.deploy)
 app.add_typer(models_command.app, name="models")
 app.add_typer(renders_command.app, name="renders")
 app.add_typer(db_command.app, name="db")
+app.add_typer(cache_command.app, name="cache")
 qa_command.app.command("summary")(qa_summary_command.qa_summary)
 app.add_typer(qa_command.app, name="qa")
 app.add_typer(web_command.app, name="web")

@@ -82,8 +82,10 @@ def reusable_segments(
         stored = pieces.get(piece.key)
         if stored is None or not all(segments.has(plan.jobs[i].key) for i in piece.jobs):
             continue
+        pieces.touch(piece.key)
         for i, (start, end) in zip(piece.jobs, stored.spans, strict=True):
             key = plan.jobs[i].key
+            segments.touch(key)
             known[i] = SegmentAudio(
                 key, str(segments.path(key)), stored.sample_rate, end - start, fresh=False
             )
@@ -142,6 +144,8 @@ def plan_and_synthesize(
             retry = synthesize.with_options(refresh_cache=True)
             ref = result_of(job, retry.submit(unwalked(job), caching.segments, config, limited))
             cached = False
+        if cached or not ref.fresh:
+            store.touch(ref.key)
         audios.append(ref)
         reused.append(cached or not ref.fresh)
         if i in last_of and pieces.get(last_of[i].key) is None:

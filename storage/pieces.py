@@ -17,6 +17,7 @@ from typing import Any
 
 from audio.loudness import LoudnessReport
 from audio.mastering import MasteredParagraph
+from storage.housekeeping import touch
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,10 @@ class PieceStore:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def touch(self, key: str) -> None:
+        """Mark the piece as used by a render (``storage.housekeeping`` prunes by last use)."""
+        touch(self._base(key).with_suffix(".json"))
 
     def put(self, key: str, piece: MasteredParagraph, mp3: bytes, sample_rate: int) -> StoredPiece:
         base = self._base(key)

@@ -14,6 +14,7 @@ import soundfile as sf
 
 from audio.export import read_audio, write_flac
 from audio.postprocess import Samples
+from storage.housekeeping import touch
 
 
 def segment_cache_root(cache_dir: Path) -> Path:
@@ -46,6 +47,10 @@ class SegmentStore:
 
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def touch(self, key: str) -> None:
+        """Mark the segment as used by a render (``storage.housekeeping`` prunes by last use)."""
+        touch(self.path(key))
 
     def put(self, key: str, samples: Samples, sample_rate: int) -> Path:
         path = self.path(key)

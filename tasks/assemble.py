@@ -90,6 +90,8 @@ def stored_pieces(
         if stored is None or stored.sample_rate != sample_rate:
             stored = master_piece(piece, plan, audios, store, sample_rate)
             mastered += 1
+        else:
+            store.touch(piece.key)
         pieces.append(stored)
     return pieces, mastered
 
