@@ -19,6 +19,11 @@ _DEFAULTS = {
 }
 
 
-def quiet_prefect() -> None:
+def quiet_prefect(*, log_failures: bool = True) -> None:
+    """Apply the defaults. ``log_failures=False`` also keeps Prefect's console log of a failed run
+    (a traceback) off the terminal: ``render`` says what failed in one line of its own, and the run's
+    log in Prefect still holds the traceback."""
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)
+    if not log_failures:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")

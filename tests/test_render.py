@@ -244,6 +244,18 @@ def test_killed_render_resumes_from_cache(render_env: Path, tmp_path: Path) -> N
     assert reused >= done_before - 1  # the segment being written at the kill may be redone
 
 
+def test_an_unwritable_output_folder_is_a_message_not_a_traceback(render_env: Path, tmp_path: Path) -> None:
+    spec = write_lesson(tmp_path / "one.yaml", ["写不进去。"], lesson_id="nowhere")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    env = _subprocess_env(render_env, render_env / "cache", tmp_path / "prefect")
+    process = _cli(["render", str(spec), "--out", str(blocker / "out")], env)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert "render failed:" in stderr and "output folder" in stderr
+    assert "Traceback" not in stderr
+
+
 def test_two_renders_at_once_do_not_corrupt_each_other(render_env: Path, tmp_path: Path) -> None:
     spec = write_lesson(tmp_path / "same.yaml", ["同时渲染同一课。", "两个进程共用缓存。"], lesson_id="twins")
     cache = tmp_path / "cache"

@@ -69,7 +69,7 @@ def render(
             typer.echo(str(diagnostic), err=True)
         raise typer.Exit(1) from None
     settings = load_settings()
-    quiet_prefect()
+    quiet_prefect(log_failures=False)
     from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -95,6 +95,9 @@ def render(
         raise typer.Exit(1) from None
     except SQLAlchemyError as err:
         typer.echo(f"render failed: the render catalog: {one_line(err)}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as err:  # a full disk, an output folder that cannot be created or written
+        typer.echo(f"render failed: {err} (check the output folder and the free disk space)", err=True)
         raise typer.Exit(1) from None
     console.print(
         f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "
