@@ -11,12 +11,13 @@ rounded up to a whole frame (at most 24 ms longer at 24 kHz) and never shorter t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from audio.loudness import TRUE_PEAK_DBTP, LoudnessReport, normalize_loudness
+from audio.loudness import TRUE_PEAK_DBTP, EnergyProfile, LoudnessReport, energy_profile, normalize_loudness
 from audio.mp3 import Pcm16, frame_samples, lead_in_samples, to_pcm16
 from audio.postprocess import Samples
 
@@ -35,6 +36,8 @@ class MasteredParagraph:
     """Each segment's [start, end) in samples from the start of the piece."""
     loudness: LoudnessReport
     """The paragraph's speech as mastered, and the gain that got it there."""
+    energy: EnergyProfile
+    """For measuring the lesson without filtering it again (``audio.loudness.joined_lufs``)."""
 
 
 def ms_to_samples(ms: int, sample_rate: int) -> int:
@@ -74,10 +77,24 @@ def master_paragraph(
     mastered, loudness = normalize_loudness(
         piece, sample_rate, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp
     )
-    return MasteredParagraph(to_pcm16(mastered), tuple(spans), loudness)
+    pcm = to_pcm16(mastered)
+    audio = pcm.astype(np.float32) / np.float32(32768.0)  # measured as the WAV will hold it
+    grid = energy_grid(sample_rate)
+    energy = energy_profile(audio, sample_rate, phase=-lead_in_length(sample_rate) % grid, grid=grid)
+    return MasteredParagraph(pcm, tuple(spans), loudness, energy)
+
+
+def lead_in_length(sample_rate: int) -> int:
+    wanted = ms_to_samples(LEAD_IN_MS, sample_rate) - PRE_FRAMES * frame_samples(sample_rate)
+    return lead_in_samples(sample_rate, wanted)
 
 
 def lead_in(sample_rate: int) -> Pcm16:
     """The lesson's silent first piece (it also absorbs the MP3 encoder's and decoder's delays)."""
-    wanted = ms_to_samples(LEAD_IN_MS, sample_rate) - PRE_FRAMES * frame_samples(sample_rate)
-    return np.zeros(lead_in_samples(sample_rate, wanted), dtype=np.int16)
+    return np.zeros(lead_in_length(sample_rate), dtype=np.int16)
+
+
+def energy_grid(sample_rate: int) -> int:
+    """Every piece starts a whole number of frames after the lead-in, and loudness blocks start
+    every 100 ms: positions on this grid are block boundaries in every piece, wherever it lands."""
+    return math.gcd(sample_rate // 10, frame_samples(sample_rate))

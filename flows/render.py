@@ -177,6 +177,7 @@ def _render(
         identity,
         max_chars=settings.max_segment_chars,
         caching=caching,
+        synthesize=synthesize,
         config=config,
         limited=limited,
     )

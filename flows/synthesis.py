@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
+from prefect import Task
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
@@ -22,9 +23,9 @@ from storage.pieces import PieceStore
 from storage.segments import SegmentStore
 from tasks.assemble import AssemblyError, master_piece
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
-from tasks.pieces import plan_pieces
+from tasks.pieces import PiecePlan, plan_pieces
 from tasks.plan import plan_paragraphs
-from tasks.synthesize import CacheConfig, SynthesisError, cached_synthesis
+from tasks.synthesize import CacheConfig, SynthesisError
 from text_frontend.frontend import FrontEnd
 
 
@@ -66,7 +67,12 @@ class Synthesised:
 
 
 def reusable_segments(
-    plan: LessonPlan, segments: SegmentStore, pieces: PieceStore, *, exclude: frozenset[int] = frozenset()
+    plan: LessonPlan,
+    paragraphs: Sequence[PiecePlan],
+    segments: SegmentStore,
+    pieces: PieceStore,
+    *,
+    exclude: frozenset[int] = frozenset(),
 ) -> dict[int, SegmentAudio]:
     """Segments of paragraphs whose mastered piece is stored already: they need no task at all.
 
@@ -76,7 +82,7 @@ def reusable_segments(
     (already submitted) are left to their tasks.
     """
     known: dict[int, SegmentAudio] = {}
-    for piece in plan_pieces(plan):
+    for piece in paragraphs:
         if exclude.intersection(piece.jobs):
             continue
         stored = pieces.get(piece.key)
@@ -99,12 +105,12 @@ def plan_and_synthesize(
     *,
     max_chars: int,
     caching: CacheConfig,
+    synthesize: Task[..., SegmentAudio],
     config: VoiceConfig,
     limited: bool,
 ) -> Synthesised:
     progress = reporter()
     store, pieces = SegmentStore(caching.segments), PieceStore(caching.pieces)
-    synthesize = cached_synthesis(caching)
     futures: dict[int, PrefectFuture[SegmentAudio]] = {}
 
     def submit(job: SegmentJob) -> None:
@@ -122,11 +128,12 @@ def plan_and_synthesize(
     progress.finish("front end")
 
     progress.start("synthesis", len(plan.jobs))
-    known = reusable_segments(plan, store, pieces, exclude=frozenset(futures))
+    paragraphs = plan_pieces(plan)
+    known = reusable_segments(plan, paragraphs, store, pieces, exclude=frozenset(futures))
     for i, job in enumerate(plan.jobs):
         if i not in known and i not in futures:
             submit(job)  # in the store but its paragraph has no piece: a cache hit, then mastering
-    last_of = {piece.jobs[-1]: piece for piece in plan_pieces(plan) if piece.jobs[0] not in known}
+    last_of = {piece.jobs[-1]: piece for piece in paragraphs if piece.jobs[0] not in known}
     audios: list[SegmentAudio] = []
     reused: list[bool] = []
     mastered = 0

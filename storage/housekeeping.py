@@ -64,7 +64,7 @@ def prune(cache_root: Path, *, older_than_s: float, dry_run: bool = False) -> li
                 continue
             group = [path]
             if kind == "pieces" and path.suffix == ".json":
-                group += [path.with_suffix(".pcm"), path.with_suffix(".mp3")]
+                group += [path.with_suffix(s) for s in (".pcm", ".mp3", ".energy")]
             for member in group:
                 if member.is_file():
                     count += 1

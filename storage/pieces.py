@@ -1,7 +1,8 @@
 """Content-addressed store of mastered paragraph pieces: 16-bit PCM, MP3 frames, and what they hold.
 
-A piece is ``<root>/<key[:2]>/<key>.pcm`` (raw little-endian 16-bit mono), ``.mp3`` (frames only)
-and ``.json``, which is written last and records both files' sizes. A piece counts as present only
+A piece is ``<root>/<key[:2]>/<key>.pcm`` (raw little-endian 16-bit mono), ``.mp3`` (frames only),
+``.energy`` (its running loudness energy, float64) and ``.json``, which is written last and records
+the other files' sizes. A piece counts as present only
 when its JSON exists and both sizes match, so a piece cut short by a crash is re-mastered instead of
 spliced into a lesson; that check replaces an fsync per file, which cost more than mastering.
 """
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audio.loudness import LoudnessReport
+import numpy as np
+
+from audio.loudness import EnergyProfile, LoudnessReport
 from audio.mastering import MasteredParagraph
 from storage.housekeeping import touch
 
@@ -29,6 +32,7 @@ class StoredPiece:
     samples: int
     spans: tuple[tuple[int, int], ...]
     loudness: LoudnessReport
+    energy: EnergyProfile
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -53,8 +57,9 @@ class PieceStore:
         base = self._base(key)
         try:
             meta: dict[str, Any] = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
-            pcm, mp3 = base.with_suffix(".pcm"), base.with_suffix(".mp3")
-            if pcm.stat().st_size != meta["pcm_bytes"] or mp3.stat().st_size != meta["mp3_bytes"]:
+            pcm, mp3, energy = (base.with_suffix(s) for s in (".pcm", ".mp3", ".energy"))
+            sizes = (pcm.stat().st_size, mp3.stat().st_size, energy.stat().st_size)
+            if sizes != (meta["pcm_bytes"], meta["mp3_bytes"], meta["energy_bytes"]):
                 return None
             return StoredPiece(
                 key=key,
@@ -64,6 +69,12 @@ class PieceStore:
                 samples=int(meta["samples"]),
                 spans=tuple((int(a), int(b)) for a, b in meta["spans"]),
                 loudness=LoudnessReport(**meta["loudness"]),
+                energy=EnergyProfile(
+                    int(meta["energy_phase"]),
+                    int(meta["energy_grid"]),
+                    np.fromfile(energy, dtype="<f8"),
+                    float(meta["energy_total"]),
+                ),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -76,8 +87,10 @@ class PieceStore:
         base = self._base(key)
         base.parent.mkdir(parents=True, exist_ok=True)
         pcm = piece.samples.astype("<i2", copy=False).tobytes()
+        energy = piece.energy.cumulative.astype("<f8", copy=False).tobytes()
         _write(base.with_suffix(".pcm"), pcm)
         _write(base.with_suffix(".mp3"), mp3)
+        _write(base.with_suffix(".energy"), energy)
         loudness = piece.loudness
         meta = {
             "sample_rate": sample_rate,
@@ -88,8 +101,12 @@ class PieceStore:
                 "true_peak_dbtp": loudness.true_peak_dbtp,
                 "gain_db": loudness.gain_db,
             },
+            "energy_phase": piece.energy.phase,
+            "energy_grid": piece.energy.grid,
+            "energy_total": piece.energy.total,
             "pcm_bytes": len(pcm),
             "mp3_bytes": len(mp3),
+            "energy_bytes": len(energy),
         }
         _write(base.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
         stored = self.get(key)

@@ -18,7 +18,7 @@ from audio.mastering import LEAD_IN_MS, MIN_POST_FRAMES, PRE_FRAMES
 from audio.mp3 import BITRATE_KBPS, QUALITY
 from tasks.jobs import LessonPlan
 
-PIECE_KEY_VERSION = 1
+PIECE_KEY_VERSION = 2
 """Bump when mastering changes how the same segments and pauses come out."""
 TAIL_MS = 500
 """Silence after the last paragraph, whatever pause the script gives it."""

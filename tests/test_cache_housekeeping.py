@@ -51,8 +51,8 @@ def test_prune_removes_what_was_not_used_and_keeps_the_rest(tmp_path: Path) -> N
     age(orphan, 40)
 
     planned = {u.kind: u.files for u in prune(tmp_path, older_than_s=30 * DAY, dry_run=True)}
-    assert planned == {"segments": 1, "pieces": 4, "records": 0, "results": 0}
-    assert sum(u.files for u in usage(tmp_path)) == 2 + 7  # a dry run deletes nothing
+    assert planned == {"segments": 1, "pieces": 4 + 1, "records": 0, "results": 0}  # JSON, PCM, MP3, energy
+    assert sum(u.files for u in usage(tmp_path)) == 2 + 2 * 4 + 1  # a dry run deletes nothing
 
     prune(tmp_path, older_than_s=30 * DAY)
     assert not segments.has(old_key) and segments.has(new_key)

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio.loudness import integrated_lufs, true_peak_dbtp
-from audio.mastering import LEAD_IN_MS, PRE_FRAMES, lead_in, master_paragraph
+from audio.loudness import integrated_lufs, joined_lufs, true_peak_dbtp
+from audio.mastering import LEAD_IN_MS, PRE_FRAMES, energy_grid, lead_in, master_paragraph
 from audio.mp3 import DECODER_DELAY, Mp3Error, encode_piece, frame_samples, to_pcm16
 from storage.pieces import PieceStore
 
@@ -109,6 +109,30 @@ def test_pieces_are_mastered_to_the_target_and_framed_in_silence() -> None:
     assert 20 * np.log10(np.sqrt(np.mean(short**2))) > -25
 
 
+@pytest.mark.parametrize("sample_rate", [16_000, 24_000, 48_000])
+def test_the_lesson_is_measured_from_its_pieces_as_from_its_samples(sample_rate: int) -> None:
+    """The stored energy profiles give the same integrated loudness as filtering the whole lesson."""
+    paragraphs = [
+        [(burst(1.3, sample_rate), 300), (burst(0.8, sample_rate, freq=220), 700)],
+        [(burst(2.1, sample_rate, amplitude=0.05), 700)],
+        [(burst(3.7, sample_rate, freq=150, amplitude=0.4), 700)],
+    ]
+    pieces = [
+        master_paragraph(clips, sample_rate, pause_after_ms=pause, target_lufs=target)
+        for clips, pause, target in zip(paragraphs, (700, 250, 500), (-16.0, -19.0, -14.0), strict=True)
+    ]
+    lead = lead_in(sample_rate)
+    placed, offset = [], lead.size
+    for piece in pieces:
+        placed.append((offset, piece.energy))
+        offset += piece.samples.size
+    lesson = np.concatenate([lead, *(p.samples for p in pieces)]).astype(np.float32) / 32768.0
+    joined = joined_lufs(placed, lesson.size, sample_rate, energy_grid(sample_rate))
+    assert joined == pytest.approx(integrated_lufs(lesson, sample_rate), abs=0.001)
+    with pytest.raises(ValueError, match="grid"):  # a piece placed off the grid is refused, not mismeasured
+        joined_lufs([(offset + 1, pieces[0].energy)], lesson.size + 1, sample_rate, energy_grid(sample_rate))
+
+
 def test_pauses_between_paragraphs_are_kept_to_within_a_frame() -> None:
     sample_rate = 24_000
     first = master_paragraph([(burst(1.0, sample_rate), 0)], sample_rate, pause_after_ms=900, target_lufs=-16)
@@ -138,7 +162,9 @@ def test_piece_store_refuses_a_piece_cut_short(tmp_path: Path) -> None:
     store = PieceStore(tmp_path)
     stored = store.put("ab" * 32, piece, encode_piece(piece.samples, sample_rate), sample_rate)
     again = store.get("ab" * 32)
-    assert again == stored and again.spans == piece.spans
+    assert again is not None and again.spans == stored.spans == piece.spans
+    assert again.loudness == stored.loudness and again.samples == piece.samples.size
+    assert np.array_equal(again.energy.cumulative, piece.energy.cumulative)
     assert np.array_equal(np.fromfile(stored.pcm, dtype="<i2"), piece.samples)
     with open(stored.mp3, "r+b") as handle:  # a crash mid-write, as the next render would find it
         handle.truncate(stored.mp3.stat().st_size // 2)
