@@ -88,8 +88,7 @@ def reusable_segments(
         stored = pieces.get(piece.key)
         if stored is None or not all(segments.has(plan.jobs[i].key) for i in piece.jobs):
             continue
-        pieces.touch(piece.key)
-        for i, (start, end) in zip(piece.jobs, stored.spans, strict=True):
+        for i, (start, end) in zip(piece.jobs, stored.spans, strict=True):  # assembly touches the piece
             key = plan.jobs[i].key
             segments.touch(key)
             known[i] = SegmentAudio(
@@ -151,10 +150,11 @@ def plan_and_synthesize(
             retry = synthesize.with_options(refresh_cache=True)
             ref = result_of(job, retry.submit(unwalked(job), caching.segments, config, limited))
             cached = False
-        if cached or not ref.fresh:
+        was_reused = cached or not ref.fresh
+        if was_reused:
             store.touch(ref.key)
         audios.append(ref)
-        reused.append(cached or not ref.fresh)
+        reused.append(was_reused)
         if i in last_of and pieces.get(last_of[i].key) is None:
             try:
                 master_piece(last_of[i], plan, audios, pieces, ref.sample_rate)

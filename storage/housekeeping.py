@@ -1,24 +1,24 @@
 """What the segment cache holds, and pruning what no render has used for a while.
 
 Renders only ever add to the cache: every new wording of a segment adds a FLAC file, every new
-version of a paragraph a mastered piece (16-bit PCM and MP3 frames). Stores mark what a render
-reuses by touching it, so a file's modification time is its last use, and pruning by age removes
-what no recent render needed. Anything pruned is simply made again when a script needs it:
-a cache record whose audio is gone is synthesised again, a missing piece is mastered again.
+version of a paragraph a mastered piece (16-bit PCM, MP3 frames and its loudness energy). Stores
+mark what a render reuses by touching it, so a file's modification time is its last use, and pruning
+by age removes what no recent render needed. Anything pruned is simply made again when a script
+needs it: a cache record whose audio is gone is synthesised again, a missing piece is mastered again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.pieces import DATA, INDEX
+
 KINDS = {
     "segments": "synthesised segments (FLAC)",
-    "pieces": "mastered paragraphs (PCM + MP3)",
+    "pieces": "mastered paragraphs (PCM, MP3, energy)",
     "records": "Prefect cache records",
     "results": "Prefect cached results",
 }
@@ -55,16 +55,16 @@ def prune(cache_root: Path, *, older_than_s: float, dry_run: bool = False) -> li
     removed = []
     for kind in KINDS:
         count = size = 0
-        for path in sorted(_files(cache_root / kind), key=lambda p: p.suffix != ".json"):
+        for path in sorted(_files(cache_root / kind), key=lambda p: p.suffix != INDEX):
             if not path.exists():
                 continue  # went with its piece's JSON
-            if kind == "pieces" and path.suffix != ".json" and path.with_suffix(".json").exists():
+            if kind == "pieces" and path.suffix != INDEX and path.with_suffix(INDEX).exists():
                 continue  # removed with its JSON
             if path.stat().st_mtime >= cutoff or path.name.startswith("."):
                 continue
             group = [path]
-            if kind == "pieces" and path.suffix == ".json":
-                group += [path.with_suffix(s) for s in (".pcm", ".mp3", ".energy")]
+            if kind == "pieces" and path.suffix == INDEX:
+                group += [path.with_suffix(suffix) for suffix in DATA]
             for member in group:
                 if member.is_file():
                     count += 1
@@ -73,9 +73,3 @@ def prune(cache_root: Path, *, older_than_s: float, dry_run: bool = False) -> li
                         member.unlink(missing_ok=True)
         removed.append(Usage(kind, count, size))
     return removed
-
-
-def touch(path: Path) -> None:
-    """Mark ``path`` as used now; a file that has just gone is no error."""
-    with contextlib.suppress(FileNotFoundError):
-        os.utime(path)

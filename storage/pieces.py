@@ -20,7 +20,11 @@ import numpy as np
 
 from audio.loudness import EnergyProfile, LoudnessReport
 from audio.mastering import MasteredParagraph
-from storage.housekeeping import touch
+from storage.segments import mark_used
+
+INDEX = ".json"
+DATA = (".pcm", ".mp3", ".energy")
+"""A piece's files beside its JSON index (``storage.housekeeping`` prunes them together)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +60,8 @@ class PieceStore:
     def get(self, key: str) -> StoredPiece | None:
         base = self._base(key)
         try:
-            meta: dict[str, Any] = json.loads(base.with_suffix(".json").read_text(encoding="utf-8"))
-            pcm, mp3, energy = (base.with_suffix(s) for s in (".pcm", ".mp3", ".energy"))
+            meta: dict[str, Any] = json.loads(base.with_suffix(INDEX).read_text(encoding="utf-8"))
+            pcm, mp3, energy = (base.with_suffix(suffix) for suffix in DATA)
             sizes = (pcm.stat().st_size, mp3.stat().st_size, energy.stat().st_size)
             if sizes != (meta["pcm_bytes"], meta["mp3_bytes"], meta["energy_bytes"]):
                 return None
@@ -81,7 +85,7 @@ class PieceStore:
 
     def touch(self, key: str) -> None:
         """Mark the piece as used by a render (``storage.housekeeping`` prunes by last use)."""
-        touch(self._base(key).with_suffix(".json"))
+        mark_used(self._base(key).with_suffix(INDEX))
 
     def put(self, key: str, piece: MasteredParagraph, mp3: bytes, sample_rate: int) -> StoredPiece:
         base = self._base(key)
@@ -108,7 +112,7 @@ class PieceStore:
             "mp3_bytes": len(mp3),
             "energy_bytes": len(energy),
         }
-        _write(base.with_suffix(".json"), json.dumps(meta).encode("utf-8"))
+        _write(base.with_suffix(INDEX), json.dumps(meta).encode("utf-8"))
         stored = self.get(key)
         if stored is None:
             raise OSError(f"paragraph piece {key} did not read back after writing it")

@@ -7,6 +7,8 @@ because the second atomic rename puts identical bytes in place.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,6 @@ import soundfile as sf
 
 from audio.export import read_audio, write_flac
 from audio.postprocess import Samples
-from storage.housekeeping import touch
 
 
 def segment_cache_root(cache_dir: Path) -> Path:
@@ -24,6 +25,13 @@ def segment_cache_root(cache_dir: Path) -> Path:
     importing the flow (which would load the voice engines just to publish).
     """
     return cache_dir / "segment-cache"
+
+
+def mark_used(path: Path) -> None:
+    """Set ``path``'s modification time to now: the stores' record of a render's reuse, which
+    ``storage.housekeeping`` prunes by. A file that has just gone is no error."""
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(path)
 
 
 def segment_store_root(cache_dir: Path) -> Path:
@@ -50,7 +58,7 @@ class SegmentStore:
 
     def touch(self, key: str) -> None:
         """Mark the segment as used by a render (``storage.housekeeping`` prunes by last use)."""
-        touch(self.path(key))
+        mark_used(self.path(key))
 
     def put(self, key: str, samples: Samples, sample_rate: int) -> Path:
         path = self.path(key)
