@@ -1,26 +1,39 @@
 # The two commands a fresh machine needs:
 #   make render   create .venv, prepare the models, render the example lesson
 #   make test     create .venv, prepare the models, run lint, types and the whole test suite
-# Both are idempotent: a second run reuses the venv (reinstalled only when pyproject.toml changes)
-# and the prepared models (checked against their pinned sha256).
+# Both are idempotent: a second run reuses the venv (reinstalled only when pyproject.toml or the lock
+# changes) and the prepared models (checked against their pinned sha256).
+#
+# The venv is installed from requirements.lock, the exact versions the tests passed with. After
+# changing dependencies in pyproject.toml, refresh it with `make lock` and commit both files.
 
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-16)
+LOCK := requirements.lock
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-16)
+UV_VERSION := 0.13.8
 EXAMPLE ?= lesson_specs/examples/math-g8-pythagoras.yaml
 OUT ?= out
 
-.PHONY: venv models render test lint typecheck pytest bench clean system-deps test-scale
+.PHONY: venv lock models render test lint typecheck pytest bench clean system-deps test-scale
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Re-resolve every dependency (with the dev extra) to the newest versions pyproject.toml allows, for
+# Python 3.11 on any platform. uv runs from its own throwaway venv, so it never enters .venv.
+lock:
+	test -x $(VENV)-uv/bin/uv || ($(PYTHON) -m venv $(VENV)-uv && $(VENV)-uv/bin/pip install --quiet uv==$(UV_VERSION))
+	$(VENV)-uv/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal \
+	  --upgrade --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 models: venv
 	$(BIN)/lessonaudio models prepare
@@ -55,4 +68,4 @@ bench: models
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-uv $(OUT) .pytest_cache .mypy_cache .ruff_cache
