@@ -88,11 +88,80 @@ def test_inward_targets_are_refused_before_connecting(url: str) -> None:
     sender = WebhookSender(
         WebhookConfig(SECRET, retries=3), transport=httpx.MockTransport(never_connect), sleep=lambda s: None
     )
-    with pytest.raises(TargetRefused, match="loopback, private or link-local"):
+    with pytest.raises(TargetRefused, match="not a public internet address"):
         sender.check(url)
     result = sender.deliver(url, {"event": "render.finished"})
     assert not result.delivered and result.attempts == 0
     assert result.error is not None and "ALLOW_PRIVATE" in result.error
+
+
+NOT_GLOBAL = [
+    "127.0.0.1",
+    "10.0.0.1",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",  # shared address space (carrier-grade NAT)
+    "192.0.0.1",  # IETF protocol assignments
+    "192.0.2.1",
+    "198.18.0.1",
+    "240.0.0.1",
+    "255.255.255.255",
+    "224.0.0.1",
+    "0.0.0.0",
+    "::",
+    "::1",
+    "::ffff:127.0.0.1",  # IPv4-mapped loopback
+    "::ffff:10.0.0.1",
+    "::a00:1",  # IPv4-compatible (deprecated) form of 10.0.0.1
+    "fec0::1",  # site-local (deprecated, still routed inside some networks)
+    "fc00::1",
+    "fd12:3456::1",
+    "fe80::1",
+    "ff02::1",
+    "2001:db8::1",
+    "100::1",
+    "2002:a00:1::1",  # 6to4 wrapping 10.0.0.1
+    "64:ff9b::a00:1",  # NAT64 of 10.0.0.1
+    "64:ff9b:1::1",  # local-use NAT64
+]
+GLOBAL = ["93.184.216.34", "2606:4700:4700::1111", "::ffff:93.184.216.34", "64:ff9b::5db8:d822"]
+
+
+def literal_url(address: str) -> str:
+    return f"http://[{address}]/hook" if ":" in address else f"http://{address}/hook"
+
+
+@pytest.mark.parametrize("address", NOT_GLOBAL)
+def test_addresses_that_are_not_globally_routable_are_refused(address: str) -> None:
+    with pytest.raises(TargetRefused, match="not a public internet address") as refused:
+        check_target(literal_url(address), allow_private=False)
+    assert "LESSONAUDIO_WEB_WEBHOOK_ALLOW_PRIVATE" in str(refused.value)
+    assert check_target(literal_url(address), allow_private=True).address  # the operator may allow it
+    named = "https://hooks.example.org/x"
+    with pytest.raises(TargetRefused, match="not a public internet address"):
+        check_target(named, allow_private=False, resolver=lambda h, p: ["93.184.216.34", address])
+
+
+@pytest.mark.parametrize("address", GLOBAL)
+def test_globally_routable_addresses_are_allowed(address: str) -> None:
+    assert check_target(literal_url(address), allow_private=False).host == address
+
+
+def test_a_name_that_turns_inward_after_submission_is_not_called() -> None:
+    """DNS rebinding: the name passed at submission, then resolves to a site-local address; every
+    delivery attempt resolves again and connects only to an address that passed the check."""
+    answers = iter([["93.184.216.34"], ["fec0::1"]])
+    sender = WebhookSender(
+        WebhookConfig(SECRET, retries=2),
+        resolver=lambda h, p: next(answers),
+        transport=httpx.MockTransport(never_connect),
+        sleep=lambda s: None,
+    )
+    assert sender.check("https://hooks.example.org/x").address == "93.184.216.34"
+    result = sender.deliver("https://hooks.example.org/x", {"event": "render.finished"})
+    assert not result.delivered and result.attempts == 0
+    assert result.error is not None and "fec0::1" in result.error
 
 
 def test_every_resolved_address_is_checked() -> None:
