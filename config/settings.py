@@ -87,6 +87,19 @@ class Settings(BaseSettings):
     web_renders_per_minute: int = Field(
         default=6, ge=1, le=10_000, description="Render submissions per token per minute."
     )
+    web_validations_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10_000,
+        description="Script checks (`POST /api/scripts/validate`) per token per minute.",
+    )
+    web_request_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Time a client has to send a whole request (headers and body) before the "
+        "connection is closed.",
+    )
     web_max_body_kb: int = Field(
         default=512, ge=16, le=65_536, description="Largest request body accepted (413 above it)."
     )
@@ -107,7 +120,9 @@ class Settings(BaseSettings):
         description="HMAC-SHA256 key for render callbacks; unset: renders with a callback_url are refused.",
     )
     web_webhook_allow_private: bool = Field(
-        default=False, description="Allow callbacks to loopback, private and link-local addresses."
+        default=False,
+        description="Allow callbacks to addresses that are not globally routable (loopback, private, "
+        "link-local, site-local…).",
     )
     web_webhook_retries: int = Field(default=5, ge=0, le=20, description="Retries of a failed callback.")
     web_webhook_retry_delay_s: float = Field(

@@ -184,6 +184,23 @@ def test_preview_is_rate_limited_per_token_with_retry_after(
     assert client.post("/tts", headers=other, json={"text": "你好"}).status_code == 200
 
 
+def test_script_checks_are_rate_limited_per_token_with_retry_after(tmp_path: Path) -> None:
+    """Checking a large script costs seconds of CPU, so one token cannot ask for it without limit."""
+    app = fake_app(web_settings(tmp_path, web_validations_per_minute=2))
+    with TestClient(app) as client:
+        auth = {"Authorization": f"Bearer {new_token(app)}"}
+        body = {"script": BROKEN}
+        for _ in range(2):
+            assert client.post("/api/scripts/validate", headers=auth, json=body).status_code == 200
+        limited = client.post("/api/scripts/validate", headers=auth, json=body)
+        assert limited.status_code == 429
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        error = limited.json()["error"]
+        assert error["code"] == "rate_limited" and "2 per minute" in error["message"]
+        other = {"Authorization": f"Bearer {new_token(app, 'other')}"}
+        assert client.post("/api/scripts/validate", headers=other, json=body).status_code == 200
+
+
 def test_bodies_over_the_limit_are_refused_declared_or_chunked(
     client: TestClient, auth: dict[str, str]
 ) -> None:

@@ -24,7 +24,11 @@ MAX_EXAMPLES = 25
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     root = tmp_path_factory.mktemp("schema")
-    return fake_app(web_settings(root, web_tts_per_minute=10_000, web_renders_per_minute=10_000))
+    return fake_app(
+        web_settings(
+            root, web_tts_per_minute=10_000, web_renders_per_minute=10_000, web_validations_per_minute=10_000
+        )
+    )
 
 
 @pytest.fixture(scope="module")

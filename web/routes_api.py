@@ -172,6 +172,10 @@ def api_router(services: Services) -> APIRouter:
         _limit(services.render_limit, who, "render")
         return who
 
+    def validate_limited(who: Annotated[TokenInfo, Depends(teacher)]) -> TokenInfo:
+        _limit(services.validate_limit, who, "script check")
+        return who
+
     @router.post(
         "/tts",
         tags=["preview"],
@@ -207,9 +211,9 @@ def api_router(services: Services) -> APIRouter:
         "/api/scripts/validate",
         tags=["scripts"],
         response_model=ValidationOut,
-        responses=error_responses(400, 401, 413, 422),
+        responses=error_responses(400, 401, 413, 422, 429),
     )
-    def validate(body: ScriptRequest, who: Annotated[TokenInfo, Depends(teacher)]) -> ValidationOut:
+    def validate(body: ScriptRequest, who: Annotated[TokenInfo, Depends(validate_limited)]) -> ValidationOut:
         """Check a script without rendering it: every error with line and column, and warnings for
         text that would not be pronounced. A script with errors still answers 200 (`ok: false`)."""
         return validation_out(services.checker.check(body.script))

@@ -45,9 +45,8 @@ def serve(
     from app.prefect_env import quiet_prefect
 
     quiet_prefect()
-    import uvicorn
-
     from web.app import create_app
+    from web.server import serve as serve_http
 
     settings = load_settings()
     try:
@@ -57,7 +56,9 @@ def serve(
     bind_host = host or settings.web_host
     bind_port = port or settings.web_port
     typer.echo(f"serving on http://{bind_host}:{bind_port}/ (API docs at /docs); Ctrl-C stops")
-    uvicorn.run(application, host=bind_host, port=bind_port, log_level="warning", proxy_headers=False)
+    serve_http(
+        application, host=bind_host, port=bind_port, request_timeout_s=settings.web_request_timeout_s
+    )
 
 
 @contextmanager

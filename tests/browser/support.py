@@ -29,6 +29,7 @@ from web.jobs import JobManager, RenderOutcome
 from web.preview import PreviewAudio
 from web.ratelimit import RateLimiter
 from web.render_index import FolderRenderIndex
+from web.server import server_config
 from web.services import Services, webhook_sender
 from web.token_store import SqlTokenStore
 from web.validation import ScriptChecker
@@ -122,6 +123,7 @@ def fake_services(settings: Settings, runner: FakeRunner | None = None) -> Servi
         webhooks=webhooks,
         tts_limit=RateLimiter(settings.web_tts_per_minute),
         render_limit=RateLimiter(settings.web_renders_per_minute),
+        validate_limit=RateLimiter(settings.web_validations_per_minute),
     )
 
 
@@ -135,10 +137,9 @@ def new_token(app: FastAPI, name: str = "teacher") -> str:
 
 
 @contextmanager
-def live_server(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` on a free loopback port in a thread; yields the base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+def live_server(app: FastAPI, request_timeout_s: float = 30.0) -> Iterator[str]:
+    """Serve ``app`` as ``lessonaudio web`` does, on a free loopback port in a thread; yields the URL."""
+    server = uvicorn.Server(server_config(app, host="127.0.0.1", port=0, request_timeout_s=request_timeout_s))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
