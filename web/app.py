@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from config import Settings
 from web.bodylimit import BodyLimitMiddleware
+from web.docs import docs_router
 from web.errors import install_error_handlers
 from web.headers import SecurityHeadersMiddleware
 from web.routes_api import api_router
@@ -45,12 +46,15 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         summary="Lesson audio for teachers: check scripts, preview paragraphs, render lessons.",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by web.docs from this package, not from a CDN
+        redoc_url=None,  # ReDoc is not bundled; /docs covers the same schema
     )
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.web_max_body_kb * 1024)
     app.include_router(api_router(built))
     app.include_router(page_router(built))
+    app.include_router(docs_router(app.openapi, f"{app.title} API"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.services = built
     return app

@@ -311,16 +311,13 @@ def api_router(services: Services) -> APIRouter:
         """One finished render and the files it has (a QA report only if the back-check ran)."""
         return render_out(_entry(render_id))
 
-    @router.api_route(  # HEAD too: players and download managers ask for the size first
-        "/api/renders/{render_id}/files/{name}",
-        methods=["GET", "HEAD"],
-        tags=["renders"],
-        response_class=FileResponse,
-        responses={
-            200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "The file."},
-            **error_responses(401, 404, 422),
-        },
-    )
+    file_path = "/api/renders/{render_id}/files/{name}"
+    file_responses: dict[int | str, dict[str, Any]] = {
+        200: {"content": {t.split(";")[0]: {} for t in MEDIA_TYPES.values()}, "description": "The file."},
+        **error_responses(401, 404, 422),
+    }
+
+    @router.get(file_path, tags=["renders"], response_class=FileResponse, responses=file_responses)
     def get_file(
         render_id: Annotated[str, Path(pattern=RENDER_ID)],
         name: FileName,
@@ -351,4 +348,16 @@ def api_router(services: Services) -> APIRouter:
             content_disposition_type="attachment" if download else "inline",
         )
 
+    # HEAD too, as its own operation (one route for both would give both the same operation id):
+    # players and download managers ask for the size first.
+    router.add_api_route(
+        file_path,
+        get_file,
+        methods=["HEAD"],
+        name="head_file",
+        summary="Size and type of a render file",
+        tags=["renders"],
+        response_class=FileResponse,
+        responses=file_responses,
+    )
     return router

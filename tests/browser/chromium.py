@@ -52,6 +52,7 @@ def chromium(profile: Path, downloads: Path) -> Iterator[webdriver.Chrome]:
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for get_log
     options.add_experimental_option(
         "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
     )
