@@ -166,6 +166,12 @@ class Settings(BaseSettings):
         default=None, description="Folder or s3://bucket/prefix scanned for new or changed lesson scripts."
     )
     inbox_cron: str = Field(default="*/15 * * * *", description="Schedule of the scan-inbox deployment.")
+    inbox_settle_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="A script is submitted only once unchanged (size and mtime, or ETag) for this long.",
+    )
     lock_url: str | None = Field(
         default=None,
         description="redis://host:port/db: serialise segment synthesis across machines; "

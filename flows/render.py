@@ -105,11 +105,21 @@ _RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=2)
 
 @flow(name="render-lesson", task_runner=_RUNNER, validate_parameters=True)
 def render_lesson(
-    spec_path: str, out_dir: str | None = None, voice: str | None = None, publish: bool = False
+    spec_path: str,
+    out_dir: str | None = None,
+    voice: str | None = None,
+    publish: bool = False,
+    spec_sha256: str | None = None,
 ) -> RenderSummary:
-    """Render one script (a path or ``s3://`` URI) into ``{out_dir}/{course}/{lesson_id}/{render_id}/``."""
+    """Render one script (a path or ``s3://`` URI) into ``{out_dir}/{course}/{lesson_id}/{render_id}/``.
+
+    ``spec_sha256``: render only if the script's bytes have this hash (the inbox passes the hash it
+    validated, so a render never picks up a different version of the file).
+    """
     settings = load_settings()
-    return render_with_settings(spec_path, settings, out_dir=out_dir, voice=voice, publish=publish)
+    return render_with_settings(
+        spec_path, settings, out_dir=out_dir, voice=voice, publish=publish, spec_sha256=spec_sha256
+    )
 
 
 def render_with_settings(
@@ -119,10 +129,12 @@ def render_with_settings(
     out_dir: str | None = None,
     voice: str | None = None,
     publish: bool = False,
+    spec_sha256: str | None = None,
 ) -> RenderSummary:
     """Render, record it in the catalog (started / failed / finished) and publish it if asked."""
     bucket = spec_path[len("s3://") :].partition("/")[0] if spec_path.startswith("s3://") else None
-    spec = load_script(spec_path, s3_settings_for(settings, bucket) if bucket else None)
+    s3 = s3_settings_for(settings, bucket) if bucket else None
+    spec = load_script(spec_path, s3, expected_sha256=spec_sha256)
     catalog = open_catalog(database_config(settings).url)
     try:
         render_pk = catalog.record_render_started(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Collection
 from pathlib import Path
 
@@ -33,14 +35,78 @@ _EMOTIONS = ", ".join(e.value for e in Emotion)
 
 def load_spec_file(path: Path, *, known_voices: Collection[str] | None = None) -> LessonSpec:
     """Load ``path``; unreadable files are reported like any other spec error."""
+    return load_spec(read_script_file(path), source=str(path), known_voices=known_voices)
+
+
+def read_script_file(path: Path) -> bytes:
+    """The bytes of the script at ``path``, at most ``MAX_SCRIPT_BYTES + 1`` of them.
+
+    Only a regular file is read: a FIFO, a device (``/dev/zero``) or a folder is refused with a
+    ``SpecError``, and no file is read past the limit, so a wrong path costs a one-line error, never
+    a hang or all the memory. ``O_NONBLOCK`` lets the open of a FIFO return at once instead of
+    waiting for a writer, and the checks ``fstat`` the open descriptor, so the file judged is the file
+    read even if the path is swapped meanwhile.
+    """
+    source = str(path)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
-        reason = err.strerror or str(err)
         raise SpecError(
-            [Diagnostic(str(path), 1, 1, f"cannot read file: {reason}", "check the path")]
+            [Diagnostic(source, 1, 1, f"cannot read file: {err.strerror or err}", "check the path")]
         ) from None
-    return load_spec(data, source=str(path), known_voices=known_voices)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SpecError(
+                [
+                    Diagnostic(
+                        source,
+                        1,
+                        1,
+                        f"cannot read file: it is {_file_kind(info.st_mode)}, not a regular file",
+                        "give the path of a .yaml lesson script",
+                    )
+                ]
+            )
+        if info.st_size > MAX_SCRIPT_BYTES:
+            raise SpecError([oversize_diagnostic(source, info.st_size)])
+        chunks: list[bytes] = []
+        wanted = MAX_SCRIPT_BYTES + 1  # one byte more than allowed tells "too big" from "just fits"
+        while wanted > 0 and (chunk := os.read(fd, wanted)):
+            chunks.append(chunk)
+            wanted -= len(chunk)
+    except OSError as err:
+        raise SpecError(
+            [Diagnostic(source, 1, 1, f"cannot read file: {err.strerror or err}", "check the path")]
+        ) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > MAX_SCRIPT_BYTES:  # grew after the fstat, or a file whose size stat cannot tell
+        raise SpecError([oversize_diagnostic(source, None)])
+    return data
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def oversize_diagnostic(source: str, size: int | None) -> Diagnostic:
+    """The error for a script over ``MAX_SCRIPT_BYTES`` (``size`` None: how far over is unknown)."""
+    what = f"script is {size // 1024} KB, over" if size is not None else "script is over"
+    return Diagnostic(
+        source,
+        1,
+        1,
+        f"{what} the {MAX_SCRIPT_BYTES // 1024} KB limit",
+        "split the lesson into several scripts",
+    )
 
 
 def load_spec(

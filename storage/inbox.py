@@ -1,8 +1,10 @@
 """The inbox: a local folder or an S3 prefix where content teams drop lesson scripts.
 
 A script is identified by where it sits and what it says (sha256 of its bytes), so the scanner submits
-a render when a script is new or changed, and never again for the same bytes. Scripts are read through
-the same ``ObjectStore`` interface the publisher uses, so a folder and a bucket behave alike.
+a render when a script is new or changed, and never again for the same bytes. What a render is given
+is not the script's own path, which a teacher may be saving again at that moment, but a
+content-addressed copy of the bytes the scan hashed, with that hash to check
+(``storage.inbox_files.SNAPSHOTS``): the render renders exactly what was validated and recorded.
 """
 
 from __future__ import annotations
@@ -14,17 +16,18 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from lesson_specs import Diagnostic, LessonSpec, SpecError, load_spec, load_spec_file
+from lesson_specs import MAX_SCRIPT_BYTES, Diagnostic, LessonSpec, SpecError, load_spec
+from lesson_specs.loader import oversize_diagnostic, read_script_file
 from storage.catalog import Catalog
 from storage.db.inbox_items import InboxItem
-from storage.objects import LocalObjectStore, ObjectStore, ObjectStoreError, S3ObjectStore, S3Settings
-
-SCRIPT_SUFFIXES = (".yaml", ".yml")
-REPORT_SUFFIX = ".errors.txt"
+from storage.inbox_bucket import BucketInbox, error_code, read_bounded
+from storage.inbox_files import InboxFiles
+from storage.inbox_folder import FolderInbox
+from storage.objects import S3Settings, make_s3_client
 
 
 class InboxError(Exception):
-    """An inbox location that cannot be used (bad URI, unreadable script)."""
+    """An inbox location that cannot be used (a bad URI)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +52,6 @@ class InboxLocation:
         folder = Path(where).expanduser().resolve()
         return cls(str(folder), None, str(folder))
 
-    def script_uri(self, key: str) -> str:
-        """What the render flow is given: a file path, or an ``s3://`` URI it can fetch."""
-        if self.bucket is None:
-            return str(Path(self.root) / key)
-        return f"s3://{self.bucket}/{key}"
-
 
 @dataclass(frozen=True, slots=True)
 class InboxScript:
@@ -64,33 +61,13 @@ class InboxScript:
     data: bytes
 
 
-def open_inbox_store(location: InboxLocation, s3: S3Settings | None) -> ObjectStore:
-    """The store to read the inbox through; an S3 inbox reuses the endpoint settings of publishing."""
+def open_inbox_store(location: InboxLocation, s3: S3Settings | None) -> InboxFiles:
+    """The inbox's files; an S3 inbox reuses the endpoint settings of publishing."""
     if location.bucket is None:
-        return LocalObjectStore(Path(location.root))
-    return S3ObjectStore(replace(s3 or S3Settings(bucket=location.bucket), bucket=location.bucket))
-
-
-def list_scripts(store: ObjectStore, location: InboxLocation) -> list[InboxScript]:
-    """Every ``*.yaml``/``*.yml`` under the inbox (sorted by key), with its content hash."""
-    prefix = "" if location.bucket is None else (f"{location.root}/" if location.root else "")
-    found: list[InboxScript] = []
-    for key in sorted(store.list_keys(prefix)):
-        name = key.rsplit("/", 1)[-1]
-        if not key.endswith(SCRIPT_SUFFIXES) or name.startswith("."):
-            continue
-        data = store.get_bytes(key)
-        if data is None:  # removed between listing and reading
-            continue
-        found.append(InboxScript(key, hashlib.sha256(data).hexdigest(), data))
-    return found
-
-
-def write_rejection(store: ObjectStore, key: str, report: str) -> str:
-    """Put the validation report beside the script (``lesson.yaml.errors.txt``); returns its key."""
-    report_key = key + REPORT_SUFFIX
-    store.put_bytes(report_key, report.encode("utf-8"), content_type="text/plain; charset=utf-8")
-    return report_key
+        return FolderInbox(Path(location.root))
+    return BucketInbox(
+        replace(s3 or S3Settings(bucket=location.bucket), bucket=location.bucket), location.root
+    )
 
 
 class InboxLedger:
@@ -121,22 +98,46 @@ class InboxLedger:
             pass
 
 
-def load_script(uri: str, s3: S3Settings | None) -> LessonSpec:
+def load_script(uri: str, s3: S3Settings | None, *, expected_sha256: str | None = None) -> LessonSpec:
     """The lesson at a file path or ``s3://bucket/key``: what a ``render-lesson`` run is given.
 
+    With ``expected_sha256`` (the inbox passes the hash it recorded), bytes that are not those are
+    refused: a render never renders a script other than the one that was validated and submitted.
     Raises only ``SpecError`` (an unreadable script is reported like a malformed one), so callers
     have one failure to handle however the script was stored.
     """
-    if not uri.startswith("s3://"):
-        return load_spec_file(Path(uri))
-    bucket, _, key = uri[len("s3://") :].partition("/")
-    store = S3ObjectStore(replace(s3 or S3Settings(bucket=bucket), bucket=bucket))
-    try:
-        data = store.get_bytes(key)
-    except ObjectStoreError as err:
-        data, reason = None, str(err)
-    else:
-        reason = "no such object"
-    if data is None:
-        raise SpecError([Diagnostic(uri, 1, 1, f"cannot read script: {reason}", "check the bucket and key")])
+    data = read_script_file(Path(uri)) if not uri.startswith("s3://") else _read_object(uri, s3)
+    if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256.lower():
+        raise SpecError(
+            [
+                Diagnostic(
+                    uri,
+                    1,
+                    1,
+                    f"the script is not the version submitted (sha256 {expected_sha256[:12]}…)",
+                    "submit it again; the inbox does so once the changed file has settled",
+                )
+            ]
+        )
     return load_spec(data, source=uri)
+
+
+def _read_object(uri: str, s3: S3Settings | None) -> bytes:
+    """At most ``MAX_SCRIPT_BYTES + 1`` bytes of an S3 object; a larger one is refused unread."""
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    settings = replace(s3 or S3Settings(bucket=bucket), bucket=bucket)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        response = make_s3_client(settings).get_object(Bucket=bucket, Key=key)
+    except (BotoCoreError, ClientError) as err:
+        code = error_code(err)
+        reason = "no such object" if code in ("NoSuchKey", "404", "NotFound") else str(err)
+        raise SpecError(
+            [Diagnostic(uri, 1, 1, f"cannot read script: {reason}", "check the bucket and key")]
+        ) from None
+    size = int(response.get("ContentLength", 0))
+    if size > MAX_SCRIPT_BYTES:
+        response["Body"].close()
+        raise SpecError([oversize_diagnostic(uri, size)])
+    return read_bounded(response)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +54,36 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
     assert "cannot read file" in result.output
+
+
+def test_special_and_huge_files_are_one_line_errors(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(10 * 1024**3)  # sparse: 10 GB that take no disk
+    memory_cap = 1024**3  # a read of /dev/zero or of the 10 GB file dies here, not in the machine's RAM
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "validate", "--no-warnings", "/dev/zero", str(fifo), str(huge)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,  # a FIFO opened for reading without a writer would block here forever
+        preexec_fn=cap_memory,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        "/dev/zero:1:1: cannot read file: it is a device, not a regular file"
+        " (give the path of a .yaml lesson script)",
+        f"{fifo}:1:1: cannot read file: it is a named pipe (FIFO), not a regular file"
+        " (give the path of a .yaml lesson script)",
+        f"{huge}:1:1: script is 10485760 KB, over the 200 KB limit (split the lesson into several scripts)",
+        "3 of 3 script(s) have errors",
+    ]
 
 
 def test_render_refuses_invalid_script_before_starting_prefect(tmp_path: Path) -> None:

@@ -1,17 +1,32 @@
-"""The inbox scanner: one submission per new or changed script, rejections reported and not retried."""
+"""The inbox scanner: one submission per new or changed script, rejections reported and not retried.
+
+Only settled files are submitted, and what a render is given is a copy of exactly the bytes the scan
+hashed; links and special files are never read; reports quote nothing from the script and are no
+more readable than it is; a fixed script's old report goes away.
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
+import os
+import stat
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
 
-from flows.scan_inbox import scan
-from storage.catalog import open_catalog
+from config import Settings
+from flows.render import render_with_settings
+from flows.scan_inbox import ScanResult, scan
+from lesson_specs import MAX_SCRIPT_BYTES, SpecError
+from storage.catalog import Catalog, open_catalog
 from storage.db import InboxItem
-from storage.inbox import InboxError, InboxLedger, InboxLocation, open_inbox_store
+from storage.inbox import InboxError, InboxLedger, InboxLocation, load_script, open_inbox_store
+from storage.inbox_files import Fetched, InboxFiles, Seen
 
 if TYPE_CHECKING:
     from tests.s3_server import MotoS3
@@ -20,17 +35,37 @@ pytest_plugins = ["tests.s3_server"]
 
 GOOD = "id: good\ntitle: 好课\nparagraphs:\n  - 同学们好。\n"
 BAD = "id: Bad Id\ntitle: 坏课\nparagraphs:\n  - text: 你好\n    emotion: joy\n"
+HEAD = "id: half\ntitle: 半课\nparagraphs:\n  - 第一段。\n  - 第二段。\n"
+"""A script cut off after two paragraphs: valid on its own, which is what makes it dangerous."""
+TAIL = "  - 第三段。\n  - 第四段。\n"
 
 
 class Recorder:
     """Stands in for run_deployment: the scan's contract is 'call submit once per script version'."""
 
     def __init__(self) -> None:
-        self.uris: list[str] = []
+        self.calls: list[tuple[str, str]] = []
 
-    def __call__(self, uri: str) -> str:
-        self.uris.append(uri)
-        return f"run-{len(self.uris)}"
+    def __call__(self, uri: str, sha256: str) -> str:
+        self.calls.append((uri, sha256))
+        return f"run-{len(self.calls)}"
+
+    @property
+    def uris(self) -> list[str]:
+        return [uri for uri, _ in self.calls]
+
+
+def snapshot_bytes(uri: str, s3: MotoS3 | None = None) -> bytes:
+    if not uri.startswith("s3://"):
+        return Path(uri).read_bytes()
+    assert s3 is not None
+    bucket, _, key = uri[len("s3://") :].partition("/")
+    return bytes(s3.client().get_object(Bucket=bucket, Key=key)["Body"].read())
+
+
+def ledger_rows(catalog: Catalog) -> list[tuple[str, str]]:
+    with catalog.session() as session:
+        return [(r.key, r.status) for r in session.scalars(select(InboxItem).order_by(InboxItem.id))]
 
 
 def test_location_parsing(tmp_path: Path) -> None:
@@ -54,33 +89,58 @@ def test_local_inbox_submits_changed_scripts_once(tmp_path: Path, db_url: str) -
     ledger = InboxLedger(catalog)
     submit = Recorder()
 
-    first = scan(location, store, ledger, submit)
+    first = scan(location, store, ledger, submit, settle_s=0)
     assert first.submitted == ("math/good.yaml",) and first.rejected == ("bad.yml",) and first.unchanged == 0
-    assert submit.uris == [str(inbox / "math" / "good.yaml")]
+    ((uri, sha),) = submit.calls
+    assert sha == hashlib.sha256(GOOD.encode()).hexdigest()
+    assert uri == str(inbox / ".lessonaudio" / "scripts" / f"{sha}.yaml")  # a copy, not the live file
+    assert snapshot_bytes(uri) == GOOD.encode()
     report = (inbox / "bad.yml.errors.txt").read_text("utf-8")
-    assert f"{inbox / 'bad.yml'}:1:5: id `Bad Id` is not a slug" in report
-    assert "paragraph 1: unknown emotion `joy`" in report
+    assert f"{inbox / 'bad.yml'}:1:5: id `…` is not a slug" in report
+    assert "paragraph 1: unknown emotion `…`" in report
 
-    again = scan(location, store, ledger, submit)
-    assert (again.submitted, again.rejected, again.unchanged) == ((), (), 2)
-    assert len(submit.uris) == 1  # neither resubmitted nor re-rejected
+    again = scan(location, store, ledger, submit, settle_s=0)
+    assert (again.submitted, again.rejected, again.unchanged) == ((), (), 2)  # the copy is not listed
+    assert len(submit.calls) == 1  # neither resubmitted nor re-rejected
 
     (inbox / "math" / "good.yaml").write_text(GOOD.replace("同学们好", "大家好"), "utf-8")
     (inbox / "bad.yml").write_text(GOOD.replace("good", "fixed"), "utf-8")
-    changed = scan(location, store, ledger, submit)
+    changed = scan(location, store, ledger, submit, settle_s=0)
     assert set(changed.submitted) == {"math/good.yaml", "bad.yml"} and changed.rejected == ()
-    assert len(submit.uris) == 3
+    assert len(submit.calls) == 3
+    assert not (inbox / "bad.yml.errors.txt").exists()  # fixed: its old report is gone
 
+    assert ledger_rows(catalog) == [
+        ("bad.yml", "rejected"),
+        ("math/good.yaml", "submitted"),
+        ("bad.yml", "submitted"),
+        ("math/good.yaml", "submitted"),
+    ]
     with catalog.session() as session:
-        rows = session.scalars(select(InboxItem).order_by(InboxItem.id)).all()
-        assert [(r.key, r.status) for r in rows] == [
-            ("bad.yml", "rejected"),
-            ("math/good.yaml", "submitted"),
-            ("bad.yml", "submitted"),
-            ("math/good.yaml", "submitted"),
-        ]
-        rejected = next(r for r in rows if r.status == "rejected")
+        rejected = session.scalars(select(InboxItem).where(InboxItem.status == "rejected")).one()
         assert rejected.detail is not None and "is not a slug" in rejected.detail
+        assert "Bad Id" not in rejected.detail
+    catalog.close()
+
+
+def test_report_of_a_script_back_to_good_bytes_is_removed(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    script = inbox / "lesson.yaml"
+    location = InboxLocation.parse(str(inbox))
+    store = open_inbox_store(location, None)
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    ledger, submit = InboxLedger(catalog), Recorder()
+
+    script.write_text(GOOD, "utf-8")
+    assert scan(location, store, ledger, submit, settle_s=0).submitted == ("lesson.yaml",)
+    script.write_text(BAD, "utf-8")
+    assert scan(location, store, ledger, submit, settle_s=0).rejected == ("lesson.yaml",)
+    assert (inbox / "lesson.yaml.errors.txt").exists()
+    script.write_text(GOOD, "utf-8")  # the teacher undoes the change: bytes already rendered
+    assert scan(location, store, ledger, submit, settle_s=0).unchanged == 1
+    assert not (inbox / "lesson.yaml.errors.txt").exists()
+    assert len(submit.calls) == 1
     catalog.close()
 
 
@@ -95,10 +155,303 @@ def test_s3_inbox(tmp_path: Path, s3: MotoS3) -> None:
     catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
     submit = Recorder()
 
-    result = scan(location, store, InboxLedger(catalog), submit)
+    result = scan(location, store, InboxLedger(catalog), submit, settle_s=0)
     assert result.submitted == ("inbox/a.yaml",) and result.rejected == ("inbox/b.yaml",)
-    assert submit.uris == [f"s3://{bucket}/inbox/a.yaml"]
+    sha = hashlib.sha256(GOOD.encode()).hexdigest()
+    assert submit.calls == [(f"s3://{bucket}/inbox/.lessonaudio/scripts/{sha}.yaml", sha)]
+    assert snapshot_bytes(submit.uris[0], s3) == GOOD.encode()
     report = client.get_object(Bucket=bucket, Key="inbox/b.yaml.errors.txt")["Body"].read().decode()
-    assert "is not a slug" in report
-    assert scan(location, store, InboxLedger(catalog), submit).unchanged == 2
+    assert "is not a slug" in report and "Bad Id" not in report and "joy" not in report
+    assert scan(location, store, InboxLedger(catalog), submit, settle_s=0).unchanged == 2
+
+    client.put_object(Bucket=bucket, Key="inbox/b.yaml", Body=GOOD.replace("good", "fixed").encode())
+    assert scan(location, store, InboxLedger(catalog), submit, settle_s=0).submitted == ("inbox/b.yaml",)
+    listed = {o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="inbox/")["Contents"]}
+    assert "inbox/b.yaml.errors.txt" not in listed
     catalog.close()
+
+
+# -- only settled files, exactly the bytes hashed -----------------------------------------------------
+
+
+def writer_keeps_writing(write_rest: Callable[[], None]) -> Callable[[float], None]:
+    """The scan's wait, during which the writer of a half-written script goes on writing."""
+
+    def sleep(seconds: float) -> None:
+        write_rest()
+        threading.Event().wait(seconds)
+
+    return sleep
+
+
+def test_half_written_script_is_never_submitted(tmp_path: Path, db_url: str) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    script = inbox / "lesson.yaml"
+    script.write_text(HEAD, "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    store = open_inbox_store(location, None)
+    catalog = open_catalog(db_url)
+    ledger, submit = InboxLedger(catalog), Recorder()
+
+    def append_rest() -> None:
+        with script.open("a", encoding="utf-8") as handle:
+            handle.write(TAIL)
+
+    first = scan(location, store, ledger, submit, settle_s=0.5, sleep=writer_keeps_writing(append_rest))
+    assert (first.submitted, first.rejected, first.pending) == ((), (), ("lesson.yaml",))
+    assert submit.calls == [] and ledger_rows(catalog) == []  # left for the next scan, not recorded
+
+    second = scan(location, store, ledger, submit, settle_s=0.5)  # the file is fresh: the scan waits
+    assert second.submitted == ("lesson.yaml",)
+    complete = (HEAD + TAIL).encode()
+    ((uri, sha),) = submit.calls
+    assert sha == hashlib.sha256(complete).hexdigest() and snapshot_bytes(uri) == complete
+    assert len(load_script(uri, None, expected_sha256=sha).paragraphs) == 4
+
+    # The teacher saves again before the render starts: the render still has the submitted bytes,
+    # and the live file, given with the submitted hash, is refused rather than rendered.
+    script.write_text(HEAD, "utf-8")
+    assert snapshot_bytes(uri) == complete
+    with pytest.raises(SpecError, match="not the version submitted"):
+        load_script(str(script), None, expected_sha256=sha)
+    catalog.close()
+
+
+def test_old_unchanged_script_needs_no_wait(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "lesson.yaml").write_text(GOOD, "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    waits: list[float] = []
+    later = os.stat(inbox / "lesson.yaml").st_ctime + 60  # the scan runs a minute after the last save
+    result = scan(
+        location,
+        open_inbox_store(location, None),
+        InboxLedger(catalog),
+        Recorder(),
+        settle_s=30,
+        clock=lambda: later,
+        sleep=waits.append,
+    )
+    assert result.submitted == ("lesson.yaml",) and waits == []
+    catalog.close()
+
+
+def rewrite_before_read(
+    monkeypatch: pytest.MonkeyPatch, inbox: InboxFiles, rewrite: Callable[[], object]
+) -> None:
+    """The script is rewritten between the scan's listing and its read of the script."""
+    read = inbox.fetch
+
+    def fetch(seen: Seen) -> Fetched | None:
+        rewrite()
+        return read(seen)
+
+    monkeypatch.setattr(inbox, "fetch", fetch)
+
+
+def test_script_changed_between_listing_and_read_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    script = inbox / "lesson.yaml"
+    script.write_text(HEAD, "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    submit = Recorder()
+    store = open_inbox_store(location, None)
+    rewrite_before_read(monkeypatch, store, lambda: script.write_text(HEAD + TAIL, "utf-8"))
+    result = scan(location, store, InboxLedger(catalog), submit, settle_s=0)
+    assert result.pending == ("lesson.yaml",) and submit.calls == []
+    catalog.close()
+
+
+def test_s3_script_still_being_replaced_waits(
+    tmp_path: Path, s3: MotoS3, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = s3.new_bucket()
+    client = s3.client()
+    client.put_object(Bucket=bucket, Key="in/lesson.yaml", Body=HEAD.encode())
+    location = InboxLocation.parse(f"s3://{bucket}/in")
+    store = open_inbox_store(location, s3.settings(bucket))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    ledger, submit = InboxLedger(catalog), Recorder()
+    complete = (HEAD + TAIL).encode()
+
+    def upload_rest() -> None:  # a sync client uploading the teacher's next save
+        client.put_object(Bucket=bucket, Key="in/lesson.yaml", Body=complete)
+
+    first = scan(location, store, ledger, submit, settle_s=0.5, sleep=writer_keeps_writing(upload_rest))
+    assert first.pending == ("in/lesson.yaml",) and submit.calls == [] and ledger_rows(catalog) == []
+
+    with monkeypatch.context() as patch:
+        rewrite_before_read(
+            patch,
+            store,
+            lambda: client.put_object(Bucket=bucket, Key="in/lesson.yaml", Body=complete + b"\n"),
+        )
+        raced = scan(location, store, ledger, submit, settle_s=0)
+    assert raced.pending == ("in/lesson.yaml",) and submit.calls == []
+
+    settled = scan(location, store, ledger, submit, settle_s=0.5)
+    assert settled.submitted == ("in/lesson.yaml",)
+    ((uri, sha),) = submit.calls
+    assert snapshot_bytes(uri, s3) == complete + b"\n" and sha == hashlib.sha256(complete + b"\n").hexdigest()
+    assert len(load_script(uri, s3.settings(bucket), expected_sha256=sha).paragraphs) == 4
+    catalog.close()
+
+
+def test_render_refuses_bytes_other_than_submitted(tmp_path: Path) -> None:
+    script = tmp_path / "lesson.yaml"
+    script.write_text(HEAD, "utf-8")
+    settings = Settings(cache_dir=tmp_path / "cache", database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    wanted = hashlib.sha256((HEAD + TAIL).encode()).hexdigest()
+    with pytest.raises(SpecError, match="not the version submitted"):
+        render_with_settings(str(script), settings, out_dir=str(tmp_path / "out"), spec_sha256=wanted)
+    assert not (tmp_path / "out").exists()
+
+
+# -- links, special files, what reports say and who can read them ------------------------------------
+
+
+SECRETS = ("aws_secret_access_key", "wJalrXUtnFEMIK7MDENG", "AKIAIOSFODNN7EXAMPLE")
+KEYS_FILE = f"aws_access_key_id: {SECRETS[2]}\n{SECRETS[0]}: {SECRETS[1]}\n"
+
+
+def run_unless_stuck(fn: Callable[[], ScanResult], fifo: Path, seconds: float = 30) -> ScanResult:
+    """A scan that blocks opening ``fifo`` fails the test instead of hanging the suite."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        future = pool.submit(fn)
+        try:
+            return future.result(timeout=seconds)
+        except concurrent.futures.TimeoutError:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # a writer frees the blocked open
+            raise AssertionError("the scan hung opening a FIFO") from None
+
+
+def test_links_and_special_files_are_never_read(tmp_path: Path, db_url: str) -> None:
+    private = tmp_path / "private"
+    private.mkdir()
+    keys = private / "credentials.yaml"
+    keys.write_text(KEYS_FILE, "utf-8")
+    keys.chmod(0o600)
+    (private / "lesson.yaml").write_text(GOOD, "utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "keys.yaml").symlink_to(keys)
+    (inbox / "elsewhere").symlink_to(private, target_is_directory=True)
+    os.mkfifo(inbox / "pipe.yaml")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(db_url)
+    submit = Recorder()
+
+    result = run_unless_stuck(
+        lambda: scan(location, open_inbox_store(location, None), InboxLedger(catalog), submit, settle_s=0),
+        inbox / "pipe.yaml",
+    )
+    assert (result.submitted, result.rejected, result.unchanged) == ((), (), 0)
+    assert {s.key for s in result.skipped} == {"keys.yaml", "elsewhere", "pipe.yaml"}
+    assert all(s.reason for s in result.skipped)
+    assert submit.calls == [] and ledger_rows(catalog) == []
+    assert sorted(p.name for p in inbox.iterdir()) == ["elsewhere", "keys.yaml", "pipe.yaml"]
+    assert sorted(p.name for p in private.iterdir()) == ["credentials.yaml", "lesson.yaml"]
+    catalog.close()
+
+
+def test_report_quotes_nothing_from_the_script(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "keys.yaml").write_text(KEYS_FILE, "utf-8")
+    lesson_secrets = ("Zyxwv My_Secret", "Qwertysecret", "Hunter2x", "Passphrase", "Xylophone", "Plumbus")
+    (inbox / "lesson.yaml").write_text(
+        f"id: {lesson_secrets[0]}\n"
+        "title: t\n"
+        f"titel: {lesson_secrets[1]}\n"
+        f"emotion: {lesson_secrets[2]}\n"
+        f"voice: {lesson_secrets[3]}!\n"
+        "lexicon:\n"
+        f"  {lesson_secrets[4]}: hao9\n"
+        "paragraphs:\n"
+        f"  - text: 你[好]({lesson_secrets[5]}3)[[4321]]\n"
+        "    pause_after: 9999s\n"
+        "  - text: 银[行](Hao)\n",
+        "utf-8",
+    )
+    (inbox / "alias.yaml").write_text("id: a\ntitle: *Undefinedsecretalias\n", "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    result = scan(location, open_inbox_store(location, None), InboxLedger(catalog), Recorder(), settle_s=0)
+    assert set(result.rejected) == {"keys.yaml", "lesson.yaml", "alias.yaml"}
+
+    reports = {name: (inbox / f"{name}.errors.txt").read_text("utf-8") for name in result.rejected}
+    with catalog.session() as session:
+        details = [r.detail or "" for r in session.scalars(select(InboxItem))]
+    everything = ("\n".join([*reports.values(), *details])).casefold()
+    # "secret": the slug the id error suggests; "hao1": the toned reading a fix suggests for "Hao".
+    for secret in (*SECRETS, *lesson_secrets, "Undefinedsecretalias", "9999", "4321", "secret", "hao1"):
+        for piece in secret.split():
+            assert piece.casefold() not in everything, piece
+    # What the teacher needs is still there: where, what kind of problem, how to fix it.
+    assert f"{inbox / 'keys.yaml'}:1:1: unknown key `…`" in reports["keys.yaml"]
+    assert "`id` is missing (add `id: my-lesson`" in reports["keys.yaml"]  # its own examples stay
+    lesson = reports["lesson.yaml"]
+    assert f"{inbox / 'lesson.yaml'}:1:5: id `…` is not a slug" in lesson
+    assert ":3:1: unknown key `…` (did you mean `title`?)" in lesson
+    assert ":4:10: unknown emotion `…`" in lesson and "valid emotions: neutral" in lesson
+    assert "pause of … is longer than 10s" in lesson and "'…' is not a duration" in lesson
+    assert "voice `…` is not a voice name (use a name like `baker`)" in lesson
+    assert ":2:" in reports["alias.yaml"] and "YAML syntax error" in reports["alias.yaml"]
+    catalog.close()
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o644])
+def test_report_is_no_more_readable_than_the_script(tmp_path: Path, mode: int) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bad.yaml").write_text(BAD, "utf-8")
+    (inbox / "bad.yaml").chmod(mode)
+    (inbox / "good.yaml").write_text(GOOD, "utf-8")
+    (inbox / "good.yaml").chmod(mode)
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    submit = Recorder()
+    old_umask = os.umask(0o022)
+    try:
+        scan(location, open_inbox_store(location, None), InboxLedger(catalog), submit, settle_s=0)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((inbox / "bad.yaml.errors.txt").stat().st_mode) == mode
+    assert stat.S_IMODE(Path(submit.uris[0]).stat().st_mode) == mode  # the copy a render reads, too
+    catalog.close()
+
+
+def test_oversize_script_is_refused_without_reading_it(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    huge = inbox / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.write(GOOD.encode())
+        handle.truncate(256 * 1024 * 1024)  # sparse: takes no disk
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    before = bytes_read()
+    result = scan(location, open_inbox_store(location, None), InboxLedger(catalog), Recorder(), settle_s=0)
+    assert result.rejected == ("huge.yaml",)
+    if before is not None:
+        read = bytes_read()
+        assert read is not None and read - before < 32 * MAX_SCRIPT_BYTES
+    report = (inbox / "huge.yaml.errors.txt").read_text("utf-8")
+    assert "script is 262144 KB, over the 200 KB limit" in report
+    catalog.close()
+
+
+def bytes_read() -> int | None:
+    """Bytes this process has read through read() so far (Linux), to prove a read stopped early."""
+    try:
+        lines = Path("/proc/self/io").read_text().splitlines()
+    except OSError:
+        return None
+    return next(int(line.split()[1]) for line in lines if line.startswith("rchar:"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -161,6 +163,66 @@ def test_unreadable_and_non_utf8(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         load_spec_file(path)
     assert f"{path}:2:1: file is not UTF-8 text (save the script as UTF-8)" == str(caught.value)
+
+
+def test_special_files_are_refused_without_reading(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    # /dev/null, not /dev/zero: reading it all costs nothing (the CLI test covers /dev/zero, boxed).
+    cases = {fifo: "a named pipe (FIFO)", Path("/dev/null"): "a device", tmp_path: "a folder"}
+    for path, kind in cases.items():
+        assert load_error_unless_stuck(path, fifo) == [
+            f"{path}:1:1: cannot read file: it is {kind}, not a regular file"
+            " (give the path of a .yaml lesson script)"
+        ], path
+
+
+def test_huge_file_is_refused_without_reading(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.write(b"id: a\ntitle: t\nparagraphs:\n  - x\n")
+        handle.truncate(256 * 1024**2)  # sparse: takes no disk
+    before = bytes_read()
+    assert load_error(huge) == (
+        f"{huge}:1:1: script is 262144 KB, over the 200 KB limit (split the lesson into several scripts)"
+    )
+    if before is not None:
+        after = bytes_read()
+        assert after is not None and after - before < 8 * MAX_SCRIPT_BYTES  # not read at all
+    just_over = tmp_path / "over.yaml"
+    just_over.write_bytes(b"#" * (MAX_SCRIPT_BYTES + 1))
+    assert "over the 200 KB limit" in load_error(just_over)
+    at_limit = tmp_path / "limit.yaml"
+    at_limit.write_bytes(b"id: a\ntitle: t\nparagraphs:\n  - x\n".ljust(MAX_SCRIPT_BYTES, b"#"))
+    assert len(load_spec_file(at_limit).paragraphs) == 1
+
+
+def load_error_unless_stuck(path: Path, fifo: Path) -> list[str]:
+    """The load's error, or nothing if it blocked (opening ``fifo``) for 30 s, then freed."""
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.append(load_error(path)), daemon=True)
+    worker.start()
+    worker.join(30)
+    if worker.is_alive():  # blocked opening the FIFO: give it a writer so the thread can end
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(5)
+        return []
+    return found
+
+
+def bytes_read() -> int | None:
+    """Bytes this process has read through read() so far (Linux), to prove a read stopped early."""
+    try:
+        lines = Path("/proc/self/io").read_text().splitlines()
+    except OSError:
+        return None
+    return next(int(line.split()[1]) for line in lines if line.startswith("rchar:"))
+
+
+def load_error(path: Path) -> str:
+    with pytest.raises(SpecError) as caught:
+        load_spec_file(path)
+    return str(caught.value)
 
 
 def test_alias_bomb_is_refused() -> None:
