@@ -8,6 +8,8 @@ for the next scan instead of read as another version. Reads stop at ``MAX_SCRIPT
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from lesson_specs import MAX_SCRIPT_BYTES
@@ -91,15 +93,30 @@ class BucketInbox:
 
     def keep_snapshot(self, sha256: str, data: bytes, mode: int | None) -> str:
         key = join_key(self.prefix, SNAPSHOTS, f"{sha256}.yaml")
-        held = self._store.head(key)
-        if held is None or held.sha256 != sha256:
-            self._store.put_bytes(key, data, content_type="application/yaml; charset=utf-8")
+        with _refused("cannot keep a copy to render"):
+            held = self._store.head(key)
+            if held is None or held.sha256 != sha256:
+                self._store.put_bytes(key, data, content_type="application/yaml; charset=utf-8")
         return self.script_uri(key)
 
     def write_report(self, key: str, text: str, mode: int | None) -> None:
-        self._store.put_bytes(
-            key + REPORT_SUFFIX, text.encode("utf-8"), content_type="text/plain; charset=utf-8"
-        )
+        with _refused("cannot write its report"):
+            self._store.put_bytes(
+                key + REPORT_SUFFIX, text.encode("utf-8"), content_type="text/plain; charset=utf-8"
+            )
 
     def remove_report(self, key: str) -> None:
-        self._client.delete_object(Bucket=self.settings.bucket, Key=key + REPORT_SUFFIX)
+        with _refused("cannot remove its old report"):
+            self._client.delete_object(Bucket=self.settings.bucket, Key=key + REPORT_SUFFIX)
+
+
+@contextmanager
+def _refused(what: str) -> Iterator[None]:
+    """An error answer from the bucket (access denied, say) concerns this script only: report it as
+    ``InboxAccessError`` so the scan goes on; a bucket that does not answer still stops the scan."""
+    try:
+        yield
+    except Exception as err:
+        if error_code(err) is None:
+            raise
+        raise InboxAccessError(f"{what}: {err}") from None

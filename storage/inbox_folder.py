@@ -101,7 +101,10 @@ class FolderInbox:
                 if not entry.is_file(follow_symlinks=False):
                     skipped.append(Skipped(key, "not a regular file"))
                     continue
-                info = entry.stat(follow_symlinks=False)
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue  # removed while we looked
                 scripts.append(Seen(key, info.st_size, _version(info), _changed_at(info)))
 
     def fetch(self, seen: Seen) -> Fetched | None:
