@@ -91,10 +91,13 @@ def test_pauses_marks_defaults_and_paragraph_pause() -> None:
     ]
 
 
-def test_formula_is_one_unbreakable_unit() -> None:
-    analysis = _fe().analyze("所以a²+b²=c²", max_chars=5)
+def test_formula_is_one_unit_while_it_fits() -> None:
+    analysis = _fe().analyze("所以a²+b²=c²", max_chars=16)
     texts = [s.text for s in analysis.segments]
-    assert "诶的平方加必的平方等于西的平方" in texts
+    assert texts == ["所以", "诶的平方加必的平方等于西的平方"]
+    shorter = _fe().analyze("所以a²+b²=c²", max_chars=5)
+    assert "".join(s.text for s in shorter.segments) == "所以诶的平方加必的平方等于西的平方"
+    assert all(len(s.tokens) <= 5 for s in shorter.segments)
 
 
 def test_g2p_line_json_shape() -> None:
@@ -103,6 +106,47 @@ def test_g2p_line_json_shape() -> None:
     assert line["normalized"] == "银行有十个人"
     assert line["syllables"][1] == {"char": "行", "pinyin": "hang2", "source": 1}
     assert line["syllables"][3] == {"char": "十", "pinyin": "shi2", "source": None}
+
+
+def test_g2p_line_reports_markup_issues() -> None:
+    line = _fe().g2p_line("[行](hāng2)好]]")
+    assert [(i["start"], i["end"]) for i in line["issues"]] == [(4, 9), (11, 13)]
+    assert line["issues"][0]["fix"] == "write hang2 or háng"
+
+
+PI_200 = "3." + "1415926535" * 20
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (f"圆周率是{PI_200}。", PI_200),
+        ("9" * 1999, "9" * 1999),
+        ("2^" * 500 + "2", "2^" * 500 + "2"),
+        ("他说 " + "12345678" * 10 + " 很大", "12345678" * 10),
+    ],
+)
+def test_a_long_reading_is_cut_to_the_limit_and_reported(text: str, written: str) -> None:
+    analysis = _fe().analyze(text, max_chars=50)
+    assert all(len(seg.tokens) <= 50 for seg in analysis.segments)
+    assert len(analysis.segments) >= 2
+    produced = sum(1 for s in analysis.syllables if s.source is None)
+    assert [(text[r.start : r.end], r.syllables) for r in analysis.long_readings] == [(written, produced)]
+
+
+def test_long_readings_of_aliases_and_lexicon_point_at_what_was_written() -> None:
+    long_alias = "派森" * 30
+    text = f"我学[Python]({long_alias})和Py"
+    analysis = _fe().analyze(text, _lexicon({"Py": long_alias}), max_chars=50)
+    assert [(text[r.start : r.end], r.syllables) for r in analysis.long_readings] == [
+        (f"[Python]({long_alias})", 60),
+        ("Py", 60),
+    ]
+    assert all(len(seg.tokens) <= 50 for seg in analysis.segments)
+
+
+def test_readings_within_the_limit_are_not_reported() -> None:
+    assert _fe().analyze("圆周率约等于3.14159。", max_chars=50).long_readings == ()
 
 
 @pytest.mark.parametrize("text", ["", "   ", "[[500ms]]", "😀", "Python"])
@@ -127,8 +171,8 @@ def test_properties_on_lesson_like_text(text: str, max_chars: int) -> None:
     for seg in analysis.segments:
         assert seg.text == "".join(t.char for t in seg.tokens)
         assert seg.pause_after_ms >= 0
-        # Over the limit only when the segment is one unbreakable run of produced characters.
-        assert len(seg.text) <= max_chars or all(t.source is None for t in seg.tokens)
+        # The limit counts what is spoken, so it holds for numbers and formulas too.
+        assert len(seg.tokens) <= max_chars
     for token in analysis.tokens:
         if token.source is not None:
             assert text[token.source] == token.char

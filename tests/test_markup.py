@@ -62,6 +62,73 @@ def test_bad_syllables(raw: str, fix_part: str) -> None:
     assert fix_part in caught.value.fix
 
 
+@pytest.mark.parametrize(
+    ("raw", "fix"),
+    [
+        ("hāng2", "write hang2 or háng"),
+        ("HÁNG2", "write hang2 or háng"),
+        ("lǚ4", "write lv4 or lǜ"),
+        ("hāng22", "write the tone once"),
+    ],
+)
+def test_tone_mark_and_tone_digit_together_are_refused(raw: str, fix: str) -> None:
+    with pytest.raises(PinyinError) as caught:
+        normalize_syllable(raw)
+    assert "both a tone mark and a tone digit" in str(caught.value)
+    assert caught.value.fix.startswith(fix)
+
+
+def test_override_with_two_tones_is_an_issue_not_a_reading() -> None:
+    text = "在银[行](hāng2)工作"
+    markup = parse_markup(text)
+    assert [(text[i.start : i.end], i.fix) for i in markup.issues] == [("hāng2", "write hang2 or háng")]
+    assert not any(isinstance(p, Override) for p in markup.pieces)
+
+
+def test_lexicon_reading_with_two_tones_is_refused() -> None:
+    lexicon, issues = build_lexicon({"银行": "yín háng2", "勾股": "gou1 gu3"})
+    assert [e.word for e in lexicon.entries] == ["勾股"]
+    assert "both a tone mark and a tone digit" in issues["银行"].message
+    assert issues["银行"].fix == "write hang2 or háng"
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "message"),
+    [
+        ("你好]]我们继续", 2, "unmatched ]]"),
+        ("[[500ms]]]]我们继续", 9, "unmatched ]]"),
+        ("[行](hang2)]]", 10, "unmatched ]]"),
+        ("你好[[500ms我们继续", 2, "unfinished pause markup"),
+    ],
+)
+def test_unmatched_double_brackets_are_issues(text: str, at: int, message: str) -> None:
+    issues = parse_markup(text).issues
+    assert [(i.start, i.end) for i in issues] == [(at, at + 2)]
+    assert issues[0].message.startswith(message)
+    assert "[[500ms]]" in issues[0].fix
+
+
+def test_matched_pause_marks_are_not_flagged() -> None:
+    assert parse_markup("你好[[500ms]][[1s]]我们继续]").issues == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" + "银" * 3000 + "](yin2)",
+        "[[" + "9" * 3000 + "ms]]",
+        "[[x" + "9" * 3000 + "]]",
+        "[行](" + "a" * 3000 + "2)",
+    ],
+)
+def test_issue_messages_quote_a_bounded_excerpt(text: str) -> None:
+    issues = parse_markup(text).issues
+    assert issues
+    for issue in issues:
+        assert len(issue.message) <= 120 and len(issue.fix) <= 120, issue
+        assert "…" in issue.message
+
+
 def test_multi_syllable_override_and_count_mismatch() -> None:
     ok = parse_markup("[银行](yin2 hang2)")
     assert isinstance(ok.pieces[0], Override) and ok.pieces[0].syllables == ("yin2", "hang2")

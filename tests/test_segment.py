@@ -46,13 +46,48 @@ def test_leading_pause_is_returned() -> None:
     assert lead == 300 and segs[0].text == "好"
 
 
-def test_unbreakable_unit_is_never_split() -> None:
-    number = tuple(Syllable(ch, "a1", None) for ch in "一千二百三十四")
-    segs, _ = segment([*units("共有"), number, *units("人")], max_chars=4)
+def _reading(text: str) -> Unit:
+    """A produced unit, as the front end makes for a number's reading."""
+    return tuple(Syllable(ch, "a1", None) for ch in text)
+
+
+def test_a_unit_that_fits_is_never_split() -> None:
+    segs, _ = segment([*units("共有"), _reading("一千二百三十四"), *units("人")], max_chars=8)
     assert any(s.text.startswith("一千二百三十四") for s in segs)
 
 
+def test_a_unit_longer_than_the_limit_is_cut_into_near_equal_parts() -> None:
+    # 3.1415… with 200 decimals: one unit of 202 syllables.
+    number = _reading("三点" + "一四一五九二六五三五" * 20)
+    segs, _ = segment([*units("圆周率是"), number, *units("。")], max_chars=50)
+    assert "".join(s.text for s in segs) == "圆周率是" + "".join(t.char for t in number) + "。"
+    assert all(len(s.tokens) <= 50 for s in segs)
+    sizes = [len(s.tokens) for s in segs]
+    assert max(sizes) - min(sizes) <= 10, sizes  # no one-syllable stub at the end
+    assert [s.pause_after_ms for s in segs[:-1]] == [PausePolicy().forced_ms] * (len(segs) - 1)
+
+
+def test_a_long_number_is_cut_after_wan_or_yi_when_one_is_near() -> None:
+    number = _reading("一千二百三十四亿五千六百七十八万九千零一十二点三四五六七八九")
+    segs, _ = segment([number], max_chars=20)
+    assert [s.text for s in segs] == ["一千二百三十四亿五千六百七十八万", "九千零一十二点三四五六七八九"]
+
+
 _TEXT = st.text(alphabet="甲乙丙丁。，；！？”", max_size=200)
+_READING = st.text(alphabet="一二三万亿点", min_size=1, max_size=300).map(_reading)
+
+
+@given(
+    st.lists(st.one_of(_TEXT.map(units), _READING.map(lambda u: [u])), max_size=5),
+    st.integers(min_value=1, max_value=60),
+)
+def test_every_segment_respects_the_limit_even_with_long_units(
+    pieces: list[list[Unit]], max_chars: int
+) -> None:
+    stream = [unit for piece in pieces for unit in piece]
+    segs, _ = segment(stream, max_chars=max_chars)
+    assert [t for s in segs for t in s.tokens] == [t for unit in stream for t in unit]
+    assert all(0 < len(s.tokens) <= max_chars for s in segs)
 
 
 @given(_TEXT, st.integers(min_value=1, max_value=60))

@@ -3,13 +3,14 @@
 Order matters and is the reason this module exists: markup and lexicon entries are resolved first
 (they always win), the whole paragraph is normalised at once (so 2个 sees its 个), readings are chosen
 with the whole sentence as context, and only then is the result cut into segments, never inside a
-number's reading, an override or an alias.
+number's reading, an override or an alias unless it alone is longer than a segment (then it is cut
+between syllables and reported in ``Analysis.long_readings``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,20 @@ _PLACEHOLDER_BASE = 0xF0000  # Supplementary Private Use Area-A: never in lesson
 
 
 @dataclass(frozen=True, slots=True)
+class LongReading:
+    """A number, formula, alias or lexicon entry that is read as more syllables than one segment holds.
+
+    It is still spoken in full, cut between its syllables; the validator warns because a number
+    read for half a minute is almost always a mistake. ``start``/``end`` index the paragraph as
+    written.
+    """
+
+    start: int
+    end: int
+    syllables: int
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything the front end decided about one paragraph."""
 
@@ -37,6 +52,7 @@ class Analysis:
     unspoken: tuple[UnspokenSpan, ...]
     issues: tuple[MarkupIssue, ...]
     leading_pause_ms: int = 0
+    long_readings: tuple[LongReading, ...] = ()
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -56,6 +72,7 @@ class _Fixed:
     syllables: tuple[str, ...] | None
     spoken: str | None
     origin: Origin
+    span: tuple[int, int]  # what the writer wrote: the whole [..](..) markup, or the lexicon word
 
 
 def _is_word_char(ch: str) -> bool:
@@ -100,19 +117,19 @@ class FrontEnd:
     ) -> Analysis:
         """Normalise, read and segment one paragraph; ``pause_after_ms`` replaces the last pause."""
         markup = parse_markup(paragraph_text)
-        stream: list[Unit | Break] = []
-        unspoken: list[UnspokenSpan] = []
+        out = _Output(paragraph_text, max_chars)
         region: list[Plain | _Fixed] = []
         for piece in markup.pieces:
             if isinstance(piece, PauseMark):
-                self._region(region, paragraph_text, stream, unspoken)
+                self._region(region, out)
                 region = []
-                stream.append(Break(piece.ms))
+                out.stream.append(Break(piece.ms))
             elif isinstance(piece, Plain):
                 region.extend(self._expand_lexicon(piece, lexicon))
             else:
                 region.append(_from_markup(piece))
-        self._region(region, paragraph_text, stream, unspoken)
+        self._region(region, out)
+        stream, unspoken = out.stream, out.unspoken
         segments, leading = segment(stream, max_chars=max_chars, policy=self.pauses)
         if pause_after_ms is not None and segments:
             last = segments[-1]
@@ -126,6 +143,7 @@ class FrontEnd:
             unspoken=tuple(sorted(unspoken, key=lambda u: u.start)),
             issues=markup.issues,
             leading_pause_ms=leading,
+            long_readings=tuple(out.long_readings),
         )
 
     def unspoken(self, paragraph_text: str, lexicon: Lexicon = _NO_LEXICON) -> tuple[UnspokenSpan, ...]:
@@ -145,6 +163,9 @@ class FrontEnd:
                 {"start": u.start, "end": u.end, "text": u.text, "reason": u.reason}
                 for u in analysis.unspoken
             ],
+            "issues": [
+                {"start": i.start, "end": i.end, "message": i.message, "fix": i.fix} for i in analysis.issues
+            ],
         }
 
     # -- internals ----------------------------------------------------------------------------
@@ -158,20 +179,15 @@ class FrontEnd:
             if at > cursor:
                 out.append(Plain(plain.text[cursor:at], plain.start + cursor))
             positions = tuple(plain.start + at + k for k in range(len(entry.word)))
-            out.append(_Fixed(entry.word, positions, entry.syllables, entry.alias, "lexicon"))
+            span = (positions[0], positions[-1] + 1)
+            out.append(_Fixed(entry.word, positions, entry.syllables, entry.alias, "lexicon", span))
             cursor = at + len(entry.word)
         if cursor < len(plain.text):
             out.append(Plain(plain.text[cursor:], plain.start + cursor))
         return out
 
-    def _region(
-        self,
-        pieces: list[Plain | _Fixed],
-        original: str,
-        stream: list[Unit | Break],
-        unspoken: list[UnspokenSpan],
-    ) -> None:
-        """Normalise, read and group one stretch between pause marks; append its units to ``stream``."""
+    def _region(self, pieces: list[Plain | _Fixed], out: _Output) -> None:
+        """Normalise, read and group one stretch between pause marks; append its units to ``out``."""
         if not pieces:
             return
         annotated = Annotated(())
@@ -194,8 +210,14 @@ class FrontEnd:
                 chars.extend(self._expand_fixed(fixed[c.atom], c.atom))
             else:
                 chars.append(c)
-        unspoken.extend(find_unspoken((c for c in chars if c.pinned is None), original))
-        self._read(chars, stream, unspoken, original)
+        out.unspoken.extend(find_unspoken((c for c in chars if c.pinned is None), out.original))
+        first, last = pieces[0], pieces[-1]
+        bounds = (
+            first.start if isinstance(first, Plain) else first.span[0],
+            last.start + len(last.text) if isinstance(last, Plain) else last.span[1],
+        )
+        spans = {atom: piece.span for atom, piece in fixed.items()}
+        self._read(chars, out, bounds, spans)
 
     def _expand_fixed(self, piece: _Fixed, atom: int) -> list[Char]:
         if piece.syllables is not None:
@@ -204,21 +226,35 @@ class FrontEnd:
         return [Char(c.char, None, c.pinned, piece.origin, atom) for c in spoken.chars]
 
     def _read(
-        self, chars: list[Char], stream: list[Unit | Break], unspoken: list[UnspokenSpan], original: str
+        self, chars: list[Char], out: _Output, bounds: tuple[int, int], spans: dict[int, tuple[int, int]]
     ) -> None:
-        kept = [c for c in chars if c.pinned is not None or is_han(c.char) or c.char in PUNCTUATION]
-        text = "".join(c.char for c in kept)
-        readings = self.g2p.readings(text, [c.pinned for c in kept])
+        """Read ``chars`` and group the tokens into units; ``bounds`` is the region as written."""
+        at = [
+            i for i, c in enumerate(chars) if c.pinned is not None or is_han(c.char) or c.char in PUNCTUATION
+        ]
+        text = "".join(chars[i].char for i in at)
+        readings = self.g2p.readings(text, [chars[i].pinned for i in at])
         unit: list[Token] = []
         unit_key: object = None
-        for c, reading in zip(kept, readings, strict=True):
+        first = last = 0  # indices in ``chars`` of the unit's first and last token
+
+        def close() -> None:
+            out.stream.append(tuple(unit))
+            if len(unit) > out.max_chars and isinstance(unit_key, tuple):
+                atom = unit_key[1] if unit_key[0] == "atom" else None
+                span = spans[atom] if isinstance(atom, int) else _written_span(chars, first, last, bounds)
+                out.long_readings.append(LongReading(*span, syllables=len(unit)))
+
+        for i, reading in zip(at, readings, strict=True):
+            c = chars[i]
             token: Token
             if c.char in PUNCTUATION and c.pinned is None:
                 token = Punct(c.char, c.source)
                 key: object = None
             elif reading is None:  # a Han character no dictionary knows
                 if c.source is not None:
-                    unspoken.append(UnspokenSpan(c.source, c.source + 1, original[c.source], "symbol"))
+                    written = out.original[c.source]
+                    out.unspoken.append(UnspokenSpan(c.source, c.source + 1, written, "symbol"))
                 continue
             else:
                 token = Syllable(c.char, reading, c.source, c.origin)
@@ -226,20 +262,46 @@ class FrontEnd:
                 # reading, a formula) is one unit too; each verbatim character stands alone.
                 key = ("atom", c.atom) if c.atom is not None else ("made",) if c.source is None else None
             if unit and (key is None or key != unit_key):
-                stream.append(tuple(unit))
+                close()
                 unit = []
+            if not unit:
+                first = i
             unit.append(token)
             unit_key = key
+            last = i
         if unit:
-            stream.append(tuple(unit))
+            close()
+
+
+@dataclass(slots=True)
+class _Output:
+    """What :meth:`FrontEnd.analyze` collects region by region."""
+
+    original: str
+    max_chars: int
+    stream: list[Unit | Break] = field(default_factory=list)
+    unspoken: list[UnspokenSpan] = field(default_factory=list)
+    long_readings: list[LongReading] = field(default_factory=list)
+
+
+def _written_span(chars: list[Char], first: int, last: int, bounds: tuple[int, int]) -> tuple[int, int]:
+    """Where produced ``chars[first..last]`` came from: between the verbatim characters around them.
+
+    Normalisation replaces a number or formula as a whole, so its source is what lies between the
+    nearest characters that kept theirs (or the region's edge).
+    """
+    start = next((c.source + 1 for c in reversed(chars[:first]) if c.source is not None), bounds[0])
+    end = next((c.source for c in chars[last + 1 :] if c.source is not None), bounds[1])
+    return start, max(start, end)
 
 
 def _from_markup(piece: Override | Alias) -> _Fixed:
     # Display text sits right after the opening "[" of the markup.
     positions = tuple(piece.start + 1 + k for k in range(len(piece.text)))
+    span = (piece.start, piece.end)
     if isinstance(piece, Override):
-        return _Fixed(piece.text, positions, piece.syllables, None, "override")
-    return _Fixed(piece.text, positions, None, piece.spoken, "alias")
+        return _Fixed(piece.text, positions, piece.syllables, None, "override", span)
+    return _Fixed(piece.text, positions, None, piece.spoken, "alias", span)
 
 
 def _pinned_chars(piece: _Fixed, atom: int) -> list[Char]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from text_frontend.excerpt import excerpt
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
 MAX_PAUSE_MS = 10_000
@@ -86,15 +87,17 @@ def parse_duration(text: str) -> int:
     """``"500ms"`` / ``"1.5s"`` → milliseconds; a bare number is refused because its unit is a guess."""
     match = _DURATION.fullmatch(text)
     if match is None:
-        raise DurationError(f"'{text}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s")
-    value, unit = float(match.group(1)), match.group(2).lower()
-    ms = round(value * (1000 if unit == "s" else 1))
-    if ms > MAX_PAUSE_MS:
         raise DurationError(
-            f"pause of {text} is longer than {MAX_PAUSE_MS // 1000}s",
+            f"'{excerpt(text)}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s"
+        )
+    value, unit = float(match.group(1)), match.group(2).lower()
+    exact = value * (1000 if unit == "s" else 1)  # infinite for hundreds of digits: compare first
+    if exact > MAX_PAUSE_MS:
+        raise DurationError(
+            f"pause of {excerpt(text.strip())} is longer than {MAX_PAUSE_MS // 1000}s",
             "split the lesson or use a shorter pause",
         )
-    return ms
+    return round(exact)
 
 
 def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupIssue:
@@ -120,7 +123,7 @@ def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupI
         return MarkupIssue(
             0,
             len(reading),
-            f"'{display}' has {len(chars)} character(s) but {len(syllables)} syllable(s) were given",
+            f"'{excerpt(display)}' has {len(chars)} character(s) but {len(syllables)} syllable(s) were given",
             "give one syllable per character, e.g. [银行](yin2 hang2)",
         )
     return tuple(syllables)
@@ -168,19 +171,33 @@ def parse_markup(text: str) -> Markup:
     return Markup(tuple(pieces), tuple(issues))
 
 
+_STRAY = (
+    (re.compile(r"\[\["), "unfinished pause markup", "close it as [[500ms]]"),
+    (
+        re.compile(r"\]\]"),
+        "unmatched ]] (no [[ opens it)",
+        "remove it, or write a pause as [[500ms]]",
+    ),
+    (
+        re.compile(r"\]\("),
+        "unfinished override markup",
+        "write [字](pinyin) or [text](alias) with both brackets closed",
+    ),
+)
+
+
 def _stray_brackets(text: str, pieces: list[Piece]) -> list[MarkupIssue]:
-    """Flag ``[[`` / ``](`` left in plain text: almost always a typo in markup, not prose."""
+    """Flag ``[[``, ``]]`` and ``](`` left in plain text: markup typos, never prose.
+
+    Left alone they would be shown in captions (and by engines that read punctuation, spoken), and
+    the pause or reading the writer meant would silently not happen.
+    """
     found: list[MarkupIssue] = []
     for piece in pieces:
         if not isinstance(piece, Plain):
             continue
-        for pattern, what in ((r"\[\[", "pause"), (r"\]\(", "override")):
-            for m in re.finditer(pattern, piece.text):
+        for pattern, message, fix in _STRAY:
+            for m in pattern.finditer(piece.text):
                 at = piece.start + m.start()
-                fix = (
-                    "close it as [[500ms]]"
-                    if what == "pause"
-                    else "write [字](pinyin) or [text](alias) with both brackets closed"
-                )
-                found.append(MarkupIssue(at, at + 2, f"unfinished {what} markup", fix))
-    return found
+                found.append(MarkupIssue(at, at + 2, message, fix))
+    return sorted(found, key=lambda issue: issue.start)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pypinyin.contrib.tone_convert import to_normal, to_tone3
+from pypinyin.contrib.tone_convert import to_normal, to_tone, to_tone3
 from pypinyin.pinyin_dict import pinyin_dict
 
+from text_frontend.excerpt import excerpt
+
+_QUOTE_CHARS = 20  # a syllable is at most six letters; anything longer is quoted in part
 _TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
 
 
@@ -40,31 +43,49 @@ def syllable_inventory() -> frozenset[str]:
 def normalize_syllable(raw: str) -> str:
     """Return ``raw`` as lowercase tone-numbered pinyin with ``v`` for ü, or raise :class:`PinyinError`.
 
-    A syllable without a tone is refused rather than guessed: the point of an override is to pin the
-    reading, and a silent default tone would defeat it.
+    A syllable without a tone, or with two (``hāng2``), is refused rather than guessed: the point of
+    an override is to pin the reading, and a silent default would defeat it.
     """
+    quoted = excerpt(raw, _QUOTE_CHARS)
     text = raw.strip().lower().replace("u:", "v").replace("ü", "v")
     if _TONE_MARKS.search(text):
+        if any(ch.isdigit() for ch in text):
+            raise _two_tones(raw, text)
         text = to_tone3(text.replace("v", "ü"), neutral_tone_with_five=True).replace("ü", "v")
     match = re.fullmatch(r"([a-z]+)([1-5]?)", text)
     if match is None:
         raise PinyinError(
             raw,
-            f"'{raw}' is not a pinyin syllable",
+            f"'{quoted}' is not a pinyin syllable",
             "write letters then a tone digit 1-5, e.g. hang2; 5 is the neutral tone",
         )
     base, tone = match.groups()
     if base not in syllable_inventory():
         raise PinyinError(
             raw,
-            f"'{raw}' is not a Mandarin syllable",
+            f"'{quoted}' is not a Mandarin syllable",
             "check the spelling; write ü as v, e.g. lv4",
         )
     if not tone:
         raise PinyinError(
-            raw, f"'{raw}' has no tone", f"add a tone digit 1-5, e.g. {base}1; 5 is the neutral tone"
+            raw, f"'{quoted}' has no tone", f"add a tone digit 1-5, e.g. {base}1; 5 is the neutral tone"
         )
     return base + tone
+
+
+def _two_tones(raw: str, text: str) -> PinyinError:
+    """The error for ``hāng2``: a tone mark and a tone digit in one syllable.
+
+    The two may disagree, and picking either would pin a reading the writer did not choose, so
+    neither wins and the fix spells out both correct ways.
+    """
+    message = f"'{excerpt(raw, _QUOTE_CHARS)}' has both a tone mark and a tone digit"
+    letters = to_normal("".join(ch for ch in text if not ch.isdigit()).replace("v", "ü")).replace("ü", "v")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if letters in syllable_inventory() and len(digits) == 1 and digits in "12345":
+        marked = to_tone(f"{letters.replace('v', 'ü')}{digits}")
+        return PinyinError(raw, message, f"write {letters}{digits} or {marked}")
+    return PinyinError(raw, message, "write the tone once: a digit (hang2) or a mark (háng)")
 
 
 def looks_like_pinyin(text: str) -> bool:

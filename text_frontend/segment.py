@@ -3,8 +3,14 @@
 Short segments synthesise reliably and re-use well; cutting at the wrong place breaks prosody or,
 worse, a number or an override in two. So the cut is chosen in order of preference: sentence ends
 (。！？；), then clause punctuation (，、：), then — only for an over-long clause — between any two
-unbreakable units. A unit is a run of tokens that must stay together (a number's reading, an
-override, an alias); the caller builds them.
+units. A unit is a run of tokens that should stay together (a number's reading, an override, an
+alias); the caller builds them.
+
+The limit counts tokens of the normalised text — syllables as they will be spoken, plus punctuation
+marks — never characters as written: "12" is two tokens (十二), a 200-digit number is its reading's
+hundreds of syllables. It is a hard limit, because the voice has one too: a unit longer than the
+limit on its own (a very long number or formula, a long alias) is cut between its syllables,
+preferably where a number's reading pauses anyway (after 万 or 亿, before 点).
 """
 
 from __future__ import annotations
@@ -52,6 +58,12 @@ class Break:
     ms: int
 
 
+# Where a long number's reading may be cut with the least damage: after a four-digit group's
+# magnitude word, or just before the decimal point's 点.
+_CUT_AFTER = frozenset("万亿")
+_CUT_BEFORE = frozenset("点")
+
+
 def _is_punct(unit: Unit, chars: frozenset[str]) -> bool:
     return len(unit) == 1 and isinstance(unit[0], Punct) and unit[0].char in chars
 
@@ -95,7 +107,39 @@ def _hard_split(units: list[Unit], max_chars: int) -> list[list[Unit]]:
     return out
 
 
+def _ceil_div(a: int, b: int) -> int:
+    return -(-a // b)
+
+
+def _natural_cut(unit: Unit, at: int) -> bool:
+    return unit[at - 1].char in _CUT_AFTER or unit[at].char in _CUT_BEFORE
+
+
+def _split_unit(unit: Unit, max_chars: int) -> list[Unit]:
+    """Cut a unit longer than ``max_chars`` into near-equal parts that fit.
+
+    Equal parts rather than full ones plus a stub, so no part is a lone syllable or two; each cut
+    moves to the nearest natural break of a number's reading when one lies in the part's second half.
+    """
+    if len(unit) <= max_chars:
+        return [unit]
+    parts: list[Unit] = []
+    start = 0
+    while len(unit) - start > max_chars:
+        left = len(unit) - start
+        pieces = _ceil_div(left, max_chars)
+        even = start + _ceil_div(left, pieces)
+        lowest, highest = start + max(1, max_chars // 2), start + max_chars
+        natural = [k for k in range(lowest, highest + 1) if _natural_cut(unit, k)]
+        cut = min(natural, key=lambda k: abs(k - even)) if natural else even
+        parts.append(unit[start:cut])
+        start = cut
+    parts.append(unit[start:])
+    return parts
+
+
 def _segments_of_region(units: Sequence[Unit], max_chars: int) -> list[list[Unit]]:
+    units = [part for unit in units for part in _split_unit(unit, max_chars)]
     chunks: list[list[Unit]] = []
     for sentence in _split_after(units, SENTENCE_END | SEMICOLON):
         if _size(sentence) <= max_chars:
@@ -111,7 +155,7 @@ def segment(
     max_chars: int = 50,
     policy: PausePolicy = _DEFAULT_POLICY,
 ) -> tuple[list[Segment], int]:
-    """Cut ``stream`` into segments of at most ``max_chars`` characters (one unit may exceed it).
+    """Cut ``stream`` into segments of at most ``max_chars`` tokens (syllables and punctuation).
 
     Returns the segments and the pause that precedes the first one (a ``[[ms]]`` at the very start
     has no segment before it to attach to). Consecutive pause marks add up.
