@@ -93,6 +93,10 @@ class RemoteTTSError(EngineError):
     """A remote TTS service failed or answered with something that is not a WAV file."""
 
 
+class VoiceFailedError(EngineError):
+    """A local voice model could not render an input; the message names the input, briefly."""
+
+
 def tokens_text(tokens: Sequence[Token]) -> str:
     """The text a token sequence spells, for engines that do their own G2P (remote, ModelScope)."""
     return "".join(t.char for t in tokens)

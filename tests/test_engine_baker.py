@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
+from onnxruntime.capi.onnxruntime_pybind11_state import InvalidArgument
 
 from engines import Prosody, UnsupportedPinyinError
 from engines.analysis import voice_stats
-from engines.baker import SAMPLE_RATE, split_chunks
+from engines.baker import SAMPLE_RATE, BakerEngine, split_chunks
 from engines.baker.engine import combined_hash
+from engines.baker.limits import MAX_POSITIONS
+from engines.protocol import VoiceFailedError
 from models import BAKER
 from tests.voice_fixtures import baker_engine, tokens, with_reading
+from text_frontend.frontend import FrontEnd
 from text_frontend.types import Punct, Syllable
 
 pytestmark = pytest.mark.slow  # real Baker voice
@@ -117,3 +123,103 @@ def test_parallel_chunks_match_sequential_rendering() -> None:
     sequential = load_baker(baker_models_dir(), threads=1).synthesize(toks, NEUTRAL)
     parallel = baker_engine().synthesize(toks, NEUTRAL)  # threads=2: chunks render concurrently
     assert np.array_equal(sequential.samples, parallel.samples)
+
+
+# -- what one model call can take --------------------------------------------------------------
+
+
+def _nines(count: int) -> tuple[Syllable, ...]:
+    return tuple(Syllable("九", "jiu3", None) for _ in range(count))
+
+
+def test_a_fitting_chunk_is_one_model_call_as_before() -> None:
+    engine = baker_engine()
+    toks = tokens("春天来了，公园里的花都开了，小朋友们在草地上快乐地玩耍。")
+    chunks = split_chunks(toks)
+    expected = [engine.render_ids(engine.phones.ids(c.syllables)) for c in chunks]
+    assert [len(ids) for ids in engine.phone_ids(toks)] == [
+        len(engine.phones.ids(c.syllables)) for c in chunks
+    ]
+    for chunk, wav in zip(chunks, expected, strict=True):
+        assert np.array_equal(engine.render_syllables(chunk.syllables), wav)
+
+
+def test_over_the_frame_limit_the_call_is_halved() -> None:
+    # 200 syllables are ~600 phone ids (inside the encoder's 2048) but ~2600 mel frames (over 2048).
+    engine = baker_engine()
+    syllables = _nines(200)
+    assert len(engine.phones.ids(syllables)) <= MAX_POSITIONS
+    with pytest.raises(VoiceFailedError, match="mel frames"):
+        engine.render_ids(engine.phones.ids(syllables))
+    halves = [engine.render_ids(engine.phones.ids(part)) for part in (syllables[:100], syllables[100:])]
+    assert np.array_equal(engine.render_syllables(syllables), np.concatenate(halves))
+
+
+def test_over_the_phone_limit_calls_are_cut_before_the_model_runs() -> None:
+    engine = baker_engine()
+    syllables = _nines(700)  # 2102 phone ids as one call
+    with pytest.raises(VoiceFailedError, match="at most 2048 phones") as caught:
+        engine.render_ids(engine.phones.ids(syllables))
+    assert len(str(caught.value)) < 100
+    calls = engine.phone_ids(syllables)
+    assert len(calls) == 2 and all(len(ids) <= MAX_POSITIONS for ids in calls)
+    assert abs(len(calls[0]) - len(calls[1])) <= 3
+    audio = engine.synthesize(syllables, NEUTRAL)
+    assert 0.15 <= audio.duration_s / len(syllables) <= 0.45
+
+
+LONG_INPUTS = ("圆周率是3." + "1415926535" * 20, "9" * 1999, "2^" * 500 + "2")
+
+
+@pytest.mark.parametrize("text", LONG_INPUTS, ids=["pi-200-digits", "1999-nines", "500-powers"])
+def test_long_numbers_synthesise_segment_by_segment(text: str) -> None:
+    from engines import preset
+
+    segments = _front_end().analyze(text, max_chars=50).segments
+    assert len(segments) > 1 and all(len(seg.tokens) <= 50 for seg in segments)
+    # A render synthesises each distinct segment once (same cache key), so the repeats are skipped.
+    distinct = {(seg.text, seg.pinyin): seg for seg in segments}.values()
+    engine = baker_engine()
+    surprised = preset("surprised")  # the slowest preset: the most mel frames per syllable
+    for seg in distinct:
+        audio = engine.synthesize(seg.tokens, surprised)
+        assert 0.1 <= audio.duration_s / len(seg.syllables) <= 0.6, seg.text
+
+
+@functools.cache
+def _front_end() -> FrontEnd:
+    return FrontEnd()
+
+
+class _FailingSession:
+    """Stands in for an ONNX Runtime session that fails the way the real one does."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls: list[int] = []
+
+    def run(self, outputs: object, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        self.calls.append(int(feeds["input_ids"].shape[1]))
+        raise self.error
+
+
+def _engine_with(acoustic: _FailingSession) -> BakerEngine:
+    real = baker_engine()
+    return BakerEngine(real.phones, acoustic, real.vocoder, real.model_hash)
+
+
+def test_a_single_syllable_over_the_frame_limit_is_a_short_error() -> None:
+    overflow = InvalidArgument("Gather … indices element out of data bounds, idx=2049 " + "x" * 5000)
+    session = _FailingSession(overflow)
+    with pytest.raises(VoiceFailedError) as caught:
+        _engine_with(session).synthesize(_nines(8), NEUTRAL)
+    assert "cannot say '九'" in str(caught.value) and len(str(caught.value)) < 200
+    assert session.calls[:4] == [26, 14, 8, 5]  # halved down to one syllable, then refused
+
+
+def test_other_model_failures_are_one_short_engine_error() -> None:
+    session = _FailingSession(RuntimeError("model exploded: " + "y" * 10_000))
+    with pytest.raises(VoiceFailedError, match="model exploded") as caught:
+        _engine_with(session).synthesize(_nines(8), NEUTRAL)
+    assert len(str(caught.value)) <= 250
+    assert session.calls == [26]  # not retried: only the frame limit is worth a split

