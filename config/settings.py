@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     )
     default_voice: str = Field(default="baker", description="Voice used when a lesson names none.")
     max_segment_chars: int = Field(
-        default=50, ge=4, le=500, description="Longest segment synthesised in one call."
+        default=50,
+        ge=4,
+        le=500,
+        description="Most tokens in one segment, counted as spoken: syllables after normalisation "
+        "(a number by its reading) plus punctuation marks; longer readings are cut.",
     )
     output_dir: Path = Field(
         default=Path("out"),

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from text_frontend.excerpt import QUOTE_CHARS, excerpt, one_line
+
 Severity = Literal["error", "warning"]
+
+_QUOTED = re.compile(r"`([^`]*)`")
+
+
+def _bounded(text: str) -> str:
+    """One line, each `quoted` piece of the script cut to an excerpt, the whole capped.
+
+    Messages quote what they complain about (a key, an id, a word), and that can be thousands of
+    characters; cutting here, once, keeps every diagnostic one readable line whoever built it.
+    """
+    quotes_cut = _QUOTED.sub(lambda m: f"`{excerpt(m.group(1), QUOTE_CHARS)}`", text)
+    return one_line(quotes_cut)
 
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding, printed as ``file:line:col: paragraph N: message (fix)``; line and col are 1-based."""
+    """One finding, printed as ``file:line:col: paragraph N: message (fix)``; line and col are 1-based.
+
+    ``message`` and ``fix`` are kept to one bounded line each (see :func:`_bounded`).
+    """
 
     file: str
     line: int
@@ -19,6 +37,10 @@ class Diagnostic:
     fix: str
     paragraph: int | None = None
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", _bounded(self.message))
+        object.__setattr__(self, "fix", _bounded(self.fix))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}: "

@@ -1,7 +1,8 @@
-"""Warnings for text that would be silently skipped: a Latin word, an emoji, a stray symbol.
+"""Warnings for text the voice would not say as written: skipped words, and readings far too long.
 
 These are warnings, not errors: the lesson still renders, but the teacher should know that
-"Python" will not be heard unless the lexicon says how to say it.
+"Python" will not be heard unless the lexicon says how to say it, and that a 200-digit number
+will be read out digit group by digit group for a minute.
 """
 
 from __future__ import annotations
@@ -9,29 +10,72 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lesson_specs.diagnostics import Diagnostic
-from lesson_specs.model import LessonSpec
+from lesson_specs.model import LessonSpec, Paragraph
+from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
-    from text_frontend.frontend import FrontEnd
+    from text_frontend.frontend import Analysis, FrontEnd
+
+DEFAULT_MAX_SYLLABLES = 50
+"""The default segment limit (``LESSONAUDIO_MAX_SEGMENT_CHARS``); callers pass the configured one."""
+
+
+def pronunciation_warnings(
+    spec: LessonSpec, front_end: FrontEnd, max_syllables: int = DEFAULT_MAX_SYLLABLES
+) -> list[Diagnostic]:
+    """Every warning for ``spec``: unpronounced text and readings longer than ``max_syllables``."""
+    found: list[Diagnostic] = []
+    for paragraph in spec.paragraphs:
+        analysis = front_end.analyze(paragraph.text, spec.lexicon, max_chars=max_syllables)
+        found.extend(_unspoken(spec, paragraph, analysis))
+        found.extend(_long_readings(spec, paragraph, analysis, max_syllables))
+    return sorted(found, key=lambda d: (d.line, d.col))
 
 
 def unspoken_warnings(spec: LessonSpec, front_end: FrontEnd) -> list[Diagnostic]:
     """One warning per span of paragraph text that the front end would not pronounce."""
     found: list[Diagnostic] = []
     for paragraph in spec.paragraphs:
-        analysis = front_end.analyze(paragraph.text, spec.lexicon)
-        for span in analysis.unspoken:
-            line, col = paragraph.origin.at(span.start)
-            word = span.text.strip() or span.text
-            found.append(
-                Diagnostic(
-                    spec.source,
-                    line,
-                    col,
-                    f"`{word}` will not be pronounced",
-                    f"add a lexicon entry such as `{word}: 读法` or write [{word}](读法) inline",
-                    paragraph.number,
-                    "warning",
-                )
+        found.extend(_unspoken(spec, paragraph, front_end.analyze(paragraph.text, spec.lexicon)))
+    return found
+
+
+def _unspoken(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for span in analysis.unspoken:
+        line, col = paragraph.origin.at(span.start)
+        word = excerpt(span.text.strip() or span.text)
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                f"`{word}` will not be pronounced",
+                f"add a lexicon entry such as `{word}: 读法` or write [{word}](读法) inline",
+                paragraph.number,
+                "warning",
             )
+        )
+    return found
+
+
+def _long_readings(
+    spec: LessonSpec, paragraph: Paragraph, analysis: Analysis, max_syllables: int
+) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for reading in analysis.long_readings:
+        line, col = paragraph.origin.at(reading.start)
+        written = excerpt(paragraph.text[reading.start : reading.end].strip())
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                f"`{written}` is read as {reading.syllables} syllables, more than one segment holds "
+                f"({max_syllables}), so it will be cut mid-reading",
+                "write it in words or shorten it",
+                paragraph.number,
+                "warning",
+            )
+        )
     return found

@@ -10,7 +10,9 @@ import soundfile as sf
 import typer
 from typer.testing import CliRunner
 
+from app.commands import say as say_module
 from app.commands.say import default_output_name, say
+from engines.protocol import VoiceFailedError
 from tests.voice_fixtures import baker_models_dir
 
 pytestmark = pytest.mark.slow  # real Baker voice
@@ -54,6 +56,9 @@ def test_default_name_in_current_dir(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (["你好", "--voice", "robot"], "unknown voice 'robot'"),
         (["hello"], "nothing to say"),
         (["你好[[abc"], "unfinished pause markup"),
+        (["在银[行](hāng2)工作"], "'hāng2' has both a tone mark and a tone digit"),
+        (["你好]]再见"], "unmatched ]] (no [[ opens it)"),
+        (["[" + "银" * 3000 + "](yin2)"], "has 3000 character(s) but 1 syllable(s)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
@@ -62,6 +67,7 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], messa
     assert result.output.strip().startswith("error: ")
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+    assert len(result.output) <= 300
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.wav").exists()
 
@@ -86,3 +92,57 @@ def test_numbers_are_read_by_the_front_end(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["第3课", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sf.info(str(out)).duration > 0.5
+
+
+def test_a_200_digit_number_is_said_in_pieces_with_a_warning(tmp_path: Path) -> None:
+    out = tmp_path / "pi.wav"
+    result = runner.invoke(cli, ["圆周率是3." + "1415926535" * 20, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    (warning,) = result.stderr.strip().splitlines()
+    assert warning.startswith("warning: '3.1415926535") and "is read as 202 syllables" in warning
+    assert len(warning) <= 200
+    assert 202 * 0.15 < sf.info(str(out)).duration < 202 * 0.45
+
+
+class _BrokenEngine:
+    engine_id = "broken/1"
+    model_hash = "0" * 64
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def synthesize(self, tokens: object, prosody: object) -> object:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "start"),
+    [
+        (
+            VoiceFailedError("the Baker voice failed: " + "x" * 10_000),
+            1,
+            "error: the Baker voice failed: xxx",
+        ),
+        (RuntimeError("boom " + "y" * 10_000), 2, "error: unexpected RuntimeError: boom yyy"),
+    ],
+)
+def test_engine_failure_is_one_short_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int, start: str
+) -> None:
+    monkeypatch.setattr(say_module, "create_engine", lambda name, config: _BrokenEngine(error))
+    result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
+    assert result.exit_code == code
+    assert result.output.startswith(start)
+    assert len(result.output.strip().splitlines()) == 1 and len(result.output) <= 320
+    assert "Traceback" not in result.output
+
+
+def test_bad_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONAUDIO_MAX_SEGMENT_CHARS", "lots")
+    result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
+    assert result.exit_code == 1
+    assert (
+        result.output.startswith("error: bad LESSONAUDIO_* setting:") and "max_segment_chars" in result.output
+    )
+    assert len(result.output.strip().splitlines()) == 1

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Emotion, SpecError, load_spec, load_spec_file
+from lesson_specs import (
+    MAX_PARAGRAPH_CHARS,
+    MAX_SCRIPT_BYTES,
+    Diagnostic,
+    Emotion,
+    SpecError,
+    load_spec,
+    load_spec_file,
+)
+from lesson_specs.pronounceability import pronunciation_warnings
+from text_frontend.frontend import FrontEnd
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "lesson_specs" / "examples").glob("*.yaml"))
 
@@ -238,3 +249,118 @@ def test_known_voices_checked() -> None:
     with pytest.raises(SpecError) as caught:
         load_spec("id: a\ntitle: t\nvoice: bakr\nparagraphs:\n  - 你好\n", known_voices={"baker", "http"})
     assert "unknown voice `bakr` (did you mean `baker`?)" in str(caught.value)
+
+
+def _col_of(line: str, part: str) -> int:
+    return line.index(part) + 1
+
+
+def test_reading_with_tone_mark_and_digit_is_an_error_with_its_position() -> None:
+    line = "  - text: 在银[行](hāng2)工作"
+    (message,) = errors_of(f"id: a\ntitle: t\nparagraphs:\n{line}\n")
+    assert message == (
+        f"lesson.yaml:4:{_col_of(line, 'hāng2')}: paragraph 1: 'hāng2' has both a tone mark and a tone digit"
+        " (write hang2 or háng)"
+    )
+
+
+def test_lexicon_reading_with_tone_mark_and_digit_is_an_error() -> None:
+    line = "  银行: yín háng2"
+    (message,) = errors_of(f"id: a\ntitle: t\nlexicon:\n{line}\nparagraphs:\n  - 你好\n")
+    assert message.startswith(f"lesson.yaml:4:{_col_of(line, 'háng2')}: lexicon `银行`: 'háng2' has both")
+    assert message.endswith("(write hang2 or háng)")
+
+
+@pytest.mark.parametrize(
+    ("line", "mark"),
+    [("  - text: 你好]]再见", "]]"), ("  - text: 你好[[再见", "[["), ("  - text: 好[[1s]]好]]", "好]]")],
+)
+def test_unmatched_double_brackets_are_errors_with_their_position(line: str, mark: str) -> None:
+    (message,) = errors_of(f"id: a\ntitle: t\nparagraphs:\n{line}\n")
+    col = _col_of(line, mark) + (1 if mark.startswith("好") else 0)
+    assert message.startswith(f"lesson.yaml:4:{col}: paragraph 1: ")
+    assert "[[500ms]]" in message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\ntitle: t\nparagraphs:\n  - text: 你好\n    pause_after: " + "9" * 400 + "ms\n",
+        "id: a\ntitle: t\nparagraphs:\n  - text: 你好[[" + "9" * 400 + "ms]]\n",
+        "id: a\ntitle: t\nparagraphs:\n  - text: 你好\n    emotion: " + "x" * 5000 + "\n",
+        "id: " + "A" * 5000 + "\ntitle: t\nparagraphs:\n  - 你好\n",
+        "id: a\ntitle: t\nparagraphs:\n  - text: 在[" + "银" * 1500 + "](yin2)\n",
+        "id: a\ntitle: t\nlexicon:\n  " + "银" * 500 + ": yin2\nparagraphs:\n  - 你好\n",
+    ],
+)
+def test_errors_quote_a_bounded_excerpt(text: str) -> None:
+    (message,) = errors_of(text)
+    assert len(message) <= 400, message
+    assert "…" in message
+
+
+def test_diagnostic_is_one_bounded_line_whoever_builds_it() -> None:
+    diagnostic = Diagnostic("f.yaml", 1, 2, "bad `" + "x" * 5000 + "`\nsecond line", "fix\n" + "y" * 5000)
+    assert "\n" not in str(diagnostic)
+    assert diagnostic.message.startswith("bad `" + "x" * 30) and len(diagnostic.message) <= 60
+    assert len(diagnostic.fix) <= 300 and diagnostic.fix.startswith("fix y")
+
+
+@cache
+def _front_end() -> FrontEnd:
+    return FrontEnd()
+
+
+def test_a_number_read_as_too_many_syllables_is_a_warning_with_its_position() -> None:
+    line = "  - text: 圆周率是3." + "1415926535" * 20 + "。"
+    spec = load_spec(f"id: a\ntitle: t\nparagraphs:\n  - 你好\n{line}\n", source="lesson.yaml")
+    (warning,) = pronunciation_warnings(spec, _front_end(), 50)
+    assert warning.severity == "warning"
+    quoted = "`3.1415926535141592653514159265351415926…`"
+    assert str(warning) == (
+        f"lesson.yaml:5:{_col_of(line, '3.')}: warning: paragraph 2: {quoted}"
+        " is read as 202 syllables, more than one segment holds (50), so it will be cut mid-reading"
+        " (write it in words or shorten it)"
+    )
+
+
+def test_long_reading_warning_follows_the_configured_limit() -> None:
+    spec = load_spec("id: a\ntitle: t\nparagraphs:\n  - 电话是13812345678。\n", source="lesson.yaml")
+    assert pronunciation_warnings(spec, _front_end(), 50) == []
+    (warning,) = pronunciation_warnings(spec, _front_end(), 8)
+    assert "`13812345678` is read as 11 syllables" in warning.message
+
+
+def test_unpronounced_warning_quotes_a_bounded_excerpt() -> None:
+    spec = load_spec("id: a\ntitle: t\nparagraphs:\n  - 我用" + "abc" * 500 + "。\n", source="lesson.yaml")
+    (warning,) = pronunciation_warnings(spec, _front_end(), 50)
+    assert len(str(warning)) <= 300 and "`abcabc" in warning.message and "…" in warning.message
+
+
+def test_validate_cli_warns_about_long_readings_in_short_lines(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    script = tmp_path / "pi.yaml"
+    script.write_text(
+        "id: pi\ntitle: t\nparagraphs:\n  - text: 圆周率是3." + "1415926535" * 20 + "。\n"
+        "  - text: 好大的数：" + "9" * 1990 + "\n",
+        "utf-8",
+    )
+    result = CliRunner().invoke(app, ["validate", str(script)])
+    assert result.exit_code == 0, result.output
+    assert f"{script}:4:15: warning: paragraph 1: `3.14159" in result.output
+    assert "is read as 202 syllables" in result.output
+    assert f"{script}:5:16: warning: paragraph 2: `99999" in result.output
+    assert f"{script}: ok, 2 paragraphs (2 warnings)" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 300
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: a\ntitle: t\nparagraphs:\n  - text: 你好]]\n    emotion: " + "x" * 5000 + "\n", "utf-8"
+    )
+    result = CliRunner().invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert f"{bad}:4:13: paragraph 1: unmatched ]]" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 300

@@ -15,6 +15,7 @@ from config import load_settings
 from engines.protocol import EngineError
 from lesson_specs import SpecError, load_spec_file
 from models.errors import ModelError
+from text_frontend.excerpt import one_line as shorten
 
 
 class RichReporter:
@@ -91,13 +92,17 @@ def render(
                 publish=publish,
             )
     except (RenderError, EngineError, ModelError, SpecError, PublishFailed) as err:
-        typer.echo(f"render failed: {err}", err=True)
+        # One bounded line: messages quote segment text, which a long number makes thousands of
+        # characters long.
+        typer.echo(f"render failed: {shorten(str(err))}", err=True)
         raise typer.Exit(1) from None
     except SQLAlchemyError as err:
         typer.echo(f"render failed: the render catalog: {one_line(err)}", err=True)
         raise typer.Exit(1) from None
     except OSError as err:  # a full disk, an output folder that cannot be created or written
-        typer.echo(f"render failed: {err} (check the output folder and the free disk space)", err=True)
+        typer.echo(
+            f"render failed: {shorten(str(err))} (check the output folder and the free disk space)", err=True
+        )
         raise typer.Exit(1) from None
     console.print(
         f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "

@@ -11,21 +11,27 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import numpy as np
 import soundfile as sf
 import typer
+from pydantic import ValidationError
 
 from config import load_settings
 from engines import EngineError, VoiceConfig, create_engine, preset
 from engines.protocol import Audio, TTSEngine
 from models import ModelError
+from text_frontend.excerpt import excerpt, one_line
 from text_frontend.types import Segment
 
 
 class SayInputError(ValueError):
     """Text that cannot be spoken as given (markup errors, nothing pronounceable)."""
+
+
+class SayOutputError(Exception):
+    """The WAV file cannot be written where asked."""
 
 
 def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
@@ -35,11 +41,19 @@ def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
     analysis = FrontEnd().analyze(text, max_chars=max_chars)
     if analysis.issues:
         issue = analysis.issues[0]
-        raise SayInputError(f"{issue.message} at {text[issue.start : issue.end]!r}: {issue.fix}")
+        where = excerpt(text[issue.start : issue.end] or text[issue.start : issue.start + 1])
+        raise SayInputError(f"{issue.message} at column {issue.start + 1} ({where!r}): {issue.fix}")
     if not any(seg.syllables for seg in analysis.segments):
         raise SayInputError("nothing to say: the text has no Chinese to read")
     for span in analysis.unspoken:
-        typer.echo(f"warning: {span.text!r} will not be spoken ({span.reason})", err=True)
+        typer.echo(f"warning: {excerpt(span.text)!r} will not be spoken ({span.reason})", err=True)
+    for reading in analysis.long_readings:
+        written = excerpt(text[reading.start : reading.end].strip())
+        typer.echo(
+            f"warning: {written!r} is read as {reading.syllables} syllables; "
+            "it is spoken in pieces (write it in words or shorten it)",
+            err=True,
+        )
     return analysis.segments
 
 
@@ -84,26 +98,43 @@ def say(
     voice: Annotated[str | None, typer.Option(help="Voice name; default from settings.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="WAV file to write.")] = None,
 ) -> None:
-    """Speak one line of Chinese to a WAV file and print its path."""
+    """Speak one line of Chinese to a WAV file and print its path.
+
+    Every failure is one line on stderr: exit 1 for what the user can fix (the text, the options,
+    the settings, the models, the output path), exit 2 for anything else, which is a bug to report.
+    """
+    try:
+        target = _say(text, emotion, voice, output)
+    except (EngineError, ModelError, SayInputError, SayOutputError) as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        _fail(f"bad LESSONAUDIO_* setting: {exc}")
+    except OSError as exc:  # the machine, not the code: a full disk, an unreadable cache folder
+        _fail(str(exc))
+    except Exception as exc:  # a bug: still one line, never a traceback in the teacher's terminal
+        _fail(f"unexpected {type(exc).__name__}: {exc} (please report this)", code=2)
+    typer.echo(str(target))
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {one_line(message)}", err=True)
+    raise typer.Exit(code) from None
+
+
+def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Path:
     settings = load_settings()
     voice_name = (voice or settings.default_voice).strip().lower()
+    emotion_name = preset(emotion).emotion  # validate before loading anything heavy
+    config = VoiceConfig(
+        models_dir=settings.resolved_models_dir,
+        http_url=settings.tts_http_url,
+        threads=settings.engine_threads,
+    )
+    engine = create_engine(voice_name, config)
+    audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
+    target = output or Path.cwd() / default_output_name(text, emotion_name, voice_name)
     try:
-        emotion_name = preset(emotion).emotion  # validate before loading anything heavy
-        config = VoiceConfig(
-            models_dir=settings.resolved_models_dir,
-            http_url=settings.tts_http_url,
-            threads=settings.engine_threads,
-        )
-        engine = create_engine(voice_name, config)
-        audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
-        target = (
-            output if output is not None else Path.cwd() / default_output_name(text, emotion_name, voice_name)
-        )
         write_wav(target, audio)
-    except (EngineError, ModelError, SayInputError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"error: cannot write audio: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(str(target))
+        raise SayOutputError(f"cannot write audio: {exc}") from exc
+    return target

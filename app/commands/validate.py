@@ -6,25 +6,38 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
+from config import load_settings
 from lesson_specs import SpecError, load_spec_file
-from lesson_specs.pronounceability import unspoken_warnings
+from lesson_specs.pronounceability import pronunciation_warnings
+from text_frontend.excerpt import one_line
 
 
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Lesson scripts (YAML) to check.")],
     warnings: Annotated[
-        bool, typer.Option("--warnings/--no-warnings", help="Also report text that would not be spoken.")
+        bool,
+        typer.Option(
+            "--warnings/--no-warnings",
+            help="Also report text that would not be spoken, and numbers read far too long.",
+        ),
     ] = True,
 ) -> None:
     """Check lesson scripts and print every problem as file:line:col: paragraph N: message (fix).
 
-    Exits 1 if any script has errors; warnings (e.g. a Latin word with no lexicon entry) do not fail.
+    Exits 1 if any script has errors; warnings (e.g. a Latin word with no lexicon entry, a number
+    read as more syllables than a segment holds) do not fail.
     """
     from text_frontend.frontend import FrontEnd  # loads dictionaries and models: only when needed
 
     failed = 0
     front_end: FrontEnd | None = None
+    try:
+        max_syllables = load_settings().max_segment_chars
+    except ValidationError as err:
+        typer.echo(f"error: bad LESSONAUDIO_* setting: {one_line(str(err))}", err=True)
+        raise typer.Exit(1) from None
     for path in files:
         try:
             spec = load_spec_file(path)
@@ -36,7 +49,7 @@ def validate(
         found = []
         if warnings:
             front_end = front_end or FrontEnd()
-            found = unspoken_warnings(spec, front_end)
+            found = pronunciation_warnings(spec, front_end, max_syllables)
             for diagnostic in found:
                 typer.echo(str(diagnostic), err=True)
         note = f" ({len(found)} warning{'s' if len(found) != 1 else ''})" if found else ""
