@@ -40,7 +40,6 @@ from storage.inbox_report import rejection_report
 from tasks.publish import database_config, s3_settings_for
 
 RENDER_DEPLOYMENT = "render-lesson/render-lesson"
-DEFAULT_SETTLE_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +85,7 @@ def scan(
     ledger: InboxLedger,
     submit: Submit,
     *,
-    settle_s: float = DEFAULT_SETTLE_S,
+    settle_s: float,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ScanResult:
