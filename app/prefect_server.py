@@ -1,9 +1,18 @@
-"""Start and stop a real local Prefect server (not the temporary one) for ``serve`` and the scale test.
+"""Start and stop the Prefect servers that ``serve``, ``web`` and the scale test run as children.
 
-Schedules and work pools need a server with its services running, which Prefect's temporary
-in-process server does not give a deployment. This runs ``prefect server start`` as a child in its own
-process group, waits until its health endpoint answers, and stops the whole group on exit, so no
-stray server outlives the command or test that started it.
+- ``local_prefect_server``: ``prefect server start``, a full server with its services. Schedules and
+  work pools need the scheduler and the other loop services, which Prefect's temporary server does
+  not run for a deployment. ``serve`` and the scale test use it.
+- ``temporary_prefect_server``: the server Prefect itself starts on first use when no
+  ``PREFECT_API_URL`` is set (the API in its "ephemeral" mode: no UI, no scheduler), started here
+  instead so that ``web`` owns its lifetime. Prefect's own copy is stopped only by ``atexit``, which
+  SIGTERM and SIGKILL skip.
+
+Each runs in its own session, so Ctrl-C in the terminal reaches the command, which then stops its
+server in order. Each is stopped as a whole process group when its block exits, and on Linux it also
+receives SIGTERM from the kernel if the command dies without reaching that exit (see
+``app.child_lifetime``). Neither imports Prefect: the command sets ``PREFECT_API_URL`` from the
+server's address before Prefect reads its settings.
 """
 
 from __future__ import annotations
@@ -20,6 +29,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from app.child_lifetime import die_with_parent
 
 
 class PrefectServerError(Exception):
@@ -64,43 +75,80 @@ def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 15.0) 
 
 
 @contextmanager
-def local_prefect_server(
-    *,
-    home: Path,
-    port: int | None = None,
-    database_url: str | None = None,
-    startup_timeout: float = 180.0,
-) -> Iterator[LocalServer]:
-    """Run ``prefect server start`` on 127.0.0.1 for the duration of the block.
-
-    ``database_url`` (``postgresql+asyncpg://…``) puts Prefect's own state in PostgreSQL; the default
-    is a SQLite file under ``home``.
-    """
-    home.mkdir(parents=True, exist_ok=True)
-    port = port or free_port()
-    env = dict(os.environ)
-    env.pop("PREFECT_API_URL", None)
-    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
-    if database_url:
-        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
-    log = home / "server.log"
+def _server_process(
+    args: list[str], env: dict[str, str], log: Path, port: int, startup_timeout: float
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``args`` tied to this process, wait until ``/api/health`` answers, stop it on exit."""
+    log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            args,
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
-    api_url = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.monotonic() + startup_timeout
-        while not _healthy(api_url):
+        while not _healthy(f"http://127.0.0.1:{port}/api"):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]
                 raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}")
             time.sleep(0.5)
-        yield LocalServer(api_url, f"http://127.0.0.1:{port}", process.pid, log)
+        yield process
     finally:
         stop_process_group(process)
+
+
+@contextmanager
+def local_prefect_server(
+    *,
+    home: Path,
+    port: int | None = None,
+    database_url: str | None = None,
+    log_level: str = "WARNING",
+    startup_timeout: float = 180.0,
+) -> Iterator[LocalServer]:
+    """Run ``prefect server start`` on 127.0.0.1 for the duration of the block.
+
+    ``database_url`` (``postgresql+asyncpg://…``) puts Prefect's own state in PostgreSQL; the default
+    is a SQLite file under ``home``. The server logs to ``home/server.log`` at ``log_level``: a
+    service that fails on every pass (the scheduler, say) shows up there, and nowhere else.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_LOGGING_LEVEL=log_level,
+    )
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
+    args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    log = home / "server.log"
+    with _server_process(args, env, log, port, startup_timeout) as process:
+        yield LocalServer(f"http://127.0.0.1:{port}/api", f"http://127.0.0.1:{port}", process.pid, log)
+
+
+@contextmanager
+def temporary_prefect_server(*, log: Path, startup_timeout: float = 180.0) -> Iterator[LocalServer]:
+    """Run the API the way Prefect's temporary server does, on a free port, for the block.
+
+    Same command, flags and database (the profile's, under ``PREFECT_HOME``) as the server Prefect
+    would start by itself on first use, so renders behave as before; only the owner differs.
+    """
+    port = free_port()
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)
+    # What Prefect's SubprocessASGIServer sets: API only, ephemeral services (no scheduler), no UI.
+    env.update(PREFECT_UI_ENABLED="0", PREFECT__SERVER_EPHEMERAL="1", PREFECT__SERVER_FINAL="1")
+    args = [
+        *(sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app"),
+        *("--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"),
+    ]
+    with _server_process(args, env, log, port, startup_timeout) as process:
+        yield LocalServer(f"http://127.0.0.1:{port}/api", f"http://127.0.0.1:{port}", process.pid, log)

@@ -169,7 +169,14 @@ class Settings(BaseSettings):
     inbox: str | None = Field(
         default=None, description="Folder or s3://bucket/prefix scanned for new or changed lesson scripts."
     )
-    inbox_cron: str = Field(default="*/15 * * * *", description="Schedule of the scan-inbox deployment.")
+    inbox_cron: str = Field(
+        default="*/15 * * * *", description="Schedule of the scan-inbox deployment (cron, UTC)."
+    )
+    inbox_interval_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="Scan the inbox every this many seconds instead of on the cron (sub-minute schedules).",
+    )
     inbox_settle_s: float = Field(
         default=5.0,
         ge=0,

@@ -1,16 +1,22 @@
-"""The two deployments: ``render-lesson`` on demand and ``scan-inbox`` on a cron.
+"""The two deployments: ``render-lesson`` on demand and ``scan-inbox`` on a schedule.
 
 ``lessonaudio serve`` runs them in its own process; ``lessonaudio deploy`` registers them on a work
 pool for workers. Both read the same table, so the names, schedules and descriptions cannot drift.
+
+The schedule only describes when runs are due: the Prefect server's scheduler service turns it into
+scheduled flow runs (within seconds of a deployment being created or updated, then on its loop), and
+the runner in ``serve`` or a worker polls for due runs and starts them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from prefect import Flow
+from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import RunnerDeployment
 
 from config import Settings
@@ -21,12 +27,42 @@ RENDER = "render-lesson"
 SCAN = "scan-inbox"
 
 
+class ScheduleError(ValueError):
+    """The scan schedule in the settings cannot be used; the message says which setting and why."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Deployment:
     flow: Flow[..., Any]
     entrypoint: str
     """``path:function`` inside the project folder, for workers loading the code from source."""
     options: dict[str, Any]
+
+
+def _scan_schedule(settings: Settings) -> dict[str, Any]:
+    """``interval`` or ``cron`` for ``to_deployment``/``deploy``; none without an inbox.
+
+    The interval, when set, wins: it is the one way to scan more often than once a minute.
+    """
+    if not settings.inbox:
+        return {}
+    if settings.inbox_interval_s is not None:
+        return {"interval": timedelta(seconds=settings.inbox_interval_s)}
+    try:
+        CronSchedule(cron=settings.inbox_cron)
+    except ValueError:
+        raise ScheduleError(
+            f"LESSONAUDIO_INBOX_CRON={settings.inbox_cron!r} is not a cron expression: "
+            "use five fields, minute hour day month weekday, e.g. '*/15 * * * *' (times in UTC)"
+        ) from None
+    return {"cron": settings.inbox_cron}
+
+
+def describe_scan_schedule(settings: Settings) -> str:
+    """How often the inbox is scanned, for the operator's terminal."""
+    if settings.inbox_interval_s is not None:
+        return f"every {settings.inbox_interval_s:g} s"
+    return f"on '{settings.inbox_cron}' (UTC)"
 
 
 def _deployments(settings: Settings) -> list[_Deployment]:
@@ -42,7 +78,7 @@ def _deployments(settings: Settings) -> list[_Deployment]:
             "flows/scan_inbox.py:scan_inbox",
             {
                 "name": SCAN,
-                "cron": settings.inbox_cron if settings.inbox else None,
+                **_scan_schedule(settings),
                 "parameters": {"inbox": settings.inbox} if settings.inbox else {},
                 "description": "Submit a render for every new or changed script in the inbox.",
             },

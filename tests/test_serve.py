@@ -1,84 +1,178 @@
-"""``lessonaudio serve`` as an operator runs it: its own Prefect server, both deployments, a real scan."""
+"""``lessonaudio serve`` as an operator runs it: the inbox scan fires on its schedule, by itself.
+
+Nothing here creates a flow run: the Prefect server's scheduler must turn the ``scan-inbox`` schedule
+into runs, ``serve``'s runner must start them, and the scan must render what it finds. That is
+checked on both kinds of server an operator gets: the one ``serve`` starts itself (SQLite, no
+``PREFECT_API_URL``) and a separate server on PostgreSQL. A scheduler that fails on every pass (as
+Prefect 3.8's does with SQLAlchemy 2.1) fails these tests, with the server's log in the message.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.prefect_server import free_port
+import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from app.prefect_server import LocalServer, free_port, local_prefect_server
+from tests.process_tree import Command, api, command_env, running, wait_for
+
 SCRIPT = "id: served\ntitle: 服务\ncourse: 定时\nparagraphs:\n  - 春天来了。\n"
+BROKEN = "id: Broken Id\ntitle: t\nparagraphs: []\n"
 
 
-def _api(url: str, body: dict[str, Any]) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
-    )
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.loads(answer.read())
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "served.yaml").write_text(SCRIPT, "utf-8")
+    (folder / "broken.yaml").write_text(BROKEN, "utf-8")
+    return folder
 
 
-def test_serve_schedules_scan_and_renders_from_the_inbox(tmp_path: Path, models_dir: Path) -> None:
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    (inbox / "served.yaml").write_text(SCRIPT, "utf-8")
-    (inbox / "broken.yaml").write_text("id: Broken Id\ntitle: t\nparagraphs: []\n", "utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "LESSONAUDIO_"))}
-    env.update(
+@pytest.fixture
+def postgres_prefect(tmp_path: Path) -> Iterator[LocalServer]:
+    """``prefect server start`` on a fresh PostgreSQL database, as the scale test runs it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.s3_server import POSTGRES_ADMIN_URL
+
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"prefect_serve_{secrets.token_hex(4)}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as err:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL unreachable: {str(getattr(err, 'orig', err)).strip()}")
+    url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
+    try:
+        with local_prefect_server(
+            home=tmp_path / "prefect-pg", database_url=url.render_as_string(hide_password=False)
+        ) as server:
+            yield server
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _settings(tmp_path: Path, models_dir: Path, inbox: Path) -> dict[str, str]:
+    return command_env(
         LESSONAUDIO_CACHE_DIR=str(tmp_path / "cache"),
         LESSONAUDIO_MODELS_DIR=str(models_dir),
         LESSONAUDIO_INBOX=str(inbox),
         LESSONAUDIO_OUTPUT_DIR=str(tmp_path / "out"),
         LESSONAUDIO_BACKCHECK="false",
     )
-    log = tmp_path / "serve.log"
-    with open(log, "wb") as sink:
-        serve = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    api = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.monotonic() + 180
-        deployments: list[dict[str, Any]] = []
-        while time.monotonic() < deadline and len(deployments) < 2:
-            assert serve.poll() is None, log.read_text(errors="replace")
-            with contextlib.suppress(OSError):
-                deployments = _api(f"{api}/deployments/filter", {})
-            time.sleep(1)
-        assert f"Prefect UI: http://127.0.0.1:{port}" in log.read_text(errors="replace")
-        by_name = {d["name"]: d for d in deployments}
-        assert set(by_name) == {"render-lesson", "scan-inbox"}
-        schedules = by_name["scan-inbox"]["schedules"]
-        assert [s["schedule"]["cron"] for s in schedules] == ["*/15 * * * *"]
 
-        # Do not wait 15 minutes for the cron: run the scan now, as the schedule would.
-        _api(f"{api}/deployments/{by_name['scan-inbox']['id']}/create_flow_run", {})
-        out = tmp_path / "out" / "定时" / "served"
-        while time.monotonic() < deadline + 180 and not (out.exists() and any(out.glob("*/lesson.mp3"))):
-            assert serve.poll() is None, log.read_text(errors="replace")
-            time.sleep(1)
-        assert any(out.glob("*/lesson.mp3")), log.read_text(errors="replace")[-3000:]
-        assert any((tmp_path / "out").glob("定时/served/latest.json"))  # published (locally) by the inbox run
-        assert "is not a slug" in (inbox / "broken.yaml.errors.txt").read_text("utf-8")
-    finally:
-        os.killpg(serve.pid, signal.SIGINT)
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _deployments(serve: Command, api_url: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+
+    def registered() -> bool:
+        serve.assert_running()
         try:
-            serve.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
-            serve.wait()
+            found.update({d["name"]: d for d in api(f"{api_url}/deployments/filter", {})})
+        except OSError:
+            return False
+        return len(found) == 2
+
+    wait_for(registered, 180, "serve's two deployments", serve.log)
+    return found
+
+
+def _scheduled_scans(api_url: str, deployment_id: str) -> list[dict[str, Any]]:
+    body = {"deployments": {"id": {"any_": [deployment_id]}}, "sort": "EXPECTED_START_TIME_ASC"}
+    runs: list[dict[str, Any]] = api(f"{api_url}/flow_runs/filter", body)
+    return [r for r in runs if r["auto_scheduled"] and r["created_by"]["type"] == "SCHEDULE"]
+
+
+def _assert_schedule_fires(
+    serve: Command, api_url: str, server_log: Path, out: Path, inbox: Path, interval: timedelta
+) -> None:
+    """The first scheduled scan starts within two intervals of the schedule's registration, and
+    renders and publishes the good script and reports the broken one."""
+    scan = _deployments(serve, api_url)["scan-inbox"]
+    registered = _when(scan["created"])
+    fired: list[dict[str, Any]] = []
+
+    def poll(*, finished: bool) -> Callable[[], bool]:
+        def check() -> bool:
+            serve.assert_running()
+            fired[:] = [r for r in _scheduled_scans(api_url, scan["id"]) if r["start_time"]]
+            return any(r["state_type"] == "COMPLETED" for r in fired) if finished else bool(fired)
+
+        return check
+
+    def logs() -> str:
+        return f"serve:\n{serve.output()[-3000:]}\nserver:\n{server_log.read_text(errors='replace')[-4000:]}"
+
+    try:  # a little slack over two intervals for this polling and a busy machine
+        wait_for(poll(finished=False), 2 * interval.total_seconds() + 20, "a scheduled scan-inbox run")
+        first = min(_when(r["start_time"]) for r in fired)
+        assert first - registered <= 2 * interval, f"registered {registered}, first scan {first}"
+        wait_for(poll(finished=True), 120, "a completed scheduled scan")
+    except AssertionError as err:
+        raise AssertionError(f"{err}\n{logs()}") from None
+
+    pointer = out / "定时" / "served" / "latest.json"
+    wait_for(pointer.exists, 180, "the render's latest.json (published last)", serve.log)
+    render_id = json.loads(pointer.read_text("utf-8"))["render_id"]
+    assert (pointer.parent / render_id / "lesson.mp3").stat().st_size > 0
+    report = inbox / "broken.yaml.errors.txt"
+    wait_for(report.exists, 30, "the broken script's report", serve.log)
+    assert "is not a slug" in report.read_text("utf-8")
+
+
+def test_cron_fires_on_serves_own_server(tmp_path: Path, models_dir: Path, inbox: Path) -> None:
+    """What an operator gets with no PREFECT_API_URL: serve's own SQLite server, a one-minute cron."""
+    port = free_port()
+    env = _settings(tmp_path, models_dir, inbox) | {"LESSONAUDIO_INBOX_CRON": "* * * * *"}
+    with running(["serve", "--port", str(port)], env, tmp_path / "serve.log") as serve:
+        api_url = f"http://127.0.0.1:{port}/api"
+        server_log = tmp_path / "cache" / "prefect-server" / "server.log"
+        scan = _deployments(serve, api_url)["scan-inbox"]
+        assert [s["schedule"]["cron"] for s in scan["schedules"]] == ["* * * * *"]
+        assert f"Prefect UI: http://127.0.0.1:{port}" in serve.output()
+        _assert_schedule_fires(serve, api_url, server_log, tmp_path / "out", inbox, timedelta(minutes=1))
+
+
+def test_interval_fires_on_a_postgres_server(
+    tmp_path: Path, models_dir: Path, inbox: Path, postgres_prefect: LocalServer
+) -> None:
+    """The production layout: serve against a Prefect server on PostgreSQL, a 15 s interval."""
+    env = _settings(tmp_path, models_dir, inbox) | {
+        "LESSONAUDIO_INBOX_INTERVAL_S": "15",
+        "PREFECT_API_URL": postgres_prefect.api_url,
+    }
+    with running(["serve"], env, tmp_path / "serve.log") as serve:
+        scan = _deployments(serve, postgres_prefect.api_url)["scan-inbox"]
+        assert [s["schedule"]["interval"] for s in scan["schedules"]] == [15.0]
+        assert "every 15 s" in serve.output()
+        _assert_schedule_fires(
+            serve,
+            postgres_prefect.api_url,
+            postgres_prefect.log,
+            tmp_path / "out",
+            inbox,
+            timedelta(seconds=15),
+        )
+
+
+def test_a_bad_cron_is_one_line(tmp_path: Path, models_dir: Path, inbox: Path) -> None:
+    env = _settings(tmp_path, models_dir, inbox) | {"LESSONAUDIO_INBOX_CRON": "every minute"}
+    with running(["serve", "--port", str(free_port())], env, tmp_path / "serve.log") as serve:
+        assert serve.process.wait(timeout=60) == 1
+    assert "LESSONAUDIO_INBOX_CRON='every minute' is not a cron expression" in serve.output()
+    assert "Traceback" not in serve.output()
+    assert not (tmp_path / "cache" / "prefect-server").exists()  # refused before a server was started

@@ -4,47 +4,68 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
 from app.prefect_server import PrefectServerError, local_prefect_server
-from config import Settings, load_settings
+from config import load_settings
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
 
 
 def serve(
     port: Annotated[int, typer.Option(help="Port for the local Prefect server and UI.")] = 4200,
 ) -> None:
-    """Serve render-lesson and scan-inbox (cron from LESSONAUDIO_INBOX_CRON) until Ctrl-C.
+    """Serve render-lesson and scan-inbox (LESSONAUDIO_INBOX_CRON or _INTERVAL_S) until Ctrl-C or SIGTERM.
 
     With PREFECT_API_URL set, the deployments are served against that server; otherwise a local
-    Prefect server (SQLite under the cache dir) is started first and stopped on exit.
+    Prefect server (SQLite under the cache dir) is started first and stopped on exit, however the
+    command ends.
     """
     settings = load_settings()
+    # The local server logs to a file, so its warnings and errors cost the terminal nothing; the
+    # quiet default set below is for this process's own console.
+    server_log_level = os.environ.get("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     quiet_prefect()
-    if os.environ.get("PREFECT_API_URL"):
-        _serve(settings, os.environ["PREFECT_API_URL"].removesuffix("/api"))
-        return
+    exit_on_sigterm()
+    external = os.environ.get("PREFECT_API_URL")
+    if not external:
+        # Known before the server starts, so Prefect reads it on import like any other setting.
+        os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
+    from flows.deployments import ScheduleError, build_deployments, describe_scan_schedule
+
     try:
-        with local_prefect_server(home=settings.cache_dir / "prefect-server", port=port) as server:
-            os.environ["PREFECT_API_URL"] = server.api_url
-            _serve(settings, server.ui_url)
+        # Checked before a server is started for nothing.
+        deployments = build_deployments(settings)
+    except ScheduleError as err:
+        typer.echo(f"serve failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    inbox = (
+        f"scanning {settings.inbox} {describe_scan_schedule(settings)}"
+        if settings.inbox
+        else "no inbox configured"
+    )
+    if external:
+        _serve(deployments, external.removesuffix("/api"), inbox)
+        return
+    home = settings.cache_dir / "prefect-server"
+    try:
+        with local_prefect_server(home=home, port=port, log_level=server_log_level) as server:
+            _serve(deployments, server.ui_url, inbox)
     except PrefectServerError as err:
         typer.echo(f"serve failed: {err}", err=True)
         raise typer.Exit(1) from None
 
 
-def _serve(settings: Settings, ui_url: str) -> None:
+def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str) -> None:
     from prefect import serve as prefect_serve
 
-    from flows.deployments import build_deployments  # imports Prefect: only after PREFECT_API_URL is set
-
-    inbox = (
-        f"scanning {settings.inbox} on '{settings.inbox_cron}'" if settings.inbox else "no inbox configured"
-    )
     typer.echo(f"Prefect UI: {ui_url}  ({inbox}; Ctrl-C to stop)", err=True)
-    prefect_serve(*build_deployments(settings), print_starting_message=False)
+    prefect_serve(*deployments, print_starting_message=False)
 
 
 def deploy(
@@ -63,7 +84,12 @@ def deploy(
     if not os.environ.get("PREFECT_API_URL"):
         typer.echo("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)", err=True)
         raise typer.Exit(1)
-    from flows.deployments import deploy_to_pool
+    from flows.deployments import ScheduleError, deploy_to_pool
 
-    for deployment_id in deploy_to_pool(settings, pool, source.resolve()):
+    try:
+        ids = deploy_to_pool(settings, pool, source.resolve())
+    except ScheduleError as err:
+        typer.echo(f"deploy failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    for deployment_id in ids:
         typer.echo(deployment_id)

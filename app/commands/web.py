@@ -6,6 +6,7 @@ database (migrated on first use), so they need no running server.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,16 +40,45 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port; default from settings (8000).")] = None,
 ) -> None:
-    """Serve the page and API until interrupted (Ctrl-C). API docs at /docs."""
+    """Serve the page and API until interrupted (Ctrl-C or SIGTERM). API docs at /docs."""
     if ctx.invoked_subcommand is not None:
         return
+    from app.child_lifetime import exit_on_sigterm
     from app.prefect_env import quiet_prefect
 
     quiet_prefect()
+    exit_on_sigterm()
+    settings = load_settings()
+    with _prefect_api(settings):
+        _serve_page(settings, host, port)
+
+
+@contextmanager
+def _prefect_api(settings: Settings) -> Iterator[None]:
+    """Renders report to PREFECT_API_URL's server; without one, to a temporary server of our own.
+
+    Prefect would start that server by itself on the first render, from a worker thread, and stop it
+    only at exit, which SIGTERM and SIGKILL skip. Started here, in the main thread and before
+    Prefect is imported, it is stopped when this block exits and dies with this process.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    from app.prefect_server import PrefectServerError, temporary_prefect_server
+
+    typer.echo("starting Prefect's temporary server for renders ...", err=True)
+    try:
+        with temporary_prefect_server(log=settings.cache_dir / "prefect-web.log") as server:
+            os.environ["PREFECT_API_URL"] = server.api_url
+            yield
+    except PrefectServerError as err:
+        _fail(f"error: cannot start the web server: {err}")
+
+
+def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
     from web.app import create_app
     from web.server import serve as serve_http
 
-    settings = load_settings()
     try:
         application = create_app(settings)
     except Exception as err:  # a bad database URL or unwritable cache dir: one line, not a traceback
@@ -56,9 +86,7 @@ def serve(
     bind_host = host or settings.web_host
     bind_port = port or settings.web_port
     typer.echo(f"serving on http://{bind_host}:{bind_port}/ (API docs at /docs); Ctrl-C stops")
-    serve_http(
-        application, host=bind_host, port=bind_port, request_timeout_s=settings.web_request_timeout_s
-    )
+    serve_http(application, host=bind_host, port=bind_port, request_timeout_s=settings.web_request_timeout_s)
 
 
 @contextmanager
@@ -85,24 +113,29 @@ def _when(moment: datetime | None) -> str:
 @token_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="Who the token is for, e.g. a teacher's login.")],
+    admin: Annotated[
+        bool, typer.Option("--admin", help="Sees every teacher's jobs and renders, not only its own.")
+    ] = False,
 ) -> None:
-    """Create a token and print it once; only its sha256 is stored."""
+    """Create a token and print it once; only its sha256 is stored. A teacher's token sees the
+    renders it submitted; an --admin token sees all."""
     from web.token_store import SqlTokenStore
-    from web.tokens import TokenError
+    from web.tokens import Role, TokenError
 
+    role = Role.ADMIN if admin else Role.TEACHER
     with _store(load_settings()) as store:
         assert isinstance(store, SqlTokenStore)
         try:
-            info, token = store.create(name)
+            info, token = store.create(name, role)
         except TokenError as err:
             _fail(f"error: {err}")
-    typer.echo(f"created token {info.name!r}; it is shown only now, give it to the teacher:", err=True)
+    typer.echo(f"created {role} token {info.name!r}; it is shown only now, hand it over:", err=True)
     typer.echo(token)
 
 
 @token_app.command("list")
 def list_tokens() -> None:
-    """Show tokens: name, created, last used, and whether revoked (never the tokens themselves)."""
+    """Show tokens: name, role, created, last used, and whether revoked (never the tokens themselves)."""
     from web.token_store import SqlTokenStore
 
     with _store(load_settings()) as store:
@@ -111,10 +144,11 @@ def list_tokens() -> None:
     if not tokens:
         typer.echo("no tokens yet: create one with `lessonaudio web token create NAME`")
         return
-    header = ("name", "created (UTC)", "last used (UTC)", "status")
+    header = ("name", "role", "created (UTC)", "last used (UTC)", "status")
     rows = [
         (
             t.name,
+            t.role.value,
             _when(t.created_at),
             _when(t.last_used_at),
             "active" if t.active else f"revoked {_when(t.revoked_at)}",
