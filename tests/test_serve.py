@@ -69,6 +69,7 @@ def _settings(tmp_path: Path, models_dir: Path, inbox: Path) -> dict[str, str]:
         LESSONAUDIO_INBOX=str(inbox),
         LESSONAUDIO_OUTPUT_DIR=str(tmp_path / "out"),
         LESSONAUDIO_BACKCHECK="false",
+        PREFECT_HOME=str(tmp_path / "prefect-home"),  # the runner's and flow runs' files, not the user's
     )
 
 

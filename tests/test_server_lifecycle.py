@@ -21,6 +21,10 @@ from app.prefect_server import free_port
 from tests.process_tree import ROOT, Command, answers, api, command_env, ports_of, running, wait_for
 
 SCRIPT = "id: lifecycle\ntitle: 生命周期\nparagraphs:\n  - 春天来了。\n"
+TEMPORARY_SERVER = "prefect.server.api.server:create_app"
+
+# /proc to find the tree, and the kernel's parent-death signal for SIGKILL: both Linux only.
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux /proc and prctl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,4 +137,6 @@ def web_with_a_render(folders: Folders, token: str, tmp_path: Path) -> Iterator[
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name)
 def test_web_takes_its_prefect_server_down(web_with_a_render: Command, sig: signal.Signals) -> None:
-    _stops_with_its_tree(web_with_a_render, sig, "prefect.server.api.server:create_app")
+    servers = [cmdline for cmdline in web_with_a_render.tree().values() if TEMPORARY_SERVER in cmdline]
+    assert len(servers) == 1, servers  # the render used the server web started; Prefect started none
+    _stops_with_its_tree(web_with_a_render, sig, TEMPORARY_SERVER)
