@@ -20,6 +20,7 @@ from app.commands import say as say_command
 from app.commands import serve as serve_command
 from app.commands import validate as validate_command
 from app.commands import web as web_command
+from config import SettingsError
 
 app = typer.Typer(
     name="lessonaudio",
@@ -44,7 +45,12 @@ app.add_typer(web_command.app, name="web")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SettingsError as err:
+        # Settings are read inside each command; a bad variable is the operator's input, not a bug.
+        typer.echo(f"lessonaudio: bad setting: {err}", err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -201,6 +201,25 @@ class Settings(BaseSettings):
         return self.models_dir if self.models_dir is not None else self.cache_dir / "models"
 
 
+class SettingsError(ValueError):
+    """An environment variable (or ``.env`` line) holds a value the setting cannot take.
+
+    Raised instead of pydantic's multi-line report so every command can answer with one line that
+    names the variable, what it holds and what it should hold.
+    """
+
+
 def load_settings() -> Settings:
     """Read settings from the environment; call this only at entry points."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as err:
+        problems = []
+        for error in err.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            value = str(error.get("input", ""))
+            shown = value if len(value) <= 40 else value[:39] + "…"
+            problems.append(f"LESSONAUDIO_{field.upper()}={shown!r}: {error['msg']}")
+        raise SettingsError(
+            "; ".join(problems) + " (fix the variable in the environment or .env, or unset it)"
+        ) from None

@@ -1,0 +1,44 @@
+"""A bad ``LESSONAUDIO_*`` value is the operator's input: one line naming it, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_load_settings_names_every_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LESSONAUDIO_MAX_SEGMENT_CHARS", "abc")
+    monkeypatch.setenv("LESSONAUDIO_WEB_PORT", "x" * 500)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "LESSONAUDIO_MAX_SEGMENT_CHARS='abc'" in message
+    assert "LESSONAUDIO_WEB_PORT=" in message
+    assert "\n" not in message and len(message) < 400
+
+
+@pytest.mark.parametrize(
+    "command", [["validate", "lesson_specs/examples/math-g8-pythagoras.yaml"], ["cache", "info"]]
+)
+def test_a_command_with_a_bad_setting_prints_one_line(command: list[str]) -> None:
+    env = dict(os.environ, LESSONAUDIO_MAX_SEGMENT_CHARS="abc")
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == [lines[-1]] and "LESSONAUDIO_MAX_SEGMENT_CHARS='abc'" in lines[-1], done.stderr
