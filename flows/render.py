@@ -12,6 +12,7 @@ cache, so running again resumes where the crash stopped.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import time
@@ -24,6 +25,7 @@ from prefect import flow
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from asr.protocol import RecognizerError
+from audio.export import WriteError
 from config import Settings, load_settings
 from engines.registry import VoiceConfig, identify
 from flows.progress import reporter
@@ -31,10 +33,12 @@ from flows.synthesis import RenderError, plan_and_synthesize, result_of, unwalke
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
-from storage.catalog import SegmentQA, open_catalog
+from storage.catalog import Catalog, SegmentQA, open_catalog
 from storage.inbox import load_script
-from storage.layout import MANIFEST, new_render_id, render_dir, staging_dir
+from storage.layout import MANIFEST, OUTPUT_HINT, new_render_id, render_dir, staging_dir
+from storage.liveness import Heartbeat
 from storage.segments import segment_cache_root
+from storage.staging import reap
 from tasks.assemble import AssemblyError, assemble_lesson
 from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
@@ -44,6 +48,8 @@ from tasks.synthesize import CacheConfig, cached_synthesis, ensure_synthesis_lim
 from text_frontend.frontend import FrontEnd
 
 __all__ = ["RenderError", "RenderSummary", "cache_config", "render_lesson", "voice_config"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,19 +141,26 @@ def render_with_settings(
     bucket = spec_path[len("s3://") :].partition("/")[0] if spec_path.startswith("s3://") else None
     s3 = s3_settings_for(settings, bucket) if bucket else None
     spec = load_script(spec_path, s3, expected_sha256=spec_sha256)
+    root = Path(out_dir) if out_dir is not None else settings.output_dir
     catalog = open_catalog(database_config(settings).url)
     try:
+        _reap(catalog, root)
+        # The id is known from the start, so the catalog can tell this render's staging folder
+        # from one a dead render left behind.
+        render_id = new_render_id(spec.sha256)
         render_pk = catalog.record_render_started(
             spec.course,
             spec.id,
             title=spec.title,
+            render_id=render_id,
             spec_sha256=spec.sha256,
             spec_path=spec_path,
             voice=voice or spec.voice or settings.default_voice,
         )
         try:
-            summary, qa = _render(spec, settings, out_dir=out_dir, voice=voice)
-        except Exception as err:
+            with Heartbeat(lambda: catalog.beat(render_pk)):
+                summary, qa = _render(spec, settings, root=root, render_id=render_id, voice=voice)
+        except BaseException as err:  # Ctrl-C and Prefect's cancellation too: never left "running"
             catalog.record_render_failed(render_pk, f"{type(err).__name__}: {err}")
             raise
         manifest = json.loads((Path(summary.folder) / MANIFEST).read_text(encoding="utf-8"))
@@ -168,8 +181,17 @@ def render_with_settings(
         catalog.close()
 
 
+def _reap(catalog: Catalog, root: Path) -> None:
+    """Mark renders whose process died as abandoned and remove their staging folders under ``root``."""
+    reaped = reap(catalog, root)
+    for render in reaped.abandoned:
+        log.info("render %s (catalog id %d) %s", render.render_id, render.render_pk, render.reason)
+    for folder in reaped.removed:
+        log.info("removed %s, left by a render that did not finish", folder)
+
+
 def _render(
-    spec: LessonSpec, settings: Settings, *, out_dir: str | None = None, voice: str | None = None
+    spec: LessonSpec, settings: Settings, *, root: Path, render_id: str, voice: str | None = None
 ) -> tuple[RenderSummary, LessonCheck | None]:
     started = time.perf_counter()
     progress = reporter()
@@ -195,11 +217,12 @@ def _render(
     )
     plan, audios, reused = done.plan, list(done.audios), list(done.reused)
 
-    render_id = new_render_id(spec.sha256)
-    root = Path(out_dir) if out_dir is not None else settings.output_dir
     final = render_dir(root, spec.course, spec.id, render_id)
     staging = staging_dir(final)
-    staging.mkdir(parents=True, exist_ok=False)
+    try:
+        staging.mkdir(parents=True, exist_ok=False)
+    except OSError as err:
+        raise WriteError.from_os_error(staging, err, OUTPUT_HINT) from err
     checked: Backchecked | None = None
     try:
         progress.start("assemble", 2)
@@ -226,7 +249,12 @@ def _render(
         write_descriptions(unwalked(plan), unwalked(audios), lesson, info, staging)
         progress.advance("assemble")
         progress.finish("assemble")
-        os.replace(staging, final)
+        try:
+            os.replace(staging, final)
+        except OSError as err:
+            raise WriteError.from_os_error(final, err, OUTPUT_HINT) from err
+    except WriteError as err:  # the cache's own errors keep their hint; the rest are the output's
+        raise err.with_hint(OUTPUT_HINT) from err
     except RecognizerError as err:
         raise RenderError(f"back-check: {err}") from err
     except AssemblyError as err:

@@ -16,6 +16,7 @@ from prefect import Task
 from prefect.futures import PrefectFuture
 from prefect.utilities.annotations import quote
 
+from audio.export import WriteError
 from engines.registry import VoiceConfig
 from flows.progress import reporter
 from lesson_specs import LessonSpec
@@ -52,6 +53,8 @@ def result_of(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAu
         return future.result()
     except SynthesisError as err:
         raise RenderError(str(err)) from err
+    except WriteError as err:  # the cache cannot be written (its lock files): not the voice's fault
+        raise RenderError(f"paragraph {job.paragraph}: {err}") from err
     except Exception as err:
         raise RenderError(f"paragraph {job.paragraph}: synthesis failed: {err}") from err
 

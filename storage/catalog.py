@@ -7,22 +7,41 @@ re-publish never duplicates lessons, renders or segments.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
-from storage.db.session import make_engine, upgrade_database
+from storage.db.session import make_engine, sqlite_file, upgrade_database
+from storage.liveness import ProcessOwner, abandoned_reason, this_process
 
 MAX_ERROR_CHARS = 4000
 
 
 class CatalogError(Exception):
     """A catalog request that names something that does not exist (a bad render id, say)."""
+
+
+class CatalogMissing(CatalogError):
+    """A read found no SQLite catalog file: reading never creates one (a typo in the URL would
+    otherwise make a new, empty catalog that silently shows no renders)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no catalog at {path}")
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonedRender:
+    render_pk: int
+    render_id: str | None
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +76,7 @@ class CourseQA:
     course: str
     lessons: tuple[LessonQA, ...]
     failed_renders: int
+    abandoned_renders: int = 0
 
     @property
     def segments(self) -> int:
@@ -129,8 +149,15 @@ class Catalog:
         spec_sha256: str | None = None,
         spec_path: str | None = None,
         voice: str | None = None,
+        owner: ProcessOwner | None = None,
     ) -> int:
-        """A new ``running`` render; returns its row id, which every later call takes."""
+        """A new ``running`` render; returns its row id, which every later call takes.
+
+        ``owner`` (default: this process) and a first heartbeat are recorded, so a render whose
+        process dies is recognised as abandoned (:meth:`abandon_dead_renders`).
+        """
+        owner = owner or this_process()
+        now = utcnow()
         with self.session() as session:
             lesson = self._lesson(session, course, lesson_id, title)
             render = Render(
@@ -140,7 +167,10 @@ class Catalog:
                 spec_sha256=spec_sha256,
                 spec_path=spec_path,
                 voice=voice,
-                started_at=utcnow(),
+                host=owner.host,
+                pid=owner.pid,
+                heartbeat_at=now,
+                started_at=now,
             )
             session.add(render)
             session.flush()
@@ -204,6 +234,63 @@ class Catalog:
             if render.status != RenderStatus.PUBLISHED:
                 render.status = RenderStatus.FAILED.value
             render.error = _short(reason)
+
+    def beat(self, render_pk: int) -> None:
+        """The render is alive: stamp its heartbeat. One wrongly marked abandoned (it was stopped,
+        not dead) is ``running`` again."""
+        with self.session() as session:
+            session.execute(
+                update(Render)
+                .where(
+                    Render.id == render_pk,
+                    Render.status.in_([RenderStatus.RUNNING.value, RenderStatus.ABANDONED.value]),
+                )
+                .values(
+                    heartbeat_at=utcnow(),
+                    status=RenderStatus.RUNNING.value,
+                    error=case((Render.status == RenderStatus.ABANDONED.value, None), else_=Render.error),
+                )
+            )
+
+    def abandon_dead_renders(self, now: datetime | None = None) -> list[AbandonedRender]:
+        """Mark ``running`` renders whose process is gone as ``abandoned`` (see ``storage.liveness``).
+
+        Each row is updated only if its heartbeat is still the one judged, so a render that beats
+        between the read and the write stays ``running``.
+        """
+        moment = now or utcnow()
+        query = select(
+            Render.id, Render.render_id, Render.host, Render.pid, Render.heartbeat_at, Render.started_at
+        )
+        with self.session() as session:
+            rows = session.execute(query.where(Render.status == RenderStatus.RUNNING.value)).all()
+        abandoned = []
+        for pk, render_id, host, pid, heartbeat_at, started_at in rows:
+            owner = ProcessOwner(host, pid) if host is not None and pid is not None else None
+            reason = abandoned_reason(owner, heartbeat_at, started_at, moment)
+            if reason is None:
+                continue
+            same_beat = (
+                Render.heartbeat_at.is_(None) if heartbeat_at is None else Render.heartbeat_at == heartbeat_at
+            )
+            with self.session() as session:
+                changed = session.execute(
+                    update(Render)
+                    .where(Render.id == pk, Render.status == RenderStatus.RUNNING.value, same_beat)
+                    .values(status=RenderStatus.ABANDONED.value, error=reason)
+                    .returning(Render.id)
+                ).first()
+            if changed is not None:
+                abandoned.append(AbandonedRender(pk, render_id, reason))
+        return abandoned
+
+    def statuses(self, render_ids: Collection[str]) -> dict[str, str]:
+        """The status of each of ``render_ids`` the catalog knows."""
+        if not render_ids:
+            return {}
+        query = select(Render.render_id, Render.status).where(Render.render_id.in_(list(render_ids)))
+        with self.session() as session:
+            return {str(rid): str(status) for rid, status in session.execute(query)}
 
     def record_published(
         self,
@@ -326,14 +413,18 @@ class Catalog:
             .group_by(Lesson.lesson_id, Render.id, Render.render_id, Render.status)
             .order_by(Lesson.lesson_id)
         )
-        failed = (
-            select(func.count(Render.id))
+        unfinished = (
+            select(Render.status, func.count(Render.id))
             .join(Render.lesson)
-            .where(Lesson.course == course, Render.status == RenderStatus.FAILED.value)
+            .where(
+                Lesson.course == course,
+                Render.status.in_([RenderStatus.FAILED.value, RenderStatus.ABANDONED.value]),
+            )
+            .group_by(Render.status)
         )
         with self.session() as session:
             rows = session.execute(stats).all()
-            failed_count = session.scalar(failed) or 0
+            unfinished_counts: dict[str, int] = {str(k): int(n) for k, n in session.execute(unfinished)}
         lessons = tuple(
             LessonQA(
                 course=course,
@@ -350,7 +441,12 @@ class Catalog:
             )
             for lesson_id, pk, render_id, status, total, checked, flagged, mean_cer, max_cer, mean_per in rows
         )
-        return CourseQA(course=course, lessons=lessons, failed_renders=int(failed_count))
+        return CourseQA(
+            course=course,
+            lessons=lessons,
+            failed_renders=unfinished_counts.get(RenderStatus.FAILED.value, 0),
+            abandoned_renders=unfinished_counts.get(RenderStatus.ABANDONED.value, 0),
+        )
 
     def courses(self) -> list[str]:
         with self.session() as session:
@@ -361,8 +457,15 @@ def _opt_float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def open_catalog(url: str, *, upgrade: bool = True) -> Catalog:
-    """Open the catalog at ``url``; a new or older database is migrated first (``upgrade=True``)."""
+def open_catalog(url: str, *, upgrade: bool = True, create: bool = True) -> Catalog:
+    """Open the catalog at ``url``; a new or older database is migrated first (``upgrade=True``).
+
+    ``create=False`` is for readers: a SQLite file that does not exist raises :class:`CatalogMissing`
+    instead of being created (with its folder) as a new, empty catalog.
+    """
+    path = sqlite_file(url)
+    if not create and path is not None and not path.is_file():
+        raise CatalogMissing(path)
     engine = make_engine(url)
     if upgrade:
         upgrade_database(engine)

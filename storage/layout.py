@@ -17,6 +17,8 @@ CAPTIONS_SRT = "captions.srt"
 CAPTIONS_VTT = "captions.vtt"
 MANIFEST = "manifest.json"
 NO_COURSE = "_no-course"
+OUTPUT_HINT = "free space or choose another output folder: --out or LESSONAUDIO_OUTPUT_DIR"
+"""What to do when the output folder cannot be written."""
 
 
 def course_folder(course: str | None) -> str:

@@ -22,6 +22,9 @@ from pathlib import Path
 
 import anyio
 
+from audio.export import WriteError
+from storage.segments import CACHE_HINT
+
 _POLL_SECONDS = 0.05
 
 
@@ -44,8 +47,12 @@ class FlockLockManager:
         return self.lock_files_directory / f"{hashlib.sha256(key.encode()).hexdigest()}.lock"
 
     def _open(self, key: str) -> int:
-        self.lock_files_directory.mkdir(parents=True, exist_ok=True)
-        return os.open(self._path(key), os.O_CREAT | os.O_RDWR, 0o644)
+        path = self._path(key)
+        try:
+            self.lock_files_directory.mkdir(parents=True, exist_ok=True)
+            return os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+        except OSError as err:  # a full or read-only cache: say which file and why, not only errno
+            raise WriteError.from_os_error(path, err, CACHE_HINT) from err
 
     @staticmethod
     def _try(fd: int, mode: int) -> bool:

@@ -5,6 +5,12 @@ as ``x-amz-meta-sha256`` (and S3 itself checks with ``ChecksumSHA256``): a later
 tell "already there" from "different bytes" with a HEAD and no download, which is what makes
 re-publishing cheap and idempotent. Every upload is read back with a HEAD and compared before the
 caller may point anything at it.
+
+Objects that must be written once (content-addressed segments, a render's files) are created with
+``If-None-Match: *``: three publishes that all found a segment missing upload it, but only the
+first write lands and a versioned bucket keeps one version. Multipart uploads are driven here
+rather than by boto3's transfer manager, which accepts no condition for the final
+``CompleteMultipartUpload``; an upload that fails is aborted, so it leaves no parts behind.
 """
 
 from __future__ import annotations
@@ -12,12 +18,18 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import itertools
+import logging
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 _READ_CHUNK = 1 << 20
 SHA256_META = "sha256"
@@ -29,6 +41,10 @@ class ObjectStoreError(Exception):
 
 class ChecksumMismatch(ObjectStoreError):
     """The store holds different bytes than were sent (corruption in transit or a racing writer)."""
+
+
+class ObjectExists(ObjectStoreError):
+    """A write that was to create an object found it already there (``if_absent``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +65,19 @@ class ObjectStore(Protocol):
     def head(self, key: str) -> ObjectInfo | None: ...
 
     def put_file(
-        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        cache_control: str | None = None,
+        if_absent: bool = False,
     ) -> int:
-        """Store ``path`` at ``key`` and verify it; returns the bytes transferred."""
+        """Store ``path`` at ``key`` and verify it; returns the bytes transferred.
+
+        ``if_absent``: create only; raises :class:`ObjectExists` if the key appeared meanwhile.
+        """
         ...
 
     def put_bytes(
@@ -75,6 +101,10 @@ class ObjectStore(Protocol):
         ...
 
     def list_keys(self, prefix: str = "") -> list[str]: ...
+
+    def abort_stale_uploads(self, prefix: str) -> int:
+        """Drop unfinished uploads under ``prefix`` that a killed publish left; how many went."""
+        ...
 
 
 def sha256_file(path: Path) -> str:
@@ -123,8 +153,17 @@ class LocalObjectStore:
         return ObjectInfo(key, path.stat().st_size, sha256_file(path))
 
     def put_file(
-        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        cache_control: str | None = None,
+        if_absent: bool = False,
     ) -> int:
+        """``if_absent`` changes nothing here: a folder keeps no versions, and the rename puts the
+        same bytes in place as the publish that came first."""
         dest = self.path(key)
         if dest.is_file() and dest.samefile(path):
             if sha256_file(dest) != sha256:
@@ -186,6 +225,10 @@ class LocalObjectStore:
     def list_keys(self, prefix: str = "") -> list[str]:
         return sorted(key for key in self._walk() if key.startswith(prefix))
 
+    def abort_stale_uploads(self, prefix: str) -> int:
+        """A folder has no multipart uploads."""
+        return 0
+
     def _walk(self) -> Iterator[str]:
         if not self.root.is_dir():
             return
@@ -219,30 +262,40 @@ class S3Settings:
     max_attempts: int = 3
     """botocore's own quick retries per request; the publish task retries the whole publish on top."""
     connect_timeout_s: float = 5.0
+    stale_upload_s: float = 3600.0
+    """Unfinished multipart uploads older than this under a lesson being published are aborted: a
+    killed publish leaves them (billed storage, invisible in listings). A live upload of one lesson
+    file never takes an hour, so a concurrent publish's upload is never cut off."""
 
 
 def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
+def part_size(size: int, settings: S3Settings) -> int:
+    """The part size for a ``size``-byte upload: the configured one, raised to S3's limits (at least
+    5 MiB, at most 10,000 parts) as boto3 raises it."""
+    from s3transfer.utils import ChunksizeAdjuster
+
+    return int(ChunksizeAdjuster().adjust_chunksize(settings.multipart_chunksize, size))
+
+
 def s3_checksum(path: Path, size: int, settings: S3Settings) -> str:
     """The ``ChecksumSHA256`` S3 will report for ``path`` uploaded with ``settings``.
 
     One part: base64 sha256 of the bytes. Multipart: base64 sha256 of the concatenated part digests
-    (S3's "composite" checksum), with parts cut exactly as s3transfer cuts them.
+    (S3's "composite" checksum), with parts cut by :func:`part_size`.
     """
-    from s3transfer.utils import ChunksizeAdjuster
-
     if size < settings.multipart_threshold:
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             while chunk := handle.read(_READ_CHUNK):
                 digest.update(chunk)
         return _b64(digest.digest())
-    part_size = int(ChunksizeAdjuster().adjust_chunksize(settings.multipart_chunksize, size))
+    part_bytes = part_size(size, settings)
     parts = hashlib.sha256()
     with path.open("rb") as handle:
-        while part := handle.read(part_size):
+        while part := handle.read(part_bytes):
             parts.update(hashlib.sha256(part).digest())
     return _b64(parts.digest())
 
@@ -263,6 +316,16 @@ def _error_code(error: Exception) -> str | None:
 
 def _is_missing(error: Exception) -> bool:
     return _error_code(error) in {"404", "NoSuchKey", "NotFound"}
+
+
+_LOST_RACE = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "412", "409"})
+"""A conditional write lost: the object exists (or changed), or another conditional write is running."""
+_NO_CONDITIONS = frozenset({"NotImplemented", "501"})
+"""The endpoint does not do conditional writes (older MinIO, Ceph): write without the condition."""
+
+_UNABORTED: set[tuple[str, str, str]] = set()
+"""(bucket, key, upload id) of uploads this process gave up and could not abort (endpoint down)."""
+_UNABORTED_LOCK = threading.Lock()
 
 
 class S3ObjectStore:
@@ -310,26 +373,124 @@ class S3ObjectStore:
             )
 
     def put_file(
-        self, key: str, path: Path, *, content_type: str, sha256: str, cache_control: str | None = None
+        self,
+        key: str,
+        path: Path,
+        *,
+        content_type: str,
+        sha256: str,
+        cache_control: str | None = None,
+        if_absent: bool = False,
     ) -> int:
-        from boto3.s3.transfer import TransferConfig
-
         size = path.stat().st_size
-        extra: dict[str, Any] = {
-            "ContentType": content_type,
-            "Metadata": {SHA256_META: sha256},
-            "ChecksumAlgorithm": "SHA256",
-        }
+        extra: dict[str, Any] = {"ContentType": content_type, "Metadata": {SHA256_META: sha256}}
         if cache_control:
             extra["CacheControl"] = cache_control
-        config = TransferConfig(
-            multipart_threshold=self.settings.multipart_threshold,
-            multipart_chunksize=self.settings.multipart_chunksize,
-            use_threads=False,
-        )
-        self._client.upload_file(str(path), self.settings.bucket, key, ExtraArgs=extra, Config=config)
+        condition = {"IfNoneMatch": "*"} if if_absent else {}
+        try:
+            self._upload(key, path, size, extra, condition)
+        except Exception as err:
+            code = _error_code(err)
+            if condition and code in _LOST_RACE:
+                raise ObjectExists(f"s3://{self.settings.bucket}/{key} already exists") from err
+            if not condition or code not in _NO_CONDITIONS:
+                raise
+            self._upload(key, path, size, extra, {})
         self._verify(key, size, sha256, s3_checksum(path, size, self.settings))
         return size
+
+    def _upload(
+        self, key: str, path: Path, size: int, extra: dict[str, Any], condition: dict[str, str]
+    ) -> None:
+        if size < self.settings.multipart_threshold:
+            with path.open("rb") as body:
+                self._client.put_object(
+                    Bucket=self.settings.bucket,
+                    Key=key,
+                    Body=body,
+                    ChecksumAlgorithm="SHA256",
+                    **extra,
+                    **condition,
+                )
+            return
+        self._upload_parts(key, path, size, extra, condition)
+
+    def _upload_parts(
+        self, key: str, path: Path, size: int, extra: dict[str, Any], condition: dict[str, str]
+    ) -> None:
+        """A multipart upload that is completed, or aborted whatever stopped it (an error, Ctrl-C, or
+        Prefect cancelling the run)."""
+        bucket = self.settings.bucket
+        upload_id = self._client.create_multipart_upload(
+            Bucket=bucket, Key=key, ChecksumAlgorithm="SHA256", **extra
+        )["UploadId"]
+        try:
+            parts: list[dict[str, Any]] = []
+            sent = 0
+            part_bytes = part_size(size, self.settings)
+            with path.open("rb") as handle:
+                for number in itertools.count(1):
+                    chunk = handle.read(part_bytes)
+                    if not chunk:
+                        break
+                    digest = _b64(hashlib.sha256(chunk).digest())
+                    response = self._client.upload_part(
+                        Bucket=bucket,
+                        Key=key,
+                        UploadId=upload_id,
+                        PartNumber=number,
+                        Body=chunk,
+                        ChecksumSHA256=digest,
+                    )
+                    parts.append({"PartNumber": number, "ETag": response["ETag"], "ChecksumSHA256": digest})
+                    sent += len(chunk)
+            if sent != size:
+                raise ObjectStoreError(f"{path} changed size while it was uploaded ({size} → {sent} bytes)")
+            self._client.complete_multipart_upload(
+                Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}, **condition
+            )
+        except BaseException:
+            self._abort(key, upload_id)
+            raise
+
+    def _abort(self, key: str, upload_id: str) -> bool:
+        """Best effort. With the endpoint down the abort fails too; the upload is then remembered
+        and aborted by the next :meth:`abort_stale_uploads` in this process (a publish's retry)."""
+        try:
+            self._client.abort_multipart_upload(Bucket=self.settings.bucket, Key=key, UploadId=upload_id)
+        except Exception as err:
+            if _error_code(err) == "NoSuchUpload":
+                return True
+            log.warning("could not abort the upload of s3://%s/%s: %s", self.settings.bucket, key, err)
+            with _UNABORTED_LOCK:
+                _UNABORTED.add((self.settings.bucket, key, upload_id))
+            return False
+        return True
+
+    def abort_stale_uploads(self, prefix: str) -> int:
+        """Abort unfinished uploads under ``prefix``: those this process failed to abort, and those
+        started more than ``stale_upload_s`` ago (a killed publish's).
+
+        Best effort: a policy without ``s3:ListBucketMultipartUploads`` must not stop a publish, and
+        the bucket's lifecycle rule is the backstop.
+        """
+        bucket = self.settings.bucket
+        with _UNABORTED_LOCK:
+            ours = [u for u in _UNABORTED if u[0] == bucket and u[1].startswith(prefix)]
+            _UNABORTED.difference_update(ours)
+        aborted = sum(self._abort(key, upload_id) for _, key, upload_id in ours)
+        cutoff = datetime.now(UTC) - timedelta(seconds=self.settings.stale_upload_s)
+        try:
+            pages = self._client.get_paginator("list_multipart_uploads").paginate(
+                Bucket=bucket, Prefix=prefix
+            )
+            for page in pages:
+                for upload in page.get("Uploads", []):
+                    if upload["Initiated"] <= cutoff:
+                        aborted += self._abort(str(upload["Key"]), str(upload["UploadId"]))
+        except Exception as err:
+            log.warning("could not list unfinished uploads under s3://%s/%s: %s", bucket, prefix, err)
+        return aborted
 
     def put_bytes(
         self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
@@ -379,9 +540,9 @@ class S3ObjectStore:
             self._put(key, data, content_type=content_type, cache_control=cache_control, **condition)
         except Exception as err:
             code = _error_code(err)
-            if code in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+            if code in _LOST_RACE:
                 return False
-            if code not in ("NotImplemented", "501"):
+            if code not in _NO_CONDITIONS:
                 raise
             self.put_bytes(key, data, content_type=content_type, cache_control=cache_control)
         return True

@@ -10,17 +10,16 @@ spliced into a lesson; that check replaces an fsync per file, which cost more th
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from audio.export import WriteError, write_bytes
 from audio.loudness import EnergyProfile, LoudnessReport
 from audio.mastering import MasteredParagraph
-from storage.segments import mark_used
+from storage.segments import CACHE_HINT, mark_used
 
 INDEX = ".json"
 DATA = (".pcm", ".mp3", ".energy")
@@ -40,14 +39,12 @@ class StoredPiece:
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Temporary sibling, then rename: readers see the old file, the new one, or none."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    """Temporary sibling, then rename: readers see the old file, the new one, or none. No fsync: the
+    JSON written last records the sizes, so a piece torn by a crash is mastered again."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        write_bytes(path, data, durable=False)
+    except WriteError as err:
+        raise err.with_hint(CACHE_HINT) from err
 
 
 class PieceStore:
@@ -89,7 +86,6 @@ class PieceStore:
 
     def put(self, key: str, piece: MasteredParagraph, mp3: bytes, sample_rate: int) -> StoredPiece:
         base = self._base(key)
-        base.parent.mkdir(parents=True, exist_ok=True)
         pcm = piece.samples.astype("<i2", copy=False).tobytes()
         energy = piece.energy.cumulative.astype("<f8", copy=False).tobytes()
         _write(base.with_suffix(".pcm"), pcm)

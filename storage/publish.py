@@ -3,7 +3,11 @@
 Order is the whole trick: content-addressed segment audio first, then the render's own files (manifest
 last), and only then ``{course}/{lesson_id}/latest.json``, written in one PUT (S3) or one rename
 (local). A reader that starts from ``latest.json`` therefore never finds a key that is not there yet;
-a publish killed midway leaves unreferenced objects that the next attempt finds and skips.
+a publish killed midway leaves unreferenced objects that the next attempt finds and skips, and
+unfinished multipart uploads that a later publish of the lesson aborts once they are stale.
+
+Objects are written once: an object found missing is created with "only if absent", so publishes
+racing for the same content-addressed segment store one version of it, not one each.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST, course_folder
-from storage.objects import ObjectStore, ObjectStoreError, join_key, sha256_file
+from storage.objects import ObjectExists, ObjectInfo, ObjectStore, ObjectStoreError, join_key, sha256_file
 from storage.segments import SegmentStore
 
 QA_JSON = "qa.json"
@@ -184,17 +188,33 @@ class _Uploader:
         sha256 = sha256_file(path)
         size = path.stat().st_size
         present = self.store.head(key)
-        fresh = present is None or present.sha256 != sha256 or present.size != size
+        fresh = not _same(present, sha256, size)
         if fresh:
-            self.bytes += self.store.put_file(
-                key, path, content_type=content_type, sha256=sha256, cache_control=IMMUTABLE
-            )
+            try:
+                # Missing: create it, unless another publish does so first. Different bytes: repair.
+                sent = self._write(key, path, content_type, sha256, if_absent=present is None)
+            except ObjectExists:
+                if _same(self.store.head(key), sha256, size):
+                    fresh, sent = False, 0
+                else:
+                    sent = self._write(key, path, content_type, sha256, if_absent=False)
+            self.bytes += sent
+        if fresh:
             self.uploaded += 1
         else:
             self.skipped += 1
         if self.on_object is not None:
             self.on_object(key, fresh)
         return PublishedObject(key, sha256, size, content_type)
+
+    def _write(self, key: str, path: Path, content_type: str, sha256: str, *, if_absent: bool) -> int:
+        return self.store.put_file(
+            key, path, content_type=content_type, sha256=sha256, cache_control=IMMUTABLE, if_absent=if_absent
+        )
+
+
+def _same(present: ObjectInfo | None, sha256: str, size: int) -> bool:
+    return present is not None and present.sha256 == sha256 and present.size == size
 
 
 def publish_folder(
@@ -208,6 +228,8 @@ def publish_folder(
     """Publish one render folder; safe to repeat and to resume after a crash (see the module doc)."""
     render = read_render_folder(folder)
     uploader = _Uploader(store, on_object)
+    for stale in (join_key(prefix, render.course_dir, render.lesson_id), join_key(prefix, SEGMENTS_PREFIX)):
+        store.abort_stale_uploads(stale + "/")
 
     segment_objects: list[PublishedObject] = []
     missing: list[str] = []

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import soundfile as sf
 
-from audio.export import read_audio, write_flac
+from audio.export import WriteError, read_audio, write_flac
 from audio.postprocess import Samples
+
+CACHE_HINT = "free space or set LESSONAUDIO_CACHE_DIR"
+"""What to do when the segment cache cannot be written (it lives under the cache folder)."""
 
 
 def segment_cache_root(cache_dir: Path) -> Path:
@@ -62,7 +65,10 @@ class SegmentStore:
 
     def put(self, key: str, samples: Samples, sample_rate: int) -> Path:
         path = self.path(key)
-        write_flac(path, samples, sample_rate)
+        try:
+            write_flac(path, samples, sample_rate)
+        except WriteError as err:
+            raise err.with_hint(CACHE_HINT) from err
         return path
 
     def get(self, key: str) -> tuple[Samples, int]:

@@ -24,6 +24,7 @@ from prefect.context import TaskRunContext
 from prefect.locking.protocol import LockManager
 from prefect.utilities.annotations import quote
 
+from audio.export import WriteError
 from audio.postprocess import clean_segment
 from engines.protocol import TTSEngine
 from engines.registry import VoiceConfig, create_engine
@@ -106,7 +107,10 @@ def render_segment(
                 f"paragraph {job.paragraph}: the voice produced no audible speech for "
                 f"\u201c{job.display_text}\u201d"
             )
-        store.put(job.key, cleaned, audio.sample_rate)
+        try:
+            store.put(job.key, cleaned, audio.sample_rate)
+        except WriteError as err:  # a full or read-only cache: the file, the reason, and the way out
+            raise SynthesisError(f"paragraph {job.paragraph}: {err}") from err
     samples_info = store.get_info(job.key)
     return SegmentAudio(
         job.key, str(store.path(job.key)), samples_info.sample_rate, samples_info.frames, fresh=fresh

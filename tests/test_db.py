@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ import pytest
 import typer
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, insert, inspect, select
 from typer.testing import CliRunner
 
 from app.commands import db as db_command
@@ -143,7 +144,7 @@ def test_renders_list_and_show(catalog: Catalog, run_cli: CliRunner, render_fact
     bad = run_cli.invoke(cli_app(), ["renders", "list", "--status", "done"])
     assert bad.exit_code == 1
     assert bad.output.strip() == (
-        "error: unknown status 'done' (choose from running, finished, published, failed)"
+        "error: unknown status 'done' (choose from running, finished, published, failed, abandoned)"
     )
 
     shown = run_cli.invoke(cli_app(), ["renders", "show", math.render_id])
@@ -218,7 +219,93 @@ def test_default_database_is_a_sqlite_file_in_the_cache_dir(
 ) -> None:
     monkeypatch.delenv("LESSONAUDIO_DATABASE_URL", raising=False)
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    created = CliRunner().invoke(cli_app(), ["db", "upgrade"])
+    assert created.exit_code == 0, created.output
+    assert (tmp_path / "fresh-cache" / "lessonaudio.db").is_file()
     result = CliRunner().invoke(cli_app(), ["renders", "list"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "no renders recorded yet"
-    assert (tmp_path / "fresh-cache" / "lessonaudio.db").is_file()  # created and migrated on first use
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["renders", "list"],
+        ["renders", "show", "1"],
+        ["renders", "publish", "1"],
+        ["qa", "summary", "--course", "数学"],
+    ],
+)
+def test_reading_a_missing_sqlite_catalog_creates_nothing(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typo = tmp_path / "catalgo" / "lessonaudio.db"
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{typo}")
+    monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(cli_app(), command)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"error: no catalog at {typo} (run `lessonaudio db upgrade` or render a lesson first; "
+        "check LESSONAUDIO_DATABASE_URL)"
+    )
+    assert not typo.parent.exists()  # neither the file nor its folder
+
+
+def test_publishing_a_render_folder_creates_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, render_factory: RenderFactory
+) -> None:
+    render = render_factory()
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'catalog.db'}")
+    monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("LESSONAUDIO_S3_BUCKET", raising=False)
+    result = CliRunner().invoke(cli_app(), ["renders", "publish", str(render.folder)])
+    assert result.exit_code == 0, result.output  # it records the render: a write, like rendering
+    shown = CliRunner().invoke(cli_app(), ["renders", "show", render.render_id])
+    assert shown.exit_code == 0 and "published" in shown.output
+
+
+def test_upgrading_keeps_every_row_of_an_older_catalog(db_url: str) -> None:
+    from alembic import command
+
+    from storage.db.session import _alembic_config
+
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0003_inbox_items")
+    two_days_ago = datetime.now(UTC) - timedelta(days=2)
+    with engine.begin() as conn:  # the columns revision 0003 has, nothing newer
+        conn.execute(
+            insert(Base.metadata.tables["lessons"]).values(id=1, course="数学", lesson_id="lesson-a")
+        )
+        conn.execute(
+            insert(Base.metadata.tables["renders"]).values(
+                id=1, lesson_pk=1, render_id="r1", status="running", started_at=two_days_ago
+            )
+        )
+        for index in range(3):
+            conn.execute(
+                insert(Base.metadata.tables["segments"]).values(
+                    render_pk=1,
+                    index=index,
+                    paragraph=1,
+                    text="t",
+                    emotion="neutral",
+                    start_s=0.0,
+                    end_s=1.0,
+                    duration_s=1.0,
+                    pause_after_ms=0,
+                    cache_key="k",
+                    reused=False,
+                    flagged=False,
+                )
+            )
+    old = Catalog(engine)
+
+    upgrade_database(engine)  # on SQLite, renders is copied into a new table: no cascade may fire
+
+    row = old.get_render("r1")
+    assert [s.index for s in row.segments] == [0, 1, 2]
+    assert row.host is None and row.heartbeat_at is None
+    # A row from before owners were recorded is abandoned only after a day without finishing.
+    assert old.abandon_dead_renders() != [] and old.get_render("r1").status == "abandoned"
+    engine.dispose()

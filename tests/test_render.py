@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import threading
@@ -283,3 +285,103 @@ def test_two_renders_at_once_do_not_corrupt_each_other(render_env: Path, tmp_pat
     manifests = [json.loads((f / "manifest.json").read_text(encoding="utf-8")) for f in folders]
     synthesised = sum(1 for m in manifests for s in m["segments"] if not s["reused"])
     assert synthesised == 2  # each shared segment synthesised by exactly one of the two renders
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_outputs_follow_the_umask(umask: int, render_env: Path, tmp_path: Path) -> None:
+    spec = write_lesson(tmp_path / "modes.yaml", [f"权限掩码是{umask:o}。"], lesson_id=f"modes-{umask:o}")
+    cache = cache_config(load_settings())
+    before = {p for p in cache.root.rglob("*") if p.is_file()}
+    old = os.umask(umask)
+    try:
+        summary = render_lesson(str(spec), out_dir=str(tmp_path / "out"), publish=True)
+    finally:
+        os.umask(old)
+    folders = (tmp_path / "out", cache.segments, cache.pieces)
+    made = [p for folder in folders for p in folder.rglob("*") if p.is_file() and p not in before]
+    names = {p.name for p in made}
+    assert OUTPUT_FILES | {"latest.json"} <= names and any(n.endswith(".flac") for n in names)
+    modes = {str(p): oct(stat.S_IMODE(p.stat().st_mode)) for p in made}
+    assert set(modes.values()) == {oct(0o666 & ~umask)}, modes
+    assert stat.S_IMODE(Path(summary.folder).stat().st_mode) == 0o777 & ~umask
+
+
+def _in_mount_namespace(tmpfs: Path, options: str, command: list[str]) -> list[str]:
+    """``command`` in a private mount namespace where ``tmpfs`` is a fresh tmpfs mounted with
+    ``options``, filled to the last page unless read-only: it vanishes when the command exits."""
+    fill = "" if "ro" in options.split(",") else f' && (head -c 100M /dev/zero > "{tmpfs}/filler" || true)'
+    script = f'mount -t tmpfs -o {options} tmpfs "{tmpfs}"{fill} && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, "sh", *command]
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"), [("size=1m", "No space left on device"), ("ro", "Read-only file system")]
+)
+def test_a_full_or_read_only_cache_is_named_in_one_line(
+    options: str, reason: str, render_env: Path, tmp_path: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs in a private mount namespace needs root")
+    spec = write_lesson(tmp_path / "one.yaml", ["缓存写不进去。"], lesson_id="no-space")
+    cache = tmp_path / "cache"
+    (cache / "segment-cache").mkdir(parents=True)
+    env = _subprocess_env(render_env, cache, tmp_path / "prefect")
+    env["LESSONAUDIO_DATABASE_URL"] = f"sqlite:///{tmp_path / 'catalog.db'}"
+    command = [sys.executable, "-m", "app.cli", "render", str(spec), "--out", str(tmp_path / "out")]
+    process = subprocess.run(
+        _in_mount_namespace(cache / "segment-cache", options, command),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert process.returncode == 1
+    last = process.stderr.strip().splitlines()[-1]
+    segment = re.escape(str(cache / "segment-cache")) + r"/\S+"
+    hint = re.escape("(free space or set LESSONAUDIO_CACHE_DIR)")
+    assert re.fullmatch(rf"render failed: paragraph 1: cannot write {segment}: {reason} {hint}", last), (
+        process.stderr
+    )
+    assert "Traceback" not in process.stderr
+
+
+def test_a_render_killed_while_assembling_is_abandoned_and_its_staging_removed(
+    render_env: Path, tmp_path: Path
+) -> None:
+    paragraphs = [f"第{chr(0x4E00 + i)}段：秋天到了，树叶黄了，一片片落下来。" for i in range(8)]
+    spec = write_lesson(tmp_path / "killed.yaml", paragraphs, lesson_id="killed")
+    out = tmp_path / "out"
+    env = _subprocess_env(render_env, tmp_path / "cache", tmp_path / "prefect")
+    catalog_url = f"sqlite:///{tmp_path / 'catalog.db'}"
+    env["LESSONAUDIO_DATABASE_URL"] = catalog_url
+    process = _cli(["render", str(spec), "--out", str(out)], env)
+    deadline = time.monotonic() + 300
+    staging: list[Path] = []
+    while time.monotonic() < deadline and not staging:
+        assert process.poll() is None, process.communicate()
+        staging = list(out.glob("*/killed/.*.partial"))
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)  # the render and its temporary Prefect server
+    process.wait()
+    assert staging and staging[0].is_dir()
+
+    from storage.catalog import open_catalog
+
+    catalog = open_catalog(catalog_url)
+    try:
+        (killed,) = catalog.list_renders()
+        assert killed.status == "running" and staging[0].name == f".{killed.render_id}.partial"
+
+        other = write_lesson(tmp_path / "next.yaml", ["下一课。"], lesson_id="next")
+        rerun = _cli(["render", str(other), "--out", str(out)], env)
+        _, stderr = rerun.communicate(timeout=300)
+        assert rerun.returncode == 0, stderr
+
+        row = catalog.get_render(killed.id)
+        assert row.status == "abandoned"
+        assert row.error is not None and f"pid {process.pid}" in row.error
+        assert not staging[0].exists()
+        assert not list(out.rglob(".*.partial"))
+    finally:
+        catalog.close()

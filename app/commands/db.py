@@ -1,8 +1,9 @@
 """``lessonaudio db``: the render catalog's schema.
 
-Other commands open the catalog through :func:`open_catalog_or_exit`, which also migrates a new or
-older database, so ``db upgrade`` is only needed to migrate ahead of time (e.g. a shared PostgreSQL
-before rolling out workers).
+Other commands open the catalog through :func:`open_catalog_or_exit`, which also migrates an older
+database, so ``db upgrade`` is only needed to migrate ahead of time (e.g. a shared PostgreSQL before
+rolling out workers). A SQLite catalog is created only by ``db upgrade`` or a render: commands that
+read it refuse a missing file, since a typo in the URL would otherwise show a new, empty catalog.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings, load_settings
-from storage.catalog import Catalog, open_catalog
+from storage.catalog import Catalog, CatalogMissing, open_catalog
 from storage.db import DatabaseConfig, current_revision, default_database_url, make_engine, upgrade_database
 
 app = typer.Typer(
@@ -46,11 +47,19 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
-def open_catalog_or_exit(settings: Settings) -> Catalog:
-    """Open (and migrate if needed) the catalog, or exit 1 with one line that names the database."""
+def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog:
+    """Open (and migrate if needed) the catalog, or exit 1 with one line that names the database.
+
+    A missing SQLite file is created only with ``create`` (a command that records a render).
+    """
     url = database_config(settings).url
     try:
-        return open_catalog(url)
+        return open_catalog(url, create=create)
+    except CatalogMissing as err:
+        fail(
+            f"error: {err} (run `lessonaudio db upgrade` or render a lesson first; "
+            "check LESSONAUDIO_DATABASE_URL)"
+        )
     except (SQLAlchemyError, ImportError, OSError) as err:
         fail(f"error: cannot open the catalog at {safe_url(url)}: {one_line(err)}")
 

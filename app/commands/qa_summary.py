@@ -42,6 +42,7 @@ def format_course_qa(summary: CourseQA) -> list[str]:
         f"course {summary.course}: {len(summary.lessons)} lessons, {summary.segments} segments, "
         f"{summary.checked} checked, {summary.flagged} flagged, mean CER {_pct(summary.mean_cer)}, "
         f"{summary.failed_renders} failed renders"
+        + (f", {summary.abandoned_renders} abandoned" if summary.abandoned_renders else "")
     )
     return lines
 

@@ -75,6 +75,7 @@ def render(
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.commands.db import one_line
+    from audio.export import WriteError
     from flows.in_process import in_process_runs
     from flows.progress import reporting_to
     from flows.render import RenderError, render_lesson
@@ -98,6 +99,9 @@ def render(
         raise typer.Exit(1) from None
     except SQLAlchemyError as err:
         typer.echo(f"render failed: the render catalog: {one_line(err)}", err=True)
+        raise typer.Exit(1) from None
+    except WriteError as err:  # names the file, the system's reason and the setting that moves it
+        typer.echo(f"render failed: {err}", err=True)
         raise typer.Exit(1) from None
     except OSError as err:  # a full disk, an output folder that cannot be created or written
         typer.echo(

@@ -17,6 +17,7 @@ from app.commands.db import fail, one_line, open_catalog_or_exit
 from config import load_settings
 from storage.catalog import CatalogError
 from storage.db import Render, RenderStatus
+from storage.liveness import ProcessOwner
 from storage.publish import PublishInputError, read_render_folder
 
 app = typer.Typer(help="Renders recorded in the catalog.", no_args_is_help=True)
@@ -99,6 +100,7 @@ def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list
         ("started", render.started_at.isoformat(timespec="seconds")),
         ("finished", render.finished_at.isoformat(timespec="seconds") if render.finished_at else "-"),
         ("published", render.published_at.isoformat(timespec="seconds") if render.published_at else "-"),
+        ("process", _owner(render)),
         ("spec sha256", render.spec_sha256 or "-"),
         ("voice", render.voice or "-"),
         ("engine", render.engine_id or "-"),
@@ -127,6 +129,16 @@ def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list
         typer.echo(f"  {key}")
 
 
+def _owner(render: Render) -> str:
+    """Where the render ran, and when it last said it was alive (``abandoned`` renders stopped)."""
+    if render.host is None or render.pid is None:
+        return "-"
+    owner = ProcessOwner(render.host, render.pid).describe()
+    if render.heartbeat_at is None:
+        return owner
+    return f"{owner}, last heartbeat {render.heartbeat_at.isoformat(timespec='seconds')}"
+
+
 def _qa_line(render: Render) -> str:
     checked = [s.cer for s in render.segments if s.cer is not None]
     if not checked and render.qa_summary is None:
@@ -145,9 +157,10 @@ def publish(
     from tasks.publish import PublishFailed, publish_and_record, publish_config, publish_with_retries
 
     settings = load_settings()
-    catalog = open_catalog_or_exit(settings)
+    folder = Path(ref)
+    # Publishing a folder records its render (a write, like the render itself); an id must exist.
+    catalog = open_catalog_or_exit(settings, create=folder.is_dir())
     try:
-        folder = Path(ref)
         if folder.is_dir():
             manifest = read_render_folder(folder).manifest
             render_pk = catalog.import_render(manifest, folder=str(folder.resolve()))

@@ -45,6 +45,8 @@ class RenderStatus(StrEnum):
     FINISHED = "finished"
     PUBLISHED = "published"
     FAILED = "failed"
+    ABANDONED = "abandoned"
+    """Its process died without recording an outcome (``storage.liveness`` decides)."""
 
 
 STATUS_VALUES = tuple(s.value for s in RenderStatus)
@@ -132,6 +134,11 @@ class Render(Base):
     latest_key: Mapped[str | None] = mapped_column(Text)
     bytes_uploaded: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+    """Where the render runs: ``hostname/pid-namespace`` (``storage.liveness``)."""
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None] = mapped_column()
+    """Stamped every minute while the render runs; a stale one means its process is gone."""
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column()
     published_at: Mapped[datetime | None] = mapped_column()

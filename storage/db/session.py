@@ -48,6 +48,17 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for other databases, in-memory and ``file:`` URIs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).resolve()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrent renders."""
     parsed = make_url(url)
@@ -101,15 +112,34 @@ def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
 
 
 def upgrade_database(engine: Engine) -> str:
-    """Bring the database to the newest schema this package knows; cheap when it is already there."""
+    """Bring the database to the newest schema this package knows; cheap when it is already there.
+
+    SQLite cannot alter a constraint, so a migration that changes one copies the table and drops
+    the old one; with foreign keys on, that drop would cascade and delete every row that points at
+    the table (all segments of all renders). Migrations therefore run with foreign keys off, and
+    ``PRAGMA foreign_key_check`` must find nothing broken before they commit.
+    """
     head = head_revision()
     if current_revision(engine) == head:
         return head
-    sqlite = engine.dialect.name == "sqlite"
-    with _sqlite_file_lock(engine) if sqlite else _nothing(), engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-        command.upgrade(_alembic_config(conn), "head")
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+            command.upgrade(_alembic_config(conn), "head")
+        return head
+    with _sqlite_file_lock(engine), engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction: before it
+        conn.commit()
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"catalog migration broke foreign keys: {broken[:5]}")
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection goes back as it came
+            conn.commit()
     return head
 
 
