@@ -11,6 +11,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,62 @@ def test_page_session_cookie_signs_in_and_out(app: FastAPI, client: TestClient) 
     assert client.get("/api/voices").status_code == 200  # the cookie works for the API too
     client.delete("/session")
     assert client.get("/api/voices").status_code == 401
+
+
+def session_rows(tmp_path: Path) -> list[tuple[str, int]]:
+    with sqlite3.connect(tmp_path / "web.db") as db:
+        return db.execute("SELECT session_sha256, token_id FROM web_sessions").fetchall()
+
+
+def test_the_session_cookie_holds_a_server_side_session_id_not_the_token(
+    app: FastAPI, client: TestClient, tmp_path: Path
+) -> None:
+    token = new_token(app, "dora")
+    signed_in = client.post("/session", json={"token": token})
+    session_id = client.cookies["lessonaudio_session"]
+    assert token not in signed_in.headers["set-cookie"] and token not in session_id
+    assert session_rows(tmp_path) == [(hashlib.sha256(session_id.encode()).hexdigest(), 1)]
+    for path in tmp_path.glob("web.db*"):  # only its hash is stored
+        assert session_id.encode() not in path.read_bytes()
+    # A cookie holding a token (how sessions used to work) signs nobody in.
+    client.cookies.clear()
+    client.cookies.set("lessonaudio_session", token)
+    assert client.get("/api/voices").status_code == 401
+    assert "Signed in as" not in client.get("/").text
+
+
+def test_signing_out_ends_the_session_on_the_server(app: FastAPI, client: TestClient, tmp_path: Path) -> None:
+    client.post("/session", json={"token": new_token(app, "dora")})
+    session_id = client.cookies["lessonaudio_session"]
+    assert client.delete("/session").status_code == 204
+    assert session_rows(tmp_path) == []
+    client.cookies.clear()
+    client.cookies.set("lessonaudio_session", session_id)  # a copy of the cookie kept elsewhere
+    refused = client.get("/api/voices")
+    assert refused.status_code == 401 and "session has ended" in refused.json()["error"]["message"]
+
+
+def test_revoking_a_token_ends_its_sessions(app: FastAPI, client: TestClient, tmp_path: Path) -> None:
+    client.post("/session", json={"token": new_token(app, "dora")})
+    assert client.get("/api/voices").status_code == 200
+    services: Services = app.state.services
+    services.tokens.revoke("dora")
+    assert session_rows(tmp_path) == []
+    assert client.get("/api/voices").status_code == 401
+    assert "Signed in as" not in client.get("/").text
+
+
+def test_sessions_expire(app: FastAPI, client: TestClient) -> None:
+    services: Services = app.state.services
+    info, _ = services.tokens.create("dora")
+    session_id = services.sessions.start(info)
+    signed_in = services.sessions.authenticate(session_id)
+    assert signed_in is not None and signed_in.name == "dora"
+    services.sessions.lifetime = timedelta(seconds=-1)  # sessions started from now on are already over
+    expired = services.sessions.start(info)
+    assert services.sessions.authenticate(expired) is None
+    assert services.sessions.authenticate(session_id) is not None
+    assert client.post("/session", json={"token": "la_wrong"}).status_code == 401
 
 
 def test_validate_reports_every_error_with_line_and_fix(client: TestClient, auth: dict[str, str]) -> None:

@@ -3,19 +3,23 @@ for good; and the catalog migration that holds them."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import typer
+from alembic import command
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from app.commands import web as web_command
 from storage.db import make_engine, upgrade_database
 from storage.db.session import _alembic_config
 from tests.browser.support import fake_app, web_settings
+from web.token_store import SqlTokenStore
+from web.tokens import Role, token_hash
 
 
 def cli() -> typer.Typer:
@@ -83,7 +87,46 @@ def test_tokens_live_in_their_own_catalog_migration(tmp_path: Path) -> None:
     with engine.connect() as conn:
         columns = {c["name"] for c in inspect(conn).get_columns("web_tokens")}
     engine.dispose()
-    assert columns == {"id", "name", "token_sha256", "created_at", "last_used_at", "revoked_at"}
+    assert columns == {"id", "name", "token_sha256", "role", "created_at", "last_used_at", "revoked_at"}
     script = ScriptDirectory.from_config(_alembic_config())
     mine = script.get_revision("0002_web_tokens")
     assert mine is not None and mine.down_revision == "0001"
+
+
+def test_admin_tokens_are_created_on_purpose(runner: CliRunner, tmp_path: Path) -> None:
+    teacher = runner.invoke(cli(), ["web", "token", "create", "wang"])
+    admin = runner.invoke(cli(), ["web", "token", "create", "office", "--admin"])
+    assert teacher.exit_code == 0 and admin.exit_code == 0, admin.output
+    assert "created admin token 'office'" in admin.stderr
+    listed = runner.invoke(cli(), ["web", "token", "list"]).stdout.splitlines()
+    roles = {line.split()[0]: line.split()[1] for line in listed[1:]}
+    assert roles == {"office": "admin", "wang": "teacher"}
+    store = SqlTokenStore.open(f"sqlite:///{tmp_path / 'web.db'}")
+    try:
+        office = store.authenticate(admin.stdout.strip())
+        wang = store.authenticate(teacher.stdout.strip())
+    finally:
+        store.close()
+    assert office is not None and office.is_admin and wang is not None and not wang.is_admin
+
+
+def test_tokens_from_before_roles_become_teachers(tmp_path: Path) -> None:
+    """An existing catalog upgrades in place; its tokens keep working, with a teacher's view."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0004_render_owner")
+        conn.execute(
+            text("INSERT INTO web_tokens (name, token_sha256, created_at) VALUES ('li', :h, :t)"),
+            {"h": token_hash("la_old-token"), "t": datetime.now(UTC)},
+        )
+    engine.dispose()
+    store = SqlTokenStore.open(url)
+    try:
+        info = store.authenticate("la_old-token")
+    finally:
+        store.close()
+    assert info is not None and info.role is Role.TEACHER
+    script = ScriptDirectory.from_config(_alembic_config())
+    roles = script.get_revision("0005_web_roles_sessions")
+    assert roles is not None and roles.down_revision == "0004_render_owner"

@@ -26,7 +26,8 @@ DESCRIPTION = """
 Render Chinese lesson scripts into lesson audio, and preview single paragraphs.
 
 Authenticate every request with `Authorization: Bearer <token>`; an admin creates tokens with
-`lessonaudio web token create NAME`. Errors are JSON: `{"error": {"code", "message", "where", "fix"}}`,
+`lessonaudio web token create NAME`. A teacher's token sees the jobs and renders it submitted; an
+admin token (`--admin`) sees all. Errors are JSON: `{"error": {"code", "message", "where", "fix"}}`,
 plus `diagnostics` (line, column, fix) for lesson scripts.
 """
 

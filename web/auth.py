@@ -1,8 +1,8 @@
-"""Who is calling: a teacher token as ``Authorization: Bearer …`` (API) or the page's session cookie.
+"""Who is calling: a teacher token as ``Authorization: Bearer …`` (API), or the page's session cookie.
 
-The cookie holds the token itself (HttpOnly, SameSite=Strict, so page scripts and other sites cannot
-read or send it); signing out deletes it and revoking the token ends every session using it, with no
-separate session table to keep in step.
+The cookie holds a server-side session id (``web.sessions``), HttpOnly and SameSite=Strict, so page
+scripts and other sites can neither read nor send it. A Bearer token wins over a cookie: an API
+client says exactly which token it means.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from web.errors import ApiError
+from web.sessions import SessionStore
 from web.tokens import TokenInfo, TokenStore
 
 SESSION_COOKIE = "lessonaudio_session"
+TOKEN_FIX = "send `Authorization: Bearer <token>` with a token from `lessonaudio web token create`"
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -21,27 +23,43 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def unauthorized(message: str) -> ApiError:
+def unauthorized(message: str, fix: str = TOKEN_FIX) -> ApiError:
     return ApiError(
         401,
         "unauthorized",
         message,
         where="Authorization",
-        fix="send `Authorization: Bearer <token>` with a token from `lessonaudio web token create`",
+        fix=fix,
         headers={"WWW-Authenticate": 'Bearer realm="lessonaudio"'},
     )
 
 
-def presented_token(request: Request, credentials: HTTPAuthorizationCredentials | None) -> str | None:
-    if credentials is not None:
-        return credentials.credentials
-    return request.cookies.get(SESSION_COOKIE)
-
-
-def authenticate(store: TokenStore, token: str | None) -> TokenInfo:
+def check_token(tokens: TokenStore, token: str | None) -> TokenInfo:
+    """The active token ``token`` is, or a 401 that says why not."""
     if not token:
         raise unauthorized("no teacher token given")
-    info = store.authenticate(token)
+    info = tokens.authenticate(token)
     if info is None:
         raise unauthorized("the teacher token is unknown or revoked")
+    return info
+
+
+def caller(
+    tokens: TokenStore,
+    sessions: SessionStore,
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+) -> TokenInfo:
+    """The token behind a request: its Bearer token, else its session cookie, else a 401."""
+    if credentials is not None:
+        return check_token(tokens, credentials.credentials)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        raise unauthorized("no teacher token given")
+    info = sessions.authenticate(session_id)
+    if info is None:
+        raise unauthorized(
+            "the session has ended (signed out, expired, or its token was revoked)",
+            fix="sign in again with your teacher token, or " + TOKEN_FIX,
+        )
     return info

@@ -3,6 +3,9 @@
 A job is in memory only (a restarted server forgets queued and running jobs, never finished renders:
 those are folders, listed by the render index). Each job's flow run reports into a
 :class:`JobProgress` through the flow's ``Reporter`` protocol, which the status endpoint reads.
+A job remembers the token that submitted it; when its render finishes, that token is recorded as the
+render's owner in the catalog before the job reports ``finished``, so the render can be opened by
+its teacher as soon as the job says it is there.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Protocol
 
 from flows.progress import Reporter
 from lesson_specs import LessonSpec
+from web.render_owners import RenderOwners
 from web.webhooks import DeliveryResult, WebhookSender
 
 log = logging.getLogger("lessonaudio.web.jobs")
@@ -58,6 +62,9 @@ class Job:
     lesson_id: str
     title: str
     owner: str
+    """The submitting token's name, for logs."""
+    owner_id: int
+    """The submitting token's id: who may see the job and its render."""
     submitted_at: datetime
     callback_url: str | None = None
     state: JobState = JobState.QUEUED
@@ -117,6 +124,7 @@ def _now() -> datetime:
 class JobManager:
     runner: RenderRunner
     jobs_dir: Path
+    owners: RenderOwners
     webhooks: WebhookSender | None = None
     workers: int = 1
     _jobs: OrderedDict[str, Job] = field(default_factory=OrderedDict)
@@ -127,13 +135,21 @@ class JobManager:
         self._deliveries = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook")
 
     def submit(
-        self, script: str, spec: LessonSpec, *, owner: str, voice: str | None, callback_url: str | None
+        self,
+        script: str,
+        spec: LessonSpec,
+        *,
+        owner: str,
+        owner_id: int,
+        voice: str | None,
+        callback_url: str | None,
     ) -> Job:
         job = Job(
             id=secrets.token_hex(8),
             lesson_id=spec.id,
             title=spec.title,
             owner=owner,
+            owner_id=owner_id,
             submitted_at=_now(),
             callback_url=callback_url,
         )
@@ -144,7 +160,7 @@ class JobManager:
             self._jobs[job.id] = job
             while len(self._jobs) > MAX_JOBS_KEPT:
                 self._jobs.popitem(last=False)
-        self._renders.submit(self._run, job.id, spec_path, voice)
+        self._renders.submit(self._run, job.id, owner_id, spec_path, voice)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -168,7 +184,7 @@ class JobManager:
             self._jobs[job_id] = changed = change(job)
             return changed
 
-    def _run(self, job_id: str, spec_path: Path, voice: str | None) -> None:
+    def _run(self, job_id: str, owner_id: int, spec_path: Path, voice: str | None) -> None:
         self._update(job_id, lambda j: replace(j, state=JobState.RUNNING, started_at=_now()))
 
         def update(change: Callable[[Job], Job]) -> None:
@@ -177,6 +193,7 @@ class JobManager:
         progress = JobProgress(update)
         try:
             outcome = self.runner.run(spec_path, voice, progress)
+            self.owners.claim(outcome.render_id, Path(outcome.folder), owner_id)
         except Exception as err:  # any failure ends the job with its message; the server keeps serving
             message = str(err) if isinstance(err, RenderFailed) else f"{type(err).__name__}: {err}"
             log.warning("render job %s failed: %s", job_id, message)

@@ -4,6 +4,9 @@ The page and API only need "list recent renders" and "find one render's folder",
 interface. The folder index works on any machine; the catalog index (setting
 ``web_renders_from=catalog``) is for when the render flow records into the catalog, and lists only
 renders whose folder is on this machine (their files have to be served from here).
+
+Listing can be limited to one web token's renders (a teacher's view); who may open one render is
+decided by the routes, from the owner recorded in the catalog (``web.render_owners``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from sqlalchemy import select
+
+from storage.catalog import CatalogError, open_catalog
+from storage.db import Render
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST
+from web.render_owners import RenderOwners
 
 RENDER_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}-[0-9a-f]{4}")
 QA_HTML = "qa.html"
@@ -40,8 +48,8 @@ class RenderEntry:
 
 
 class RenderIndex(Protocol):
-    def list(self, limit: int = 50) -> list[RenderEntry]:
-        """Newest first."""
+    def list(self, limit: int = 50, owner: int | None = None) -> list[RenderEntry]:
+        """Newest first; only renders submitted by web token ``owner`` when given."""
         ...
 
     def get(self, render_id: str) -> RenderEntry | None: ...
@@ -75,8 +83,9 @@ def entry_from_manifest(folder: Path) -> RenderEntry | None:
 class FolderRenderIndex:
     """Scans ``{root}/{course}/{lesson}/{render_id}/manifest.json``; hidden staging folders never match."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, owners: RenderOwners) -> None:
         self.root = root
+        self.owners = owners
 
     def _folders(self) -> list[Path]:
         folders = [
@@ -84,9 +93,13 @@ class FolderRenderIndex:
         ]
         return sorted(folders, key=lambda p: p.name, reverse=True)  # render ids sort by time
 
-    def list(self, limit: int = 50) -> list[RenderEntry]:
+    def list(self, limit: int = 50, owner: int | None = None) -> list[RenderEntry]:
         entries: list[RenderEntry] = []
-        for folder in self._folders():
+        folders = self._folders()
+        if owner is not None:
+            owned = self.owners.owned(owner)
+            folders = [folder for folder in folders if folder.name in owned]
+        for folder in folders:
             entry = entry_from_manifest(folder)
             if entry is not None:
                 entries.append(entry)
@@ -108,22 +121,19 @@ class CatalogRenderIndex:
     """Reads ``storage.catalog``; the folder's manifest supplies the details the page shows."""
 
     def __init__(self, database_url: str) -> None:
-        from storage.catalog import open_catalog
-
         self._catalog = open_catalog(database_url)
 
-    def list(self, limit: int = 50) -> list[RenderEntry]:
-        entries: list[RenderEntry] = []
-        for render in self._catalog.list_renders(limit=limit):
-            if render.folder and render.render_id:
-                entry = entry_from_manifest(Path(render.folder))
-                if entry is not None:
-                    entries.append(entry)
-        return entries
+    def list(self, limit: int = 50, owner: int | None = None) -> list[RenderEntry]:
+        query = select(Render.folder).where(Render.render_id.is_not(None), Render.folder.is_not(None))
+        if owner is not None:
+            query = query.where(Render.owner_token_id == owner)
+        query = query.order_by(Render.started_at.desc(), Render.id.desc()).limit(limit)
+        with self._catalog.session() as session:
+            folders = [folder for folder in session.scalars(query) if folder]
+        entries = [entry_from_manifest(Path(folder)) for folder in folders]
+        return [entry for entry in entries if entry is not None]
 
     def get(self, render_id: str) -> RenderEntry | None:
-        from storage.catalog import CatalogError
-
         if not RENDER_ID.fullmatch(render_id):
             return None
         try:

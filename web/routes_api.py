@@ -1,7 +1,9 @@
 """The HTTP API: preview (``POST /tts``, the reference API's shape), script checks, renders, files.
 
-Every route needs a teacher token (Bearer, or the page's session cookie). Handlers that run models or
-touch disks are plain ``def``: FastAPI runs them on its thread pool, so the event loop stays free.
+Every route needs a teacher token (Bearer, or the page's session cookie). A teacher's token sees only
+the jobs and renders it submitted, an admin's sees all; anything else answers 404, exactly as for an
+id that does not exist, so ids cannot be probed. Handlers that run models or touch disks are plain
+``def``: FastAPI runs them on its thread pool, so the event loop stays free.
 """
 
 # No `from __future__ import annotations`: FastAPI must evaluate the annotations of the route
@@ -15,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from engines import emotion_names, voice_names
 from lesson_specs import Diagnostic
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST
-from web.auth import authenticate, bearer_scheme, presented_token
+from web.auth import bearer_scheme, caller
 from web.errors import ApiError
 from web.jobs import Job
 from web.netguard import TargetRefused
@@ -62,7 +64,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     meaning = {
         400: "The body is not JSON encoded as UTF-8.",
         401: "No, unknown or revoked teacher token.",
-        404: "No such job or render.",
+        404: "No such job or render (or not one this token submitted).",
         413: "Request body over the size limit.",
         422: "The request or the lesson script is invalid; the body says where and how to fix it.",
         429: "Too many requests; `Retry-After` says how many seconds to wait.",
@@ -155,6 +157,11 @@ def _limit(limiter: RateLimiter, who: TokenInfo, what: str) -> None:
         )
 
 
+def visible_renders(services: Services, who: TokenInfo, limit: int) -> list[RenderEntry]:
+    """The renders ``who`` may see, newest first."""
+    return services.renders.list(limit, owner=None if who.is_admin else who.id)
+
+
 def api_router(services: Services) -> APIRouter:
     router = APIRouter()
 
@@ -162,7 +169,7 @@ def api_router(services: Services) -> APIRouter:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> TokenInfo:
-        return authenticate(services.tokens, presented_token(request, credentials))
+        return caller(services.tokens, services.sessions, request, credentials)
 
     def tts_limited(who: Annotated[TokenInfo, Depends(teacher)]) -> TokenInfo:
         _limit(services.tts_limit, who, "preview")
@@ -256,7 +263,12 @@ def api_router(services: Services) -> APIRouter:
             except TargetRefused as err:
                 raise ApiError(422, "callback_refused", str(err), where="callback_url") from None
         job = services.jobs.submit(
-            body.script, report.spec, owner=who.name, voice=body.voice, callback_url=callback
+            body.script,
+            report.spec,
+            owner=who.name,
+            owner_id=who.id,
+            voice=body.voice,
+            callback_url=callback,
         )
         return job_out(job)
 
@@ -271,7 +283,7 @@ def api_router(services: Services) -> APIRouter:
     ) -> JobOut:
         """Progress of a submitted render, stage by stage; `render_id` once it finished."""
         job = services.jobs.get(job_id)
-        if job is None:
+        if job is None or not who.may_see(job.owner_id):
             raise ApiError(
                 404,
                 "no_such_job",
@@ -288,12 +300,12 @@ def api_router(services: Services) -> APIRouter:
         who: Annotated[TokenInfo, Depends(teacher)],
         limit: Annotated[int, Query(ge=1, le=500, description="At most this many.")] = 50,
     ) -> list[RenderOut]:
-        """Finished renders, newest first."""
-        return [render_out(e) for e in services.renders.list(limit)]
+        """Finished renders, newest first: this token's own, or every render for an admin token."""
+        return [render_out(e) for e in visible_renders(services, who, limit)]
 
-    def _entry(render_id: str) -> RenderEntry:
+    def _entry(render_id: str, who: TokenInfo) -> RenderEntry:
         entry = services.renders.get(render_id)
-        if entry is None:
+        if entry is None or not who.may_see(services.owners.owner(render_id)):
             raise ApiError(
                 404, "no_such_render", f"no render {render_id!r}", where="render_id", fix="see /api/renders"
             )
@@ -309,7 +321,7 @@ def api_router(services: Services) -> APIRouter:
         render_id: Annotated[str, Path(pattern=RENDER_ID)], who: Annotated[TokenInfo, Depends(teacher)]
     ) -> RenderOut:
         """One finished render and the files it has (a QA report only if the back-check ran)."""
-        return render_out(_entry(render_id))
+        return render_out(_entry(render_id, who))
 
     file_path = "/api/renders/{render_id}/files/{name}"
     file_responses: dict[int | str, dict[str, Any]] = {
@@ -325,7 +337,7 @@ def api_router(services: Services) -> APIRouter:
         download: Annotated[bool, Query(description="Ask the browser to save the file.")] = False,
     ) -> FileResponse:
         """Audio, captions, manifest or QA report of a render (audio supports HTTP range requests)."""
-        entry = _entry(render_id)
+        entry = _entry(render_id, who)
         path = entry.folder / name
         if not path.is_file():
             raise ApiError(

@@ -7,33 +7,26 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engines import emotion_names
-from web.auth import SESSION_COOKIE, authenticate
-from web.errors import ApiError
-from web.routes_api import error_responses, render_out
+from web.auth import SESSION_COOKIE, check_token
+from web.routes_api import error_responses, render_out, visible_renders
 from web.schemas import SessionRequest
 from web.services import Services
 from web.tokens import TokenInfo
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
-SESSION_MAX_AGE_S = 12 * 3600
 
 
 def page_router(services: Services) -> APIRouter:
     router = APIRouter()
 
     def current(request: Request) -> TokenInfo | None:
-        token = request.cookies.get(SESSION_COOKIE)
-        if not token:
-            return None
-        try:
-            return authenticate(services.tokens, token)
-        except ApiError:
-            return None
+        session_id = request.cookies.get(SESSION_COOKIE)
+        return services.sessions.authenticate(session_id) if session_id else None
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> Response:
         teacher = current(request)
-        renders = [render_out(e) for e in services.renders.list(20)] if teacher else []
+        renders = [render_out(e) for e in visible_renders(services, teacher, 20)] if teacher else []
         return TEMPLATES.TemplateResponse(
             request,
             "index.html",
@@ -48,13 +41,15 @@ def page_router(services: Services) -> APIRouter:
         responses=error_responses(400, 401, 413, 422),
     )
     def sign_in(body: SessionRequest) -> Response:
-        """Exchange a teacher token for the page's session cookie (HttpOnly, SameSite=Strict)."""
-        info = authenticate(services.tokens, body.token.strip())
+        """Exchange a teacher token for a page session: the cookie (HttpOnly, SameSite=Strict) holds
+        a random session id kept on the server, never the token. It ends at sign-out, after
+        12 hours, or when the token is revoked."""
+        info = check_token(services.tokens, body.token.strip())
         response = Response(status_code=204)
         response.set_cookie(
             SESSION_COOKIE,
-            body.token.strip(),
-            max_age=SESSION_MAX_AGE_S,
+            services.sessions.start(info),
+            max_age=int(services.sessions.lifetime.total_seconds()),
             httponly=True,
             samesite="strict",
             secure=services.cookie_secure,
@@ -64,8 +59,11 @@ def page_router(services: Services) -> APIRouter:
         return response
 
     @router.delete("/session", tags=["session"], status_code=204, response_class=Response)
-    def sign_out() -> Response:
-        """Forget the session cookie."""
+    def sign_out(request: Request) -> Response:
+        """End the page session on the server and forget its cookie."""
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if session_id:
+            services.sessions.end(session_id)
         response = Response(status_code=204)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response

@@ -16,7 +16,9 @@ from web.jobs import JobManager
 from web.preview import PreviewAudio, PreviewService
 from web.ratelimit import RateLimiter
 from web.render_index import CatalogRenderIndex, FolderRenderIndex, RenderIndex
+from web.render_owners import RenderOwners
 from web.runners import EmbeddedRunner
+from web.sessions import SessionStore, SqlSessionStore
 from web.token_store import SqlTokenStore
 from web.tokens import TokenStore
 from web.validation import ScriptChecker
@@ -30,6 +32,8 @@ class Previewer(Protocol):
 @dataclass
 class Services:
     tokens: TokenStore
+    sessions: SessionStore
+    owners: RenderOwners
     checker: ScriptChecker
     preview: Previewer
     jobs: JobManager
@@ -73,18 +77,23 @@ def build_services(settings: Settings) -> Services:
     front_end = SharedFrontEnd()
     url = database_url(settings)
     webhooks = webhook_sender(settings)
+    tokens = SqlTokenStore.open(url)
+    owners = RenderOwners(tokens.engine)  # tokens, sessions and owners share one catalog database
     renders: RenderIndex = (
         CatalogRenderIndex(url)
         if settings.web_renders_from == "catalog"
-        else FolderRenderIndex(settings.output_dir)
+        else FolderRenderIndex(settings.output_dir, owners)
     )
     return Services(
-        tokens=SqlTokenStore.open(url),
+        tokens=tokens,
+        sessions=SqlSessionStore(tokens.engine),
+        owners=owners,
         checker=ScriptChecker(front_end),
         preview=PreviewService.from_settings(settings, front_end),
         jobs=JobManager(
             runner=EmbeddedRunner(settings.output_dir),
             jobs_dir=settings.cache_dir / "web-jobs",
+            owners=owners,
             webhooks=webhooks,
             workers=settings.web_render_workers,
         ),

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from storage.db import make_engine, upgrade_database
 from storage.db.models import utcnow
-from web.token_table import WebToken
-from web.tokens import TokenError, TokenInfo, check_name, new_token, token_hash
+from web.token_table import WebSession, WebToken
+from web.tokens import Role, TokenError, TokenInfo, check_name, new_token, token_hash
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 """``last_used_at`` is refreshed at most this often, so authenticating is a read, not a write, per request."""
 
 
-def _info(row: WebToken) -> TokenInfo:
-    return TokenInfo(row.id, row.name, row.created_at, row.last_used_at, row.revoked_at)
+def token_info(row: WebToken) -> TokenInfo:
+    return TokenInfo(row.id, row.name, Role(row.role), row.created_at, row.last_used_at, row.revoked_at)
+
+
+def mark_used(row: WebToken, now: datetime) -> None:
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now
 
 
 class SqlTokenStore:
@@ -37,15 +42,15 @@ class SqlTokenStore:
     def close(self) -> None:
         self.engine.dispose()
 
-    def create(self, name: str) -> tuple[TokenInfo, str]:
+    def create(self, name: str, role: Role = Role.TEACHER) -> tuple[TokenInfo, str]:
         cleaned = check_name(name)
         token = new_token()
-        row = WebToken(name=cleaned, token_sha256=token_hash(token), created_at=utcnow())
+        row = WebToken(name=cleaned, token_sha256=token_hash(token), role=role.value, created_at=utcnow())
         try:
             with self._sessions.begin() as session:
                 session.add(row)
                 session.flush()
-                info = _info(row)
+                info = token_info(row)
         except IntegrityError:
             raise TokenError(
                 f"a token named {cleaned!r} already exists (revoke it or choose another name)"
@@ -54,7 +59,7 @@ class SqlTokenStore:
 
     def list(self) -> list[TokenInfo]:
         with self._sessions.begin() as session:
-            return [_info(row) for row in session.scalars(select(WebToken).order_by(WebToken.name))]
+            return [token_info(row) for row in session.scalars(select(WebToken).order_by(WebToken.name))]
 
     def revoke(self, name: str) -> TokenInfo:
         with self._sessions.begin() as session:
@@ -63,7 +68,8 @@ class SqlTokenStore:
                 raise TokenError(f"no token named {name!r} (see `lessonaudio web token list`)")
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
-            return _info(row)
+            session.execute(delete(WebSession).where(WebSession.token_id == row.id))
+            return token_info(row)
 
     def authenticate(self, token: str) -> TokenInfo | None:
         digest = token_hash(token)
@@ -71,7 +77,5 @@ class SqlTokenStore:
             row = session.scalar(select(WebToken).where(WebToken.token_sha256 == digest))
             if row is None or row.revoked_at is not None:
                 return None
-            now = utcnow()
-            if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
-                row.last_used_at = now
-            return _info(row)
+            mark_used(row, utcnow())
+            return token_info(row)

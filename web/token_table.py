@@ -1,5 +1,6 @@
-"""The token table lives with the other catalog tables in ``storage.db``; re-exported for the web code."""
+"""The token and session tables live with the other catalog tables in ``storage.db``; re-exported for
+the web code."""
 
-from storage.db.web_tokens import WebToken
+from storage.db.web_tokens import WebSession, WebToken
 
-__all__ = ["WebToken"]
+__all__ = ["WebSession", "WebToken"]

@@ -12,12 +12,25 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
+
+from storage.db.web_tokens import TOKEN_ROLES
 
 TOKEN_PREFIX = "la_"
 """Makes a pasted token recognisable in logs and secret scanners."""
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class Role(StrEnum):
+    """What a token may see: a teacher their own jobs and renders, an admin everyone's."""
+
+    TEACHER = "teacher"
+    ADMIN = "admin"
+
+
+assert tuple(r.value for r in Role) == TOKEN_ROLES, "keep Role in step with the table's CHECK"
 
 
 class TokenError(Exception):
@@ -30,6 +43,7 @@ class TokenInfo:
 
     id: int
     name: str
+    role: Role
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -38,17 +52,28 @@ class TokenInfo:
     def active(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def may_see(self, owner_token_id: int | None) -> bool:
+        """Whether this token may see a job or render submitted by ``owner_token_id`` (None: not
+        submitted through the web, e.g. rendered with the CLI: admins only)."""
+        return self.is_admin or (owner_token_id is not None and owner_token_id == self.id)
+
 
 class TokenStore(Protocol):
     """Where token hashes live; the SQL catalog today, anything with these four methods tomorrow."""
 
-    def create(self, name: str) -> tuple[TokenInfo, str]:
+    def create(self, name: str, role: Role = Role.TEACHER) -> tuple[TokenInfo, str]:
         """A new token for ``name``; returns its info and the plain token (to show once)."""
         ...
 
     def list(self) -> list[TokenInfo]: ...
 
-    def revoke(self, name: str) -> TokenInfo: ...
+    def revoke(self, name: str) -> TokenInfo:
+        """Refuse the token from now on, and end every page session signed in with it."""
+        ...
 
     def authenticate(self, token: str) -> TokenInfo | None:
         """The active token's info, or None for unknown or revoked tokens."""

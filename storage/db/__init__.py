@@ -14,7 +14,7 @@ from storage.db.session import (
     make_engine,
     upgrade_database,
 )
-from storage.db.web_tokens import WebToken
+from storage.db.web_tokens import WebSession, WebToken
 
 __all__ = [
     "Base",
@@ -24,6 +24,7 @@ __all__ = [
     "Render",
     "RenderStatus",
     "Segment",
+    "WebSession",
     "WebToken",
     "current_revision",
     "default_database_url",

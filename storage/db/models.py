@@ -114,6 +114,10 @@ class Render(Base):
     spec_path: Mapped[str | None] = mapped_column(Text)
     spec_sha256: Mapped[str | None] = mapped_column(String(64))
     voice: Mapped[str | None] = mapped_column(String(64))
+    owner_token_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The web token (``web_tokens.id``) that submitted the render; null for the CLI and the inbox.
+    No foreign key: the render tables stay independent of the web's, and tokens are only ever
+    revoked, never deleted, so the id keeps its meaning."""
     engine_id: Mapped[str | None] = mapped_column(String(200))
     model_sha256: Mapped[str | None] = mapped_column(String(64))
     manifest_version: Mapped[int | None] = mapped_column(Integer)

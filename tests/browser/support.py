@@ -29,9 +29,12 @@ from web.jobs import JobManager, RenderOutcome
 from web.preview import PreviewAudio
 from web.ratelimit import RateLimiter
 from web.render_index import FolderRenderIndex
+from web.render_owners import RenderOwners
 from web.server import server_config
 from web.services import Services, webhook_sender
+from web.sessions import SqlSessionStore
 from web.token_store import SqlTokenStore
+from web.tokens import Role
 from web.validation import ScriptChecker
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "lesson_specs" / "examples" / "math-g8-pythagoras.yaml"
@@ -110,16 +113,21 @@ def fake_services(settings: Settings, runner: FakeRunner | None = None) -> Servi
     front_end = SharedFrontEnd()
     webhooks = webhook_sender(settings)
     assert settings.database_url is not None
+    tokens = SqlTokenStore.open(settings.database_url)
+    owners = RenderOwners(tokens.engine)
     return Services(
-        tokens=SqlTokenStore.open(settings.database_url),
+        tokens=tokens,
+        sessions=SqlSessionStore(tokens.engine),
+        owners=owners,
         checker=ScriptChecker(front_end),
         preview=FakePreview(),
         jobs=JobManager(
             runner=runner or FakeRunner(settings.output_dir),
             jobs_dir=settings.cache_dir / "web-jobs",
+            owners=owners,
             webhooks=webhooks,
         ),
-        renders=FolderRenderIndex(settings.output_dir),
+        renders=FolderRenderIndex(settings.output_dir, owners),
         webhooks=webhooks,
         tts_limit=RateLimiter(settings.web_tts_per_minute),
         render_limit=RateLimiter(settings.web_renders_per_minute),
@@ -131,9 +139,9 @@ def fake_app(settings: Settings, runner: FakeRunner | None = None) -> FastAPI:
     return create_app(settings, fake_services(settings, runner))
 
 
-def new_token(app: FastAPI, name: str = "teacher") -> str:
+def new_token(app: FastAPI, name: str = "teacher", role: Role = Role.TEACHER) -> str:
     services: Services = app.state.services
-    return services.tokens.create(name)[1]
+    return services.tokens.create(name, role)[1]
 
 
 @contextmanager
