@@ -6,7 +6,9 @@ captions + manifest → one atomic rename.
 
 Everything is written into a hidden staging folder that is renamed into place last, so a crash or a
 failing segment never leaves ``lesson.*`` files that look finished; finished segments stay in the
-cache, so running again resumes where the crash stopped.
+cache, so running again resumes where the crash stopped. A render killed outright leaves its staging
+folder and a ``running`` catalog row; every render starts by cleaning up after such renders
+(``storage.staging.reap``), and beats while it runs so that it is never mistaken for one.
 """
 
 from __future__ import annotations

@@ -125,6 +125,7 @@ def test_abandoned_renders_in_the_cli(
 ) -> None:
     pk = started(catalog, ProcessOwner(this_host(), gone_pid()), render_id="20261126T000000Z-deadbeef-0001")
     catalog.abandon_dead_renders()
+    assert catalog.course_qa("数学").abandoned_renders == 1
     monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", db_url)
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
 
