@@ -55,7 +55,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.web_max_body_kb * 1024)
     app.include_router(api_router(built))
     app.include_router(page_router(built))
-    app.include_router(docs_router(app.openapi, f"{app.title} API"))
+    app.include_router(docs_router(app.openapi_url or "/openapi.json", f"{app.title} API"))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.state.services = built
     return app

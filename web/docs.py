@@ -1,11 +1,11 @@
-"""``/docs``: Swagger UI served from this package (``swagger-ui-bundle``), never from a CDN.
+"""``/docs``: Swagger UI served from this package (``swagger-ui-bundle-v2``), never from a CDN.
 
 FastAPI's default docs page loads Swagger UI from a CDN, which the page's own Content-Security-Policy
 forbids and which a school network without internet cannot reach. Here the bundle's files are served
 under ``/docs/assets/`` and the page gets its own policy: scripts, styles and requests from this origin
 only, plus FastAPI's one inline start-up script, allowed by a nonce that is new on every response.
 
-The page loads the schema as OpenAPI 3.0 (``web.docs_schema``), the version this Swagger UI reads.
+Swagger UI 5 reads the OpenAPI 3.1 schema FastAPI writes, so the page loads ``/openapi.json`` itself.
 
 Only the files the page uses are served (a whitelist, not the bundle's folder): the bundle also ships
 a demo ``index.html`` and an initializer pointing at a public demo API, which have no place here.
@@ -14,22 +14,17 @@ a demo ``index.html`` and an initializer pointing at a public demo API, which ha
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from functools import cache
 from pathlib import Path
-from typing import Any
 
 import swagger_ui_bundle
 from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
-from web.docs_schema import openapi_30
 from web.errors import ApiError
 
 DOCS_URL = "/docs"
 ASSETS_URL = f"{DOCS_URL}/assets"
-SCHEMA_30_URL = f"{DOCS_URL}/openapi-3.0.json"
 ASSETS_DIR = Path(str(swagger_ui_bundle.swagger_ui_path))
 ASSETS = {
     "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
@@ -78,18 +73,13 @@ def docs_page(openapi_url: str, title: str) -> HTMLResponse:
     )
 
 
-def docs_router(openapi: Callable[[], dict[str, Any]], title: str) -> APIRouter:
-    """The docs page, its assets and its 3.0 schema; ``openapi`` is the app's schema builder."""
+def docs_router(openapi_url: str, title: str) -> APIRouter:
+    """The docs page and its assets; the page reads the app's own schema at ``openapi_url``."""
     router = APIRouter(include_in_schema=False)
-    schema_30 = cache(lambda: openapi_30(openapi()))  # the routes do not change while serving
 
     @router.get(DOCS_URL)
     def docs() -> HTMLResponse:
-        return docs_page(SCHEMA_30_URL, title)
-
-    @router.get(SCHEMA_30_URL)
-    def schema() -> dict[str, Any]:
-        return schema_30()
+        return docs_page(openapi_url, title)
 
     @router.get(f"{ASSETS_URL}/{{name}}")
     def asset(name: str) -> FileResponse:
