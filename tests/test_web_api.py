@@ -181,6 +181,18 @@ def test_validate_accepts_the_example_with_lesson_facts(client: TestClient, auth
     }
 
 
+def test_validate_warns_about_a_reading_longer_than_a_segment(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """The page shows the same long-reading warning as ``lessonaudio validate``, quoting a bounded excerpt."""
+    script = "id: pi\ntitle: 圆周率\nparagraphs:\n  - 圆周率是3." + "1415926535" * 20 + "。\n"
+    report = client.post("/api/scripts/validate", headers=auth, json={"script": script}).json()
+    assert report["ok"] is True, report
+    (warning,) = report["warnings"]
+    assert warning["line"] == 4 and "syllables" in warning["message"], warning
+    assert len(warning["message"]) < 200
+
+
 def test_a_broken_script_is_refused_before_anything_runs(
     tmp_path: Path, client: TestClient, auth: dict[str, str]
 ) -> None:

@@ -20,6 +20,7 @@ from models.errors import ModelError
 from storage.segments import SegmentStore
 from tasks.jobs import SegmentJob, VoiceIdentity, segment_key
 from tasks.synthesize import SynthesisError, engine_for, render_segment
+from text_frontend.excerpt import excerpt
 from text_frontend.types import Segment
 from web.errors import ApiError
 from web.frontend import SharedFrontEnd
@@ -102,7 +103,7 @@ class PreviewService:
             raise ApiError(
                 422,
                 "bad_markup",
-                f"{issue.message}: {text[issue.start : issue.end]!r}",
+                f"{issue.message}: {excerpt(text[issue.start : issue.end])!r}",
                 where=f"text[{issue.start}:{issue.end}]",
                 fix=issue.fix,
             )

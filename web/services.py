@@ -88,7 +88,7 @@ def build_services(settings: Settings) -> Services:
         tokens=tokens,
         sessions=SqlSessionStore(tokens.engine),
         owners=owners,
-        checker=ScriptChecker(front_end),
+        checker=ScriptChecker(front_end, settings.max_segment_chars),
         preview=PreviewService.from_settings(settings, front_end),
         jobs=JobManager(
             runner=EmbeddedRunner(settings.output_dir),

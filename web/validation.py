@@ -1,4 +1,4 @@
-"""Checking a pasted script before anything runs: every error with its line, plus unspoken-text warnings.
+"""Checking a pasted script before anything runs: every error with its line, plus reading warnings.
 
 Warnings need the front end (to know what it would skip), so they are computed only for scripts
 without errors: a teacher fixes errors first, and a broken script must not cost a model load.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from engines import voice_names
 from lesson_specs import Diagnostic, LessonSpec, SpecError, load_spec
-from lesson_specs.pronounceability import unspoken_warnings
+from lesson_specs.pronounceability import pronunciation_warnings
 from web.frontend import SharedFrontEnd
 
 SCRIPT_SOURCE = "script.yaml"
@@ -28,8 +28,9 @@ class ScriptReport:
 
 
 class ScriptChecker:
-    def __init__(self, front_end: SharedFrontEnd) -> None:
+    def __init__(self, front_end: SharedFrontEnd, max_segment_chars: int) -> None:
         self._front_end = front_end
+        self._max_segment_chars = max_segment_chars
 
     def check(self, script: str, source: str = SCRIPT_SOURCE) -> ScriptReport:
         try:
@@ -37,4 +38,5 @@ class ScriptChecker:
         except SpecError as err:
             warnings = tuple(d for d in err.diagnostics if d.severity == "warning")
             return ScriptReport(None, err.errors, warnings)
-        return ScriptReport(spec, (), tuple(unspoken_warnings(spec, self._front_end.get())))
+        found = pronunciation_warnings(spec, self._front_end.get(), self._max_segment_chars)
+        return ScriptReport(spec, (), tuple(found))
