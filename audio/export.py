@@ -86,7 +86,7 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, durable: bool = T
     """
     tmp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _make_folder(path.parent)
         tmp = create_temp(path)
         write(tmp)
         if durable:
@@ -101,6 +101,16 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, durable: bool = T
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+def _make_folder(folder: Path) -> None:
+    """``mkdir -p``, except that a file standing where a folder must be is reported as what it is:
+    ``mkdir`` says "File exists", which sends the reader looking for the wrong problem."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as err:
+        blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
+        raise NotADirectoryError(errno.ENOTDIR, f"{blocking} is a file, not a folder", str(folder)) from err
 
 
 def _about_target(error: OSError, path: Path, tmp: Path | None) -> bool:

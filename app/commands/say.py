@@ -8,17 +8,15 @@ hash, emotion and voice and written to the current directory: repeated calls ove
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import numpy as np
 import soundfile as sf
 import typer
-from pydantic import ValidationError
 
-from config import load_settings
+from audio.export import atomic_write
+from config import SettingsError, load_settings
 from engines import EngineError, VoiceConfig, create_engine, preset
 from engines.protocol import Audio, TTSEngine
 from models import ModelError
@@ -28,10 +26,6 @@ from text_frontend.types import Segment
 
 class SayInputError(ValueError):
     """Text that cannot be spoken as given (markup errors, nothing pronounceable)."""
-
-
-class SayOutputError(Exception):
-    """The WAV file cannot be written where asked."""
 
 
 def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
@@ -79,17 +73,14 @@ def default_output_name(text: str, emotion: str, voice: str) -> str:
 
 
 def write_wav(path: Path, audio: Audio) -> None:
-    """16-bit PCM, written to a temp file and renamed so a half-written WAV never appears."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        sf.write(tmp, np.clip(audio.samples, -1.0, 1.0), audio.sample_rate, subtype="PCM_16", format="WAV")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """16-bit PCM, written to a temp file and renamed so a half-written WAV never appears; the file
+    follows the umask like every other output."""
+    samples = np.clip(audio.samples, -1.0, 1.0)
+    atomic_write(
+        path,
+        lambda tmp: sf.write(tmp, samples, audio.sample_rate, subtype="PCM_16", format="WAV"),
+        durable=False,
+    )
 
 
 def say(
@@ -105,10 +96,10 @@ def say(
     """
     try:
         target = _say(text, emotion, voice, output)
-    except (EngineError, ModelError, SayInputError, SayOutputError) as exc:
+    except (EngineError, ModelError, SayInputError) as exc:
         _fail(str(exc))
-    except ValidationError as exc:
-        _fail(f"bad LESSONAUDIO_* setting: {exc}")
+    except SettingsError as exc:
+        _fail(f"bad setting: {exc}")
     except OSError as exc:  # the machine, not the code: a full disk, an unreadable cache folder
         _fail(str(exc))
     except Exception as exc:  # a bug: still one line, never a traceback in the teacher's terminal
@@ -133,8 +124,5 @@ def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Pat
     engine = create_engine(voice_name, config)
     audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
     target = output or Path.cwd() / default_output_name(text, emotion_name, voice_name)
-    try:
-        write_wav(target, audio)
-    except OSError as exc:
-        raise SayOutputError(f"cannot write audio: {exc}") from exc
+    write_wav(target, audio)  # a WriteError already names the file and the reason
     return target
