@@ -23,7 +23,7 @@ from web.tokens import Role, token_hash
 
 
 def cli() -> typer.Typer:
-    """The sub-app as the lead registers it in app/cli.py (``app.add_typer(web.app, name="web")``)."""
+    """The sub-app mounted the way app/cli.py mounts it (``app.add_typer(web.app, name="web")``)."""
     root = typer.Typer(pretty_exceptions_enable=False)
     root.add_typer(web_command.app, name="web")
     return root
@@ -64,6 +64,7 @@ def test_token_lifecycle(runner: CliRunner, tmp_path: Path) -> None:
     ],
 )
 def test_token_errors_are_one_line(runner: CliRunner, args: list[str], message: str) -> None:
+    assert runner.invoke(cli(), ["web", "token", "create", "someone"]).exit_code == 0
     result = runner.invoke(cli(), ["web", "token", *args])
     assert result.exit_code == 1 and message in result.stderr
     assert "Traceback" not in result.output
@@ -77,8 +78,22 @@ def test_duplicate_names_are_refused(runner: CliRunner) -> None:
 
 def test_unreachable_database_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", "sqlite:////proc/no/such/dir/web.db")
-    result = runner.invoke(cli(), ["web", "token", "list"])
+    result = runner.invoke(cli(), ["web", "token", "create", "li"])
     assert result.exit_code == 1 and "cannot open the token database" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["token", "list"], ["token", "revoke", "li"], []])
+def test_reading_a_mistyped_catalog_url_creates_nothing(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A typo in a SQLite URL must not silently start a new, empty catalog (no tokens: no one signs in)."""
+    typo = tmp_path / "sub" / "wbe.db"
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{typo}")
+    result = runner.invoke(cli(), ["web", *args])
+    assert result.exit_code == 1, result.output
+    assert f"no catalog at {typo}" in result.stderr and "LESSONAUDIO_DATABASE_URL" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not typo.exists() and not typo.parent.exists()
 
 
 def test_tokens_live_in_their_own_catalog_migration(tmp_path: Path) -> None:

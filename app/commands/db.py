@@ -47,6 +47,14 @@ def safe_url(url: str) -> str:
         return "<unparseable database URL>"
 
 
+def missing_catalog_message(err: CatalogMissing) -> str:
+    """What a read command says instead of creating a catalog where none is."""
+    return (
+        f"error: {err} (run `lessonaudio db upgrade` or render a lesson first; "
+        "check LESSONAUDIO_DATABASE_URL)"
+    )
+
+
 def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog:
     """Open (and migrate if needed) the catalog, or exit 1 with one line that names the database.
 
@@ -56,10 +64,7 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
     try:
         return open_catalog(url, create=create)
     except CatalogMissing as err:
-        fail(
-            f"error: {err} (run `lessonaudio db upgrade` or render a lesson first; "
-            "check LESSONAUDIO_DATABASE_URL)"
-        )
+        fail(missing_catalog_message(err))
     except (SQLAlchemyError, ImportError, OSError) as err:
         fail(f"error: cannot open the catalog at {safe_url(url)}: {one_line(err)}")
 

@@ -46,11 +46,26 @@ def serve(
     from app.child_lifetime import exit_on_sigterm
     from app.prefect_env import quiet_prefect
 
+    settings = load_settings()
+    _require_catalog(settings)
     quiet_prefect()
     exit_on_sigterm()
-    settings = load_settings()
     with _prefect_api(settings):
         _serve_page(settings, host, port)
+
+
+def _require_catalog(settings: Settings) -> None:
+    """Nobody can sign in to a catalog without tokens, so a missing SQLite file is a mistyped URL or
+    a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
+    from storage.db.session import sqlite_file
+    from web.services import database_url
+
+    path = sqlite_file(database_url(settings))
+    if path is not None and not path.is_file():
+        _fail(
+            f"error: no catalog at {path} (create a teacher token first: "
+            "`lessonaudio web token create NAME`; check LESSONAUDIO_DATABASE_URL)"
+        )
 
 
 @contextmanager
@@ -90,14 +105,22 @@ def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
 
 
 @contextmanager
-def _store(settings: Settings) -> Iterator[object]:
+def _store(settings: Settings, *, create: bool) -> Iterator[object]:
+    """The token store; only ``create`` (making a token) may create a SQLite catalog that is missing."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from app.commands.db import missing_catalog_message
+    from storage.catalog import CatalogMissing
+    from storage.db.session import sqlite_file
     from web.services import database_url
     from web.token_store import SqlTokenStore
 
+    url = database_url(settings)
+    path = sqlite_file(url)
+    if not create and path is not None and not path.is_file():
+        _fail(missing_catalog_message(CatalogMissing(path)))
     try:
-        store = SqlTokenStore.open(database_url(settings))
+        store = SqlTokenStore.open(url)
     except (SQLAlchemyError, OSError) as err:
         _fail(f"error: cannot open the token database: {str(err).splitlines()[0]}")
     try:
@@ -123,7 +146,7 @@ def create(
     from web.tokens import Role, TokenError
 
     role = Role.ADMIN if admin else Role.TEACHER
-    with _store(load_settings()) as store:
+    with _store(load_settings(), create=True) as store:
         assert isinstance(store, SqlTokenStore)
         try:
             info, token = store.create(name, role)
@@ -138,7 +161,7 @@ def list_tokens() -> None:
     """Show tokens: name, role, created, last used, and whether revoked (never the tokens themselves)."""
     from web.token_store import SqlTokenStore
 
-    with _store(load_settings()) as store:
+    with _store(load_settings(), create=False) as store:
         assert isinstance(store, SqlTokenStore)
         tokens = store.list()
     if not tokens:
@@ -166,7 +189,7 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token
     from web.token_store import SqlTokenStore
     from web.tokens import TokenError
 
-    with _store(load_settings()) as store:
+    with _store(load_settings(), create=False) as store:
         assert isinstance(store, SqlTokenStore)
         try:
             info = store.revoke(name)
