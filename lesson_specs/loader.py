@@ -13,78 +13,138 @@ import os
 import re
 import stat
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from lesson_specs.course_lexicon import (
+    AUTO_NAMES,
+    MAX_LEXICON_BYTES,
+    LexiconFile,
+    LexiconSource,
+    LexiconUnavailable,
+    check_reference,
+)
 from lesson_specs.diagnostics import Diagnostic, SpecError
 from lesson_specs.model import Emotion, LessonSpec, Paragraph, TextOrigin
 from lesson_specs.yaml_source import MAX_NODES, SourceText, YamlProblem, compose, start
-from text_frontend.lexicon import Lexicon, build_lexicon
+from text_frontend.lexicon import COURSE, LESSON, Lexicon, LexiconStack, build_lexicon
 from text_frontend.markup import DurationError, parse_duration, parse_markup
 
 MAX_SCRIPT_BYTES = 200 * 1024
 MAX_PARAGRAPH_CHARS = 2_000
 MAX_ID_CHARS = 64
-TOP_KEYS = ("id", "title", "course", "voice", "emotion", "lexicon", "paragraphs")
+TOP_KEYS = ("id", "title", "course", "voice", "emotion", "lexicon", "course_lexicon", "paragraphs")
+COURSE_LEXICON_KEYS = ("course", "lexicon")
 PARAGRAPH_KEYS = ("text", "emotion", "pause_after")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _VOICE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _EMOTIONS = ", ".join(e.value for e in Emotion)
 
 
-def load_spec_file(path: Path, *, known_voices: Collection[str] | None = None) -> LessonSpec:
-    """Load ``path``; unreadable files are reported like any other spec error."""
-    return load_spec(read_script_file(path), source=str(path), known_voices=known_voices)
+def load_spec_file(
+    path: Path, *, known_voices: Collection[str] | None = None, lexicons: LexiconSource | None = None
+) -> LessonSpec:
+    """Load ``path``; unreadable files are reported like any other spec error.
 
-
-def read_script_file(path: Path) -> bytes:
-    """The bytes of the script at ``path``, at most ``MAX_SCRIPT_BYTES + 1`` of them.
-
-    Only a regular file is read: a FIFO, a device (``/dev/zero``) or a folder is refused with a
-    ``SpecError``, and no file is read past the limit, so a wrong path costs a one-line error, never
-    a hang or all the memory. ``O_NONBLOCK`` lets the open of a FIFO return at once instead of
-    waiting for a writer, and the checks ``fstat`` the open descriptor, so the file judged is the file
-    read even if the path is swapped meanwhile.
+    Its course lexicon is looked for beside it (:func:`folder_lexicons`) unless ``lexicons`` says
+    where else to find it.
     """
-    source = str(path)
+    return load_spec(
+        read_script_file(path),
+        source=str(path),
+        known_voices=known_voices,
+        lexicons=lexicons or folder_lexicons(path),
+    )
+
+
+@dataclass
+class _Unreadable(Exception):
+    """Why a file was not read; ``size`` is set (or None if unknown) when it was only too big."""
+
+    message: str
+    too_big: bool = False
+    size: int | None = None
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them, or :class:`_Unreadable`.
+
+    Only a regular file is read: a FIFO, a device (``/dev/zero``) or a folder is refused, and no
+    file is read past the limit, so a wrong path costs a one-line error, never a hang or all the
+    memory. ``O_NONBLOCK`` lets the open of a FIFO return at once instead of waiting for a writer,
+    and the checks ``fstat`` the open descriptor, so the file judged is the file read even if the
+    path is swapped meanwhile.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
-        raise SpecError(
-            [Diagnostic(source, 1, 1, f"cannot read file: {err.strerror or err}", "check the path")]
-        ) from None
+        raise _Unreadable(f"cannot read file: {err.strerror or err}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise SpecError(
-                [
-                    Diagnostic(
-                        source,
-                        1,
-                        1,
-                        f"cannot read file: it is {_file_kind(info.st_mode)}, not a regular file",
-                        "give the path of a .yaml lesson script",
-                    )
-                ]
-            )
-        if info.st_size > MAX_SCRIPT_BYTES:
-            raise SpecError([oversize_diagnostic(source, info.st_size)])
+            raise _Unreadable(f"cannot read file: it is {_file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise _Unreadable("too big", too_big=True, size=info.st_size)
         chunks: list[bytes] = []
-        wanted = MAX_SCRIPT_BYTES + 1  # one byte more than allowed tells "too big" from "just fits"
+        wanted = limit + 1  # one byte more than allowed tells "too big" from "just fits"
         while wanted > 0 and (chunk := os.read(fd, wanted)):
             chunks.append(chunk)
             wanted -= len(chunk)
     except OSError as err:
-        raise SpecError(
-            [Diagnostic(source, 1, 1, f"cannot read file: {err.strerror or err}", "check the path")]
-        ) from None
+        raise _Unreadable(f"cannot read file: {err.strerror or err}") from None
     finally:
         os.close(fd)
     data = b"".join(chunks)
-    if len(data) > MAX_SCRIPT_BYTES:  # grew after the fstat, or a file whose size stat cannot tell
-        raise SpecError([oversize_diagnostic(source, None)])
+    if len(data) > limit:  # grew after the fstat, or a file whose size stat cannot tell
+        raise _Unreadable("too big", too_big=True)
     return data
+
+
+def read_script_file(path: Path) -> bytes:
+    """The bytes of the script at ``path``, at most ``MAX_SCRIPT_BYTES + 1`` of them (see above)."""
+    source = str(path)
+    try:
+        return _read_regular_file(path, MAX_SCRIPT_BYTES)
+    except _Unreadable as err:
+        if err.too_big:
+            raise SpecError([oversize_diagnostic(source, err.size)]) from None
+        fix = "give the path of a .yaml lesson script" if "regular file" in err.message else "check the path"
+        raise SpecError([Diagnostic(source, 1, 1, err.message, fix)]) from None
+
+
+def folder_lexicons(script: Path) -> LexiconSource:
+    """The course lexicon of a script read from a folder: the one it names, or ``lexicon.yaml`` beside it.
+
+    A named file that cannot be read is :class:`LexiconUnavailable`, reported at the script's
+    ``course_lexicon:`` line; a missing ``lexicon.yaml`` just means the course has none.
+    """
+
+    def source(reference: str | None) -> LexiconFile | None:
+        if reference is None:
+            for name in AUTO_NAMES:
+                candidate = script.parent / name
+                if os.path.lexists(candidate):
+                    return _read_lexicon(candidate, f"`{candidate}`")
+            return None
+        ref = check_reference(reference)
+        return _read_lexicon(script.parent / ref, f"course lexicon `{ref}`")
+
+    return source
+
+
+def _read_lexicon(path: Path, what: str) -> LexiconFile:
+    try:
+        return LexiconFile(str(path), _read_regular_file(path, MAX_LEXICON_BYTES))
+    except _Unreadable as err:
+        if err.too_big:
+            raise LexiconUnavailable(
+                f"{what} is over the {MAX_LEXICON_BYTES // 1024} KB limit",
+                "split the course's words into a smaller file",
+            ) from None
+        fix = "the path is relative to the script's folder" if "No such" in err.message else "check the file"
+        raise LexiconUnavailable(f"{what}: {err.message}", fix) from None
 
 
 def _file_kind(mode: int) -> str:
@@ -110,9 +170,18 @@ def oversize_diagnostic(source: str, size: int | None) -> Diagnostic:
 
 
 def load_spec(
-    data: bytes | str, *, source: str = "<string>", known_voices: Collection[str] | None = None
+    data: bytes | str,
+    *,
+    source: str = "<string>",
+    known_voices: Collection[str] | None = None,
+    lexicons: LexiconSource | None = None,
 ) -> LessonSpec:
-    """Validate a script given as bytes or text; ``known_voices`` (if given) restricts ``voice:``."""
+    """Validate a script given as bytes or text; ``known_voices`` (if given) restricts ``voice:``.
+
+    ``lexicons`` finds the course lexicon; without it a script given as text has no folder to find
+    one in, so a ``course_lexicon:`` is an error rather than a file read from wherever we run.
+    Exceptions other than ``LexiconUnavailable`` that ``lexicons`` raises pass through unchanged.
+    """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_SCRIPT_BYTES:
         raise SpecError(
@@ -134,14 +203,22 @@ def load_spec(
         raise SpecError(
             [Diagnostic(source, line, 1, "file is not UTF-8 text", "save the script as UTF-8")]
         ) from None
-    return _Validator(source, text, raw, known_voices).run()
+    return _Validator(source, text, raw, known_voices, lexicons).run()
 
 
 class _Validator:
     """One validation pass; collects diagnostics instead of stopping at the first."""
 
-    def __init__(self, source: str, text: str, raw: bytes, known_voices: Collection[str] | None) -> None:
+    def __init__(
+        self,
+        source: str,
+        text: str,
+        raw: bytes,
+        known_voices: Collection[str] | None,
+        lexicons: LexiconSource | None = None,
+    ) -> None:
         self.source = source
+        self.lexicons = lexicons
         self.src = SourceText(text)
         self.raw = raw
         self.known_voices = known_voices
@@ -187,20 +264,25 @@ class _Validator:
             self.check_voice(fields["voice"], voice)
         default_emotion = self.emotion(fields.get("emotion"), None) or Emotion.NEUTRAL
         lexicon = self.lexicon(fields.get("lexicon"))
+        course_file = self.course_lexicon_file(root, fields)
+        course_lexicon = self.course_lexicon(course_file) if course_file is not None else Lexicon()
         paragraphs = self.paragraphs(root, fields.get("paragraphs"), default_emotion)
 
         if self.diagnostics or lesson_id is None or title is None:
-            raise SpecError(sorted(self.diagnostics, key=lambda d: (d.line, d.col)))
+            # The script's own problems first, then the course lexicon's, each in file order.
+            raise SpecError(sorted(self.diagnostics, key=lambda d: (d.file != self.source, d.line, d.col)))
         return LessonSpec(
             id=lesson_id,
             title=title,
             course=course,
             voice=voice,
             emotion=default_emotion,
-            lexicon=lexicon,
+            lexicon=LexiconStack((lexicon, course_lexicon)),
             paragraphs=tuple(paragraphs),
             source=self.source,
             sha256=hashlib.sha256(self.raw).hexdigest(),
+            course_lexicon=course_file.source if course_file is not None else None,
+            course_lexicon_sha256=course_file.sha256 if course_file is not None else None,
         )
 
     # -- structure ---------------------------------------------------------------------------------
@@ -298,8 +380,35 @@ class _Validator:
             self.error(node, f"unknown emotion `{value}`", f"{hint}valid emotions: {_EMOTIONS}", paragraph)
             return None
 
-    def lexicon(self, node: yaml.Node | None) -> Lexicon:
-        lexicon, _ = build_lexicon({})
+    def course_lexicon_file(self, root: yaml.Node, fields: dict[str, yaml.Node]) -> LexiconFile | None:
+        """The course lexicon's bytes, or None; a file that cannot be had is reported where it is named."""
+        node = fields.get("course_lexicon")
+        reference = self.scalar(node, "course_lexicon") if node is not None else None
+        if node is not None and reference is None:
+            if isinstance(node, yaml.ScalarNode):
+                self.error(node, "`course_lexicon` is empty", "write the path of the course's lexicon file")
+            return None
+        if self.lexicons is None:
+            if node is not None:
+                self.error(
+                    node,
+                    "a course lexicon can only be read for a script in a folder or an inbox",
+                    "copy the entries you need into the script's own `lexicon:`",
+                )
+            return None
+        try:
+            return self.lexicons(reference)
+        except LexiconUnavailable as err:
+            self.error(node if node is not None else root, str(err), err.fix)
+            return None
+
+    def course_lexicon(self, file: LexiconFile) -> Lexicon:
+        lexicon, diagnostics = parse_course_lexicon(file)
+        self.diagnostics.extend(diagnostics)
+        return lexicon
+
+    def lexicon(self, node: yaml.Node | None, layer: str = LESSON) -> Lexicon:
+        lexicon, _ = build_lexicon({}, layer)
         if node is None or (isinstance(node, yaml.ScalarNode) and self.scalar(node, "lexicon") is None):
             return lexicon
         if not isinstance(node, yaml.MappingNode):
@@ -327,7 +436,7 @@ class _Validator:
                 continue
             raw[word] = reading
             value_nodes[word] = value_node
-        lexicon, issues = build_lexicon(raw)
+        lexicon, issues = build_lexicon(raw, layer)
         for word, issue in issues.items():
             node_at = value_nodes[word]
             where = (
@@ -395,3 +504,39 @@ class _Validator:
         except DurationError as err:
             self.error(node, f"pause_after: {err}", err.fix, number)
             return None
+
+
+def parse_course_lexicon(file: LexiconFile) -> tuple[Lexicon, list[Diagnostic]]:
+    """A course lexicon file's entries and every problem in it, each at its own line and column.
+
+    The file is checked by the same rules as a script's ``lexicon:`` (one syllable per character,
+    tones 1-5, no word twice), so moving entries between the two never changes what is accepted.
+    """
+    if len(file.data) > MAX_LEXICON_BYTES:
+        limit = MAX_LEXICON_BYTES // 1024
+        return Lexicon(), [
+            Diagnostic(file.source, 1, 1, f"course lexicon is over the {limit} KB limit", "split it")
+        ]
+    try:
+        text = file.data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = file.data[: err.start].count(b"\n") + 1
+        return Lexicon(), [Diagnostic(file.source, line, 1, "file is not UTF-8 text", "save it as UTF-8")]
+    checker = _Validator(file.source, text, file.data, None)
+    fix = "write `lexicon:` and under it one `词: ci2` or `Python: 派森` per line"
+    root = compose(text)
+    if isinstance(root, YamlProblem):
+        return Lexicon(), [Diagnostic(file.source, root.line, root.col, root.message, "fix the YAML syntax")]
+    if root is None:
+        return Lexicon(), [Diagnostic(file.source, 1, 1, "the course lexicon is empty", fix)]
+    if not isinstance(root, yaml.MappingNode):
+        return Lexicon(), [Diagnostic(file.source, *start(root), "the course lexicon must be a mapping", fix)]
+    try:
+        fields = checker.mapping(root, COURSE_LEXICON_KEYS, paragraph=None)
+        checker.optional_text(fields.get("course"), "course")
+        if "lexicon" not in fields:
+            checker.error(root, "`lexicon` is missing", fix)
+        lexicon = checker.lexicon(fields.get("lexicon"), COURSE)
+    except SpecError as err:  # too many nodes: what was found so far is all we report
+        return Lexicon(), list(err.diagnostics)
+    return lexicon, checker.diagnostics

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from text_frontend.lexicon import Lexicon
+from text_frontend.lexicon import LexiconStack
 
 
 class Emotion(StrEnum):
@@ -56,9 +56,14 @@ class LessonSpec:
     course: str | None
     voice: str | None
     emotion: Emotion
-    lexicon: Lexicon
+    lexicon: LexiconStack
+    """The lesson's own ``lexicon:`` over its course lexicon (built-in words join below both)."""
     paragraphs: tuple[Paragraph, ...]
     source: str
     """The file name (or ``<string>``) the spec was read from."""
     sha256: str
     """Hash of the script bytes: renders and the inbox scanner key on it."""
+    course_lexicon: str | None = None
+    """Where the course lexicon was read from, if the lesson uses one."""
+    course_lexicon_sha256: str | None = None
+    """Hash of the course lexicon's bytes: with ``sha256``, what the lesson is read with."""

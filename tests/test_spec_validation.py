@@ -364,3 +364,124 @@ def test_validate_cli_warns_about_long_readings_in_short_lines(tmp_path: Path) -
     assert result.exit_code == 1
     assert f"{bad}:4:13: paragraph 1: unmatched ]]" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 300
+
+
+# -- course lexicons ------------------------------------------------------------------------------
+
+COURSE_SCRIPT = "id: l1\ntitle: t\n{extra}paragraphs:\n  - text: 他在银行工作，学勾股定理。\n"
+
+
+def _course(tmp_path: Path, extra: str, lexicon: str | None, name: str = "lexicon.yaml") -> Path:
+    lessons = tmp_path / "math" / "ch1"
+    lessons.mkdir(parents=True)
+    if lexicon is not None:
+        (tmp_path / "math" / name).write_text(lexicon, "utf-8")
+    script = lessons / "l1.yaml"
+    script.write_text(COURSE_SCRIPT.format(extra=extra), "utf-8")
+    return script
+
+
+def _pinyin(spec: object, text: str) -> list[tuple[str, str]]:
+    from lesson_specs.model import LessonSpec
+
+    assert isinstance(spec, LessonSpec)
+    return [(s.char, s.pinyin) for s in _front_end().analyze(text, spec.lexicon).syllables]
+
+
+def test_a_named_course_lexicon_is_read_relative_to_the_script(tmp_path: Path) -> None:
+    lexicon = "course: 初中数学\nlexicon:\n  银行: yin2 hang2\n  勾股: gou1 gu3\n"
+    script = _course(
+        tmp_path,
+        "course_lexicon: ../初中数学.lexicon.yaml\nlexicon:\n  银行: yin2 xing2\n",
+        lexicon,
+        "初中数学.lexicon.yaml",
+    )
+    spec = load_spec_file(script)
+    assert spec.course_lexicon == str(script.parent / "../初中数学.lexicon.yaml")
+    assert spec.course_lexicon_sha256 is not None and len(spec.course_lexicon_sha256) == 64
+    entry = spec.lexicon.get("勾股")
+    assert entry is not None and entry.layer == "course"
+    # The lesson's own entry wins over the course's for the same word.
+    assert _pinyin(spec, "银行") == [("银", "yin2"), ("行", "xing2")]
+
+
+def test_lexicon_yaml_beside_a_script_is_used_when_it_names_none(tmp_path: Path) -> None:
+    script = _course(tmp_path, "", None)
+    assert load_spec_file(script).course_lexicon is None
+    (script.parent / "lexicon.yaml").write_text("lexicon:\n  银行: yin2 hang2\n", "utf-8")
+    spec = load_spec_file(script)
+    assert spec.course_lexicon == str(script.parent / "lexicon.yaml")
+    assert _pinyin(spec, "银行") == [("银", "yin2"), ("行", "hang2")]
+
+
+def test_a_missing_course_lexicon_is_reported_where_the_script_names_it(tmp_path: Path) -> None:
+    script = _course(tmp_path, "course_lexicon:  ../nope.lexicon.yaml\n", None)
+    assert load_error(script) == (
+        f"{script}:3:18: course lexicon `../nope.lexicon.yaml`: cannot read file: No such file or directory"
+        " (the path is relative to the script's folder)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("course_lexicon: ../../../etc/passwd\n", "3:17: course lexicon `../../../etc/passwd` is not named"),
+        ("course_lexicon:\n", "3:16: `course_lexicon` is empty"),
+        ("course_lexicon: [a.lexicon.yaml]\n", "3:17: `course_lexicon` must be text, not a list"),
+        (
+            "course_lexicn: a.lexicon.yaml\n",
+            "3:1: unknown key `course_lexicn` (did you mean `course_lexicon`?)",
+        ),
+    ],
+)
+def test_bad_course_lexicon_references(tmp_path: Path, extra: str, expected: str) -> None:
+    script = _course(tmp_path, extra, None)
+    assert f"{script}:{expected}" in load_error(script)
+
+
+def test_errors_in_a_course_lexicon_name_its_file_line_and_column(tmp_path: Path) -> None:
+    script = _course(
+        tmp_path, "course_lexicon: ../lexicon.yaml\nlexicon: {勾股: gou1}\n", "lexicon:\n  银行: yin2 hang9\n"
+    )
+    lexicon_path = script.parent / "../lexicon.yaml"
+    lines = load_error(script).splitlines()
+    # The script's own problems first, then the course lexicon's.
+    assert lines[0].startswith(f"{script}:4:15: lexicon `勾股`")
+    assert lines[1].startswith(f"{lexicon_path}:2:12: lexicon `银行`: 'hang9' is not a pinyin syllable")
+
+
+def test_a_fifo_or_a_huge_file_as_course_lexicon_is_refused_without_reading(tmp_path: Path) -> None:
+    script = _course(tmp_path, "course_lexicon: ../pipe.lexicon.yaml\n", None)
+    fifo = tmp_path / "math" / "pipe.lexicon.yaml"
+    os.mkfifo(fifo)
+    assert load_error_unless_stuck(script, fifo) == [
+        f"{script}:3:17: course lexicon `../pipe.lexicon.yaml`: cannot read file: it is a named pipe (FIFO),"
+        " not a regular file (check the file)"
+    ]
+    fifo.unlink()
+    with fifo.open("wb") as handle:
+        handle.truncate(256 * 1024**2)  # sparse: takes no disk
+    assert load_error(script) == (
+        f"{script}:3:17: course lexicon `../pipe.lexicon.yaml` is over the 200 KB limit"
+        " (split the course's words into a smaller file)"
+    )
+
+
+def test_a_script_given_as_text_cannot_read_a_course_lexicon() -> None:
+    assert errors_of(COURSE_SCRIPT.format(extra="course_lexicon: ../x.lexicon.yaml\n")) == [
+        "lesson.yaml:3:17: a course lexicon can only be read for a script in a folder or an inbox"
+        " (copy the entries you need into the script's own `lexicon:`)"
+    ]
+
+
+def test_validate_cli_reports_a_bad_course_lexicon_without_a_traceback(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    script = _course(tmp_path, "", None)
+    (script.parent / "lexicon.yaml").write_text("lexicon:\n  银行: [yin2\n", "utf-8")
+    result = CliRunner().invoke(app, ["validate", str(script)])
+    assert result.exit_code == 1
+    assert f"{script.parent / 'lexicon.yaml'}:3:1: YAML syntax error" in result.output
+    assert "Traceback" not in result.output

@@ -9,13 +9,12 @@ between syllables and reported in ``Analysis.long_readings``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from text_frontend.g2p import G2P
-from text_frontend.lexicon import Lexicon, LexiconEntry
+from text_frontend.lexicon import Lexicon, LexiconStack
 from text_frontend.markup import Alias, MarkupIssue, Override, PauseMark, Plain, parse_markup
 from text_frontend.normalize import Annotated, Char, TextNormalizer, UnspokenSpan, find_unspoken, is_han
 from text_frontend.normalize.annotated import Origin
@@ -75,28 +74,6 @@ class _Fixed:
     span: tuple[int, int]  # what the writer wrote: the whole [..](..) markup, or the lexicon word
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _lexicon_matches(text: str, lexicon: Lexicon) -> list[tuple[int, LexiconEntry]]:
-    """Non-overlapping occurrences, longest word first; Latin words only match as whole words."""
-    taken = [False] * len(text)
-    found: list[tuple[int, LexiconEntry]] = []
-    for entry in sorted(lexicon.entries, key=lambda e: -len(e.word)):
-        for m in re.finditer(re.escape(entry.word), text):
-            s, e = m.span()
-            if any(taken[s:e]):
-                continue
-            if _is_word_char(entry.word[0]) and s > 0 and _is_word_char(text[s - 1]):
-                continue
-            if _is_word_char(entry.word[-1]) and e < len(text) and _is_word_char(text[e]):
-                continue
-            taken[s:e] = [True] * (e - s)
-            found.append((s, entry))
-    return sorted(found, key=lambda f: f[0])
-
-
 class FrontEnd:
     """Loads WeTN and the polyphone model once; :meth:`analyze` is safe to call from many threads."""
 
@@ -110,7 +87,7 @@ class FrontEnd:
     def analyze(
         self,
         paragraph_text: str,
-        lexicon: Lexicon = _NO_LEXICON,
+        lexicon: Lexicon | LexiconStack = _NO_LEXICON,
         *,
         max_chars: int = 50,
         pause_after_ms: int | None = None,
@@ -146,11 +123,13 @@ class FrontEnd:
             long_readings=tuple(out.long_readings),
         )
 
-    def unspoken(self, paragraph_text: str, lexicon: Lexicon = _NO_LEXICON) -> tuple[UnspokenSpan, ...]:
+    def unspoken(
+        self, paragraph_text: str, lexicon: Lexicon | LexiconStack = _NO_LEXICON
+    ) -> tuple[UnspokenSpan, ...]:
         """Spans of the paragraph as written that the voice will skip (for the validator)."""
         return self.analyze(paragraph_text, lexicon).unspoken
 
-    def g2p_line(self, text: str, lexicon: Lexicon = _NO_LEXICON) -> dict[str, Any]:
+    def g2p_line(self, text: str, lexicon: Lexicon | LexiconStack = _NO_LEXICON) -> dict[str, Any]:
         """How one line will be read, as the JSON the ``lessonaudio g2p --json`` command prints."""
         analysis = self.analyze(text, lexicon)
         return {
@@ -170,12 +149,12 @@ class FrontEnd:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _expand_lexicon(self, plain: Plain, lexicon: Lexicon) -> list[Plain | _Fixed]:
+    def _expand_lexicon(self, plain: Plain, lexicon: Lexicon | LexiconStack) -> list[Plain | _Fixed]:
         if not lexicon.entries:
             return [plain]
         out: list[Plain | _Fixed] = []
         cursor = 0
-        for at, entry in _lexicon_matches(plain.text, lexicon):
+        for at, entry in lexicon.matches(plain.text):
             if at > cursor:
                 out.append(Plain(plain.text[cursor:at], plain.start + cursor))
             positions = tuple(plain.start + at + k for k in range(len(entry.word)))

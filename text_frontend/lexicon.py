@@ -1,15 +1,26 @@
-"""Lesson lexicons: words the teacher wants read a particular way, everywhere in the lesson.
+"""Lexicons: words a teacher wants read a particular way, in layers that say whose word counts.
 
 An entry is either pinyin for each character (``勾股: gou1 gu3``) or an alias to say instead
 (``Python: 派森``), decided by the same rule as inline markup so the two never disagree.
+
+A lesson is read with a :class:`LexiconStack`: the lesson's own ``lexicon:`` over the course's lexicon
+file over anything built in. Inline markup sits above all of them because the front end resolves it
+before any lexicon is consulted. A higher layer wins wherever its words occur, even where a lower
+layer has a longer word overlapping them: the teacher who wrote the lesson entry meant it for that
+spot, and a longest-match rule across layers would let a course file silently undo it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from text_frontend.markup import MarkupIssue, parse_reading
+
+LESSON = "lesson"
+COURSE = "course"
+BUILTIN = "builtin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +28,13 @@ class LexiconEntry:
     word: str
     syllables: tuple[str, ...] | None = None
     alias: str | None = None
+    layer: str = LESSON
+    """Which lexicon the entry came from (``lesson``, ``course``, ``builtin``), for explaining a reading."""
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Immutable word → entry table; longest match wins when words overlap."""
+    """One layer: an immutable word → entry table; longest match wins when its words overlap."""
 
     entries: tuple[LexiconEntry, ...] = ()
     _by_word: Mapping[str, LexiconEntry] = field(init=False, repr=False, compare=False, hash=False)
@@ -42,8 +55,73 @@ class Lexicon:
         """Pinyin entries, longest word first."""
         return tuple(sorted((e for e in self.entries if e.syllables), key=lambda e: -len(e.word)))
 
+    def matches(self, text: str) -> list[tuple[int, LexiconEntry]]:
+        """Where this layer's words occur in ``text`` (see :meth:`LexiconStack.matches`)."""
+        return LexiconStack((self,)).matches(text)
 
-def build_lexicon(raw: Mapping[str, str]) -> tuple[Lexicon, dict[str, MarkupIssue]]:
+
+@dataclass(frozen=True, slots=True)
+class LexiconStack:
+    """Lexicon layers, highest precedence first: lesson, then course, then built-in."""
+
+    layers: tuple[Lexicon, ...] = ()
+
+    @property
+    def entries(self) -> tuple[LexiconEntry, ...]:
+        """Every entry that can be used: a word shadowed by a higher layer is left out."""
+        seen: set[str] = set()
+        out: list[LexiconEntry] = []
+        for layer in self.layers:
+            for entry in layer.entries:
+                if entry.word not in seen:
+                    seen.add(entry.word)
+                    out.append(entry)
+        return tuple(out)
+
+    def get(self, word: str) -> LexiconEntry | None:
+        """The entry for exactly ``word`` from the highest layer that has one."""
+        for layer in self.layers:
+            if (entry := layer.get(word)) is not None:
+                return entry
+        return None
+
+    def below(self, lower: Lexicon) -> LexiconStack:
+        """This stack with ``lower`` added as the lowest layer (how a built-in lexicon joins)."""
+        return LexiconStack((*self.layers, lower)) if lower.entries else self
+
+    def matches(self, text: str) -> list[tuple[int, LexiconEntry]]:
+        """Non-overlapping occurrences in text order; Latin words only match as whole words.
+
+        Layers are matched top down, each longest word first, and a lower layer only fills what the
+        layers above left untouched.
+        """
+        taken = [False] * len(text)
+        found: list[tuple[int, LexiconEntry]] = []
+        for layer in self.layers:
+            for entry in sorted(layer.entries, key=lambda e: -len(e.word)):
+                for m in re.finditer(re.escape(entry.word), text):
+                    s, e = m.span()
+                    if any(taken[s:e]):
+                        continue
+                    if _is_word_char(entry.word[0]) and s > 0 and _is_word_char(text[s - 1]):
+                        continue
+                    if _is_word_char(entry.word[-1]) and e < len(text) and _is_word_char(text[e]):
+                        continue
+                    taken[s:e] = [True] * (e - s)
+                    found.append((s, entry))
+        return sorted(found, key=lambda f: f[0])
+
+
+def as_stack(lexicon: Lexicon | LexiconStack) -> LexiconStack:
+    """A single lexicon is a stack of one layer."""
+    return lexicon if isinstance(lexicon, LexiconStack) else LexiconStack((lexicon,))
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def build_lexicon(raw: Mapping[str, str], layer: str = LESSON) -> tuple[Lexicon, dict[str, MarkupIssue]]:
     """Validate ``word -> reading`` pairs; returns the good entries and an issue per bad word.
 
     Issue offsets are relative to the reading string so the caller can map them onto the YAML value.
@@ -58,7 +136,7 @@ def build_lexicon(raw: Mapping[str, str]) -> tuple[Lexicon, dict[str, MarkupIssu
         if isinstance(parsed, MarkupIssue):
             issues[word] = parsed
         elif isinstance(parsed, tuple):
-            entries.append(LexiconEntry(word, syllables=parsed))
+            entries.append(LexiconEntry(word, syllables=parsed, layer=layer))
         else:
-            entries.append(LexiconEntry(word, alias=parsed))
+            entries.append(LexiconEntry(word, alias=parsed, layer=layer))
     return Lexicon(tuple(entries)), issues
