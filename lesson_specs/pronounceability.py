@@ -1,8 +1,8 @@
-"""Warnings for text the voice would not say as written: skipped words, and readings far too long.
+"""Warnings for text the voice would not say as written: skipped symbols, spelled words, long readings.
 
-These are warnings, not errors: the lesson still renders, but the teacher should know that
-"Python" will not be heard unless the lexicon says how to say it, and that a 200-digit number
-will be read out digit group by digit group for a minute.
+These are warnings, not errors: the lesson still renders, but the teacher should know that an emoji
+will not be heard, that "Zoom" will be spelled Z-O-O-M unless the lexicon says how to say it, and
+that a 200-digit number will be read out digit group by digit group for a minute.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from lesson_specs.diagnostics import Diagnostic
 from lesson_specs.model import LessonSpec, Paragraph
 from text_frontend.excerpt import excerpt
+from text_frontend.latin.letters import spelled_out
 
 if TYPE_CHECKING:
     from text_frontend.frontend import Analysis, FrontEnd
@@ -23,11 +24,12 @@ DEFAULT_MAX_SYLLABLES = 50
 def pronunciation_warnings(
     spec: LessonSpec, front_end: FrontEnd, max_syllables: int = DEFAULT_MAX_SYLLABLES
 ) -> list[Diagnostic]:
-    """Every warning for ``spec``: unpronounced text and readings longer than ``max_syllables``."""
+    """Every warning for ``spec``: unpronounced text, spelled words, readings over ``max_syllables``."""
     found: list[Diagnostic] = []
     for paragraph in spec.paragraphs:
         analysis = front_end.analyze(paragraph.text, spec.lexicon, max_chars=max_syllables)
         found.extend(_unspoken(spec, paragraph, analysis))
+        found.extend(_spelled(spec, paragraph, analysis))
         found.extend(_long_readings(spec, paragraph, analysis, max_syllables))
     return sorted(found, key=lambda d: (d.line, d.col))
 
@@ -52,6 +54,29 @@ def _unspoken(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> lis
                 col,
                 f"`{word}` will not be pronounced",
                 f"add a lexicon entry such as `{word}: 读法` or write [{word}](读法) inline",
+                paragraph.number,
+                "warning",
+            )
+        )
+    return found
+
+
+def _spelled(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list[Diagnostic]:
+    """A word no lexicon knows is spelled; say so with the entry that would make it a word again."""
+    found: list[Diagnostic] = []
+    for word in analysis.latin_words:
+        if word.kind != "spelled":
+            continue
+        line, col = paragraph.origin.at(word.start)
+        quoted = excerpt(word.text)
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                f"`{quoted}` is not in the lexicon and will be spelled {excerpt(spelled_out(word.text), 24)}",
+                f"if it is said as a word, add `{quoted}: 读法` to the lesson's lexicon"
+                " (Chinese or pinyin, e.g. `Python: 派森`)",
                 paragraph.number,
                 "warning",
             )

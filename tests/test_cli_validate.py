@@ -37,15 +37,18 @@ def test_errors_exit_1_with_positions(tmp_path: Path) -> None:
 
 def test_unpronounced_text_warns_but_passes(tmp_path: Path) -> None:
     script = tmp_path / "warn.yaml"
-    script.write_text("id: warn\ntitle: t\nparagraphs:\n  - text: 我用iPhone拍照😀。\n", "utf-8")
+    script.write_text("id: warn\ntitle: t\nparagraphs:\n  - text: 我用Zoom开会😀。\n", "utf-8")
     result = runner.invoke(app, ["validate", str(script)])
     assert result.exit_code == 0
-    assert f"{script}:4:13: warning: paragraph 1: `iPhone` will not be pronounced" in result.output
-    assert "iPhone: 读法" in result.output
+    assert (
+        f"{script}:4:13: warning: paragraph 1: `Zoom` is not in the lexicon and will be spelled Z-O-O-M"
+        in result.output
+    )
+    assert "add `Zoom: 读法` to the lesson's lexicon" in result.output
     assert "`😀` will not be pronounced" in result.output
     fixed = tmp_path / "fixed.yaml"
     fixed.write_text(
-        "id: warn\ntitle: t\nlexicon:\n  iPhone: 爱疯\nparagraphs:\n  - text: 我用iPhone拍照。\n", "utf-8"
+        "id: warn\ntitle: t\nlexicon:\n  Zoom: 祖姆\nparagraphs:\n  - text: 我用Zoom开会。\n", "utf-8"
     )
     assert "warning" not in runner.invoke(app, ["validate", str(fixed)]).output
 

@@ -41,9 +41,11 @@ def test_override_beats_lexicon_beats_g2p() -> None:
 def test_alias_and_sources_point_into_the_paragraph_as_written() -> None:
     text = "在银[行](hang2)工作。他说[Python](派森)很好。"
     analysis = _fe().analyze(text)
+    words = {w.start for w in analysis.latin_words} | {w.end - 1 for w in analysis.latin_words}
     for token in analysis.tokens:
         if token.source is not None:
-            assert text[token.source] == token.char
+            # A Latin word's reading marks where the word starts and ends, for captions.
+            assert text[token.source] == token.char or token.source in words
     by_char = {s.char: s for s in analysis.syllables}
     assert by_char["行"].source == text.index("[行]") + 1
     assert (by_char["派"].origin, by_char["派"].source) == ("alias", None)
@@ -56,24 +58,24 @@ def test_numbers_keep_context_across_an_override() -> None:
     assert [s.source for s in analysis.syllables][:4] == [0, 1, None, 4]
 
 
-def test_unspoken_spans_report_words_emoji_and_symbols() -> None:
+def test_unspoken_spans_report_emoji_and_symbols_while_latin_words_are_read() -> None:
     text = "我用Python写代码😀，还有iPhone 15 Pro。"
-    spans = _fe().analyze(text).unspoken
-    assert [(s.text, s.reason) for s in spans] == [
-        ("Python", "latin"),
-        ("😀", "emoji"),
-        ("iPhone", "latin"),
-        ("Pro", "latin"),
+    analysis = _fe().analyze(text)
+    assert [(s.text, s.reason) for s in analysis.unspoken] == [("😀", "emoji")]
+    assert [(w.text, w.kind) for w in analysis.latin_words] == [
+        ("Python", "lexicon"),
+        ("iPhone", "lexicon"),
+        ("Pro", "spelled"),
     ]
-    for s in spans:
-        assert text[s.start : s.end] == s.text
+    for w in analysis.latin_words:
+        assert text[w.start : w.end] == w.text
 
 
 def test_lexicon_alias_makes_a_word_spoken_and_matches_whole_words_only() -> None:
     lexicon = _lexicon({"Py": "派"})
-    analysis = _fe().analyze("Py和Python", lexicon)
+    analysis = _fe().analyze("Py和Pythons", lexicon)
     assert analysis.normalized.startswith("派和")
-    assert [s.text for s in analysis.unspoken] == ["Python"]
+    assert [w.text for w in analysis.latin_words] == ["Pythons"]
 
 
 def test_latin_letters_in_formulas_are_spoken() -> None:
@@ -149,7 +151,7 @@ def test_readings_within_the_limit_are_not_reported() -> None:
     assert _fe().analyze("圆周率约等于3.14159。", max_chars=50).long_readings == ()
 
 
-@pytest.mark.parametrize("text", ["", "   ", "[[500ms]]", "😀", "Python"])
+@pytest.mark.parametrize("text", ["", "   ", "[[500ms]]", "😀", "🙂 ✓"])
 def test_nothing_to_say(text: str) -> None:
     analysis = _fe().analyze(text)
     assert analysis.syllables == ()
@@ -173,9 +175,11 @@ def test_properties_on_lesson_like_text(text: str, max_chars: int) -> None:
         assert seg.pause_after_ms >= 0
         # The limit counts what is spoken, so it holds for numbers and formulas too.
         assert len(seg.tokens) <= max_chars
+    words = {w.start for w in analysis.latin_words} | {w.end - 1 for w in analysis.latin_words}
     for token in analysis.tokens:
         if token.source is not None:
-            assert text[token.source] == token.char
+            # A Latin word's reading marks where the word starts and ends, for captions.
+            assert text[token.source] == token.char or token.source in words
         if isinstance(token, Syllable):
             assert token.pinyin[-1] in "12345"
         else:

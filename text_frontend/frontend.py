@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from text_frontend.g2p import G2P
+from text_frontend.latin.spelling import spell_leftovers
+from text_frontend.latin.terms import Term, find_terms
+from text_frontend.latin.words import LatinWord, reading_chars
 from text_frontend.lexicon import Lexicon, LexiconStack
 from text_frontend.markup import Alias, MarkupIssue, Override, PauseMark, Plain, parse_markup
 from text_frontend.normalize import Annotated, Char, TextNormalizer, UnspokenSpan, find_unspoken, is_han
@@ -52,6 +55,8 @@ class Analysis:
     issues: tuple[MarkupIssue, ...]
     leading_pause_ms: int = 0
     long_readings: tuple[LongReading, ...] = ()
+    latin_words: tuple[LatinWord, ...] = ()
+    """Latin words read by the built-in lexicon or spelled letter by letter, in paragraph order."""
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -72,6 +77,7 @@ class _Fixed:
     spoken: str | None
     origin: Origin
     span: tuple[int, int]  # what the writer wrote: the whole [..](..) markup, or the lexicon word
+    term: Term | None = None  # a built-in English term: said with its pinned reading
 
 
 class FrontEnd:
@@ -102,7 +108,7 @@ class FrontEnd:
                 region = []
                 out.stream.append(Break(piece.ms))
             elif isinstance(piece, Plain):
-                region.extend(self._expand_lexicon(piece, lexicon))
+                region.extend(_with_terms(self._expand_lexicon(piece, lexicon)))
             else:
                 region.append(_from_markup(piece))
         self._region(region, out)
@@ -121,6 +127,7 @@ class FrontEnd:
             issues=markup.issues,
             leading_pause_ms=leading,
             long_readings=tuple(out.long_readings),
+            latin_words=tuple(sorted(out.latin_words, key=lambda w: w.start)),
         )
 
     def unspoken(
@@ -189,16 +196,26 @@ class FrontEnd:
                 chars.extend(self._expand_fixed(fixed[c.atom], c.atom))
             else:
                 chars.append(c)
+        for piece in fixed.values():
+            if piece.term is not None:
+                start, end = piece.span
+                written = out.original[start:end]
+                out.latin_words.append(LatinWord(start, end, written, "lexicon", piece.term.reading.text))
+        spelled = spell_leftovers(chars, out.original, first_atom=len(fixed) + 1)
+        chars = spelled.chars
+        out.latin_words.extend(spelled.words)
         out.unspoken.extend(find_unspoken((c for c in chars if c.pinned is None), out.original))
         first, last = pieces[0], pieces[-1]
         bounds = (
             first.start if isinstance(first, Plain) else first.span[0],
             last.start + len(last.text) if isinstance(last, Plain) else last.span[1],
         )
-        spans = {atom: piece.span for atom, piece in fixed.items()}
+        spans = {atom: piece.span for atom, piece in fixed.items()} | spelled.spans
         self._read(chars, out, bounds, spans)
 
     def _expand_fixed(self, piece: _Fixed, atom: int) -> list[Char]:
+        if piece.term is not None:
+            return reading_chars(piece.term.reading, *piece.span, piece.origin, atom)
         if piece.syllables is not None:
             return _pinned_chars(piece, atom)
         spoken = self.normalizer.normalize(Annotated.produced(piece.spoken or ""))
@@ -261,6 +278,7 @@ class _Output:
     stream: list[Unit | Break] = field(default_factory=list)
     unspoken: list[UnspokenSpan] = field(default_factory=list)
     long_readings: list[LongReading] = field(default_factory=list)
+    latin_words: list[LatinWord] = field(default_factory=list)
 
 
 def _written_span(chars: list[Char], first: int, last: int, bounds: tuple[int, int]) -> tuple[int, int]:
@@ -272,6 +290,28 @@ def _written_span(chars: list[Char], first: int, last: int, bounds: tuple[int, i
     start = next((c.source + 1 for c in reversed(chars[:first]) if c.source is not None), bounds[0])
     end = next((c.source for c in chars[last + 1 :] if c.source is not None), bounds[1])
     return start, max(start, end)
+
+
+def _with_terms(pieces: list[Plain | _Fixed]) -> list[Plain | _Fixed]:
+    """Built-in English terms in the plain text the markup and lexicons left: the lowest layer."""
+    out: list[Plain | _Fixed] = []
+    for piece in pieces:
+        if not isinstance(piece, Plain):
+            out.append(piece)
+            continue
+        cursor = 0
+        for match in find_terms(piece.text):
+            if match.start > cursor:
+                out.append(Plain(piece.text[cursor : match.start], piece.start + cursor))
+            span = (piece.start + match.start, piece.start + match.end)
+            positions = tuple(range(*span))
+            out.append(_Fixed(match.written, positions, None, None, "lexicon", span, match.term))
+            cursor = match.end
+        if cursor == 0:
+            out.append(piece)
+        elif cursor < len(piece.text):
+            out.append(Plain(piece.text[cursor:], piece.start + cursor))
+    return out
 
 
 def _from_markup(piece: Override | Alias) -> _Fixed:

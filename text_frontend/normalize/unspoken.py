@@ -1,9 +1,10 @@
-"""What the voice will not say: Latin words, emoji and symbols left over after normalisation.
+"""What the voice will not say: emoji, symbols and non-Latin scripts left over after normalisation.
 
 The Baker voice only speaks Mandarin syllables, so anything that reaches the end of normalisation
-without becoming Han characters is silently skipped. Reporting those spans, with their place in the
-paragraph as written, lets the validator tell the teacher to add a lexicon entry instead of letting
-"Python" vanish from the lesson.
+without becoming Han characters is silently skipped. Latin words never get here: the front end reads
+them with the built-in lexicon or spells them (:mod:`text_frontend.latin`). Reporting what is left,
+with its place in the paragraph as written, lets the validator tell the teacher to add a lexicon
+entry instead of letting a word in Greek or Cyrillic script vanish from the lesson.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Latin-script words in Chinese lessons: built-in classroom terms, and spelling everything else."""

@@ -1,0 +1,60 @@
+"""Spell the Latin words nothing else could read, so no word silently drops out of the audio.
+
+This runs after normalisation: by then the symbol layer has read variables and short capitals,
+the number normaliser has read units (``5kg``) and every lexicon has had its say, so a Latin letter
+still written as itself is part of a word the voice cannot say. The voice only knows Mandarin
+syllables, so the word is spelled with classroom letter names and reported, for the validator to
+suggest a lexicon entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from text_frontend.latin.letters import base_letter, spell
+from text_frontend.latin.words import LatinWord, reading_chars
+from text_frontend.normalize.annotated import Char
+
+
+@dataclass(slots=True)
+class Spelled:
+    """The characters with every leftover word spelled, the words, and each word's atom → span."""
+
+    chars: list[Char]
+    words: list[LatinWord] = field(default_factory=list)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+
+def _leftover(c: Char) -> bool:
+    return c.source is not None and c.pinned is None and c.atom is None and base_letter(c.char) is not None
+
+
+def _follows(a: Char, b: Char) -> bool:
+    """``b`` was written right after ``a``: letters split by a space or a symbol are two words."""
+    return a.source is not None and b.source == a.source + 1
+
+
+def spell_leftovers(chars: list[Char], original: str, first_atom: int) -> Spelled:
+    """Replace each run of written letters in ``chars`` by its spelling; atoms are numbered from
+    ``first_atom`` so each word stays whole within a segment."""
+    out = Spelled([])
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if not _leftover(c):
+            out.chars.append(c)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(chars) and _leftover(chars[j]) and _follows(chars[j - 1], chars[j]):
+            j += 1
+        start, end = c.source, chars[j - 1].source
+        assert start is not None and end is not None
+        word = original[start : end + 1]
+        reading = spell(word)
+        atom = first_atom + len(out.spans)
+        out.chars.extend(reading_chars(reading, start, end + 1, "g2p", atom))
+        out.words.append(LatinWord(start, end + 1, word, "spelled", reading.text))
+        out.spans[atom] = (start, end + 1)
+        i = j
+    return out
