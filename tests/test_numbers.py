@@ -1,0 +1,288 @@
+"""Numbers read by their meaning: years, clock times, ratios, units, money, ordinals, codes, formulas."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from text_frontend.normalize import Annotated, Char, TextNormalizer
+from text_frontend.normalize.numbers import rewrite_numbers
+from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
+from text_frontend.normalize.years import is_year
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "lesson_specs" / "examples"
+
+
+@cache
+def _normalizer() -> TextNormalizer:
+    return TextNormalizer()
+
+
+def norm(text: str) -> str:
+    return _normalizer().normalize_text(text)
+
+
+def numbers_only(text: str) -> str:
+    """Just the number layer, so formulas are checked without the letter-name layer."""
+    return rewrite_numbers(Annotated.verbatim(text, 0)).text
+
+
+@pytest.mark.parametrize(
+    ("number", "liang", "expected"),
+    [
+        ("110111111", False, "一亿一千零一十一万一千一百一十一"),
+        ("10", False, "十"),
+        ("15", True, "十五"),
+        ("100000", False, "十万"),
+        ("1001", False, "一千零一"),
+        ("10010", False, "一万零一十"),
+        ("20000000", True, "两千万"),
+        ("200", False, "二百"),
+        ("2", True, "两"),
+        ("2", False, "二"),
+        ("22", True, "二十二"),
+        ("0", False, "零"),
+    ],
+)
+def test_cardinal(number: str, liang: bool, expected: str) -> None:
+    assert cardinal(number, liang=liang) == expected
+
+
+def test_decimal_and_digits() -> None:
+    assert decimal("12.05") == "十二点零五"
+    assert decimal("2.5", liang=True) == "二点五"
+    assert digits("1949") == "一九四九"
+    assert digits("101", yao=True) == "幺零幺"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # years, digit by digit
+        ("公元前221年秦统一六国", "公元前二二一年秦统一六国"),
+        ("公元前202年", "公元前二零二年"),
+        ("1949年10月1日", "一九四九年十月一日"),
+        ("2024年", "二零二四年"),
+        ("唐朝建于618年", "唐朝建于六一八年"),
+        ("他在1949年后参加了工作", "他在一九四九年后参加了工作"),
+        ("2008年以后", "二零零八年以后"),
+        ("公元前500年左右", "公元前五百年左右"),
+        # quantities of years, as numbers
+        ("距今约2500年", "距今约两千五百年"),
+        ("2000多年前", "两千多年前"),
+        ("500年", "五百年"),
+        ("约2500年前", "约两千五百年前"),
+        ("经过了300年", "经过了三百年"),
+        ("早在2000年前", "早在两千年前"),
+        ("1000年的历史", "一千年的历史"),
+        ("学了2年", "学了两年"),
+        ("三年级和3年级", "三年级和三年级"),
+    ],
+)
+def test_years(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "before", "after", "year"),
+    [
+        ("221", "公元前", "", True),
+        ("2500", "距今约", "！", False),
+        ("2000", "", "前", False),
+        ("1949", "", "后", True),
+        ("1949", "", "10月", True),
+        ("500", "", "", False),
+        ("618", "建于", "", True),
+        ("12345", "", "", False),
+    ],
+)
+def test_year_or_quantity(number: str, before: str, after: str, year: bool) -> None:
+    assert is_year(number, before, after) is year
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("早上8:05集合", "早上八点零五分集合"),
+        ("13:10", "十三点十分"),
+        ("8:00出发", "八点出发"),
+        ("2:30", "两点三十分"),
+        ("8:05am", "上午八点零五分"),
+        ("3:30 pm", "下午三点三十分"),
+        ("12:00pm", "中午十二点"),
+        ("下午3:30", "下午三点三十分"),
+        ("14:05:30", "十四点零五分三十秒"),
+        ("9:00-10:00上课", "九点到十点上课"),
+        # ratios and scores
+        ("3:2的比", "三比二的比"),
+        ("比分3:2", "比分三比二"),
+        ("比分10:08", "比分十比八"),
+        ("比例1:2", "比例一比二"),
+        ("1:2:3", "一比二比三"),
+        ("比例尺1:50000", "比例尺一比五万"),
+    ],
+)
+def test_clock_and_ratio(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-1/3", "负三分之一"),
+        ("x=-1/3", "艾克斯等于负三分之一"),
+        ("-98%", "负百分之九十八"),
+        ("5-1/3", "五减三分之一"),
+        ("50%-20%", "百分之五十减百分之二十"),
+        # ranges, and subtraction where it is maths
+        ("100-200元", "一百到两百元"),
+        ("3~5天", "三到五天"),
+        ("第3-5页", "第三到五页"),
+        ("5-3=2", "五减三等于二"),
+    ],
+)
+def test_signs_and_ranges(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.2g", "一点二克"),
+        ("2g", "两克"),
+        ("5mg", "五毫克"),
+        ("3kg", "三千克"),
+        ("3 kg", "三千克"),
+        ("2t", "两吨"),
+        ("250mL", "两百五十毫升"),
+        ("1.5L", "一点五升"),
+        ("6cm²", "六平方厘米"),
+        ("2m³", "两立方米"),
+        ("60km/h", "六十千米每小时"),
+        ("3m/s", "三米每秒"),
+        ("9.8m/s²", "九点八米每二次方秒"),
+        ("25℃", "二十五摄氏度"),
+        ("25°C", "二十五摄氏度"),
+        ("100Pa", "一百帕"),
+        ("3kPa", "三千帕"),
+        ("5J", "五焦"),
+        ("4kJ", "四千焦"),
+        ("60W", "六十瓦"),
+        ("2kW", "两千瓦"),
+        ("3kWh", "三千瓦时"),
+        ("220V", "两百二十伏"),
+        ("2A", "两安"),
+        ("10Ω", "十欧"),
+        ("1mol", "一摩尔"),
+        ("50Hz", "五十赫兹"),
+        ("60dB", "六十分贝"),
+        ("F=5N", "艾弗等于五牛"),
+        ("g=10N/kg", "吉等于十牛每千克"),
+        ("1.0×10³kg/m³", "一点零乘十的立方千克每立方米"),
+        ("温度为-5V", "温度为负五伏"),
+        # letters that are not units: algebra and grades
+        ("y=2t+1", "歪等于二提加一"),
+        ("2N+3N=5N", "二恩加三恩等于五恩"),
+    ],
+)
+def test_units(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+def test_letter_without_number_is_not_a_unit() -> None:
+    assert numbers_only("this is g") == "this is g"
+    assert numbers_only("5 g") == "五克"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$1.5万", "一点五万美元"),
+        ("$3亿", "三亿美元"),
+        ("¥20", "二十元"),
+        ("¥1,000", "一千元"),
+        ("€3", "三欧元"),
+        ("£5", "五英镑"),
+        ("₩100", "一百韩元"),
+        ("HK$10", "十港元"),
+    ],
+)
+def test_currencies(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第110111111", "第一亿一千零一十一万一千一百一十一"),
+        ("第200名", "第二百名"),
+        ("第2名", "第二名"),
+        ("110111111", "一亿一千零一十一万一千一百一十一"),
+        ("共20000人", "共两万人"),
+        # codes: digit by digit, with 幺
+        ("电话13800138000", "电话幺三八零零幺三八零零零"),
+        ("房间号302", "房间号三零二"),
+        ("302室", "三零二室"),
+        ("学号20230115", "学号二零二三零幺幺五"),
+        ("007", "零零七"),
+        ("今天是2024-03-05", "今天是二零二四年三月五日"),
+    ],
+)
+def test_ordinals_and_codes(text: str, expected: str) -> None:
+    out = norm(text)
+    assert out == expected
+    if "幺" not in expected:
+        assert "幺" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("H₂O", "H二O"),
+        ("CO2", "CO二"),
+        ("CO₂", "CO二"),
+        ("C₆H₁₂O₆", "C六H十二O六"),
+        ("2H₂+O₂=2H₂O", "两个H二加O二生成两个H二O"),
+        ("2HCl+CaO=CaCl₂+H₂O", "两个HCl加CaO生成CaCl二加H二O"),
+        ("CaCO₃ → CaO + CO₂", "CaCO三生成CaO加CO二"),
+        # not formulas: no such elements, or no count
+        ("MP3", "MP3"),
+        ("A4纸", "A4纸"),
+        ("NaCl", "NaCl"),
+    ],
+)
+def test_chemistry(text: str, expected: str) -> None:
+    assert numbers_only(text) == expected
+
+
+def test_sources_around_a_number_stay_verbatim() -> None:
+    out = rewrite_numbers(Annotated.verbatim("早上8:05集合", 10))
+    assert out.text == "早上八点零五分集合"
+    assert [c.source for c in out.chars[:2]] == [10, 11]
+    assert [c.source for c in out.chars[-2:]] == [16, 17]
+    assert all(c.source is None for c in out.chars[2:-2])
+
+
+def test_pinned_text_is_not_rewritten() -> None:
+    pinned = Annotated((Char("2", None, "er4", "override", 1), Char("0", None, "ling2", "override", 1)))
+    src = pinned + Annotated.verbatim("年", 2)
+    assert rewrite_numbers(src) == src
+
+
+# What each example lesson's numbers must sound like (the back-check heard 二五零零年 here).
+EXAMPLE_READINGS = {
+    "math-g8-pythagoras": ("三厘米和四厘米", "公元前五百年左右", "距今约两千五百年"),
+    "chinese-g3-spring": ("二零二四年三月二十一日",),
+}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_example_lessons_read_numbers_right(path: Path) -> None:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    said = "".join(norm(p["text"]) for p in spec["paragraphs"])
+    assert not any(ch.isdecimal() for ch in said)
+    for reading in EXAMPLE_READINGS[path.stem]:
+        assert reading in said

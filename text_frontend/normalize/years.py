@@ -1,0 +1,90 @@
+"""``N年``: a year (一九四九年, read digit by digit) or a number of years (两千五百年, a quantity).
+
+WeTN guesses from the number alone, so 距今约2500年 became 二五零零年 and 公元前221年 两百二十一年.
+Chinese marks the difference in the words around the number, and those decide here, strongest first:
+
+1. 公元/公元前 before it, or a month, season or 底/初 after 年: a year (公元前221年, 1949年10月).
+2. 多/余 between the number and 年 (2000多年), or a word that only counts time before it
+   (距今, 约, 经过, 有, 了, 共, 近 …) or after it (间, 来, 之久, 左右, 以上 …): a quantity.
+3. 前/后/来 straight after 年 count time (500年前) unless the number looks like a specific year:
+   four digits from 1000 to 2099 that are not a round hundred (1949年后 is "after 1949", but
+   2000年前 is "2000 years ago", the way textbooks use it).
+4. Otherwise four digits are a year (2024年), five or more a quantity, and one to three digits a
+   quantity (500年) unless 于/在/至/从 introduces them as a date (建于618年).
+
+A year is read digit by digit (一九四九年, 公元前二二一年), except a round hundred below 1000, which
+is said as a number even as a year (公元前五百年).
+"""
+
+from __future__ import annotations
+
+import re
+
+from text_frontend.normalize.edits import Edit
+from text_frontend.normalize.spoken_numbers import cardinal, digits
+
+_YEAR = re.compile(r"(?<![\d.,:/A-Za-z])(\d{1,5})(多|余)?年(?![级代])")
+_ERA = ("公元前", "公元")
+_DATE_AFTER = re.compile(r"\d{1,2}月|[底初末春夏秋冬]|以来|以前|以后")
+_COUNT_BEFORE = (
+    "距今",
+    "约",
+    "大约",
+    "经过",
+    "经过了",
+    "过了",
+    "有",
+    "了",
+    "共",
+    "共计",
+    "历时",
+    "长达",
+    "近",
+    "将近",
+    "用了",
+    "花了",
+    "达",
+    "持续",
+    "延续",
+    "每",
+    "几",
+    "超过",
+)
+_COUNT_AFTER = ("间", "之久", "左右", "以上", "以内", "内", "的时间", "的历史", "多", "半")
+_RELATIVE_AFTER = ("前", "后", "来")
+_DATE_BEFORE = ("于", "在", "至", "从", "到")
+
+
+def _is_specific_year(number: str) -> bool:
+    return len(number) == 4 and 1000 <= int(number) <= 2099 and not number.endswith("00")
+
+
+def is_year(number: str, before: str, after: str) -> bool:
+    """Whether ``number`` followed by 年 names a year; ``before``/``after`` are the words around it."""
+    if before.endswith(_ERA) or _DATE_AFTER.match(after):
+        return True
+    if before.endswith(_COUNT_BEFORE) or after.startswith(_COUNT_AFTER):
+        return False
+    if after.startswith(_RELATIVE_AFTER):
+        return _is_specific_year(number)
+    if len(number) == 4:
+        return True
+    return len(number) < 4 and before.endswith(_DATE_BEFORE)
+
+
+def find(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    for match in _YEAR.finditer(text):
+        number = match.group(1)
+        before = text[max(0, match.start() - 4) : match.start()]
+        after = text[match.end() : match.end() + 4]
+        if match.group(2):
+            reading = cardinal(number, liang=True)
+        elif is_year(number, before, after):
+            # 公元前500年 is said 公元前五百年: a round hundred below 1000 is read as a number.
+            round_hundred = len(number) <= 3 and number.endswith("00")
+            reading = cardinal(number) if round_hundred else digits(number)
+        else:
+            reading = cardinal(number, liang=True)
+        edits.append(Edit(match.start(1), match.end(1), reading))
+    return edits
