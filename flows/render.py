@@ -36,7 +36,7 @@ from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
 from storage.catalog import Catalog, SegmentQA, open_catalog
-from storage.inbox import load_script
+from storage.inbox import LexiconSnapshot, load_script
 from storage.layout import MANIFEST, OUTPUT_HINT, new_render_id, render_dir, staging_dir
 from storage.liveness import Heartbeat
 from storage.segments import segment_cache_root
@@ -118,15 +118,29 @@ def render_lesson(
     voice: str | None = None,
     publish: bool = False,
     spec_sha256: str | None = None,
+    lexicon_path: str | None = None,
+    lexicon_sha256: str | None = None,
 ) -> RenderSummary:
     """Render one script (a path or ``s3://`` URI) into ``{out_dir}/{course}/{lesson_id}/{render_id}/``.
 
     ``spec_sha256``: render only if the script's bytes have this hash (the inbox passes the hash it
-    validated, so a render never picks up a different version of the file).
+    validated, so a render never picks up a different version of the file). ``lexicon_path`` and
+    ``lexicon_sha256`` are the course lexicon the inbox validated it with, held to its hash too.
     """
     settings = load_settings()
+    lexicon = (
+        LexiconSnapshot(lexicon_path, lexicon_sha256)
+        if lexicon_path is not None and lexicon_sha256 is not None
+        else None
+    )
     return render_with_settings(
-        spec_path, settings, out_dir=out_dir, voice=voice, publish=publish, spec_sha256=spec_sha256
+        spec_path,
+        settings,
+        out_dir=out_dir,
+        voice=voice,
+        publish=publish,
+        spec_sha256=spec_sha256,
+        lexicon=lexicon,
     )
 
 
@@ -138,11 +152,12 @@ def render_with_settings(
     voice: str | None = None,
     publish: bool = False,
     spec_sha256: str | None = None,
+    lexicon: LexiconSnapshot | None = None,
 ) -> RenderSummary:
     """Render, record it in the catalog (started / failed / finished) and publish it if asked."""
     bucket = spec_path[len("s3://") :].partition("/")[0] if spec_path.startswith("s3://") else None
     s3 = s3_settings_for(settings, bucket) if bucket else None
-    spec = load_script(spec_path, s3, expected_sha256=spec_sha256)
+    spec = load_script(spec_path, s3, expected_sha256=spec_sha256, lexicon=lexicon)
     root = Path(out_dir) if out_dir is not None else settings.output_dir
     catalog = open_catalog(database_config(settings).url)
     try:

@@ -16,6 +16,12 @@ LastModified) agreeing with the scanner's to within the settle time, which NTP g
 the future is treated as fresh, so skew that way only costs a wait. A writer that can pause longer
 than the settle time halfway through a file should write under a hidden name (``.lesson.yaml``) and
 rename it into place: hidden names are never listed.
+
+Course lexicons (``lexicon.yaml``, ``*.lexicon.yaml``) sit in the inbox beside the scripts and are
+never scripts themselves. Each script is validated with the lexicon it uses, read like a script (a
+settled version, exactly the bytes listed), and the two are snapshotted and recorded as a pair: an
+edited lexicon re-submits the scripts that use it, and a script whose lexicon is still changing
+waits for the next scan like a changing script.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, cast
 
 from prefect import flow, get_run_logger
 from prefect.client.schemas.objects import FlowRun
@@ -32,10 +38,18 @@ from prefect.deployments import run_deployment
 
 from config import load_settings
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError, load_spec
+from lesson_specs.course_lexicon import (
+    LexiconFile,
+    LexiconUnavailable,
+    auto_keys,
+    check_reference,
+    is_lexicon_name,
+    resolve_key,
+)
 from lesson_specs.loader import oversize_diagnostic
 from storage.catalog import open_catalog
-from storage.inbox import InboxLedger, InboxLocation, InboxScript, open_inbox_store
-from storage.inbox_files import InboxAccessError, InboxFiles, Listing, Seen, Skipped
+from storage.inbox import InboxLedger, InboxLocation, InboxScript, LexiconSnapshot, open_inbox_store
+from storage.inbox_files import LEXICON_SNAPSHOTS, InboxAccessError, InboxFiles, Listing, Seen, Skipped
 from storage.inbox_report import rejection_report
 from tasks.publish import database_config, s3_settings_for
 
@@ -53,9 +67,74 @@ class ScanResult:
     """Entries never read: links, FIFOs and other non-regular files, unreadable scripts."""
 
 
-Submit = Callable[[str, str], str]
-"""Start a render of the script at this URI, whose bytes must have this sha256; returns an id for
-the ledger (the flow run id)."""
+class Submit(Protocol):
+    def __call__(self, uri: str, sha256: str, lexicon: LexiconSnapshot | None = None) -> str:
+        """Start a render of the script at ``uri``, whose bytes must have this sha256, read with
+        ``lexicon`` as its course lexicon; returns an id for the ledger (the flow run id)."""
+        ...
+
+
+class _LexiconChanging(Exception):
+    """The course lexicon a script uses is still being written: the script waits for the next scan."""
+
+
+class _InboxLexicons:
+    """The course lexicon of one script, looked up in this scan's listing and read at its listed version.
+
+    Reads are shared by every script of the scan (``cache``), so a course's lexicon is read once,
+    and every script of the scan is validated with the same bytes.
+    """
+
+    def __init__(
+        self,
+        inbox: InboxFiles,
+        script_key: str,
+        lexicons: dict[str, Seen],
+        moving: set[str],
+        cache: dict[str, LexiconFile],
+    ) -> None:
+        self.inbox, self.script_key, self.lexicons, self.moving, self.cache = (
+            inbox,
+            script_key,
+            lexicons,
+            moving,
+            cache,
+        )
+        self.used: LexiconFile | None = None
+
+    def __call__(self, reference: str | None) -> LexiconFile | None:
+        if reference is None:
+            for key in auto_keys(self.script_key):
+                if key in self.moving:
+                    raise _LexiconChanging(key)
+                if key in self.lexicons:
+                    return self._read(key, f"`{self.inbox.script_uri(key)}`")
+            return None
+        ref = check_reference(reference)
+        named = resolve_key(self.script_key, ref)
+        if named is None:
+            raise LexiconUnavailable(
+                f"course lexicon `{ref}` is outside the inbox", "keep the course's lexicon in the inbox"
+            )
+        if named in self.moving:
+            raise _LexiconChanging(named)
+        if named not in self.lexicons:
+            raise LexiconUnavailable(
+                f"course lexicon `{ref}` is not in the inbox", "the path is relative to the script's folder"
+            )
+        return self._read(named, f"course lexicon `{ref}`")
+
+    def _read(self, key: str, what: str) -> LexiconFile:
+        if key not in self.cache:
+            try:
+                fetched = self.inbox.fetch(self.lexicons[key])
+            except InboxAccessError as err:
+                raise LexiconUnavailable(f"{what}: {err}", "make it readable by the scanner") from None
+            if fetched is None:
+                raise _LexiconChanging(key)
+            self.cache[key] = LexiconFile(self.inbox.script_uri(key), fetched.data)
+        self.used = self.cache[key]
+        return self.used
 
 
 def settled(
@@ -93,35 +172,61 @@ def scan(
     listing, moving = settled(inbox, settle_s, clock=clock, sleep=sleep)
     submitted: list[str] = []
     rejected: list[str] = []
-    pending = list(moving)
+    pending = [key for key in moving if not is_lexicon_name(key)]
     skipped = list(listing.skipped)
     unchanged = 0
+    lexicons = {s.key: s for s in listing.scripts if is_lexicon_name(s.key)}
+    moving_lexicons = {key for key in moving if is_lexicon_name(key)}
+    lexicon_reads: dict[str, LexiconFile] = {}
     for seen in listing.scripts:
+        if seen.key in lexicons:
+            continue
         try:
             fetched = inbox.fetch(seen)
             if fetched is None:  # changed since it was listed
                 pending.append(seen.key)
                 continue
-            script = InboxScript(seen.key, hashlib.sha256(fetched.data).hexdigest(), fetched.data)
+            uri = inbox.script_uri(seen.key)
+            course = _InboxLexicons(inbox, seen.key, lexicons, moving_lexicons, lexicon_reads)
+            # Validated before the ledger is asked: which course lexicon a script uses is only
+            # known once it is read, and the ledger records the script and lexicon as a pair.
+            problem: SpecError | None = None
+            try:
+                if seen.size > MAX_SCRIPT_BYTES:
+                    raise SpecError([oversize_diagnostic(uri, seen.size)])
+                load_spec(fetched.data, source=uri, lexicons=course)
+            except SpecError as err:
+                problem = err
+            except _LexiconChanging:
+                pending.append(seen.key)
+                continue
+            used = course.used
+            script = InboxScript(
+                seen.key,
+                hashlib.sha256(fetched.data).hexdigest(),
+                fetched.data,
+                used.sha256 if used is not None else None,
+            )
             done = ledger.handled(location, script)
             if done is not None:
                 unchanged += 1
                 if done.status == "submitted" and seen.key in listing.reports:
                     inbox.remove_report(seen.key)  # back to bytes that were fine: the report is stale
                 continue
-            uri = inbox.script_uri(seen.key)
-            try:
-                if seen.size > MAX_SCRIPT_BYTES:
-                    raise SpecError([oversize_diagnostic(uri, seen.size)])
-                load_spec(fetched.data, source=uri)
-            except SpecError as err:
-                report = rejection_report(err, fetched.data)
+            if problem is not None:
+                # Words of the course lexicon are kept out of the report like the script's own.
+                said = fetched.data + (b"\n" + used.data if used is not None else b"")
+                report = rejection_report(problem, said)
                 inbox.write_report(seen.key, report, fetched.mode)
                 ledger.record(location, script, "rejected", report)
                 rejected.append(seen.key)
                 continue
+            lexicon = None
+            if used is not None:
+                copy = inbox.keep_snapshot(used.sha256, used.data, fetched.mode, under=LEXICON_SNAPSHOTS)
+                lexicon = LexiconSnapshot(copy, used.sha256)
             snapshot = inbox.keep_snapshot(script.sha256, fetched.data, fetched.mode)
-            ledger.record(location, script, "submitted", submit(snapshot, script.sha256))
+            ledger.record(location, script, "submitted", submit(snapshot, script.sha256, lexicon))
             submitted.append(seen.key)
             if seen.key in listing.reports:
                 inbox.remove_report(seen.key)
@@ -146,8 +251,10 @@ def scan_inbox(
     catalog = open_catalog(database_config(settings).url)
     logger = get_run_logger()
 
-    def submit(uri: str, sha256: str) -> str:
-        parameters = {"spec_path": uri, "spec_sha256": sha256, "publish": publish}
+    def submit(uri: str, sha256: str, lexicon: LexiconSnapshot | None = None) -> str:
+        parameters: dict[str, object] = {"spec_path": uri, "spec_sha256": sha256, "publish": publish}
+        if lexicon is not None:
+            parameters |= {"lexicon_path": lexicon.uri, "lexicon_sha256": lexicon.sha256}
         # Called from sync code, Prefect's dual sync/async API returns the FlowRun itself.
         run = cast(FlowRun, run_deployment(deployment, parameters=parameters, timeout=0))
         logger.info("submitted %s as flow run %s", uri, run.id)

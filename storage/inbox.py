@@ -5,6 +5,10 @@ a render when a script is new or changed, and never again for the same bytes. Wh
 is not the script's own path, which a teacher may be saving again at that moment, but a
 content-addressed copy of the bytes the scan hashed, with that hash to check
 (``storage.inbox_files.SNAPSHOTS``): the render renders exactly what was validated and recorded.
+
+A script's course lexicon is part of what it says: the scan snapshots the lexicon bytes it validated
+with in the same way, the render is given both, and the ledger keys on the pair, so editing a course
+lexicon submits again every script that uses it and no other.
 """
 
 from __future__ import annotations
@@ -17,7 +21,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lesson_specs import MAX_SCRIPT_BYTES, Diagnostic, LessonSpec, SpecError, load_spec
-from lesson_specs.loader import oversize_diagnostic, read_script_file
+from lesson_specs.course_lexicon import (
+    AUTO_NAMES,
+    MAX_LEXICON_BYTES,
+    LexiconFile,
+    LexiconSource,
+    LexiconUnavailable,
+    check_reference,
+    resolve_key,
+)
+from lesson_specs.loader import folder_lexicons, oversize_diagnostic, read_script_file
 from storage.catalog import Catalog
 from storage.db.inbox_items import InboxItem
 from storage.inbox_bucket import BucketInbox, error_code, read_bounded
@@ -59,6 +72,23 @@ class InboxScript:
     """Store key: relative path in the folder, or full key in the bucket."""
     sha256: str
     data: bytes
+    lexicon_sha256: str | None = None
+    """The course lexicon the script was validated with, if any."""
+
+    @property
+    def version(self) -> str:
+        """What the ledger records: the script's hash, or the hash of script and lexicon together."""
+        if self.lexicon_sha256 is None:
+            return self.sha256  # rows written before course lexicons existed stay valid
+        return hashlib.sha256(f"{self.sha256}+{self.lexicon_sha256}".encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconSnapshot:
+    """The copy of a course lexicon a render reads, and the hash its bytes must have."""
+
+    uri: str
+    sha256: str
 
 
 def open_inbox_store(location: InboxLocation, s3: S3Settings | None) -> InboxFiles:
@@ -82,14 +112,14 @@ class InboxLedger:
                 select(InboxItem).where(
                     InboxItem.inbox == location.uri,
                     InboxItem.key == script.key,
-                    InboxItem.sha256 == script.sha256,
+                    InboxItem.sha256 == script.version,
                 )
             )
 
     def record(self, location: InboxLocation, script: InboxScript, status: str, detail: str | None) -> None:
         """Insert once; a concurrent scan that recorded the same bytes first wins (unique key)."""
         item = InboxItem(
-            inbox=location.uri, key=script.key, sha256=script.sha256, status=status, detail=detail
+            inbox=location.uri, key=script.key, sha256=script.version, status=status, detail=detail
         )
         try:
             with self.catalog.session() as session:
@@ -98,32 +128,102 @@ class InboxLedger:
             pass
 
 
-def load_script(uri: str, s3: S3Settings | None, *, expected_sha256: str | None = None) -> LessonSpec:
+def load_script(
+    uri: str,
+    s3: S3Settings | None,
+    *,
+    expected_sha256: str | None = None,
+    lexicon: LexiconSnapshot | None = None,
+) -> LessonSpec:
     """The lesson at a file path or ``s3://bucket/key``: what a ``render-lesson`` run is given.
 
     With ``expected_sha256`` (the inbox passes the hash it recorded), bytes that are not those are
     refused: a render never renders a script other than the one that was validated and submitted.
-    Raises only ``SpecError`` (an unreadable script is reported like a malformed one), so callers
-    have one failure to handle however the script was stored.
+    Its course lexicon is then ``lexicon`` and nothing else (the copy the scan validated with, also
+    checked against its hash); without ``expected_sha256`` the course lexicon is found beside the
+    script, in its folder or its key prefix. Raises only ``SpecError`` (an unreadable script is
+    reported like a malformed one), so callers have one failure to handle however it was stored.
     """
-    data = read_script_file(Path(uri)) if not uri.startswith("s3://") else _read_object(uri, s3)
+    data = _read_script(uri, s3)
     if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256.lower():
-        raise SpecError(
-            [
-                Diagnostic(
-                    uri,
-                    1,
-                    1,
-                    f"the script is not the version submitted (sha256 {expected_sha256[:12]}…)",
-                    "submit it again; the inbox does so once the changed file has settled",
-                )
-            ]
-        )
-    return load_spec(data, source=uri)
+        raise SpecError([_not_submitted(uri, "script", expected_sha256)])
+    if expected_sha256 is not None:
+        lexicons = _submitted_lexicon(lexicon, s3)
+    elif uri.startswith("s3://"):
+        lexicons = _bucket_lexicons(uri, s3)
+    else:
+        lexicons = folder_lexicons(Path(uri))
+    return load_spec(data, source=uri, lexicons=lexicons)
 
 
-def _read_object(uri: str, s3: S3Settings | None) -> bytes:
-    """At most ``MAX_SCRIPT_BYTES + 1`` bytes of an S3 object; a larger one is refused unread."""
+def _not_submitted(uri: str, what: str, sha256: str) -> Diagnostic:
+    return Diagnostic(
+        uri,
+        1,
+        1,
+        f"the {what} is not the version submitted (sha256 {sha256[:12]}…)",
+        "submit it again; the inbox does so once the changed file has settled",
+    )
+
+
+def _read_script(uri: str, s3: S3Settings | None) -> bytes:
+    return read_script_file(Path(uri)) if not uri.startswith("s3://") else _read_object(uri, s3)
+
+
+def _submitted_lexicon(snapshot: LexiconSnapshot | None, s3: S3Settings | None) -> LexiconSource:
+    """Exactly the lexicon the scan validated with, whatever the script's folder holds now."""
+    file = None
+    if snapshot is not None:
+        data = _read_script(snapshot.uri, s3)
+        if hashlib.sha256(data).hexdigest() != snapshot.sha256.lower():
+            raise SpecError([_not_submitted(snapshot.uri, "course lexicon", snapshot.sha256)])
+        file = LexiconFile(snapshot.uri, data)
+
+    def source(reference: str | None) -> LexiconFile | None:
+        if file is None and reference is not None:
+            raise LexiconUnavailable(
+                "the course lexicon was not submitted with the script", "submit the script again"
+            )
+        return file
+
+    return source
+
+
+def _bucket_lexicons(uri: str, s3: S3Settings | None) -> LexiconSource:
+    """A bucket script's course lexicon: named relative to its key, or ``lexicon.yaml`` beside it."""
+    bucket, _, key = uri[len("s3://") :].partition("/")
+
+    def source(reference: str | None) -> LexiconFile | None:
+        if reference is None:
+            for name in AUTO_NAMES:
+                found = _read_lexicon_object(f"s3://{bucket}/{resolve_key(key, name)}", s3, missing_ok=True)
+                if found is not None:
+                    return found
+            return None
+        ref = check_reference(reference)
+        target = resolve_key(key, ref)
+        if target is None:
+            raise LexiconUnavailable(
+                f"course lexicon `{ref}` is outside the bucket", "keep it in the same bucket as the script"
+            )
+        return _read_lexicon_object(f"s3://{bucket}/{target}", s3, missing_ok=False)
+
+    return source
+
+
+def _read_lexicon_object(uri: str, s3: S3Settings | None, *, missing_ok: bool) -> LexiconFile | None:
+    try:
+        return LexiconFile(uri, _read_object(uri, s3, limit=MAX_LEXICON_BYTES))
+    except SpecError as err:
+        if missing_ok and "no such object" in err.diagnostics[0].message:
+            return None
+        raise LexiconUnavailable(
+            f"course lexicon {uri}: {err.diagnostics[0].message}", "check the bucket and key"
+        ) from None
+
+
+def _read_object(uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYTES) -> bytes:
+    """At most ``limit + 1`` bytes of an S3 object; a larger one is refused unread."""
     bucket, _, key = uri[len("s3://") :].partition("/")
     settings = replace(s3 or S3Settings(bucket=bucket), bucket=bucket)
     from botocore.exceptions import BotoCoreError, ClientError
@@ -137,7 +237,7 @@ def _read_object(uri: str, s3: S3Settings | None) -> bytes:
             [Diagnostic(uri, 1, 1, f"cannot read script: {reason}", "check the bucket and key")]
         ) from None
     size = int(response.get("ContentLength", 0))
-    if size > MAX_SCRIPT_BYTES:
+    if size > limit:
         response["Body"].close()
         raise SpecError([oversize_diagnostic(uri, size)])
     return read_bounded(response)

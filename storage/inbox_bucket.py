@@ -91,8 +91,8 @@ class BucketInbox:
             raise InboxAccessError(f"cannot read: {err}") from None
         return Fetched(read_bounded(response), None)
 
-    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None) -> str:
-        key = join_key(self.prefix, SNAPSHOTS, f"{sha256}.yaml")
+    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None, under: str = SNAPSHOTS) -> str:
+        key = join_key(self.prefix, under, f"{sha256}.yaml")
         with _refused("cannot keep a copy to render"):
             held = self._store.head(key)
             if held is None or held.sha256 != sha256:

@@ -17,6 +17,8 @@ SCRIPT_SUFFIXES = (".yaml", ".yml")
 REPORT_SUFFIX = ".errors.txt"
 SNAPSHOTS = ".lessonaudio/scripts"
 """Content-addressed copies of submitted scripts (``<sha256>.yaml``): what a render reads."""
+LEXICON_SNAPSHOTS = ".lessonaudio/lexicons"
+"""The same for the course lexicons those scripts were validated with."""
 
 
 class InboxAccessError(Exception):
@@ -77,8 +79,8 @@ class InboxFiles(Protocol):
         """The script's own path or ``s3://`` URI, for reports and logs."""
         ...
 
-    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None) -> str:
-        """Store ``data`` as ``SNAPSHOTS/<sha256>.yaml`` (once) and return the URI a render reads."""
+    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None, under: str = SNAPSHOTS) -> str:
+        """Store ``data`` as ``<under>/<sha256>.yaml`` (once) and return the URI a render reads."""
         ...
 
     def write_report(self, key: str, text: str, mode: int | None) -> None:

@@ -156,10 +156,10 @@ class FolderInbox:
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None) -> str:
+    def keep_snapshot(self, sha256: str, data: bytes, mode: int | None, under: str = SNAPSHOTS) -> str:
         name = f"{sha256}.yaml"
         try:
-            folder = self._open_folder(SNAPSHOTS.split("/"), create=True)
+            folder = self._open_folder(under.split("/"), create=True)
             try:
                 if not _holds(folder, name, sha256):
                     _write_atomic(folder, name, data, mode)
@@ -167,7 +167,7 @@ class FolderInbox:
                 os.close(folder)
         except OSError as err:
             raise InboxAccessError(f"cannot keep a copy to render: {err.strerror or err}") from None
-        return self.script_uri(f"{SNAPSHOTS}/{name}")
+        return self.script_uri(f"{under}/{name}")
 
     def write_report(self, key: str, text: str, mode: int | None) -> None:
         *parents, name = key.split("/")

@@ -25,7 +25,14 @@ from flows.scan_inbox import ScanResult, scan
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError
 from storage.catalog import Catalog, open_catalog
 from storage.db import InboxItem
-from storage.inbox import InboxError, InboxLedger, InboxLocation, load_script, open_inbox_store
+from storage.inbox import (
+    InboxError,
+    InboxLedger,
+    InboxLocation,
+    LexiconSnapshot,
+    load_script,
+    open_inbox_store,
+)
 from storage.inbox_files import Fetched, InboxFiles, Seen
 
 if TYPE_CHECKING:
@@ -45,9 +52,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.lexicons: list[LexiconSnapshot | None] = []
 
-    def __call__(self, uri: str, sha256: str) -> str:
+    def __call__(self, uri: str, sha256: str, lexicon: LexiconSnapshot | None = None) -> str:
         self.calls.append((uri, sha256))
+        self.lexicons.append(lexicon)
         return f"run-{len(self.calls)}"
 
     @property
@@ -455,3 +464,176 @@ def bytes_read() -> int | None:
     except OSError:
         return None
     return next(int(line.split()[1]) for line in lines if line.startswith("rchar:"))
+
+
+# -- course lexicons --------------------------------------------------------------------------------
+
+LESSON = "id: {id}\ntitle: 课\n{extra}paragraphs:\n  - 他在银行工作。\n"
+COURSE = "course: 初中数学\nlexicon:\n  银行: yin2 {tone}\n"
+
+
+def _readings(spec: object) -> list[str]:
+    from lesson_specs import LessonSpec
+
+    assert isinstance(spec, LessonSpec)
+    entry = spec.lexicon.get("银行")
+    return list(entry.syllables or ()) if entry is not None else []
+
+
+def test_course_lexicon_is_snapshotted_with_its_scripts_and_edits_resubmit_them(
+    tmp_path: Path, db_url: str
+) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "math" / "ch1").mkdir(parents=True)
+    (inbox / "art").mkdir()
+    lexicon = inbox / "math" / "初中数学.lexicon.yaml"
+    lexicon.write_text(COURSE.format(tone="hang2"), "utf-8")
+    named = LESSON.format(id="a", extra="course_lexicon: ../初中数学.lexicon.yaml\n")
+    (inbox / "math" / "ch1" / "a.yaml").write_text(named, "utf-8")
+    (inbox / "math" / "ch1" / "lexicon.yaml").write_text(COURSE.format(tone="xing2"), "utf-8")
+    (inbox / "math" / "ch1" / "b.yaml").write_text(LESSON.format(id="b", extra=""), "utf-8")  # beside
+    (inbox / "art" / "c.yaml").write_text(LESSON.format(id="c", extra=""), "utf-8")  # none
+    location = InboxLocation.parse(str(inbox))
+    store = open_inbox_store(location, None)
+    catalog = open_catalog(db_url)
+    ledger, submit = InboxLedger(catalog), Recorder()
+
+    first = scan(location, store, ledger, submit, settle_s=0)
+    # Lexicon files are neither submitted nor rejected as scripts.
+    assert first.submitted == ("art/c.yaml", "math/ch1/a.yaml", "math/ch1/b.yaml") and first.rejected == ()
+    by_key = dict(zip(first.submitted, zip(submit.calls, submit.lexicons, strict=True), strict=True))
+    assert by_key["art/c.yaml"][1] is None
+    (a_uri, a_sha), a_lexicon = by_key["math/ch1/a.yaml"]
+    assert a_lexicon is not None
+    assert a_lexicon.uri == str(inbox / ".lessonaudio" / "lexicons" / f"{a_lexicon.sha256}.yaml")
+    assert snapshot_bytes(a_lexicon.uri) == lexicon.read_bytes()
+    (b_uri, b_sha), b_lexicon = by_key["math/ch1/b.yaml"]
+    assert b_lexicon is not None and snapshot_bytes(b_lexicon.uri) == COURSE.format(tone="xing2").encode()
+    # The render reads the snapshots: the script's own folder is not consulted.
+    assert _readings(load_script(a_uri, None, expected_sha256=a_sha, lexicon=a_lexicon)) == ["yin2", "hang2"]
+    assert _readings(load_script(b_uri, None, expected_sha256=b_sha, lexicon=b_lexicon)) == ["yin2", "xing2"]
+
+    assert scan(location, store, ledger, submit, settle_s=0).unchanged == 3
+
+    # Editing the course lexicon re-submits exactly the script that uses it.
+    lexicon.write_text(COURSE.format(tone="hang4"), "utf-8")
+    again = scan(location, store, ledger, submit, settle_s=0)
+    assert again.submitted == ("math/ch1/a.yaml",) and again.unchanged == 2
+    (uri, sha), new_lexicon = submit.calls[-1], submit.lexicons[-1]
+    assert (uri, sha) == (a_uri, a_sha)  # the same script bytes, a new lexicon
+    assert new_lexicon is not None and new_lexicon.sha256 != a_lexicon.sha256
+    # The old submission still renders with the lexicon it was validated with.
+    assert _readings(load_script(a_uri, None, expected_sha256=a_sha, lexicon=a_lexicon)) == ["yin2", "hang2"]
+    assert _readings(load_script(a_uri, None, expected_sha256=a_sha, lexicon=new_lexicon)) == [
+        "yin2",
+        "hang4",
+    ]
+    # A snapshot that is not the bytes submitted is refused.
+    Path(new_lexicon.uri).write_text(COURSE.format(tone="hang3"), "utf-8")
+    with pytest.raises(SpecError, match="course lexicon is not the version submitted"):
+        load_script(a_uri, None, expected_sha256=a_sha, lexicon=new_lexicon)
+    catalog.close()
+
+
+def test_bad_or_missing_course_lexicons_reject_their_scripts_with_positions(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    (inbox / "math").mkdir(parents=True)
+    (inbox / "math" / "lexicon.yaml").write_text("lexicon:\n  银行: yin2 hang9\n  secretword: x\n", "utf-8")
+    (inbox / "math" / "a.yaml").write_text(LESSON.format(id="a", extra=""), "utf-8")
+    missing = LESSON.format(id="b", extra="course_lexicon: nope.lexicon.yaml\n")
+    (inbox / "b.yaml").write_text(missing, "utf-8")
+    outside = LESSON.format(id="c", extra="course_lexicon: ../../etc/x.lexicon.yaml\n")
+    (inbox / "c.yaml").write_text(outside, "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    ledger, submit = InboxLedger(catalog), Recorder()
+    store = open_inbox_store(location, None)
+
+    result = scan(location, store, ledger, submit, settle_s=0)
+    assert result.rejected == ("b.yaml", "c.yaml", "math/a.yaml") and submit.calls == []
+    assert not (inbox / "math" / "lexicon.yaml.errors.txt").exists()
+    report = (inbox / "math" / "a.yaml.errors.txt").read_text("utf-8")
+    assert f"{inbox / 'math' / 'lexicon.yaml'}:2:12: lexicon `…`: '…' is not" in report
+    assert "secretword" not in report
+    b_report = (inbox / "b.yaml.errors.txt").read_text("utf-8")
+    assert f"{inbox / 'b.yaml'}:3:17: course lexicon `…` is not in the inbox" in b_report
+    assert "is outside the inbox" in (inbox / "c.yaml.errors.txt").read_text("utf-8")
+
+    # Fixing the lexicon alone makes the script that uses it go through.
+    (inbox / "math" / "lexicon.yaml").write_text(COURSE.format(tone="hang2"), "utf-8")
+    fixed = scan(location, store, ledger, submit, settle_s=0)
+    assert fixed.submitted == ("math/a.yaml",) and fixed.unchanged == 2
+    assert not (inbox / "math" / "a.yaml.errors.txt").exists()
+    catalog.close()
+
+
+def test_a_script_whose_course_lexicon_is_still_changing_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    lexicon = inbox / "lexicon.yaml"
+    lexicon.write_text(COURSE.format(tone="hang2"), "utf-8")
+    (inbox / "a.yaml").write_text(LESSON.format(id="a", extra=""), "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    ledger, submit = InboxLedger(catalog), Recorder()
+    store = open_inbox_store(location, None)
+    read = store.fetch
+
+    def fetch(seen: Seen) -> Fetched | None:
+        if seen.key == "lexicon.yaml":
+            lexicon.write_text(COURSE.format(tone="xing2"), "utf-8")  # saved again after the listing
+        return read(seen)
+
+    monkeypatch.setattr(store, "fetch", fetch)
+    result = scan(location, store, ledger, submit, settle_s=0)
+    assert result.pending == ("a.yaml",) and submit.calls == [] and ledger_rows(catalog) == []
+    monkeypatch.undo()
+    settled = scan(location, store, ledger, submit, settle_s=0)
+    assert settled.submitted == ("a.yaml",)
+    (lexicon_snapshot,) = submit.lexicons
+    assert lexicon_snapshot is not None and snapshot_bytes(lexicon_snapshot.uri) == lexicon.read_bytes()
+    catalog.close()
+
+
+def test_s3_scripts_find_their_course_lexicon_in_the_bucket(tmp_path: Path, s3: MotoS3) -> None:
+    bucket = s3.new_bucket()
+    client = s3.client()
+    client.put_object(
+        Bucket=bucket, Key="in/math/course.lexicon.yaml", Body=COURSE.format(tone="hang2").encode()
+    )
+    named = LESSON.format(id="a", extra="course_lexicon: ../course.lexicon.yaml\n")
+    client.put_object(Bucket=bucket, Key="in/math/ch1/a.yaml", Body=named.encode())
+    client.put_object(
+        Bucket=bucket, Key="in/math/ch1/lexicon.yaml", Body=COURSE.format(tone="xing2").encode()
+    )
+    client.put_object(Bucket=bucket, Key="in/math/ch1/b.yaml", Body=LESSON.format(id="b", extra="").encode())
+    settings = s3.settings(bucket)
+    # Rendered straight from the bucket: relative to the script's key.
+    direct = load_script(f"s3://{bucket}/in/math/ch1/a.yaml", settings)
+    assert _readings(direct) == ["yin2", "hang2"]
+    assert direct.course_lexicon == f"s3://{bucket}/in/math/course.lexicon.yaml"
+    assert _readings(load_script(f"s3://{bucket}/in/math/ch1/b.yaml", settings)) == ["yin2", "xing2"]
+    client.put_object(Bucket=bucket, Key="in/c.yaml", Body=LESSON.format(id="c", extra="").encode())
+    assert load_script(f"s3://{bucket}/in/c.yaml", settings).course_lexicon is None
+    far = LESSON.format(id="d", extra="course_lexicon: ../../x.lexicon.yaml\n")
+    client.put_object(Bucket=bucket, Key="in/d.yaml", Body=far.encode())
+    with pytest.raises(SpecError, match="outside the bucket"):
+        load_script(f"s3://{bucket}/in/d.yaml", settings)
+
+    # Through the inbox: snapshots in the bucket, read back by the render.
+    location = InboxLocation.parse(f"s3://{bucket}/in")
+    store = open_inbox_store(location, settings)
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    submit = Recorder()
+    result = scan(location, store, InboxLedger(catalog), submit, settle_s=0)
+    assert "in/math/ch1/a.yaml" in result.submitted and "in/d.yaml" in result.rejected
+    index = result.submitted.index("in/math/ch1/a.yaml")
+    (uri, sha), lexicon = submit.calls[index], submit.lexicons[index]
+    assert lexicon is not None and lexicon.uri.startswith(f"s3://{bucket}/in/.lessonaudio/lexicons/")
+    client.put_object(
+        Bucket=bucket, Key="in/math/course.lexicon.yaml", Body=COURSE.format(tone="hang4").encode()
+    )
+    assert _readings(load_script(uri, settings, expected_sha256=sha, lexicon=lexicon)) == ["yin2", "hang2"]
+    catalog.close()
