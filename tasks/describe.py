@@ -50,6 +50,8 @@ def manifest_data(
             "pause_after_ms": job.segment.pause_after_ms,
             "cache_key": job.key,
             "reused": reused,
+            "spelled": list(job.spelled),
+            "lexicon_words": list(job.lexicon_words),
         }
         for job, ref, (start, end), reused in zip(plan.jobs, audios, lesson.spans, info.reused, strict=True)
     ]

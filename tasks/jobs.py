@@ -40,6 +40,10 @@ class SegmentJob:
     emotion: str
     prosody: Prosody
     voice: VoiceIdentity
+    spelled: tuple[str, ...] = ()
+    """Latin words no lexicon knows, as written, that this segment spells letter by letter."""
+    lexicon_words: tuple[str, ...] = ()
+    """Latin words, as written, that this segment reads with the built-in lexicon of English terms."""
 
 
 @dataclass(frozen=True, slots=True)

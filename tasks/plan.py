@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from engines.prosody import preset
 from lesson_specs.model import LessonSpec, Paragraph
 from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
+from text_frontend.latin.words import words_in
 from text_frontend.types import Segment
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ def _paragraph_jobs(
                 emotion=paragraph.emotion.value,
                 prosody=prosody,
                 voice=voice,
+                spelled=words_in(segment, analysis.latin_words, "spelled"),
+                lexicon_words=words_in(segment, analysis.latin_words, "lexicon"),
             )
         )
     return jobs

@@ -176,3 +176,21 @@ def test_the_real_voice_says_the_letters() -> None:
         voice_stats(spelled.samples, spelled.sample_rate).voiced_frames
         > voice_stats(short.samples, short.sample_rate).voiced_frames
     )
+
+
+def test_each_planned_segment_lists_its_spelled_and_lexicon_words() -> None:
+    from tasks.jobs import VoiceIdentity
+    from tasks.plan import plan_paragraphs
+
+    script = "id: a\ntitle: t\nparagraphs:\n  - 我们用Zoom上课。请升级gpu和Wi-Fi。\n  - 今天没有英文。\n"
+    plan = plan_paragraphs(
+        load_spec(script, source="l.yaml"), _fe(), VoiceIdentity("baker", "e", "m"), max_chars=8
+    )
+    listed = [(job.display_text, job.spelled, job.lexicon_words) for job in plan.jobs]
+    assert listed == [
+        ("我们用Zoom", ("Zoom",), ()),
+        ("上课。", (), ()),
+        ("请升级gpu和", (), ("gpu",)),
+        ("Wi-Fi。", (), ("Wi-Fi",)),
+        ("今天没有英文。", (), ()),
+    ]

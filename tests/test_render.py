@@ -111,6 +111,24 @@ def test_example_lessons_render(example: Path, render_env: Path) -> None:
     assert "[[" not in srt and "](" not in srt
 
 
+def test_manifest_lists_latin_words_per_segment_and_captions_keep_them(
+    render_env: Path, tmp_path: Path
+) -> None:
+    spec = write_lesson(tmp_path / "latin.yaml", ["请升级gpu。", "我们用Zoom上课。", "今天学汉字。"], "latin")
+    summary = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    segments = manifest_of(summary)["segments"]
+    assert isinstance(segments, list)
+    listed = [(s["text"], s["spelled"], s["lexicon_words"]) for s in segments]
+    assert listed == [
+        ("请升级gpu。", [], ["gpu"]),
+        ("我们用Zoom上课。", ["Zoom"], []),
+        ("今天学汉字。", [], []),
+    ]
+    assert segments[0]["pinyin"] == "qing3 sheng1 ji2 ji2 pi1 you1"
+    srt = (Path(summary.folder) / "captions.srt").read_text(encoding="utf-8")
+    assert "请升级gpu。" in srt and "我们用Zoom上课。" in srt
+
+
 def test_editing_one_paragraph_resynthesises_only_it(render_env: Path, tmp_path: Path) -> None:
     paragraphs = [f"这是第{chr(0x4E00 + i)}段，我们来读一读。" for i in range(30)]
     spec = write_lesson(tmp_path / "lesson.yaml", paragraphs, lesson_id="thirty")

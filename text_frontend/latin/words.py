@@ -8,11 +8,13 @@ which word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from text_frontend.normalize.annotated import Char, Origin
 from text_frontend.normalize.symbols import Reading
+from text_frontend.types import Segment
 
 Kind = Literal["lexicon", "spelled"]
 
@@ -30,6 +32,12 @@ class LatinWord:
     text: str
     kind: Kind
     reading: str
+
+
+def words_in(segment: Segment, words: Sequence[LatinWord], kind: Kind) -> tuple[str, ...]:
+    """The ``kind`` words, as written, whose reading starts in ``segment``."""
+    sources = {t.source for t in segment.tokens if t.source is not None}
+    return tuple(w.text for w in words if w.kind == kind and w.start in sources)
 
 
 def reading_chars(reading: Reading, start: int, end: int, origin: Origin, atom: int) -> list[Char]:
