@@ -10,7 +10,8 @@ Chinese marks the difference in the words around the number, and those decide he
    four digits from 1000 to 2099 that are not a round hundred (1949年后 is "after 1949", but
    2000年前 is "2000 years ago", the way textbooks use it).
 4. Otherwise four digits are a year (2024年), five or more a quantity, and one to three digits a
-   quantity (500年) unless 于/在/至/从 introduces them as a date (建于618年).
+   quantity (500年) unless 于/在/至/从 introduces them as a date (建于618年) or a three-digit one
+   is one end of a span of years (220年—280年).
 
 A year is read digit by digit (一九四九年, 公元前二二一年), except a round hundred below 1000, which
 is said as a number even as a year (公元前五百年).
@@ -23,7 +24,8 @@ import re
 from text_frontend.normalize.edits import Edit
 from text_frontend.normalize.spoken_numbers import cardinal, digits
 
-_YEAR = re.compile(r"(?<![\d.,:/A-Za-z])(\d{1,5})(多|余)?年(?![级代])")
+_YEAR = re.compile(r"(?<![\d.,:/A-Za-z])(?:(\d{1,5}) ?[-~～—] ?)?(\d{1,5})(多|余)?年(?![级代])")
+_DASH_TO_NEXT_YEAR = re.compile(r" ?[-~～—] ?(?=(?:公元前?)?\d{1,5}年)")
 _ERA = ("公元前", "公元")
 _DATE_AFTER = re.compile(r"\d{1,2}月|[底初末春夏秋冬]|以来|以前|以后")
 _COUNT_BEFORE = (
@@ -52,6 +54,8 @@ _COUNT_BEFORE = (
 )
 _COUNT_AFTER = ("间", "之久", "左右", "以上", "以内", "内", "的时间", "的历史", "多", "半")
 _RELATIVE_AFTER = ("前", "后", "来")
+_RANGE_AFTER = re.compile(r"[—\-~～至]\d{3,4}年")
+_RANGE_BEFORE = re.compile(r"\d{3,4}年[—\-~～至]$")
 _DATE_BEFORE = ("于", "在", "至", "从", "到")
 
 
@@ -69,22 +73,37 @@ def is_year(number: str, before: str, after: str) -> bool:
         return _is_specific_year(number)
     if len(number) == 4:
         return True
-    return len(number) < 4 and before.endswith(_DATE_BEFORE)
+    return before.endswith(_DATE_BEFORE) or _is_year_range(number, before, after)
+
+
+def _is_year_range(number: str, before: str, after: str) -> bool:
+    """220年—280年: a span from one year to another names two years (a count would be 60年)."""
+    return len(number) == 3 and bool(_RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before))
 
 
 def find(text: str) -> list[Edit]:
+    """Edits for every ``N年``; a range (3~5年, 220年—280年) reads both ends alike, joined by 到."""
     edits: list[Edit] = []
     for match in _YEAR.finditer(text):
-        number = match.group(1)
-        before = text[max(0, match.start() - 4) : match.start()]
-        after = text[match.end() : match.end() + 4]
-        if match.group(2):
-            reading = cardinal(number, liang=True)
-        elif is_year(number, before, after):
-            # 公元前500年 is said 公元前五百年: a round hundred below 1000 is read as a number.
-            round_hundred = len(number) <= 3 and number.endswith("00")
-            reading = cardinal(number) if round_hundred else digits(number)
-        else:
-            reading = cardinal(number, liang=True)
-        edits.append(Edit(match.start(1), match.end(1), reading))
+        first, number = match.group(1), match.group(2)
+        before = text[max(0, match.start() - 6) : match.start()]
+        after = text[match.end() : match.end() + 6]
+        year = not match.group(3) and is_year(number, before, after)
+        ends = [(match.start(2), match.end(2))]
+        if first is not None:
+            ends.insert(0, (match.start(1), match.end(1)))
+            edits.append(Edit(match.end(1), match.start(2), "到"))
+        for start, end in ends:
+            edits.append(Edit(start, end, _reading(text[start:end], year=year)))
+        dash = _DASH_TO_NEXT_YEAR.match(text, match.end())
+        if dash and dash.end() > dash.start():
+            edits.append(Edit(dash.start(), dash.end(), "到"))
     return edits
+
+
+def _reading(number: str, *, year: bool) -> str:
+    if not year:
+        return cardinal(number, liang=True)
+    # 公元前500年 is said 公元前五百年: a round hundred below 1000 is read as a number.
+    round_hundred = len(number) <= 3 and number.endswith("00")
+    return cardinal(number) if round_hundred else digits(number)
