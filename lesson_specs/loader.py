@@ -8,6 +8,7 @@ and bad markup all become diagnostics (the hypothesis fuzz test holds us to that
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -15,6 +16,7 @@ import stat
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -61,10 +63,10 @@ def load_spec_file(
 
 @dataclass
 class _Unreadable(Exception):
-    """Why a file was not read; ``size`` is set (or None if unknown) when it was only too big."""
+    """Why a file was not read; ``kind`` picks the fix, ``size`` (None if unknown) goes with too_big."""
 
     message: str
-    too_big: bool = False
+    kind: Literal["missing", "special", "too_big", "other"] = "other"
     size: int | None = None
 
 
@@ -80,13 +82,15 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
-        raise _Unreadable(f"cannot read file: {err.strerror or err}") from None
+        kind: Literal["missing", "other"] = "missing" if err.errno == errno.ENOENT else "other"
+        raise _Unreadable(f"cannot read file: {err.strerror or err}", kind) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise _Unreadable(f"cannot read file: it is {_file_kind(info.st_mode)}, not a regular file")
+            kind_of = _file_kind(info.st_mode)
+            raise _Unreadable(f"cannot read file: it is {kind_of}, not a regular file", "special")
         if info.st_size > limit:
-            raise _Unreadable("too big", too_big=True, size=info.st_size)
+            raise _Unreadable("too big", "too_big", info.st_size)
         chunks: list[bytes] = []
         wanted = limit + 1  # one byte more than allowed tells "too big" from "just fits"
         while wanted > 0 and (chunk := os.read(fd, wanted)):
@@ -98,7 +102,7 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:  # grew after the fstat, or a file whose size stat cannot tell
-        raise _Unreadable("too big", too_big=True)
+        raise _Unreadable("too big", "too_big")
     return data
 
 
@@ -108,9 +112,9 @@ def read_script_file(path: Path) -> bytes:
     try:
         return _read_regular_file(path, MAX_SCRIPT_BYTES)
     except _Unreadable as err:
-        if err.too_big:
+        if err.kind == "too_big":
             raise SpecError([oversize_diagnostic(source, err.size)]) from None
-        fix = "give the path of a .yaml lesson script" if "regular file" in err.message else "check the path"
+        fix = "give the path of a .yaml lesson script" if err.kind == "special" else "check the path"
         raise SpecError([Diagnostic(source, 1, 1, err.message, fix)]) from None
 
 
@@ -138,12 +142,12 @@ def _read_lexicon(path: Path, what: str) -> LexiconFile:
     try:
         return LexiconFile(str(path), _read_regular_file(path, MAX_LEXICON_BYTES))
     except _Unreadable as err:
-        if err.too_big:
+        if err.kind == "too_big":
             raise LexiconUnavailable(
                 f"{what} is over the {MAX_LEXICON_BYTES // 1024} KB limit",
                 "split the course's words into a smaller file",
             ) from None
-        fix = "the path is relative to the script's folder" if "No such" in err.message else "check the file"
+        fix = "the path is relative to the script's folder" if err.kind == "missing" else "check the file"
         raise LexiconUnavailable(f"{what}: {err.message}", fix) from None
 
 

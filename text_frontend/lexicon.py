@@ -38,9 +38,12 @@ class Lexicon:
 
     entries: tuple[LexiconEntry, ...] = ()
     _by_word: Mapping[str, LexiconEntry] = field(init=False, repr=False, compare=False, hash=False)
+    _longest_first: tuple[LexiconEntry, ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_word", {e.word: e for e in self.entries})
+        # Sorted once: a course lexicon is matched against every paragraph of every lesson.
+        object.__setattr__(self, "_longest_first", tuple(sorted(self.entries, key=lambda e: -len(e.word))))
 
     def get(self, word: str) -> LexiconEntry | None:
         return self._by_word.get(word)
@@ -98,7 +101,7 @@ class LexiconStack:
         taken = [False] * len(text)
         found: list[tuple[int, LexiconEntry]] = []
         for layer in self.layers:
-            for entry in sorted(layer.entries, key=lambda e: -len(e.word)):
+            for entry in layer._longest_first:
                 for m in re.finditer(re.escape(entry.word), text):
                     s, e = m.span()
                     if any(taken[s:e]):
