@@ -213,16 +213,24 @@ def _bucket_lexicons(uri: str, s3: S3Settings | None) -> LexiconSource:
 
 def _read_lexicon_object(uri: str, s3: S3Settings | None, *, missing_ok: bool) -> LexiconFile | None:
     try:
-        return LexiconFile(uri, _read_object(uri, s3, limit=MAX_LEXICON_BYTES))
-    except SpecError as err:
-        if missing_ok and "no such object" in err.diagnostics[0].message:
+        return LexiconFile(uri, _read_object(uri, s3, limit=MAX_LEXICON_BYTES, what="course lexicon"))
+    except _NoSuchObject:
+        if missing_ok:
             return None
         raise LexiconUnavailable(
-            f"course lexicon {uri}: {err.diagnostics[0].message}", "check the bucket and key"
+            f"course lexicon {uri} does not exist", "its key is relative to the script's key"
         ) from None
+    except SpecError as err:
+        raise LexiconUnavailable(err.diagnostics[0].message, err.diagnostics[0].fix) from None
 
 
-def _read_object(uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYTES) -> bytes:
+class _NoSuchObject(SpecError):
+    """The object is not in the bucket (as opposed to a bucket that refused to give it)."""
+
+
+def _read_object(
+    uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYTES, what: str = "script"
+) -> bytes:
     """At most ``limit + 1`` bytes of an S3 object; a larger one is refused unread."""
     bucket, _, key = uri[len("s3://") :].partition("/")
     settings = replace(s3 or S3Settings(bucket=bucket), bucket=bucket)
@@ -231,13 +239,18 @@ def _read_object(uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYT
     try:
         response = make_s3_client(settings).get_object(Bucket=bucket, Key=key)
     except (BotoCoreError, ClientError) as err:
-        code = error_code(err)
-        reason = "no such object" if code in ("NoSuchKey", "404", "NotFound") else str(err)
-        raise SpecError(
-            [Diagnostic(uri, 1, 1, f"cannot read script: {reason}", "check the bucket and key")]
+        missing = error_code(err) in ("NoSuchKey", "404", "NotFound")
+        problem = _NoSuchObject if missing else SpecError
+        reason = "no such object" if missing else str(err)
+        raise problem(
+            [Diagnostic(uri, 1, 1, f"cannot read {what}: {reason}", "check the bucket and key")]
         ) from None
     size = int(response.get("ContentLength", 0))
     if size > limit:
         response["Body"].close()
-        raise SpecError([oversize_diagnostic(uri, size)])
+        if what == "script":
+            raise SpecError([oversize_diagnostic(uri, size)])
+        raise SpecError(
+            [Diagnostic(uri, 1, 1, f"{what} {uri} is over the {limit // 1024} KB limit", "split it")]
+        )
     return read_bounded(response)

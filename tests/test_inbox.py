@@ -621,6 +621,18 @@ def test_s3_scripts_find_their_course_lexicon_in_the_bucket(tmp_path: Path, s3: 
     client.put_object(Bucket=bucket, Key="in/d.yaml", Body=far.encode())
     with pytest.raises(SpecError, match="outside the bucket"):
         load_script(f"s3://{bucket}/in/d.yaml", settings)
+    gone = LESSON.format(id="e", extra="course_lexicon: gone.lexicon.yaml\n")
+    client.put_object(Bucket=bucket, Key="in/e.yaml", Body=gone.encode())
+    with pytest.raises(SpecError) as caught:
+        load_script(f"s3://{bucket}/in/e.yaml", settings)
+    assert str(caught.value) == (
+        f"s3://{bucket}/in/e.yaml:3:17: course lexicon s3://{bucket}/in/gone.lexicon.yaml does not exist"
+        " (its key is relative to the script's key)"
+    )
+    client.put_object(Bucket=bucket, Key="in/gone.lexicon.yaml", Body=b"#" * (MAX_SCRIPT_BYTES + 1))
+    with pytest.raises(SpecError, match=r"gone\.lexicon\.yaml is over the 200 KB limit"):
+        load_script(f"s3://{bucket}/in/e.yaml", settings)
+    client.delete_object(Bucket=bucket, Key="in/e.yaml")
 
     # Through the inbox: snapshots in the bucket, read back by the render.
     location = InboxLocation.parse(f"s3://{bucket}/in")
