@@ -189,6 +189,15 @@ def test_signs_and_ranges(text: str, expected: str) -> None:
         ("g=10N/kg", "吉等于十牛每千克"),
         ("1.0×10³kg/m³", "一点零乘十的立方千克每立方米"),
         ("温度为-5V", "温度为负五伏"),
+        ("2-3kg", "两到三千克"),
+        ("10-20g", "十到二十克"),
+        ("9.8m/s2", "九点八米每二次方秒"),
+        ("100km", "一百公里"),
+        # operators between quantities spelled here
+        ("2kg+3kg=5kg", "两千克加三千克等于五千克"),
+        ("5kg-2kg", "五千克减两千克"),
+        ("123+456=579", "一百二十三加四百五十六等于五百七十九"),
+        ("3x+100", "三艾克斯加一百"),
         # letters that are not units: algebra and grades
         ("y=2t+1", "歪等于二提加一"),
         ("2N+3N=5N", "二恩加三恩等于五恩"),
@@ -237,6 +246,15 @@ def test_currencies(text: str, expected: str) -> None:
         ("请拨打110报警", "请拨打幺幺零报警"),
         ("007", "零零七"),
         ("今天是2024-03-05", "今天是二零二四年三月五日"),
+        ("电话：010-12345678", "电话：零幺零幺二三四五六七八"),
+        ("第1-2课", "第一到二课"),
+        # ordinary numbers WeTN reads as codes or dates
+        ("110", "一百一十"),
+        ("12.5", "十二点五"),
+        ("答案是11.11。", "答案是十一点一一。"),
+        ("200个", "两百个"),
+        ("12.5%", "百分之十二点五"),
+        ("2024.3.5", "二零二四年三月五日"),
     ],
 )
 def test_ordinals_and_codes(text: str, expected: str) -> None:

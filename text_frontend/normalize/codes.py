@@ -1,11 +1,13 @@
-"""Ordinals, codes and long numbers: when a digit string is a quantity and when it is a label.
+"""Bare digit strings: an ordinal, a code (a label read digit by digit) or a quantity.
 
-WeTN reads a long digit string digit by digit with 幺 for 1, which is right for a phone number and
-wrong for 第110111111 or a population. Here a digit string is a code, read digit by digit with 幺,
-only when it says so: a mobile number's shape (1[3-9] and eleven digits), a leading zero, a word that
-introduces a code before it (电话, 房间号, 学号, any …号) or a room after it (302室). 第N is an ordinal and
-reads N as a quantity without 两 (第二百); any other number of five or more digits is a quantity.
-Shorter numbers are left to WeTN, which reads them with their measure words (两个).
+WeTN reads 110 or 110111111 digit by digit with 幺 for 1, which is right for a phone number and wrong
+for 第110111111 or a population, and reads 12.5 as 十二月五日. Here a digit string is a code, read
+digit by digit with 幺, only when it says so: a mobile number's shape (1[3-9] and eleven digits), an
+area code (010-12345678), a leading zero, a word that introduces a code before it (电话, 拨打, 学号,
+any …号) or a room after it (302室). 第N is an ordinal and reads N as a quantity without 两 (第二百,
+第一到二课). Any other integer of three or more digits, and any decimal, is a quantity. One- and
+two-digit integers, and numbers followed by a unit, a percent sign or a date separator, are left to
+WeTN, which reads them with their measure words (两个) and units.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import re
 
 from text_frontend.normalize.edits import Edit
-from text_frontend.normalize.spoken_numbers import cardinal, digits
+from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
 
-_ORDINAL = re.compile(r"第(\d+)(?![\d.,:/~～\-—])")
-# Digits joined to others by - ~ / : are dates, ranges, fractions or times, which WeTN reads whole.
-_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～-])\d+(?![\d,:/~～-]|\.\d)")
+_ORDINAL = re.compile(r"第(\d+)(?:([-~～—])(\d+))?(?![\d.,:/~～\-—])")
+# Digits joined to others by - ~ / : are dates, ranges, fractions or times, and digits followed by a
+# letter, %, ° or ℃ carry a unit: WeTN reads those whole.
+_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])\d+(?:\.\d+)?(?![\d.,:/~～\-—%‰℃°′″A-Za-zμ²³])")
+_AREA_CODE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words.
 _CODE_BEFORE = re.compile(
@@ -25,7 +29,7 @@ _CODE_BEFORE = re.compile(
     r"(?:码)?(?:是|为)?[:：]? ?$"
 )
 _CODE_AFTER = ("室", "房间", "号房", "宿舍")
-_QUANTITY_DIGITS = 5
+_QUANTITY_DIGITS = 3
 _LONGEST_QUANTITY = 12
 
 
@@ -40,13 +44,23 @@ def is_code(text: str, start: int, end: int) -> bool:
 
 
 def find(text: str) -> list[Edit]:
-    edits = [Edit(m.start(1), m.end(1), cardinal(m.group(1))) for m in _ORDINAL.finditer(text)]
+    edits: list[Edit] = []
+    for match in _ORDINAL.finditer(text):
+        edits.append(Edit(match.start(1), match.end(1), cardinal(match.group(1))))
+        if match.group(3):
+            edits.append(Edit(match.end(1), match.start(3), "到"))
+            edits.append(Edit(match.start(3), match.end(3), cardinal(match.group(3))))
+    for match in _AREA_CODE.finditer(text):
+        edits.append(Edit(match.start(), match.end(), digits(match.group(1) + match.group(2), yao=True)))
     for match in _NUMBER.finditer(text):
         start, end = match.span()
-        if is_code(text, start, end):
-            edits.append(Edit(start, end, digits(match.group(), yao=True)))
+        number = match.group()
+        if "." in number:
+            edits.append(Edit(start, end, decimal(number)))
+        elif is_code(text, start, end):
+            edits.append(Edit(start, end, digits(number, yao=True)))
         elif _QUANTITY_DIGITS <= end - start <= _LONGEST_QUANTITY:
-            edits.append(Edit(start, end, cardinal(match.group(), liang=True)))
+            edits.append(Edit(start, end, cardinal(number, liang=True)))
         elif end - start > _LONGEST_QUANTITY:
-            edits.append(Edit(start, end, digits(match.group())))
+            edits.append(Edit(start, end, digits(number)))
     return edits

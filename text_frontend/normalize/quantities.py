@@ -19,6 +19,7 @@ from text_frontend.normalize.spoken_numbers import decimal
 UNITS: dict[str, str] = {
     "m/s²": "米每二次方秒",
     "m/s^2": "米每二次方秒",
+    "m/s2": "米每二次方秒",
     "km/h": "千米每小时",
     "N/kg": "牛每千克",
     "kg/m³": "千克每立方米",
@@ -76,7 +77,7 @@ CURRENCIES: dict[str, str] = {
 }
 _NUMBER = r"\d+(?:\.\d+)?"
 _UNIT = re.compile(
-    rf"(?<![\d.A-Za-z])(-?)({_NUMBER}) ?("
+    rf"(?<![\d.A-Za-z])(-?)(?:({_NUMBER}) ?[-~～—] ?)?({_NUMBER}) ?("
     + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     + r")(?![A-Za-z²³\d])"
 )
@@ -115,13 +116,15 @@ def _is_algebra(text: str, start: int, end: int, letter: str) -> bool:
 def find(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _UNIT.finditer(text):
-        sign, number, unit = match.groups()
+        sign, low, number, unit = match.groups()
         if len(unit) == 1 and _is_algebra(text, match.start(), match.end(), unit):
             continue
-        start = match.start(2)
+        start = match.start(2) if low else match.start(3)
         prefix = ""
         if sign and _negated(text, match.start()):
             start, prefix = match.start(), "负"
+        if low:  # 2-3kg 两到三千克
+            prefix += decimal(low, liang=True) + "到"
         edits.append(Edit(start, match.end(), prefix + decimal(number, liang=True) + UNITS[unit]))
     for match in _UNIT_AFTER_POWER.finditer(text):
         if len(match.group(1)) > 1:
