@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
 
-from text_frontend.g2p import G2P, split_words
+from text_frontend.g2p import G2P, Reading, split_words
 from text_frontend.g2p.sandhi import apply_yi_bu
 
 DATA = Path(__file__).parent / "data" / "polyphone"
@@ -33,9 +33,9 @@ def _cpp() -> list[tuple[str, int, str]]:
     return items
 
 
-def _hand_made() -> list[tuple[str, int, str]]:
+def _hand_made(name: str = "hand_made.tsv") -> list[tuple[str, int, str]]:
     items = []
-    for line in (DATA / "hand_made.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         sent, label = line.split("\t")
@@ -120,3 +120,79 @@ def test_yi_bu_sandhi(text: str, expected: str) -> None:
 
 def test_sandhi_leaves_fixed_readings_alone() -> None:
     assert apply_yi_bu("一个", ["yi1", "ge4"], [True, False]) == ["yi1", "ge4"]
+
+
+def test_classroom_dev_set_accuracy() -> None:
+    """The set the rules were tuned on: a regression guard, not an estimate."""
+    items = _hand_made("classroom_dev.tsv")
+    assert len(items) >= 600
+    assert len({text[i] for text, i, _ in items}) >= 60
+    assert _accuracy(items, _g2p().readings) >= 0.98
+
+
+def test_classroom_check_set_far_above_pypinyin() -> None:
+    """The check set was written before tuning and never tuned on; this only guards against collapse."""
+    items = _hand_made("classroom_check.tsv")
+    assert _accuracy(items, _g2p().readings) >= 0.9 > _accuracy(items, _pypinyin)
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ("认真▁地▁听", "de5"),
+        ("跑▁得▁真快", "de5"),
+        ("我们▁得▁抓紧", "dei3"),
+        ("数一▁数▁", "shu3"),
+        ("第三▁行▁", "hang2"),
+        ("▁教▁大家唱", "jiao1"),
+        ("量一▁量▁", "liang2"),
+        ("三▁只▁小鸟", "zhi1"),
+        ("▁背▁着书包", "bei1"),
+        ("雨后的天▁空▁", "kong1"),
+        ("箱子▁重▁多少千克", "zhong4"),
+        ("猜▁中▁", "zhong4"),
+        ("▁种▁了十棵树", "zhong4"),
+        ("每段开头▁空▁两格", "kong4"),
+    ],
+)
+def test_classroom_examples(marked: str, expected: str) -> None:
+    before, char, after = marked.split("▁")
+    assert _g2p().readings(before + char + after)[len(before)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "expected", "source"),
+    [
+        ("雨后的天空很蓝", 4, "kong1", "dictionary"),  # the model must not undo a plain word
+        ("化学实验要小心地操作", 7, "de5", "rule"),  # 心地 is a dictionary word, but not here
+        ("请把声音调小一点", 4, "tiao2", "rule"),  # nor is 音调
+        ("我们每天都读书", 4, "dou1", "rule"),  # nor 天都
+        ("爱迪生发明了电灯", 3, "fa1", "word"),  # nor 生发
+        ("北京是中国的首都", 7, "du1", "dictionary"),
+        ("这是一道简单的题", 5, "dan1", "dictionary"),
+    ],
+)
+def test_words_and_context_rules_do_not_undo_each_other(
+    text: str, index: int, expected: str, source: str
+) -> None:
+    reading = _g2p().explain(text)[index]
+    assert reading is not None
+    assert (reading.pinyin, reading.source) == (expected, source)
+
+
+def test_explain_names_the_rule_the_word_and_the_model() -> None:
+    readings = _g2p().explain("三只小鸟在天空中飞来飞去，好看")
+    zhi, niao, kong, kan = readings[1], readings[3], readings[6], readings[14]
+    assert zhi == Reading("zhi1", "rule", "只 after a numeral or demonstrative is the measure word zhi1")
+    assert niao == Reading("niao3", "model")  # 鸟 has a second reading, diao3, so the model chose
+    assert kong == Reading("kong1", "dictionary", "空中")
+    assert kan == Reading("kan4", "dictionary", "好看")
+    assert zhi.describe().startswith("rule: 只 after a numeral")
+
+
+def test_explain_keeps_the_kind_of_pin_and_reports_sandhi() -> None:
+    pinned = Reading("xing2", "lesson_lexicon", "银行")
+    readings = _g2p().explain("银行一本", [None, pinned, None, None])
+    assert readings[1] == pinned
+    assert readings[2] == Reading("yi4", "sandhi")
+    assert _g2p().explain("行", ["hang2"])[0] == Reading("hang2", "pinned")

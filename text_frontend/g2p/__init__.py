@@ -1,13 +1,20 @@
 """Grapheme-to-phoneme: tone-numbered pinyin for each Han character of normalised text.
 
-Measured on the CPP polyphone benchmark sample in ``tests/data/polyphone``: pypinyin alone 95.6 %,
-g2pM alone 97.8 %, this combination 98.5 %. The combination trusts pypinyin where the character sits
-in a multi-character word of pypinyin's phrase dictionary (lexicalised words such as 舍不得, 重剑, 公转,
-where the dictionary is right and the model is not) and g2pM's context model for every other
-polyphonic character (了, 得, 的 … where free-standing usage decides). Monophonic characters use
-pypinyin's single reading. Only then are 一/不 set by :mod:`.sandhi`.
-Pinned readings (overrides, lexicon entries, readings chosen by normalisation) are context for the
-model but are never changed.
+Layers, lowest first; each later one wins where it speaks:
+
+1. pypinyin's default reading per character;
+2. g2pM's context model for a polyphone that stands alone (no dictionary word around it);
+3. words: reverse maximum matching over pypinyin's phrase dictionary and the project's classroom word
+   list (:mod:`.words`); a word's reading is lexicalised (天空 is kong1 whatever the model thinks);
+4. context rules (:mod:`.rules`) keyed by neighbours: particles 的/地/得/了/着, measure words (三只,
+   第三行), verb against noun readings (数一数, 种了十棵树). A rule may overrule a dictionary word,
+   because the matcher glues neighbours into words that are not there (小心地 → 心地);
+5. pinned readings (overrides, lexicon entries, readings chosen by normalisation): context for the
+   others, never changed;
+6. 一/不 sandhi (:mod:`.sandhi`).
+
+Every reading carries its layer (:class:`.reading.Reading`), so ``lessonaudio g2p --explain`` can say
+why a polyphone reads as it does. ``benchmarks/bench_polyphone.py`` measures what each layer gains.
 """
 
 from __future__ import annotations
@@ -21,10 +28,13 @@ from pypinyin import Style, pinyin
 from pypinyin.constants import PHRASES_DICT
 
 from text_frontend.g2p.neural import PolyphoneModel
+from text_frontend.g2p.reading import Reading, Source
+from text_frontend.g2p.rules import Context, choose
 from text_frontend.g2p.sandhi import apply_yi_bu
+from text_frontend.g2p.words import CLASSROOM_WORDS
 from text_frontend.normalize.unspoken import is_han
 
-__all__ = ["G2P"]
+__all__ = ["G2P", "Reading", "split_words"]
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff〇]+")
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
@@ -35,16 +45,16 @@ def split_words(run: str) -> list[str]:
     """Reverse maximum matching over pypinyin's phrase dictionary.
 
     Matching from the right resolves overlaps the way Chinese words usually attach (the classic
-    reason RMM beats forward matching); on the CPP sample it lifts accuracy from 98.0 % (pypinyin's
-    forward matcher) to 98.5 %. The dictionary only lists words whose reading differs from the
-    per-character default, so this is a reading-lookup, not a full word segmenter.
+    reason RMM beats forward matching). The dictionary (pypinyin's phrases plus the classroom words)
+    is a reading lookup, not a full word segmenter: the context rules correct where it glues
+    neighbours into a word that is not there.
     """
     words: list[str] = []
     end = len(run)
     while end > 0:
         for size in range(min(_MAX_WORD, end), 0, -1):
             word = run[end - size : end]
-            if size == 1 or word in PHRASES_DICT:
+            if size == 1 or word in PHRASES_DICT or word in CLASSROOM_WORDS:
                 words.append(word)
                 end -= size
                 break
@@ -67,26 +77,65 @@ def _tone3(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word(word: str) -> tuple[tuple[str, ...], bool]:
-    """pypinyin's readings for one segmented word, and whether they come from its phrase dictionary."""
-    in_phrases = len(word) > 1 and word in PHRASES_DICT
-    return tuple(_tone3(word) if in_phrases else [_tone3(ch)[0] for ch in word]), in_phrases
+def _word(word: str) -> tuple[tuple[str, ...], Source]:
+    """Readings for one segmented word and where they come from (classroom list, dictionary, single)."""
+    if word in CLASSROOM_WORDS:
+        return CLASSROOM_WORDS[word], "word"
+    if len(word) > 1 and word in PHRASES_DICT:
+        return tuple(_tone3(word)), "dictionary"
+    return tuple(_tone3(ch)[0] for ch in word), "single"
+
+
+def _is_single(reading: Reading | None) -> bool:
+    """Read as a lone character: the model may still choose among its readings."""
+    return reading is not None and reading.source == "single"
+
+
+def _classroom_words_win(sentence: str, found: list[Reading | None]) -> None:
+    """A classroom word that the matcher cut across (爱迪生发明 → 生发 + 明了) still gives its reading.
+
+    Only characters read from a pypinyin dictionary word that does not contain the whole classroom
+    word are changed: the classroom list is curated, the glued dictionary word is an accident.
+    """
+    for size in range(2, _MAX_WORD + 1):
+        for start in range(len(sentence) - size + 1):
+            word = sentence[start : start + size]
+            if word not in CLASSROOM_WORDS:
+                continue
+            for k, reading in enumerate(CLASSROOM_WORDS[word]):
+                current = found[start + k]
+                if current is not None and current.source == "dictionary" and word not in current.detail:
+                    found[start + k] = Reading(reading, "word", word)
 
 
 class G2P:
-    """Loads the polyphone model once; :meth:`readings` is pure and thread-safe."""
+    """Loads the polyphone model once; :meth:`readings` and :meth:`explain` are pure and thread-safe."""
 
     def __init__(self, cache_size: int = 4096) -> None:
         self.model = PolyphoneModel()
         self._sentence = lru_cache(maxsize=cache_size)(self._sentence_uncached)
 
-    def readings(self, text: str, pinned: Sequence[str | None] | None = None) -> list[str | None]:
+    def readings(self, text: str, pinned: Sequence[str | Reading | None] | None = None) -> list[str | None]:
         """One reading per character of ``text``: pinyin for Han characters, None for anything else.
 
         ``pinned[i]``, when given, is the reading of ``text[i]`` no matter what.
         """
-        pins = tuple(pinned) if pinned is not None else (None,) * len(text)
-        out: list[str | None] = []
+        return [r.pinyin if r is not None else None for r in self.explain(text, pinned)]
+
+    def explain(
+        self, text: str, pinned: Sequence[str | Reading | None] | None = None
+    ) -> list[Reading | None]:
+        """Like :meth:`readings`, with the layer that chose each reading.
+
+        A pinned reading given as a plain string is reported as ``pinned``; give a :class:`Reading` to
+        say which kind of pin it is (inline override, lesson or course lexicon).
+        """
+        pins = (
+            tuple((Reading(p, "pinned") if isinstance(p, str) else p) for p in pinned)
+            if pinned is not None
+            else (None,) * len(text)
+        )
+        out: list[Reading | None] = []
         start = 0
         for sentence in _SENTENCE.split(text):
             if sentence:
@@ -94,27 +143,45 @@ class G2P:
                 start += len(sentence)
         return out
 
-    def _sentence_uncached(self, sentence: str, pins: tuple[str | None, ...]) -> tuple[str | None, ...]:
-        readings: list[str | None] = [None] * len(sentence)
-        from_phrase = [False] * len(sentence)
+    def _sentence_uncached(
+        self, sentence: str, pins: tuple[Reading | None, ...]
+    ) -> tuple[Reading | None, ...]:
+        found: list[Reading | None] = [None] * len(sentence)
+        contexts: dict[int, Context] = {}
         for run in _HAN_RUN.finditer(sentence):
             pos = run.start()
             for word in split_words(run.group()):
-                word_readings, in_phrases = _word(word)
+                word_readings, source = _word(word)
+                in_word = source != "single"
                 for k, reading in enumerate(word_readings):
-                    readings[pos + k] = reading if reading != "?" else None
-                    from_phrase[pos + k] = in_phrases
+                    if reading != "?":
+                        found[pos + k] = Reading(reading, source, word if in_word else "")
+                    if source != "word":  # the curated classroom words are not second-guessed
+                        contexts[pos + k] = Context(
+                            sentence, pos + k, word if in_word else "", pos if in_word else -1
+                        )
                 pos += len(word)
+        _classroom_words_win(sentence, found)
         ambiguous = [
             i
             for i, ch in enumerate(sentence)
-            if pins[i] is None and not from_phrase[i] and self.model.is_polyphone(ch)
+            if pins[i] is None and _is_single(found[i]) and self.model.is_polyphone(ch)
         ]
         for i, reading in zip(ambiguous, self.model.predict(sentence, ambiguous), strict=True):
-            readings[i] = reading
+            found[i] = Reading(reading, "model")
+        for i, context in contexts.items():
+            if pins[i] is None and found[i] is not None:
+                ruled = choose(context)
+                if ruled is not None:
+                    found[i] = Reading(ruled[0], "rule", ruled[1])
         for i, pin in enumerate(pins):
             if pin is not None:
-                readings[i] = pin
+                found[i] = pin
             elif not is_han(sentence[i]):
-                readings[i] = None
-        return tuple(apply_yi_bu(sentence, readings, [p is not None for p in pins]))
+                found[i] = None
+        lexical = [r.pinyin if r is not None else None for r in found]
+        sandhi = apply_yi_bu(sentence, lexical, [p is not None for p in pins])
+        return tuple(
+            r if r is None or new == r.pinyin else Reading(new or r.pinyin, "sandhi")
+            for r, new in zip(found, sandhi, strict=True)
+        )

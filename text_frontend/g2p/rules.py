@@ -1,0 +1,539 @@
+"""Context rules for the polyphones of classroom language, keyed by a character's neighbours.
+
+Each rule encodes one grammatical fact a teacher would state, e.g. "行 after a numeral is the measure
+word hang2" or "得 between a verb and its complement is de5". A rule fires only when its context says
+so unambiguously; otherwise it returns None and the next layer (dictionary word, then g2pM) decides.
+Rules sit above pypinyin's phrase dictionary because reverse maximum matching glues neighbours into
+words that are not there (小心地 → 心地 di4, 每天都 → 天都 du1); where a rule must not cross a real
+word it says so with ``words=False``. Every rule is measured on the classroom dev set and the CPP dev
+split (``benchmarks/bench_polyphone.py``); one that cost CPP accuracy was narrowed or dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from text_frontend.normalize.unspoken import is_han as _is_han
+
+__all__ = ["Context", "Rule", "choose"]
+
+NUMERALS = frozenset("零〇一二三四五六七八九十百千万两几半多")
+_DEMONSTRATIVE = frozenset("这那哪每各某")
+_DEGREE = frozenset("很太最更真好挺较够越多")
+_MEASURE_BEFORE = NUMERALS | _DEMONSTRATIVE
+# Not "": ``"" in "的后"`` is True in Python, so an empty edge would match every set written as a string.
+_EDGE = "\0"
+
+
+def is_han(ch: str) -> bool:
+    """A Han character; False for "" (the edge of the sentence)."""
+    return bool(ch) and _is_han(ch)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A character in its sentence, and the dictionary word (if any) the word splitter put it in."""
+
+    text: str
+    i: int
+    word: str = ""  # "" when the character stands alone
+    word_start: int = -1  # index in ``text`` where ``word`` starts
+
+    def prev(self, k: int = 1) -> str:
+        """The k-th character before; past the edge a NUL, which no character set contains."""
+        j = self.i - k
+        return self.text[j] if j >= 0 else _EDGE
+
+    def next(self, k: int = 1) -> str:
+        """The k-th character after; past the edge a NUL."""
+        j = self.i + k
+        return self.text[j] if j < len(self.text) else _EDGE
+
+    def before(self, n: int) -> str:
+        return self.text[max(0, self.i - n) : self.i]
+
+    def after(self, n: int) -> str:
+        return self.text[self.i + 1 : self.i + 1 + n]
+
+    @property
+    def at_end(self) -> bool:
+        """The character closes a clause: nothing Han follows it."""
+        return not is_han(self.next())
+
+    @property
+    def ends_word(self) -> bool:
+        """Alone, or last in its word: nothing to its right belongs to the same word."""
+        return not self.word or self.word_start + len(self.word) - 1 == self.i
+
+    @property
+    def free(self) -> bool:
+        """Alone, or first in its word (so the word is what follows it, not what glues it to the left)."""
+        return not self.word or self.word_start == self.i
+
+    def after_measure_context(self) -> bool:
+        """A numeral or demonstrative right before: 三只, 这种, 第三行, 每行."""
+        return self.prev() in _MEASURE_BEFORE
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """``decide`` returns the reading, or None when the context does not settle it.
+
+    ``words``: whether the rule may overrule a dictionary word the character sits in (see the module
+    docstring); when False it only reads characters the splitter left free-standing.
+    """
+
+    name: str
+    decide: Callable[[Context], str | None]
+    words: bool = True
+
+
+def _when(condition: Callable[[Context], bool], reading: str) -> Callable[[Context], str | None]:
+    return lambda c: reading if condition(c) else None
+
+
+# -- particles ------------------------------------------------------------------------------------
+
+_DI_WORDS = frozenset(
+    {
+        "的确",
+        "的的确确",
+        "目的",
+        "有的放矢",
+        "无的放矢",
+        "众矢之的",
+        "的士",
+        "打的",
+        "的卢",
+        "端的",
+        "一语中的",
+    }
+)
+
+_ADVERBIAL_WORDS = (
+    "认真 仔细 积极 小心 安静 飞快 高兴 开心 耐心 细心 专心 用心 热情 努力 轻轻 悄悄 静静 默默 渐渐 不断 "
+    "深深 紧紧 大声 小声 轻声 快速 迅速 缓缓 缓慢 逐渐 清楚 准确 详细 主动 自觉 独立 大胆 热烈 愉快 快乐 "
+    "兴奋 激动 惊讶 好奇 满意 不停 慢慢 均匀 充分 正确 合理 有效 具体 简单 反复 整齐 用力 匀速 连续 "
+    "顺利 勇敢 坚定 坚决 彻底 完全 明显 直接 间接 分别 突然 偷偷 暗暗 狠狠 好好 稳稳 牢牢 深刻 全面 "
+    "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍"
+)
+_ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
+_DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
+
+
+def _di_particle(c: Context) -> str | None:
+    """地 after an adverbial (认真地, 慢慢地, 高高兴兴地) marks the verb that follows: de5."""
+    prev = c.prev()
+    reduplicated = bool(prev) and is_han(prev) and prev == c.prev(2)
+    if reduplicated or c.before(2) in _ADVERBIALS or c.before(3) in _ADVERBIALS or c.before(4) in _ADVERBIALS:
+        return "de5"
+    if prev in "般似" and c.next() not in _DI_NOUN_NEXT:
+        return "de5"
+    return None
+
+
+_COMPLEMENT_VERBS = frozenset(
+    "跑写唱算画说做学读讲长变显吃睡玩走看听想笑哭跳飞游打踢洗穿站坐搬急忙累饿冷热高低快慢坏美亮香甜净乱"
+    "晚早紧松清红熟透深远近静吵响满细准对错妙巧办弄擦搞练演落过赶活住用找闹挤拉举排扫抄摆修养剪切考猜"
+    "称转爬滑摔吓冻晒烧煮炒烤涨升弹拍拼念问查动传接喝卖买带送交收藏开关拿放来去记背答干种数量"
+)
+_COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越格满津")
+_MUST_NEXT = frozenset(
+    "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
+    "从跑加按仔努坚及尽打吃睡穿戴换洗请"
+)
+_DE2_NEXT = frozenset("了到奖分病知益胜")
+
+
+def _de_complement(c: Context) -> str | None:
+    """得 between a verb or adjective and its complement (跑得真快, 写得很工整, 算得出来): de5."""
+    if c.prev() in NUMERALS:
+        return None
+    glued_to_verb = c.word == c.prev() + "得"
+    if (c.prev() in _COMPLEMENT_VERBS and (c.free or glued_to_verb)) or (
+        c.next() in _COMPLEMENT_NEXT and not c.word
+    ):
+        return "de5"
+    return None
+
+
+def _dei_must(c: Context) -> str | None:
+    """得 "must" before a verb, after a subject or adverb rather than a verb (我们得抓紧): dei3."""
+    if c.word or c.prev() in _COMPLEMENT_VERBS or not is_han(c.prev()):
+        return None
+    return "dei3" if c.next() in _MUST_NEXT else None
+
+
+def _de_obtain(c: Context) -> str | None:
+    """得 "obtain, result in" (得了满分, 二加三得五): de2."""
+    if c.word or c.prev() in _COMPLEMENT_VERBS:
+        return None
+    if c.prev() in NUMERALS and (c.next() in NUMERALS or c.after(2) == "多少"):
+        return "de2"
+    return "de2" if c.next() in _DE2_NEXT else None
+
+
+def _le_liao(c: Context) -> str | None:
+    """了 free-standing: liao3 in a potential complement (做不了, 受得了。), le5 everywhere else."""
+    if c.prev() == "不":
+        return "liao3"
+    if c.word:
+        # A two-character word ending in 了 mid-sentence is the matcher gluing the particle to the
+        # verb before it (统一了六国 → 一了, 发明了 → 明了); closing a clause it is the word (很明了。).
+        glued = len(c.word) == 2 and c.word_start == c.i - 1 and not c.at_end
+        return "le5" if glued else None
+    if c.prev() == "得" and (c.at_end or c.next() in "吗呢吧啦这那多几"):
+        return "liao3"
+    return "le5"
+
+
+_ZHAO_VERBS = frozenset("睡点猜找划烧见摸够碰冻燃打逮捉抓查遇")
+
+
+def _zhe_zhao(c: Context) -> str | None:
+    """着 after a verb: zhao2 when it means "reached" (睡着了, 点着了), else the aspect particle zhe5."""
+    if c.word:
+        return None
+    if c.prev() in _ZHAO_VERBS and (c.next() == "了" or c.at_end):
+        return "zhao2"
+    if is_han(c.prev()) and c.next() not in "急火凉迷陆手重想眼装落":
+        return "zhe5"
+    return None
+
+
+# -- measure words --------------------------------------------------------------------------------
+
+
+def _after_ordinal_or_numeral(c: Context) -> bool:
+    if c.prev() in NUMERALS or c.prev() in "每":
+        return True
+    j = c.i - 1
+    while j >= 0 and c.text[j] in NUMERALS:
+        j -= 1
+    return j >= 0 and c.text[j] == "第" and j < c.i - 1
+
+
+def _hang_measure(c: Context) -> str | None:
+    """行 counting lines (第三行, 四行, 每行, 排成两行): hang2; but 一行人 and 五行 are xing2."""
+    if not _after_ordinal_or_numeral(c):
+        return None
+    if c.prev() == "一" and c.next() == "人":
+        return None
+    if c.prev() == "五" and c.prev(2) != "第" and c.next() not in "字诗句":
+        return None
+    return "hang2"
+
+
+_ZHI3_NEXT = frozenset("是有要能好得不会在需用剩见看听想说可知怕读写做占限差顾管许因为觉够")
+
+
+def _zhi_measure(c: Context) -> str | None:
+    """只 after a numeral or demonstrative is the measure word zhi1 (三只小鸟), unless 只有/只是 follows."""
+    if c.after_measure_context() and c.next() not in _ZHI3_NEXT:
+        return "zhi1"
+    return None
+
+
+def _zhong_measure(c: Context) -> str | None:
+    """种 after a numeral or demonstrative is the measure word zhong3 (这种花, 三种方法)."""
+    if c.after_measure_context() and c.next() not in "了着过下上":
+        return "zhong3"
+    return None
+
+
+_ZHONG4_NEXT = frozenset("了着过下上树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮")
+
+
+def _zhong_plant(c: Context) -> str | None:
+    """种 as the verb "to plant" (种了十棵树, 去种树): zhong4."""
+    if c.free and not c.after_measure_context() and c.next() in _ZHONG4_NEXT:
+        return "zhong4"
+    return None
+
+
+# -- verb against noun or adjective ---------------------------------------------------------------
+
+
+def _reduplicated(verb_reading: str) -> Callable[[Context], str | None]:
+    """A verb doubled, with or without 一 (数一数, 量量): the verb's reading for both."""
+
+    def decide(c: Context) -> str | None:
+        ch = c.text[c.i]
+        doubled = (
+            c.next() == ch
+            or c.prev() == ch
+            or (c.next() == "一" and c.next(2) == ch)
+            or (c.prev() == "一" and c.prev(2) == ch)
+        )
+        return verb_reading if doubled else None
+
+    return decide
+
+
+def _shu_count(c: Context) -> str | None:
+    """数 followed by a result or aspect (数到, 数着, 数出, 数一下): the verb shu3."""
+    if not c.free:
+        return None
+    if c.next() in "到着出过得清完" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
+        return "shu3"
+    return None
+
+
+_LIANG4_PREV = frozenset("数质重力能热含流产容大少多定变向矢标分剂用尽测计音雨水饭酒总电荷动度衡当")
+
+
+def _liang_measure(c: Context) -> str | None:
+    """量 followed by a result or object (量一下, 量出, 量体温): the verb liang2."""
+    if c.free and c.prev() not in _LIANG4_PREV and c.next() in "一出了着过下好得完体身长宽高尺血温":
+        return "liang2"
+    return None
+
+
+def _after_degree(reading: str) -> Callable[[Context], str | None]:
+    """An adjective after a degree adverb (很长, 太重, 很冲): its adjective reading."""
+    return _when(lambda c: c.prev() in _DEGREE and c.free, reading)
+
+
+def _chang_noun(c: Context) -> str | None:
+    """长 as the noun "length" (长方形的长是五厘米): chang2."""
+    return "chang2" if c.prev() == "的" and (c.next() in "是为和与宽" or c.at_end) else None
+
+
+def _zhang_grow(c: Context) -> str | None:
+    """长 followed by a result or aspect (长高了, 长着, 长成): the verb zhang3."""
+    if not c.word and c.prev() not in _DEGREE and c.next() in "高大出满着了成得胖壮肉牙芽叶毛":
+        return "zhang3"
+    return None
+
+
+def _zhong_weight(c: Context) -> str | None:
+    """重 followed by an amount (重多少千克, 重三吨): weight, zhong4."""
+    return "zhong4" if not c.word and c.next() in "多几约达千克吨斤公二三四五六七八九十百" else None
+
+
+def _chong_again(c: Context) -> str | None:
+    """重 before a verb meaning "again" (重做, 重写): chong2."""
+    return (
+        "chong2" if not c.word and c.next() in "做写来画抄算启修建装播演考印听说拍排返申温组置设选" else None
+    )
+
+
+def _huan_return(c: Context) -> str | None:
+    """还 closing a clause or before what is returned (按时还。, 还给): the verb huan2."""
+    if c.word:
+        return None
+    return "huan2" if c.at_end or c.next() in "给书钱清债原手击款账" else None
+
+
+_JIAO1_NEXT = frozenset("我你他她它大同孩小老弟妹爸妈爷奶人会给过了着书数语英物化历地音美体唱画写读做怎")
+
+
+def _jiao_teach(c: Context) -> str | None:
+    """教 before whom or what is taught (教大家唱, 教我们数学): the verb jiao1."""
+    return "jiao1" if c.free and c.next() in _JIAO1_NEXT else None
+
+
+def _bei_carry(c: Context) -> str | None:
+    """背 "carry on the back" (背着书包, 把书包背好): bei1."""
+    if not c.free or c.prev() in "的后腰手驼脊虎熊":
+        return None
+    if c.next() in "着起走回篓负" or (c.prev() in "包子妹弟" and c.next() in "好起上着回走"):
+        return "bei1"
+    return None
+
+
+def _zhuan_turn(c: Context) -> str | None:
+    """转 "turn" after 左/右/后 (向左转): zhuan3; "spin" closing a clause or with 得/个/圈: zhuan4."""
+    if c.prev() in "左右后":
+        return "zhuan3"
+    if not c.word and (c.at_end or c.next() in "个得着圈动悠来盘"):
+        return "zhuan4"
+    return None
+
+
+def _kong_leave(c: Context) -> str | None:
+    """空 "leave blank" before an amount (空两格, 空一行, 空出): kong4."""
+    if c.free and (c.next() in NUMERALS or c.next() in "出格"):
+        return "kong4"
+    return None
+
+
+def _tiao_adjust(c: Context) -> str | None:
+    """调 "adjust, mix" before a result (调小, 调好, 调匀): tiao2."""
+    if not (c.free or c.ends_word):  # 声音调小 is matched as 音调
+        return None
+    return "tiao2" if c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准" else None
+
+
+def _cha_short(c: Context) -> str | None:
+    """差 "short of, poor" (差一步, 差两个人, 很差): cha4."""
+    if c.free and (c.next() in NUMERALS or c.next() in "点些得远"):
+        return "cha4"
+    if c.prev() in _DEGREE or c.prev() == "不":
+        return "cha4" if c.at_end or c.next() == "了" else None
+    return None
+
+
+_ZHONG4_PREV = frozenset("猜射投打考说选踢砸押")
+
+
+def _zhong_hit(c: Context) -> str | None:
+    """中 "hit, guess right" after 猜/射/投 (猜中了): zhong4."""
+    if c.prev() in _ZHONG4_PREV and c.next() not in "学国心间午文央部等级秋华医药山":
+        return "zhong4"
+    return None
+
+
+def _jie_fruit(c: Context) -> str | None:
+    """结 "bear fruit" (结了很多苹果, 苹果树结果了): jie1."""
+    if c.word == "结果" and c.word_start == c.i:
+        return "jie1" if c.next(2) in "了实子累" and c.prev() in "树苗藤" else None
+    if not c.word and c.next() in "了出满着" and any(ch in "果苹桃梨瓜籽穗豆枣杏橘柿" for ch in c.after(6)):
+        return "jie1"
+    return None
+
+
+def _chu_verb(c: Context) -> str | None:
+    """处 "be situated, deal with" before 在/于/理 (处在, 处理): chu3."""
+    return "chu3" if c.free and c.next() in "在于理置罚境世事" else None
+
+
+def _xiang_photo(c: Context) -> str | None:
+    """相 as the photograph of 照张相 / 照个相: xiang4."""
+    return "xiang4" if not c.word and "照" in c.before(3) and c.at_end else None
+
+
+_WEI2_PREV = frozenset("成作认称选评化改变分定视以誉命封立任推奉转简约译名尊叫结列升划归")
+_WEI4_NEXT = frozenset("大我你他她它人祖国社集班学同老父母孩了什何此这那谁自全灾您")
+
+
+def _wei(c: Context) -> str | None:
+    """为 "become, as" after 选/评/化 (选他为班长): wei2; "for" before a beneficiary (为大家): wei4."""
+    if c.word:
+        return None
+    if c.prev() in _WEI2_PREV or (c.prev() in "他她它我你" and any(v in c.before(3) for v in "选评推称命任")):
+        return "wei2"
+    return "wei4" if c.next() in _WEI4_NEXT else None
+
+
+_DU1_PREV = frozenset("首古成京国故建定迁旧陪帝")
+
+
+def _dou_all(c: Context) -> str | None:
+    """都 "all" (每天都读书); du1 only in the capital words (首都, 成都, 古都)."""
+    if c.prev() in _DU1_PREV or (c.word and c.word_start == c.i):
+        return None
+    if c.word and not (len(c.word) == 2 and c.word.endswith("都")):
+        return None
+    return "dou1"
+
+
+def _cang_hide(c: Context) -> str | None:
+    """藏 "hide" before where or how (藏在, 藏起来): cang2."""
+    return "cang2" if c.free and c.prev() not in "西宝矿储" and c.next() in "在起好着进到身匿" else None
+
+
+def _juan_roll(c: Context) -> str | None:
+    """卷 "roll up" before a result (卷起, 卷成): juan3."""
+    return "juan3" if c.free and c.next() in "起成着入走上进曲" else None
+
+
+def _lou_show(c: Context) -> str | None:
+    """露 "show" in the spoken phrases 露了一手, 露脸: lou4."""
+    return "lou4" if not c.word and c.next() in "了一脸头底怯富" else None
+
+
+def _jin_exhaust(c: Context) -> str | None:
+    """尽 "used up" closing a clause (燃尽了): jin4."""
+    return "jin4" if not c.word and (c.at_end or c.next() == "了") else None
+
+
+def _hua_row(c: Context) -> str | None:
+    """划 "row, strike" (划船, 划了一根火柴): hua2."""
+    if c.free and (c.next() in "船桨破伤" or "火柴" in c.after(6)):
+        return "hua2"
+    return None
+
+
+def _dao_pour(c: Context) -> str | None:
+    """倒 "pour, invert" before 进/入/水 (倒进烧杯): dao4; "fall" after 摔/吹/推 (吹倒了): dao3."""
+    if c.prev() in "摔吹推碰跌绊撞压晕踢刮砍拉":
+        return "dao3"
+    return "dao4" if c.free and c.next() in "进入水出掉立" else None
+
+
+def _ji_tie(c: Context) -> str | None:
+    """系 "tie" before what is tied (系好鞋带, 系上红领巾): ji4."""
+    return "ji4" if c.free and c.next() in "好上紧鞋领" else None
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "的": (
+        Rule("的 is the particle de5 outside 的确/目的", lambda c: None if c.word in _DI_WORDS else "de5"),
+    ),
+    "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
+    "得": (
+        Rule("得 between a verb and its complement is de5", _de_complement),
+        Rule("得 'obtain' is de2", _de_obtain, words=False),
+        Rule("得 'must' before a verb is dei3", _dei_must, words=False),
+    ),
+    "了": (Rule("了 is le5 except in a potential complement", _le_liao),),
+    "着": (Rule("着 after a verb: zhao2 'reached' or the particle zhe5", _zhe_zhao, words=False),),
+    "行": (Rule("行 after a numeral or 第… is the measure word hang2", _hang_measure),),
+    "只": (Rule("只 after a numeral or demonstrative is the measure word zhi1", _zhi_measure),),
+    "种": (
+        Rule("种 after a numeral or demonstrative is the measure word zhong3", _zhong_measure),
+        Rule("种 before a crop or result is the verb zhong4", _zhong_plant),
+    ),
+    "数": (
+        Rule("数 reduplicated is the verb shu3", _reduplicated("shu3")),
+        Rule("数 before a result or aspect is the verb shu3", _shu_count),
+    ),
+    "量": (
+        Rule("量 reduplicated is the verb liang2", _reduplicated("liang2")),
+        Rule("量 before a result or object is the verb liang2", _liang_measure),
+    ),
+    "长": (
+        Rule("长 after a degree adverb is chang2", _after_degree("chang2")),
+        Rule("长 'length' after 的 is chang2", _chang_noun),
+        Rule("长 before a result or aspect is the verb zhang3", _zhang_grow, words=False),
+    ),
+    "重": (
+        Rule("重 after a degree adverb is zhong4", _after_degree("zhong4")),
+        Rule("重 before an amount is weight, zhong4", _zhong_weight, words=False),
+        Rule("重 'again' before a verb is chong2", _chong_again, words=False),
+    ),
+    "还": (Rule("还 'give back' closing a clause or before 给 is huan2", _huan_return, words=False),),
+    "教": (Rule("教 outside a word is the verb jiao1", _jiao_teach, words=False),),
+    "背": (Rule("背 'carry' is bei1", _bei_carry),),
+    "转": (Rule("转 'turn' after 左/右 is zhuan3, 'spin' is zhuan4", _zhuan_turn),),
+    "空": (Rule("空 'leave blank' before an amount is kong4", _kong_leave),),
+    "调": (Rule("调 'adjust' before a result is tiao2", _tiao_adjust),),
+    "差": (Rule("差 'short of, poor' is cha4", _cha_short),),
+    "中": (Rule("中 'hit' after 猜/射/投 is zhong4", _zhong_hit),),
+    "结": (Rule("结 'bear fruit' is jie1", _jie_fruit),),
+    "处": (Rule("处 'be in, deal with' before 在/于/理 is chu3", _chu_verb),),
+    "相": (Rule("相 'photo' in 照…相 is xiang4", _xiang_photo, words=False),),
+    "为": (Rule("为 'become' after 选/评 is wei2, 'for' before a person is wei4", _wei, words=False),),
+    "都": (Rule("都 'all' is dou1 outside the capital words", _dou_all),),
+    "藏": (Rule("藏 'hide' is cang2", _cang_hide),),
+    "卷": (Rule("卷 'roll up' is juan3", _juan_roll),),
+    "露": (Rule("露 'show' in 露了一手 is lou4", _lou_show, words=False),),
+    "尽": (Rule("尽 'used up' closing a clause is jin4", _jin_exhaust, words=False),),
+    "划": (Rule("划 'row, strike' is hua2", _hua_row),),
+    "冲": (Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),),
+    "倒": (Rule("倒 'pour' is dao4, 'fall' after 摔/吹 is dao3", _dao_pour),),
+    "系": (Rule("系 'tie' is ji4", _ji_tie),),
+}
+
+
+def choose(c: Context) -> tuple[str, str] | None:
+    """The reading the first applicable rule gives ``c.text[c.i]`` and the rule's name, or None."""
+    for rule in RULES.get(c.text[c.i], ()):
+        if c.word and not rule.words:
+            continue
+        reading = rule.decide(c)
+        if reading is not None:
+            return reading, rule.name
+    return None

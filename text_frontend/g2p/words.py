@@ -1,0 +1,53 @@
+"""Classroom words whose reading pypinyin's phrase dictionary lacks or gets wrong.
+
+Each entry is a word a lesson says often and whose polyphone is fixed by the word itself (时差 is always
+cha1, 接种 always zhong4), so a lookup is both cheaper and safer than asking the model. The reverse
+maximum matcher of :mod:`text_frontend.g2p` treats them as dictionary words, and on an equal span they win
+over pypinyin's entry. Readings follow 现代汉语词典, neutral tone written 5.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+__all__ = ["CLASSROOM_WORDS"]
+
+_WORDS = """
+接种 jie1 zhong4|种植 zhong4 zhi2|人民 ren2 min2
+耕种 geng1 zhong4|栽种 zai1 zhong4|种庄稼 zhong4 zhuang1 jia5
+时差 shi2 cha1|误差 wu4 cha1|温差 wen1 cha1|差别 cha1 bie2|差距 cha1 ju4|差异 cha1 yi4|偏差 pian1 cha1
+公差 gong1 cha1|出差 chu1 chai1|差事 chai1 shi5|差值 cha1 zhi2
+少先队 shao4 xian1 dui4|少先队员 shao4 xian1 dui4 yuan2|少年 shao4 nian2|青少年 qing1 shao4 nian2
+少年宫 shao4 nian2 gong1
+固相 gu4 xiang4|液相 ye4 xiang4|气相 qi4 xiang4|月相 yue4 xiang4|照相 zhao4 xiang4|照相机 zhao4 xiang4 ji1
+用处 yong4 chu4|几近 ji1 jin4|大夫 dai4 fu5|士大夫 shi4 da4 fu1|掉色 diao4 shai3|色子 shai3 zi5
+曾祖父 zeng1 zu3 fu4|曾祖母 zeng1 zu3 mu3|曾孙 zeng1 sun1|曾国藩 zeng1 guo2 fan1|理应 li3 ying1
+背包 bei1 bao1|背书包 bei1 shu1 bao1
+晒干 shai4 gan1|烘干 hong1 gan1|擦干 ca1 gan1|吹干 chui1 gan1|晾干 liang4 gan1|拧干 ning3 gan1|烤干 kao3 gan1
+燃尽 ran2 jin4|用尽 yong4 jin4|耗尽 hao4 jin4
+猜中 cai1 zhong4|射中 she4 zhong4|投中 tou2 zhong4|打中 da3 zhong4|考中 kao3 zhong4|说中 shuo1 zhong4
+选中 xuan3 zhong4|踢中 ti1 zhong4|正中靶心 zheng4 zhong4 ba3 xin1
+乐理 yue4 li3|乐器 yue4 qi4|乐队 yue4 dui4|乐曲 yue4 qu3|器乐 qi4 yue4|声乐 sheng1 yue4
+转速 zhuan4 su4|自转 zi4 zhuan4|公转 gong1 zhuan4|旋转 xuan2 zhuan3|转圈 zhuan4 quan1
+空白 kong4 bai2|填空 tian2 kong4|空格 kong4 ge2|有空 you3 kong4|空闲 kong4 xian2
+和面 huo2 mian4|暖和 nuan3 huo5|短发 duan3 fa4|万重山 wan4 chong2 shan1
+倒进 dao4 jin4|倒入 dao4 ru4|倒水 dao4 shui3|倒掉 dao4 diao4|倒立 dao4 li4|摔倒 shuai1 dao3|吹倒 chui1 dao3
+碰倒 peng4 dao3|推倒 tui1 dao3|跌倒 die1 dao3|绊倒 ban4 dao3
+系好 ji4 hao3|系上 ji4 shang4|系紧 ji4 jin3|系鞋带 ji4 xie2 dai4|挑水 tiao1 shui3|挑选 tiao1 xuan3
+调颜料 tiao2 yan2 liao4|调颜色 tiao2 yan2 se4|调音量 tiao2 yin1 liang4
+量体温 liang2 ti3 wen1|量身高 liang2 shen1 gao1|数星星 shu3 xing1 xing5
+地球 di4 qiu2|草地 cao3 di4|地图 di4 tu2|地理 di4 li3|地势 di4 shi4|地形 di4 xing2|地面 di4 mian4
+发明 fa1 ming2|四大发明 si4 da4 fa1 ming2|几何 ji3 he2|教务处 jiao4 wu4 chu4
+"""
+
+CLASSROOM_WORDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        word: tuple(readings.split())
+        for line in _WORDS.strip().splitlines()
+        for entry in line.split("|")
+        for word, _, readings in [entry.strip().partition(" ")]
+    }
+)
+assert all(len(w) == len(r) for w, r in CLASSROOM_WORDS.items()), (
+    "a classroom word needs one reading per character"
+)
