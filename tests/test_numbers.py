@@ -198,6 +198,8 @@ def test_signs_and_ranges(text: str, expected: str) -> None:
         ("5kg-2kg", "五千克减两千克"),
         ("123+456=579", "一百二十三加四百五十六等于五百七十九"),
         ("3x+100", "三艾克斯加一百"),
+        ("x+100", "艾克斯加一百"),
+        ("a-110=0", "诶减一百一十等于零"),
         # letters that are not units: algebra and grades
         ("y=2t+1", "歪等于二提加一"),
         ("2N+3N=5N", "二恩加三恩等于五恩"),

@@ -4,7 +4,8 @@ The symbol layer reads an operator by looking at its neighbours, and after a uni
 become Chinese (两千克+三千克) its neighbours are no longer operands, so it would leave ``+``
 unspoken. Deciding here, on the text as written, keeps 加 and 减 where they were meant. A dash
 between two bare numbers stays for WeTN, which tells a range (100-200元) from a subtraction; a dash
-after a unit or a letter (5kg-2kg, x-1) can only be minus.
+after a unit or a variable (5kg-2kg, x-1) is minus. A longer word before it is a name, not an
+operand (COVID-19).
 """
 
 from __future__ import annotations
@@ -13,11 +14,19 @@ import re
 
 from text_frontend.normalize.edits import Edit
 
-_PLUS = re.compile(r"(?<=[\dA-Za-z²³%℃°)Ω]) ?\+ ?(?=[\dA-Za-z(])")
-_MINUS = re.compile(r"(?<=[A-Za-z²³℃Ω]) ?- ?(?=\d)")
+_PLUS = re.compile(r" ?\+ ?(?=[\dA-Za-z(])")
+_MINUS = re.compile(r" ?- ?(?=\d)")
+_OPERAND_END = re.compile(r"(?:[\d²³%℃°)Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3})$")
+_UNIT_END = re.compile(r"(?:[²³℃Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3})$")
+_LOOK_BACK = 8
 
 
 def find(text: str) -> list[Edit]:
-    edits = [Edit(m.start(), m.end(), "加") for m in _PLUS.finditer(text)]
-    edits.extend(Edit(m.start(), m.end(), "减") for m in _MINUS.finditer(text))
+    edits: list[Edit] = []
+    for match in _PLUS.finditer(text):
+        if _OPERAND_END.search(text[max(0, match.start() - _LOOK_BACK) : match.start()]):
+            edits.append(Edit(match.start(), match.end(), "加"))
+    for match in _MINUS.finditer(text):
+        if _UNIT_END.search(text[max(0, match.start() - _LOOK_BACK) : match.start()]):
+            edits.append(Edit(match.start(), match.end(), "减"))
     return edits
