@@ -97,6 +97,12 @@ def test_terms_match_whole_words_only() -> None:
     assert [w.kind for w in _fe().analyze("apple").latin_words] == ["spelled"]
 
 
+def test_point_names_in_formulas_are_not_terms() -> None:
+    analysis = _fe().analyze("AB=CD，pH=7")
+    assert analysis.normalized == "诶必等于西迪，披艾尺等于七"
+    assert [w.text for w in analysis.latin_words] == ["pH"]
+
+
 def test_units_after_numbers_are_left_to_the_number_reader() -> None:
     assert _fe().analyze("重5kg，长3cm").normalized == "重五千克，长三厘米"
     assert find_terms("2 cd") == []

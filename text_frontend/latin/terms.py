@@ -19,6 +19,7 @@ from text_frontend.normalize.symbols import Reading
 from text_frontend.pinyin import normalize_syllable
 
 _DATA = "english_terms.tsv"
+_MATH_NEIGHBOURS = frozenset("=<>+×÷≠≈≤≥∠△⊥∥^²³")
 
 
 class TermTableError(ValueError):
@@ -27,10 +28,14 @@ class TermTableError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A term as the table spells it (``Android``) and what is said for it (安卓 an1 zhuo2)."""
+    """A term as the table spells it (``Android``) and what is said for it (安卓 an1 zhuo2).
+
+    ``spelled``: the table gives no reading, so the term is an abbreviation said letter by letter.
+    """
 
     word: str
     reading: Reading
+    spelled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +62,7 @@ def parse_terms(text: str, name: str = _DATA) -> tuple[Term, ...]:
             continue
         word, *rest = line.rstrip("\n").split("\t")
         try:
-            terms.append(Term(word, _reading(word, rest)))
+            terms.append(Term(word, _reading(word, rest), spelled=not any(rest)))
         except ValueError as err:
             raise TermTableError(f"{name}:{number}: {err}") from None
     return tuple(terms)
@@ -108,7 +113,8 @@ def find_terms(text: str) -> list[TermMatch]:
     """Built-in terms in ``text``, in order and not overlapping.
 
     A term right after a number is left alone: there ``cd`` or ``atm`` is a unit, which the number
-    normaliser reads.
+    normaliser reads. So is an abbreviation beside a maths sign: in ``AB=CD`` the CD is a segment's
+    end points, which the maths layer spells just the same, not a compact disc.
     """
     if not re.search(r"[A-Za-z]", text):
         return []
@@ -119,5 +125,12 @@ def find_terms(text: str) -> list[TermMatch]:
         if before and before[-1].isdigit():
             continue
         term = table.by_key[match.group().lower()]
+        if term.spelled and _beside_maths(text, match.start(), match.end()):
+            continue
         found.append(TermMatch(match.start(), match.end(), match.group(), term))
     return found
+
+
+def _beside_maths(text: str, start: int, end: int) -> bool:
+    before, after = text[:start].rstrip(" "), text[end:].lstrip(" ")
+    return bool(before and before[-1] in _MATH_NEIGHBOURS) or bool(after and after[0] in _MATH_NEIGHBOURS)
