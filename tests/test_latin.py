@@ -200,3 +200,21 @@ def test_each_planned_segment_lists_its_spelled_and_lexicon_words() -> None:
         ("Wi-Fi。", (), ("Wi-Fi",)),
         ("今天没有英文。", (), ()),
     ]
+
+
+def test_g2p_command_names_the_spelled_words() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    runner = CliRunner()
+    table = runner.invoke(app, ["g2p", "升级gpu和Zoom"])
+    assert table.exit_code == 0, table.output
+    assert "spelled (no lexicon entry): 'Zoom' at 6" in table.output
+    assert "'gpu'" not in table.output
+    line = json.loads(runner.invoke(app, ["g2p", "--json", "用Zoom"]).output)
+    assert line["latin_words"] == [
+        {"start": 1, "end": 5, "text": "Zoom", "kind": "spelled", "reading": "兹欧欧艾姆"}
+    ]

@@ -149,6 +149,10 @@ class FrontEnd:
                 {"start": u.start, "end": u.end, "text": u.text, "reason": u.reason}
                 for u in analysis.unspoken
             ],
+            "latin_words": [
+                {"start": w.start, "end": w.end, "text": w.text, "kind": w.kind, "reading": w.reading}
+                for w in analysis.latin_words
+            ],
             "issues": [
                 {"start": i.start, "end": i.end, "message": i.message, "fix": i.fix} for i in analysis.issues
             ],

@@ -17,7 +17,9 @@ class Syllable:
     ``pinyin`` is lowercase with a tone digit 1-5 (5 = neutral tone) and ``ü`` written ``v`` (``lv4``),
     the spelling the Baker phone set and pypinyin's TONE3 style share.
     ``source`` is the index of ``char`` in the original input line when the character comes verbatim
-    from it; ``None`` when it was produced by normalisation or an alias (e.g. the 十 of "10").
+    from it; ``None`` when it was produced by normalisation or an alias (e.g. the 十 of "10"). The
+    reading of a Latin word (a built-in term, a spelled word) is produced too, but its first and last
+    syllables carry the word's first and last index, so captions cut by source show the word.
     ``origin`` says who chose the reading, so overrides and lexicon entries can be audited.
     """
 

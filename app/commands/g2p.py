@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,6 +12,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from text_frontend.excerpt import excerpt
+
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
+    from text_frontend.g2p import Reading
+
+# Who pinned a reading before the G2P saw it, by the front end's ``origin`` of the syllable.
+_PIN_SOURCES = {"override": "inline", "lexicon": "lesson_lexicon", "course": "course_lexicon"}
 
 
 def _lines(texts: list[str] | None) -> list[str]:
@@ -33,7 +40,7 @@ def _show(console: Console, result: dict[str, Any]) -> None:
             table.add_column(justify="center")
         table.add_row(
             *(
-                escape(s["char"]) if s["source"] is not None else f"[dim]{escape(s['char'])}[/dim]"
+                escape(s["char"]) if _verbatim(result["text"], s) else f"[dim]{escape(s['char'])}[/dim]"
                 for s in row
             )
         )
@@ -42,7 +49,63 @@ def _show(console: Console, result: dict[str, Any]) -> None:
     for span in result.get("unspoken", []):
         quoted = escape(repr(excerpt(span["text"])))
         console.print(f"[yellow]not pronounced:[/yellow] {quoted} at {span['start']}")
+    for word in result.get("latin_words", []):
+        if word["kind"] == "spelled":
+            quoted = escape(repr(excerpt(word["text"])))
+            console.print(f"[yellow]spelled (no lexicon entry):[/yellow] {quoted} at {word['start']}")
     console.print()
+
+
+def _explain(front_end: FrontEnd, line: str) -> list[dict[str, Any]]:
+    """Why each polyphone of ``line`` reads as it does: one entry per polyphonic syllable, in order.
+
+    The front end pins what overrides and lexicons chose; the G2P is asked again for the rest, with
+    those pins as context, so its answer carries the layer (rule, dictionary word, model) that chose.
+    """
+    from text_frontend.g2p import Reading
+    from text_frontend.types import Syllable
+
+    analysis = front_end.analyze(line)
+    tokens = [t for segment in analysis.segments for t in segment.tokens]
+    text = "".join(t.char for t in tokens)
+    pins: list[Reading | None] = []
+    for t in tokens:
+        origin = t.origin if isinstance(t, Syllable) else "g2p"
+        pin = None
+        if isinstance(t, Syllable) and origin != "g2p":
+            source = _PIN_SOURCES.get(origin, "pinned")
+            # A kind of pin this command does not know yet is still named, by its origin.
+            pin = Reading(t.pinyin, source, origin if source == "pinned" else "")  # type: ignore[arg-type]
+        pins.append(pin)
+    explained = front_end.g2p.explain(text, pins)
+    out: list[dict[str, Any]] = []
+    for t, why in zip(tokens, explained, strict=True):
+        if not isinstance(t, Syllable) or not front_end.g2p.is_polyphone(t.char):
+            continue
+        reason = _reason(why, t.pinyin)
+        out.append({"char": t.char, "pinyin": t.pinyin, "source": t.source, **reason})
+    return out
+
+
+def _reason(why: Reading | None, pinyin: str) -> dict[str, str]:
+    if why is None or why.pinyin != pinyin:  # read in a context the explanation cannot reproduce
+        return {"why": "model", "detail": "chosen in context"}
+    return {"why": why.source, "detail": why.detail}
+
+
+def _show_explanations(console: Console, explanations: list[dict[str, Any]]) -> None:
+    for item in explanations:
+        label = item["why"].replace("_", " ")
+        detail = f": {escape(item['detail'])}" if item["detail"] else ""
+        console.print(f"  {escape(item['char'])} [cyan]{item['pinyin']}[/cyan]  {label}{detail}")
+    if explanations:
+        console.print()
+
+
+def _verbatim(text: str, syllable: dict[str, Any]) -> bool:
+    """The character is the script's own (a Latin word's reading marks the word's ends, but is made)."""
+    source = syllable["source"]
+    return source is not None and text[source] == syllable["char"]
 
 
 def _issue_line(text: str, issue: dict[str, Any]) -> str:
@@ -58,13 +121,24 @@ def g2p(
     json_output: Annotated[
         bool, typer.Option("--json", help="One JSON object per input line instead of a table.")
     ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Say for each polyphone why it reads as it does: inline override, lesson or course"
+            " lexicon, rule, dictionary word, or model.",
+        ),
+    ] = False,
 ) -> None:
     """Show how text will be read: normalised text and tone-numbered pinyin per character.
 
     Characters produced by normalisation (the 十 of "10") are dimmed in the table and have
-    "source": null in JSON; verbatim ones carry their index in the input line. Markup errors
+    "source": null in JSON; verbatim ones carry their index in the input line. Latin words read by
+    the built-in English lexicon or spelled letter by letter are listed under "latin_words". Markup errors
     (``[行](hāng2)``, a stray ``]]``) are printed on stderr, one line each, and make the exit code 1:
-    the reading shown is then not the one the markup meant.
+    the reading shown is then not the one the markup meant. ``--explain`` adds, per polyphone, which
+    layer chose its reading, so a teacher knows whether to fix an override, a lexicon entry, or to
+    add one (a rule, dictionary word or model choice is the G2P's own).
     """
     from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
 
@@ -73,10 +147,14 @@ def g2p(
     failed = False
     for line in _lines(texts):
         result = front_end.g2p_line(line)
+        explanations = _explain(front_end, line) if explain else []
+        if explain:
+            result["polyphones"] = explanations
         if json_output:
             sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         else:
             _show(console, result)
+            _show_explanations(console, explanations)
         for issue in result["issues"]:
             typer.echo(_issue_line(line, issue), err=True)
             failed = True
