@@ -20,7 +20,10 @@ from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
 _ORDINAL = re.compile(r"第(\d+)(?:([-~～—])(\d+))?(?![\d.,:/~～\-—])")
 # Digits joined to others by - ~ / : are dates, ranges, fractions or times, and digits followed by a
 # letter, %, ° or ℃ carry a unit: WeTN reads those whole.
-_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])\d+(?:\.\d+)?(?![\d.,:/~～\-—%‰℃°′″A-Za-zμ²³])")
+_TAIL = r"(?![\d.,:/~～\-—%‰℃°′″A-Za-zμ²³])"
+_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])()(\d+(?:\.\d+)?)" + _TAIL)
+# After a dash: a sign (-110) or minus (a-110); after a digit it is a range or date, for WeTN.
+_SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩])(- ?)(\d+(?:\.\d+)?)" + _TAIL)
 _AREA_CODE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words.
@@ -52,15 +55,41 @@ def find(text: str) -> list[Edit]:
             edits.append(Edit(match.start(3), match.end(3), cardinal(match.group(3))))
     for match in _AREA_CODE.finditer(text):
         edits.append(Edit(match.start(), match.end(), digits(match.group(1) + match.group(2), yao=True)))
-    for match in _NUMBER.finditer(text):
-        start, end = match.span()
-        number = match.group()
+    for match in [*_NUMBER.finditer(text), *_SIGNED.finditer(text)]:
+        start, end = match.span(2)
+        number = match.group(2)
+        prefix = ""
+        if match.group(1):
+            if _after_number(text, match.start()):
+                continue  # 100-200, 2024-03: a range or a date, which WeTN reads whole
+            if _sign(text, match.start()):
+                start, prefix = match.start(), "负"
         if "." in number:
-            edits.append(Edit(start, end, decimal(number)))
-        elif is_code(text, start, end):
+            edits.append(Edit(start, end, prefix + decimal(number)))
+        elif is_code(text, match.start(2), end) and not prefix:
             edits.append(Edit(start, end, digits(number, yao=True)))
-        elif _QUANTITY_DIGITS <= end - start <= _LONGEST_QUANTITY:
-            edits.append(Edit(start, end, cardinal(number, liang=True)))
-        elif end - start > _LONGEST_QUANTITY:
-            edits.append(Edit(start, end, digits(number)))
+        elif _QUANTITY_DIGITS <= len(number) <= _LONGEST_QUANTITY or (
+            prefix and len(number) <= _LONGEST_QUANTITY
+        ):
+            edits.append(Edit(start, end, prefix + cardinal(number, liang=True)))
+        elif len(number) > _LONGEST_QUANTITY:
+            edits.append(Edit(start, end, prefix + digits(number)))
     return edits
+
+
+def _before(text: str, at: int) -> str:
+    j = at - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    return text[j] if j >= 0 else ""
+
+
+def _after_number(text: str, dash: int) -> bool:
+    return _before(text, dash).isdecimal()
+
+
+def _sign(text: str, dash: int) -> bool:
+    """No operand before the dash (-110, x=-3.5): a sign, 负; otherwise minus (a-110), read by
+    :mod:`.arithmetic`."""
+    before = _before(text, dash)
+    return not before or not ((before.isascii() and before.isalnum()) or before in ")]²³%℃Ω")
