@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
+from typer.testing import CliRunner
 
+from app.cli import app
 from text_frontend.g2p import G2P, Reading, split_words
 from text_frontend.g2p.sandhi import apply_yi_bu
 
@@ -196,3 +199,15 @@ def test_explain_keeps_the_kind_of_pin_and_reports_sandhi() -> None:
     assert readings[1] == pinned
     assert readings[2] == Reading("yi4", "sandhi")
     assert _g2p().explain("行", ["hang2"])[0] == Reading("hang2", "pinned")
+
+
+def test_g2p_command_explains_each_polyphone() -> None:
+    result = CliRunner().invoke(app, ["g2p", "--explain", "--json", "[行](xing2)李在第三行，我们得抓紧"])
+    assert result.exit_code == 0, result.output
+    polyphones = json.loads(result.stdout)["polyphones"]
+    why = {(p["source"], p["pinyin"]): (p["why"], p["detail"]) for p in polyphones}
+    assert why[(1, "xing2")] == ("inline", "")
+    assert why[(14, "hang2")] == ("rule", "行 after a numeral or 第… is the measure word hang2")
+    assert why[(18, "dei3")] == ("rule", "得 'must' before a verb is dei3")
+    table = CliRunner().invoke(app, ["g2p", "--explain", "雨后的天空"])
+    assert "空 kong1  dictionary: 天空" in table.stdout

@@ -29,7 +29,7 @@ from pypinyin.constants import PHRASES_DICT
 
 from text_frontend.g2p.neural import PolyphoneModel
 from text_frontend.g2p.reading import Reading, Source
-from text_frontend.g2p.rules import Context, choose
+from text_frontend.g2p.rules import RULES, Context, choose
 from text_frontend.g2p.sandhi import apply_yi_bu
 from text_frontend.g2p.words import CLASSROOM_WORDS
 from text_frontend.normalize.unspoken import is_han
@@ -114,6 +114,10 @@ class G2P:
     def __init__(self, cache_size: int = 4096) -> None:
         self.model = PolyphoneModel()
         self._sentence = lru_cache(maxsize=cache_size)(self._sentence_uncached)
+
+    def is_polyphone(self, ch: str) -> bool:
+        """Whether ``ch`` has more than one reading the G2P chooses among."""
+        return self.model.is_polyphone(ch) or ch in RULES
 
     def readings(self, text: str, pinned: Sequence[str | Reading | None] | None = None) -> list[str | None]:
         """One reading per character of ``text``: pinyin for Han characters, None for anything else.
