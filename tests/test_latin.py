@@ -13,7 +13,7 @@ from tasks.plan import display_text
 from text_frontend.frontend import FrontEnd
 from text_frontend.latin.letters import spell, spelled_out
 from text_frontend.latin.terms import TermTableError, builtin_terms, find_terms, parse_terms
-from text_frontend.lexicon import build_lexicon
+from text_frontend.lexicon import COURSE, LexiconStack, build_lexicon
 from text_frontend.normalize.symbols import LATIN
 
 
@@ -108,12 +108,17 @@ def test_units_after_numbers_are_left_to_the_number_reader() -> None:
     assert find_terms("2 cd") == []
 
 
-def test_the_lessons_lexicon_beats_the_builtin_one_and_inline_beats_both() -> None:
+def test_lesson_and_course_lexicons_beat_the_builtin_one_and_inline_beats_all() -> None:
     lexicon, issues = build_lexicon({"GPU": "显卡"})
     assert issues == {}
     analysis = _fe().analyze("升级GPU和[CPU](处理器)", lexicon)
     assert analysis.normalized == "升级显卡和处理器"
     assert analysis.latin_words == ()
+    course, issues = build_lexicon({"DNA": "脱氧核糖核酸"}, layer=COURSE)
+    assert issues == {}
+    stacked = _fe().analyze("GPU和DNA和RNA", LexiconStack((lexicon, course)))
+    assert stacked.normalized == "显卡和脱氧核糖核酸和阿尔恩诶"
+    assert [(w.text, w.kind) for w in stacked.latin_words] == [("RNA", "lexicon")]
 
 
 def test_captions_show_the_written_word() -> None:
