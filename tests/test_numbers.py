@@ -289,12 +289,24 @@ def test_chemistry(text: str, expected: str) -> None:
     assert numbers_only(text) == expected
 
 
-def test_sources_around_a_number_stay_verbatim() -> None:
-    out = rewrite_numbers(Annotated.verbatim("早上8:05集合", 10))
-    assert out.text == "早上八点零五分集合"
-    assert [c.source for c in out.chars[:2]] == [10, 11]
-    assert [c.source for c in out.chars[-2:]] == [16, 17]
-    assert all(c.source is None for c in out.chars[2:-2])
+@pytest.mark.parametrize("layer", ["numbers", "whole normaliser"])
+def test_sources_around_a_number_stay_verbatim(layer: str) -> None:
+    src = Annotated.verbatim("早上8:05集合，距今约2500年", 10)
+    out = rewrite_numbers(src) if layer == "numbers" else _normalizer().normalize(src)
+    assert out.text == "早上八点零五分集合，距今约两千五百年"
+    sources = {c.char: c.source for c in out.chars if c.source is not None}
+    assert sources == {
+        "早": 10,
+        "上": 11,
+        "集": 16,
+        "合": 17,
+        "，": 18,
+        "距": 19,
+        "今": 20,
+        "约": 21,
+        "年": 26,
+    }
+    assert all(c.source is None for c in out.chars[2:7] + out.chars[13:17])
 
 
 def test_pinned_text_is_not_rewritten() -> None:
