@@ -121,6 +121,20 @@ def test_lesson_and_course_lexicons_beat_the_builtin_one_and_inline_beats_all() 
     assert [(w.text, w.kind) for w in stacked.latin_words] == [("RNA", "lexicon")]
 
 
+def test_latin_words_in_an_alias_are_read_too() -> None:
+    lexicon, issues = build_lexicon({"显卡": "gpu芯片"})
+    assert issues == {}
+    assert _fe().analyze("[加速](zoom加速)", lexicon).normalized == "兹欧欧艾姆加速"
+    assert _fe().analyze("[编程](用Python编程)").normalized == "用派森编程"
+    analysis = _fe().analyze("用显卡", lexicon)
+    assert [(s.char, s.pinyin, s.origin) for s in analysis.syllables[1:4]] == [
+        ("吉", "ji2", "lexicon"),
+        ("披", "pi1", "lexicon"),
+        ("优", "you1", "lexicon"),
+    ]
+    assert analysis.latin_words == ()
+
+
 def test_captions_show_the_written_word() -> None:
     text = "请升级gpu"
     (segment,) = _fe().analyze(text).segments

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from text_frontend.g2p import G2P
-from text_frontend.latin.spelling import spell_leftovers
-from text_frontend.latin.terms import Term, find_terms
+from text_frontend.latin.spelling import spell_leftovers, spell_spoken
+from text_frontend.latin.terms import Term, find_terms, with_term_readings
 from text_frontend.latin.words import LatinWord, reading_chars
 from text_frontend.lexicon import Lexicon, LexiconStack
 from text_frontend.markup import Alias, MarkupIssue, Override, PauseMark, Plain, parse_markup
@@ -222,8 +222,8 @@ class FrontEnd:
             return reading_chars(piece.term.reading, *piece.span, piece.origin, atom)
         if piece.syllables is not None:
             return _pinned_chars(piece, atom)
-        spoken = self.normalizer.normalize(Annotated.produced(piece.spoken or ""))
-        return [Char(c.char, None, c.pinned, piece.origin, atom) for c in spoken.chars]
+        spoken = self.normalizer.normalize(with_term_readings(piece.spoken or ""))
+        return spell_spoken([Char(c.char, None, c.pinned, piece.origin, atom) for c in spoken.chars])
 
     def _read(
         self, chars: list[Char], out: _Output, bounds: tuple[int, int], spans: dict[int, tuple[int, int]]

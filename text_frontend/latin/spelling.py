@@ -29,6 +29,31 @@ def _leftover(c: Char) -> bool:
     return c.source is not None and c.pinned is None and c.atom is None and base_letter(c.char) is not None
 
 
+def spell_spoken(chars: list[Char]) -> list[Char]:
+    """Spell the letters of an alias's spoken text (``[显卡](gpu加速)``) in place.
+
+    They are what the teacher asked to hear, so they are spelled without a report; the characters
+    keep their origin and atom and, like the rest of the alias, have no source.
+    """
+    out: list[Char] = []
+    i = 0
+    while i < len(chars):
+        c = chars[i]
+        if c.pinned is not None or base_letter(c.char) is None:
+            out.append(c)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(chars) and chars[j].pinned is None and base_letter(chars[j].char) is not None:
+            j += 1
+        reading = spell("".join(ch.char for ch in chars[i:j]))
+        out.extend(
+            Char(ch, None, py, c.origin, c.atom) for ch, py in zip(reading.text, reading.pinyin, strict=True)
+        )
+        i = j
+    return out
+
+
 def _follows(a: Char, b: Char) -> bool:
     """``b`` was written right after ``a``: letters split by a space or a symbol are two words."""
     return a.source is not None and b.source == a.source + 1

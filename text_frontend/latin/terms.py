@@ -15,6 +15,7 @@ from functools import cache
 from importlib.resources import files
 
 from text_frontend.latin.letters import spell
+from text_frontend.normalize.annotated import Annotated, Char
 from text_frontend.normalize.symbols import Reading
 from text_frontend.pinyin import normalize_syllable
 
@@ -134,3 +135,19 @@ def find_terms(text: str) -> list[TermMatch]:
 def _beside_maths(text: str, start: int, end: int) -> bool:
     before, after = text[:start].rstrip(" "), text[end:].lstrip(" ")
     return bool(before and before[-1] in _MATH_NEIGHBOURS) or bool(after and after[0] in _MATH_NEIGHBOURS)
+
+
+def with_term_readings(text: str) -> Annotated:
+    """Produced text (an alias's words) with each built-in term replaced by its pinned reading.
+
+    Such text has no place in the paragraph, so nothing is recorded: the teacher chose the words.
+    """
+    chars: list[Char] = []
+    cursor = 0
+    for match in find_terms(text):
+        chars.extend(Char(ch) for ch in text[cursor : match.start])
+        reading = match.term.reading
+        chars.extend(Char(ch, None, py) for ch, py in zip(reading.text, reading.pinyin, strict=True))
+        cursor = match.end
+    chars.extend(Char(ch) for ch in text[cursor:])
+    return Annotated(tuple(chars))
