@@ -87,8 +87,10 @@ _UNIT_AFTER_POWER = re.compile(
     + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
     + r")(?![A-Za-z²³\d])"
 )
-# Algebra after a one-letter "unit" (2t+1, 3A=…) or a grade (5A级景区): not a measurement.
-_NOT_A_UNIT_AFTER = (*"+-=×÷^()/<>", "级", "班")
+# Algebra after a one-letter "unit" (2t+1, 2t=6) or a grade (5A级景区): not a measurement. Capital
+# unit letters are variables less often, and physics multiplies and equates them (3V×0.5A=1.5W).
+_NOT_A_UNIT_AFTER = (*"+-^()/<>", "级", "班")
+_NOT_A_LOWER_UNIT_AFTER = (*"=×÷", *_NOT_A_UNIT_AFTER)
 _MONEY = re.compile(
     r"(-?)("
     + "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
@@ -107,7 +109,7 @@ def _negated(text: str, at: int) -> bool:
 
 def _is_algebra(text: str, start: int, end: int, letter: str) -> bool:
     """``2t+1``, ``5A级``, or the last term of ``2N+3N=5N``: the letter is a variable or a grade."""
-    if text.startswith(_NOT_A_UNIT_AFTER, end):
+    if text.startswith(_NOT_A_LOWER_UNIT_AFTER if letter.islower() else _NOT_A_UNIT_AFTER, end):
         return True
     before = text[max(0, start - 12) : start]
     return re.search(rf"\d{re.escape(letter)} ?[-+×÷]", before) is not None

@@ -3,7 +3,8 @@
 WeTN guesses from the number alone, so 距今约2500年 became 二五零零年 and 公元前221年 两百二十一年.
 Chinese marks the difference in the words around the number, and those decide here, strongest first:
 
-1. 公元/公元前 before it, or a month, season or 底/初 after 年: a year (公元前221年, 1949年10月).
+1. 公元/公元前 before it (or 前 alone before three digits, 于前221年), or a month, season or 底/初
+   after 年: a year (公元前221年, 1949年10月).
 2. 多/余 between the number and 年 (2000多年), or a word that only counts time before it
    (距今, 约, 经过, 有, 了, 共, 近 …) or after it (间, 来, 之久, 左右, 以上 …): a quantity.
 3. 前/后/来 straight after 年 count time (500年前) unless the number looks like a specific year:
@@ -67,6 +68,8 @@ def is_year(number: str, before: str, after: str) -> bool:
     """Whether ``number`` followed by 年 names a year; ``before``/``after`` are the words around it."""
     if before.endswith(_ERA) or _DATE_AFTER.match(after):
         return True
+    if len(number) == 3 and before.endswith("前") and not before.endswith(_COUNT_BEFORE):
+        return True  # 于前221年: 前 for 公元前; "the first N years" (前3年) has a short N
     if before.endswith(_COUNT_BEFORE) or after.startswith(_COUNT_AFTER):
         return False
     if after.startswith(_RELATIVE_AFTER):
