@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pypinyin.constants import PHRASES_DICT
+
 from text_frontend.normalize.unspoken import is_han as _is_han
 
 __all__ = ["Context", "Rule", "choose"]
@@ -128,6 +130,8 @@ def _di_particle(c: Context) -> str | None:
     reduplicated = bool(prev) and is_han(prev) and prev == c.prev(2)
     if reduplicated or c.before(2) in _ADVERBIALS or c.before(3) in _ADVERBIALS or c.before(4) in _ADVERBIALS:
         return "de5"
+    if len(c.before(4)) == 4 and c.before(4) in PHRASES_DICT:  # an idiom before 地 is a manner: 兴高采烈地
+        return "de5"
     if prev in "般似" and c.next() not in _DI_NOUN_NEXT:
         return "de5"
     return None
@@ -143,7 +147,7 @@ _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
     "从跑加按仔努坚及尽打吃睡穿戴换洗请"
 )
-_DE2_NEXT = frozenset("了到奖分病知益胜")
+_DE2_NEXT = frozenset("了到出奖分病知益胜")
 
 
 def _de_complement(c: Context) -> str | None:
@@ -166,8 +170,9 @@ def _dei_must(c: Context) -> str | None:
 
 
 def _de_obtain(c: Context) -> str | None:
-    """得 "obtain, result in" (得了满分, 二加三得五): de2."""
-    if c.word or c.prev() in _COMPLEMENT_VERBS:
+    """得 "obtain, result in" (得了满分, 得出结论, 二加三得五): de2."""
+    glued = c.word == c.prev() + "得" and c.next() in "出到"  # 要得出 is matched as 要得 + 出
+    if not (c.free or glued) or c.prev() in _COMPLEMENT_VERBS:
         return None
     if c.prev() in NUMERALS and (c.next() in NUMERALS or c.after(2) == "多少"):
         return "de2"
@@ -242,7 +247,7 @@ def _zhong_measure(c: Context) -> str | None:
     return None
 
 
-_ZHONG4_NEXT = frozenset("了着过下上树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮")
+_ZHONG4_NEXT = frozenset("了着过下上的树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮")
 
 
 def _zhong_plant(c: Context) -> str | None:
@@ -273,9 +278,11 @@ def _reduplicated(verb_reading: str) -> Callable[[Context], str | None]:
 
 def _shu_count(c: Context) -> str | None:
     """数 followed by a result or aspect (数到, 数着, 数出, 数一下): the verb shu3."""
+    if c.ends_word and c.next() == "了" and (c.next(2) in NUMERALS or c.next(2) in "数遍"):
+        return "shu3"  # 钱数了两遍 is matched as 钱数 + 了
     if not c.free:
         return None
-    if c.next() in "到着出过得清完" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
+    if c.next() in "到着出过得清完了" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
         return "shu3"
     return None
 
@@ -296,8 +303,10 @@ def _after_degree(reading: str) -> Callable[[Context], str | None]:
 
 
 def _chang_noun(c: Context) -> str | None:
-    """长 as the noun "length" (长方形的长是五厘米): chang2."""
-    return "chang2" if c.prev() == "的" and (c.next() in "是为和与宽" or c.at_end) else None
+    """长 "length" (长方形的长是五厘米) or the adjective closing a clause (比那根长。): chang2."""
+    if c.prev() == "的" and c.next() in "是为和与宽":
+        return "chang2"
+    return "chang2" if c.at_end and not c.word else None
 
 
 def _zhang_grow(c: Context) -> str | None:
@@ -382,6 +391,8 @@ def _zhong_hit(c: Context) -> str | None:
     """中 "hit, guess right" after 猜/射/投 (猜中了): zhong4."""
     if c.prev() in _ZHONG4_PREV and c.next() not in "学国心间午文央部等级秋华医药山":
         return "zhong4"
+    if c.prev() in "他她我你谁" and c.next() in "了奖毒暑弹":  # 他中了一等奖
+        return "zhong4"
     return None
 
 
@@ -463,6 +474,21 @@ def _dao_pour(c: Context) -> str | None:
     return "dao4" if c.free and c.next() in "进入水出掉立" else None
 
 
+_HAIR_PREV = frozenset("头理短长白毛黑金卷烫秀假")
+
+
+def _fa(c: Context) -> str | None:
+    """发 "send, hand out" before a direction or result (发下来, 发给): fa1; hair (头发, 短发): fa4."""
+    if c.prev() in _HAIR_PREV and c.ends_word and c.next() not in "下给出到来去":
+        return None  # the hair words are in the dictionary
+    return "fa1" if c.next() in "下给出到来去" else None
+
+
+def _jiao_sleep(c: Context) -> str | None:
+    """觉 "a sleep" after 一 before 醒/睡 (一觉醒来): jiao4."""
+    return "jiao4" if c.prev() == "一" and c.next() in "醒睡到" else None
+
+
 def _ji_tie(c: Context) -> str | None:
     """系 "tie" before what is tied (系好鞋带, 系上红领巾): ji4."""
     return "ji4" if c.free and c.next() in "好上紧鞋领" else None
@@ -475,7 +501,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
     "得": (
         Rule("得 between a verb and its complement is de5", _de_complement),
-        Rule("得 'obtain' is de2", _de_obtain, words=False),
+        Rule("得 'obtain' is de2", _de_obtain),
         Rule("得 'must' before a verb is dei3", _dei_must, words=False),
     ),
     "了": (Rule("了 is le5 except in a potential complement", _le_liao),),
@@ -525,6 +551,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "冲": (Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),),
     "倒": (Rule("倒 'pour' is dao4, 'fall' after 摔/吹 is dao3", _dao_pour),),
     "系": (Rule("系 'tie' is ji4", _ji_tie),),
+    "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
+    "觉": (Rule("觉 'a sleep' in 一觉醒来 is jiao4", _jiao_sleep),),
 }
 
 
