@@ -54,6 +54,7 @@ def test_cardinal(number: str, liang: bool, expected: str) -> None:
 def test_decimal_and_digits() -> None:
     assert decimal("12.05") == "十二点零五"
     assert decimal("2.5", liang=True) == "二点五"
+    assert decimal("212.5", liang=True) == "两百一十二点五"
     assert digits("1949") == "一九四九"
     assert digits("101", yao=True) == "幺零幺"
 
@@ -248,6 +249,8 @@ def test_currencies(text: str, expected: str) -> None:
         ("房间号302", "房间号三零二"),
         ("302室", "三零二室"),
         ("学号20230115", "学号二零二三零幺幺五"),
+        ("12月5号300名学生", "十二月五号三百名学生"),
+        ("212.5页", "两百一十二点五页"),
         ("身份证号110101199003071234", "身份证号幺幺零幺零幺幺九九零零三零七幺二三四"),
         ("请拨打110报警", "请拨打幺幺零报警"),
         ("007", "零零七"),

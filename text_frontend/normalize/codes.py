@@ -26,9 +26,9 @@ _NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])()(\d+(?:\.\d+)
 _SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩])(- ?)(\d+(?:\.\d+)?)" + _TAIL)
 _AREA_CODE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-# Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words.
+# Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words; a date's 5号 does not.
 _CODE_BEFORE = re.compile(
-    r"(?:号|电话|手机|号码|邮编|座机|热线|拨打|分机|车次|航班|密码|验证码|房间|宿舍)"
+    r"(?:(?<![\d号])号|电话|手机|号码|邮编|座机|热线|拨打|分机|车次|航班|密码|验证码|房间|宿舍)"
     r"(?:码)?(?:是|为)?[:：]? ?$"
 )
 _CODE_AFTER = ("室", "房间", "号房", "宿舍")
@@ -65,7 +65,7 @@ def find(text: str) -> list[Edit]:
             if _sign(text, match.start()):
                 start, prefix = match.start(), "负"
         if "." in number:
-            edits.append(Edit(start, end, prefix + decimal(number)))
+            edits.append(Edit(start, end, prefix + decimal(number, liang=True)))
         elif is_code(text, match.start(2), end) and not prefix:
             edits.append(Edit(start, end, digits(number, yao=True)))
         elif _QUANTITY_DIGITS <= len(number) <= _LONGEST_QUANTITY or (

@@ -72,5 +72,7 @@ def cardinal(number: str, *, liang: bool = False) -> str:
 def decimal(number: str, *, liang: bool = False) -> str:
     """``12.05`` → 十二点零五; the integer part as :func:`cardinal`, the fraction digit by digit."""
     whole, _, fraction = number.partition(".")
-    head = cardinal(whole.replace(",", ""), liang=liang and not fraction)
+    head = cardinal(whole.replace(",", ""), liang=liang)
+    if fraction and head == "两":
+        head = "二"  # 2.5 is 二点五; only the 两 of 两百 survives a decimal point
     return head + ("点" + digits(fraction) if fraction else "")
