@@ -6,10 +6,11 @@ Chinese marks the difference in the words around the number, and those decide he
 1. 公元/公元前 before it (or 前 alone before three digits, 于前221年), or a month, season or 底/初
    after 年: a year (公元前221年, 1949年10月).
 2. 多/余 between the number and 年 (2000多年), or a word that only counts time before it
-   (距今, 约, 经过, 有, 了, 共, 近 …) or after it (间, 来, 之久, 左右, 以上 …): a quantity.
-3. 前/后/来 straight after 年 count time (500年前) unless the number looks like a specific year:
-   four digits from 1000 to 2099 that are not a round hundred (1949年后 is "after 1949", but
-   2000年前 is "2000 years ago", the way textbooks use it).
+   (距今, 约, 经过, 共, 近 …) or after it (之久, 左右, 以上, 半 …): a quantity.
+3. Words that usually count time but also follow or precede a year (了, 有 before; 前, 后, 来, 间,
+   内 after) count it (有300年, 500年前) unless the number looks like a specific year: four digits
+   from 1000 to 2099 that are not a round hundred (到了1949年, 1949年后 "after 1949", 2024年内;
+   but 2000年前 is "2000 years ago", the way textbooks use it).
 4. Otherwise four digits are a year (2024年), five or more a quantity, and one to three digits a
    quantity (500年) unless 于/在/至/从 introduces them as a date (建于618年) or a three-digit one
    is one end of a span of years (220年—280年).
@@ -34,26 +35,22 @@ _COUNT_BEFORE = (
     "约",
     "大约",
     "经过",
-    "经过了",
     "过了",
-    "有",
-    "了",
     "共",
-    "共计",
     "历时",
     "长达",
     "近",
-    "将近",
     "用了",
     "花了",
-    "达",
     "持续",
     "延续",
-    "每",
     "几",
     "超过",
 )
-_COUNT_AFTER = ("间", "之久", "左右", "以上", "以内", "内", "的时间", "的历史", "多", "半")
+_COUNT_AFTER = ("之久", "左右", "以上", "的时间", "多", "半")
+# Weaker hints: 到了1949年 and 2024年内 name years, 有300年 and 5年内 count them.
+_WEAK_COUNT_BEFORE = ("了", "有", "每", "达")
+_WEAK_COUNT_AFTER = ("间", "内", "以内", "的历史")
 _RELATIVE_AFTER = ("前", "后", "来")
 _RANGE_AFTER = re.compile(r"[—\-~～至]\d{3,4}年")
 _RANGE_BEFORE = re.compile(r"\d{3,4}年[—\-~～至]$")
@@ -72,7 +69,7 @@ def is_year(number: str, before: str, after: str) -> bool:
         return True  # 于前221年: 前 for 公元前; "the first N years" (前3年) has a short N
     if before.endswith(_COUNT_BEFORE) or after.startswith(_COUNT_AFTER):
         return False
-    if after.startswith(_RELATIVE_AFTER):
+    if before.endswith(_WEAK_COUNT_BEFORE) or after.startswith((*_WEAK_COUNT_AFTER, *_RELATIVE_AFTER)):
         return _is_specific_year(number)
     if len(number) == 4:
         return True
