@@ -41,7 +41,7 @@ _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
 _MAX_WORD = 6
 
 
-def split_words(run: str) -> list[str]:
+def split_words(run: str, classroom: bool = True) -> list[str]:
     """Reverse maximum matching over pypinyin's phrase dictionary.
 
     Matching from the right resolves overlaps the way Chinese words usually attach (the classic
@@ -54,7 +54,7 @@ def split_words(run: str) -> list[str]:
     while end > 0:
         for size in range(min(_MAX_WORD, end), 0, -1):
             word = run[end - size : end]
-            if size == 1 or word in PHRASES_DICT or word in CLASSROOM_WORDS:
+            if size == 1 or word in PHRASES_DICT or (classroom and word in CLASSROOM_WORDS):
                 words.append(word)
                 end -= size
                 break
@@ -77,9 +77,9 @@ def _tone3(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word(word: str) -> tuple[tuple[str, ...], Source]:
+def _word(word: str, classroom: bool = True) -> tuple[tuple[str, ...], Source]:
     """Readings for one segmented word and where they come from (classroom list, dictionary, single)."""
-    if word in CLASSROOM_WORDS:
+    if classroom and word in CLASSROOM_WORDS:
         return CLASSROOM_WORDS[word], "word"
     if len(word) > 1 and word in PHRASES_DICT:
         return tuple(_tone3(word)), "dictionary"
@@ -111,8 +111,11 @@ def _classroom_words_win(sentence: str, found: list[Reading | None]) -> None:
 class G2P:
     """Loads the polyphone model once; :meth:`readings` and :meth:`explain` are pure and thread-safe."""
 
-    def __init__(self, cache_size: int = 4096) -> None:
+    def __init__(self, cache_size: int = 4096, *, rules: bool = True, classroom_words: bool = True) -> None:
+        """``rules`` and ``classroom_words`` switch layers off, so the benchmark can show what each gains."""
         self.model = PolyphoneModel()
+        self._rules = rules
+        self._classroom = classroom_words
         self._sentence = lru_cache(maxsize=cache_size)(self._sentence_uncached)
 
     def is_polyphone(self, ch: str) -> bool:
@@ -154,8 +157,8 @@ class G2P:
         contexts: dict[int, Context] = {}
         for run in _HAN_RUN.finditer(sentence):
             pos = run.start()
-            for word in split_words(run.group()):
-                word_readings, source = _word(word)
+            for word in split_words(run.group(), self._classroom):
+                word_readings, source = _word(word, self._classroom)
                 in_word = source != "single"
                 for k, reading in enumerate(word_readings):
                     if reading != "?":
@@ -165,7 +168,8 @@ class G2P:
                             sentence, pos + k, word if in_word else "", pos if in_word else -1
                         )
                 pos += len(word)
-        _classroom_words_win(sentence, found)
+        if self._classroom:
+            _classroom_words_win(sentence, found)
         ambiguous = [
             i
             for i, ch in enumerate(sentence)
@@ -173,7 +177,7 @@ class G2P:
         ]
         for i, reading in zip(ambiguous, self.model.predict(sentence, ambiguous), strict=True):
             found[i] = Reading(reading, "model")
-        for i, context in contexts.items():
+        for i, context in contexts.items() if self._rules else ():
             if pins[i] is None and found[i] is not None:
                 ruled = choose(context)
                 if ruled is not None:
