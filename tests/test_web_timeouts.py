@@ -111,6 +111,10 @@ def test_lessonaudio_web_applies_the_request_timeout(tmp_path: Path) -> None:
         "PREFECT_API_URL": "http://127.0.0.1:9/api",  # nothing renders here: no Prefect server needed
     }
     lessonaudio = Path(sys.executable).with_name("lessonaudio")
+    # The page needs a catalog with a token in it; `web` refuses to start on a missing one.
+    subprocess.run(
+        [str(lessonaudio), "web", "token", "create", "timeouts"], env=env, check=True, capture_output=True
+    )
     process = subprocess.Popen(
         [str(lessonaudio), "web", "--host", "127.0.0.1", "--port", str(port)],
         env=env,

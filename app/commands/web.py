@@ -57,10 +57,12 @@ def serve(
 def _require_catalog(settings: Settings) -> None:
     """Nobody can sign in to a catalog without tokens, so a missing SQLite file is a mistyped URL or
     a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
+    # Not web.services.database_url: that module imports Prefect, which must wait until
+    # PREFECT_API_URL names the server this command starts.
+    from storage.db import default_database_url
     from storage.db.session import sqlite_file
-    from web.services import database_url
 
-    path = sqlite_file(database_url(settings))
+    path = sqlite_file(settings.database_url or default_database_url(settings.cache_dir))
     if path is not None and not path.is_file():
         _fail(
             f"error: no catalog at {path} (create a teacher token first: "
