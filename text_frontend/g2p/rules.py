@@ -142,7 +142,7 @@ _COMPLEMENT_VERBS = frozenset(
     "晚早紧松清红熟透深远近静吵响满细准对错妙巧办弄擦搞练演落过赶活住用找闹挤拉举排扫抄摆修养剪切考猜"
     "称转爬滑摔吓冻晒烧煮炒烤涨升弹拍拼念问查动传接喝卖买带送交收藏开关拿放来去记背答干种数量"
 )
-_COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越格满津")
+_COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越满津")
 _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
     "从跑加按仔努坚及尽打吃睡穿戴换洗请"
@@ -150,11 +150,17 @@ _MUST_NEXT = frozenset(
 _DE2_NEXT = frozenset("了到出奖分病知益胜")
 
 
+_TIME_TEXT = "今天 明天 今晚 现在 马上 今年 明年 晚上 以后 下午 上午 早上 周末 下周 待会 回头"
+_TIME_WORDS = frozenset(_TIME_TEXT.split())
+
+
 def _de_complement(c: Context) -> str | None:
     """得 between a verb or adjective and its complement (跑得真快, 写得很工整, 算得出来): de5."""
     if c.prev() in NUMERALS:
         return None
     glued_to_verb = c.word == c.prev() + "得"
+    if c.before(2) in _TIME_WORDS:  # 今晚得写完: 晚 ends a time word, it is not the verb
+        return None
     if (c.prev() in _COMPLEMENT_VERBS and (c.free or glued_to_verb)) or (
         c.next() in _COMPLEMENT_NEXT and not c.word
     ):
@@ -163,8 +169,10 @@ def _de_complement(c: Context) -> str | None:
 
 
 def _dei_must(c: Context) -> str | None:
-    """得 "must" before a verb, after a subject or adverb rather than a verb (我们得抓紧): dei3."""
-    if c.word or c.prev() in _COMPLEMENT_VERBS or not is_han(c.prev()):
+    """得 "must" before a verb, after a subject, adverb or time word rather than a verb (我们得抓紧): dei3."""
+    if c.word or not is_han(c.prev()):
+        return None
+    if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
     return "dei3" if c.next() in _MUST_NEXT else None
 
@@ -292,7 +300,12 @@ _LIANG4_PREV = frozenset("数质重力能热含流产容大少多定变向矢标
 
 def _liang_measure(c: Context) -> str | None:
     """量 followed by a result or object (量一下, 量出, 量体温): the verb liang2."""
-    if c.free and c.prev() not in _LIANG4_PREV and c.next() in "一出了着过下好得完体身长宽高尺血温":
+    glued = c.ends_word and (c.after(2) == "一下" or c.next() == "出")  # 量角器量一下 → 器量
+    if (
+        (c.free or glued)
+        and c.prev() not in _LIANG4_PREV
+        and c.next() in "一出了着过下好得完体身长宽高尺血温"
+    ):
         return "liang2"
     return None
 
@@ -306,7 +319,8 @@ def _chang_noun(c: Context) -> str | None:
     """长 "length" (长方形的长是五厘米) or the adjective closing a clause (比那根长。): chang2."""
     if c.prev() == "的" and c.next() in "是为和与宽":
         return "chang2"
-    return "chang2" if c.at_end and not c.word else None
+    compared = "比" in c.before(8) or c.prev() in "根条段截支"  # 这根比那根长。, not 副旅长。
+    return "chang2" if c.at_end and not c.word and compared else None
 
 
 def _zhang_grow(c: Context) -> str | None:
@@ -332,7 +346,7 @@ def _huan_return(c: Context) -> str | None:
     """还 closing a clause or before what is returned (按时还。, 还给): the verb huan2."""
     if c.word:
         return None
-    return "huan2" if c.at_end or c.next() in "给书钱清债原手击款账" else None
+    return "huan2" if c.at_end or c.next() in "给书钱清债原手击款账回" else None
 
 
 _JIAO1_NEXT = frozenset("我你他她它大同孩小老弟妹爸妈爷奶人会给过了着书数语英物化历地音美体唱画写读做怎")
@@ -363,16 +377,17 @@ def _zhuan_turn(c: Context) -> str | None:
 
 def _kong_leave(c: Context) -> str | None:
     """空 "leave blank" before an amount (空两格, 空一行, 空出): kong4."""
-    if c.free and (c.next() in NUMERALS or c.next() in "出格"):
+    if c.free and (c.next() in NUMERALS or c.next() in "出格" or (c.next() == "着" and c.next(2) != "手")):
         return "kong4"
     return None
 
 
 def _tiao_adjust(c: Context) -> str | None:
     """调 "adjust, mix" before a result (调小, 调好, 调匀): tiao2."""
-    if not (c.free or c.ends_word):  # 声音调小 is matched as 音调
-        return None
-    return "tiao2" if c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准" else None
+    if c.free and c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准":
+        return "tiao2"
+    # 声音调小 is matched as 音调; only a plain result after it says the verb (not 强调节拍).
+    return "tiao2" if c.ends_word and c.next() in "小大高低亮暗快慢匀" else None
 
 
 def _cha_short(c: Context) -> str | None:
@@ -403,6 +418,18 @@ def _jie_fruit(c: Context) -> str | None:
     if not c.word and c.next() in "了出满着" and any(ch in "果苹桃梨瓜籽穗豆枣杏橘柿" for ch in c.after(6)):
         return "jie1"
     return None
+
+
+def _shao_less(c: Context) -> str | None:
+    """少 standing alone is "few, less" (要少玩, 很少): shao3; shao4 "young" lives in words (少年)."""
+    if c.word or c.prev() == "老" or c.next() in "年女儿将校爷妇":
+        return None
+    return "shao3"
+
+
+def _dang_as(c: Context) -> str | None:
+    """当 "treat as" in 把…当 (把我的话当耳旁风): dang4."""
+    return "dang4" if c.free and "把" in c.before(6) else None
 
 
 def _chu_verb(c: Context) -> str | None:
@@ -537,6 +564,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "空": (Rule("空 'leave blank' before an amount is kong4", _kong_leave),),
     "调": (Rule("调 'adjust' before a result is tiao2", _tiao_adjust),),
     "差": (Rule("差 'short of, poor' is cha4", _cha_short),),
+    "少": (Rule("少 standing alone is shao3", _shao_less),),
+    "当": (Rule("当 'treat as' after 把 is dang4", _dang_as),),
     "中": (Rule("中 'hit' after 猜/射/投 is zhong4", _zhong_hit),),
     "结": (Rule("结 'bear fruit' is jie1", _jie_fruit),),
     "处": (Rule("处 'be in, deal with' before 在/于/理 is chu3", _chu_verb),),
