@@ -163,7 +163,8 @@ class G2P:
                 for k, reading in enumerate(word_readings):
                     if reading != "?":
                         found[pos + k] = Reading(reading, source, word if in_word else "")
-                    if source != "word":  # the curated classroom words are not second-guessed
+                    # The curated classroom words are not second-guessed; rules exist for few characters.
+                    if source != "word" and word[k] in RULES:
                         contexts[pos + k] = Context(
                             sentence, pos + k, word if in_word else "", pos if in_word else -1
                         )
