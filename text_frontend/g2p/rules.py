@@ -174,7 +174,7 @@ def _dei_must(c: Context) -> str | None:
         return None
     if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
-    return "dei3" if c.next() in _MUST_NEXT else None
+    return "dei3" if c.next() in _MUST_NEXT or c.after(2) == "好好" else None
 
 
 def _de_obtain(c: Context) -> str | None:
@@ -452,7 +452,8 @@ def _wei(c: Context) -> str | None:
         return None
     if c.prev() in _WEI2_PREV or (c.prev() in "他她它我你" and any(v in c.before(3) for v in "选评推称命任")):
         return "wei2"
-    return "wei4" if c.next() in _WEI4_NEXT else None
+    # After a person (他为中国…, 我们为集体…) 为 introduces whom it is for.
+    return "wei4" if c.next() in _WEI4_NEXT or c.prev() in "他她我你们" else None
 
 
 _DU1_PREV = frozenset("首古成京国故建定迁旧陪帝")
