@@ -121,6 +121,8 @@ _ADVERBIAL_WORDS = (
     "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
+_VERB_START = frozenset("举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍")
+_DI_PREV = frozenset("草土大田陆空场各本外内当天高盆平山基园绿湿林墓耕腹圣实心境领阵产属余遍满落席质见此某该")
 _DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
 
 
@@ -133,6 +135,9 @@ def _di_particle(c: Context) -> str | None:
     if len(c.before(4)) == 4 and c.before(4) in PHRASES_DICT:  # an idiom before 地 is a manner: 兴高采烈地
         return "de5"
     if prev in "般似" and c.next() not in _DI_NOUN_NEXT:
+        return "de5"
+    # Standing alone between a non-place word and a verb (争先恐后地举起): the particle.
+    if not c.word and c.next() in _VERB_START and prev not in _DI_PREV:
         return "de5"
     return None
 
@@ -192,9 +197,9 @@ def _le_liao(c: Context) -> str | None:
     if c.prev() == "不":
         return "liao3"
     if c.word:
-        # A two-character word ending in 了 mid-sentence is the matcher gluing the particle to the
-        # verb before it (统一了六国 → 一了, 发明了 → 明了); closing a clause it is the word (很明了。).
-        glued = len(c.word) == 2 and c.word_start == c.i - 1 and not c.at_end
+        # A two-character word ending in 了 is the matcher gluing the particle to the verb before it
+        # (统一了六国 → 一了, 证明了。 → 明了) unless a degree adverb makes it the word (很明了。).
+        glued = len(c.word) == 2 and c.word_start == c.i - 1 and (not c.at_end or c.prev(2) not in _DEGREE)
         return "le5" if glued else None
     if c.prev() == "得" and (c.at_end or c.next() in "吗呢吧啦这那多几"):
         return "liao3"
@@ -208,6 +213,8 @@ def _zhe_zhao(c: Context) -> str | None:
     """着 after a verb: zhao2 when it means "reached" (睡着了, 点着了), else the aspect particle zhe5."""
     if c.word:
         return None
+    if c.prev() == "不" and is_han(c.prev(2)):  # 睡不着, 猜不着, 用不着
+        return "zhao2"
     if c.prev() in _ZHAO_VERBS and (c.next() == "了" or c.at_end):
         return "zhao2"
     if is_han(c.prev()) and c.next() not in "急火凉迷陆手重想眼装落":
@@ -386,6 +393,8 @@ def _tiao_adjust(c: Context) -> str | None:
     """调 "adjust, mix" before a result (调小, 调好, 调匀): tiao2."""
     if c.free and c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准":
         return "tiao2"
+    if c.next() == "到" and any(u in c.after(8) for u in "度档挡格"):  # 调到二十六度
+        return "tiao2"
     # 声音调小 is matched as 音调; only a plain result after it says the verb (not 强调节拍).
     return "tiao2" if c.ends_word and c.next() in "小大高低亮暗快慢匀" else None
 
@@ -415,7 +424,11 @@ def _jie_fruit(c: Context) -> str | None:
     """结 "bear fruit" (结了很多苹果, 苹果树结果了): jie1."""
     if c.word == "结果" and c.word_start == c.i:
         return "jie1" if c.next(2) in "了实子累" and c.prev() in "树苗藤" else None
-    if not c.word and c.next() in "了出满着" and any(ch in "果苹桃梨瓜籽穗豆枣杏橘柿" for ch in c.after(6)):
+    if (
+        not c.word
+        and c.next() in "了出满着"
+        and any(ch in "果苹桃梨瓜籽穗豆枣杏橘柿葡莓榴椰" for ch in c.after(6))
+    ):
         return "jie1"
     return None
 
