@@ -503,7 +503,7 @@ def _jin_exhaust(c: Context) -> str | None:
 
 def _hua_row(c: Context) -> str | None:
     """划 "row, strike" (划船, 划了一根火柴): hua2."""
-    if c.free and (c.next() in "船桨破伤" or "火柴" in c.after(6)):
+    if c.free and (c.next() in "船桨破伤龙舟" or "火柴" in c.after(6)):
         return "hua2"
     return None
 
@@ -532,7 +532,35 @@ def _jiao_sleep(c: Context) -> str | None:
 
 def _ji_tie(c: Context) -> str | None:
     """系 "tie" before what is tied (系好鞋带, 系上红领巾): ji4."""
-    return "ji4" if c.free and c.next() in "好上紧鞋领" else None
+    return "ji4" if c.free and c.next() in "好上紧鞋领着" else None
+
+
+def _next_in(chars: str, reading: str, *, free: bool = True) -> Callable[[Context], str | None]:
+    """``reading`` when the next character is one of ``chars`` (and, with ``free``, the character
+    starts its word or stands alone)."""
+    return _when(lambda c: c.next() in chars and (c.free or not free), reading)
+
+
+_MO4_WORDS = frozenset(
+    ["淹没", "埋没", "沉没", "出没", "隐没", "吞没", "覆没", "湮没", "没收", "没落", "没入"]
+)
+
+
+def _mei(c: Context) -> str | None:
+    """没 "not have, not" (他一直没回来): mei2; mo4 "sink" only in its words (淹没, 没入)."""
+    if c.word in _MO4_WORDS or c.next() in "入落收顶":
+        return None
+    return "mei2"
+
+
+def _chang_event(c: Context) -> str | None:
+    """场 as a measure word: chang2 for weather and illness (一场大雨), chang3 for shows (一场电影)."""
+    if not c.after_measure_context():
+        return None
+    ahead = c.after(3)
+    if any(ch in ahead for ch in "雨雪病梦灾风仗"):
+        return "chang2"
+    return "chang3" if any(ch in ahead for ch in "电比球戏演音赛考表") else None
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -591,9 +619,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "露": (Rule("露 'show' in 露了一手 is lou4", _lou_show, words=False),),
     "尽": (Rule("尽 'used up' closing a clause is jin4", _jin_exhaust, words=False),),
     "划": (Rule("划 'row, strike' is hua2", _hua_row),),
-    "冲": (Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),),
-    "倒": (Rule("倒 'pour' is dao4, 'fall' after 摔/吹 is dao3", _dao_pour),),
     "系": (Rule("系 'tie' is ji4", _ji_tie),),
+    "没": (Rule("没 'not' is mei2 outside the words of sinking", _mei),),
+    "干": (Rule("干 'do' before 得/活/完 is gan4", _next_in("得活完么嘛吗着事", "gan4")),),
+    "弹": (Rule("弹 'pluck, bounce' before 了/奏/琴 is tan2", _next_in("了着奏琴起跳簧性力过一", "tan2")),),
+    "场": (Rule("场 as a measure word: chang2 for weather, chang3 for shows", _chang_event),),
+    "冲": (
+        Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),
+        Rule("冲着 'facing' is chong4", _next_in("着", "chong4", free=False)),
+    ),
+    "倒": (
+        Rule("倒 'on the contrary' before 是/也 is dao4", _next_in("是也挺", "dao4")),
+        Rule("倒 'pour' is dao4, 'fall' after 摔/吹 is dao3", _dao_pour),
+    ),
+    "铺": (Rule("铺 'spread' before a result is pu1", _next_in("上开好平满成在着了", "pu1")),),
+    "挑": (Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中", "tiao1")),),
     "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
     "觉": (Rule("觉 'a sleep' in 一觉醒来 is jiao4", _jiao_sleep),),
 }
