@@ -462,7 +462,8 @@ _WEI4_NEXT = frozenset("大我你他她它人祖国社集班学同老父母孩�
 def _wei(c: Context) -> str | None:
     """为 "become, as" after 选/评/化 (选他为班长): wei2; "for" before a beneficiary (为大家): wei4."""
     if c.word:
-        return None
+        # 成为了 is matched as 成 + 为了: the verb before still says "become".
+        return "wei2" if c.word == "为了" and c.word_start == c.i and c.prev() in _WEI2_PREV else None
     if c.prev() in _WEI2_PREV or (c.prev() in "他她它我你" and any(v in c.before(3) for v in "选评推称命任")):
         return "wei2"
     # After a person (他为中国…, 我们为集体…) 为 introduces whom it is for.
@@ -612,12 +613,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "结": (Rule("结 'bear fruit' is jie1", _jie_fruit),),
     "处": (Rule("处 'be in, deal with' before 在/于/理 is chu3", _chu_verb),),
     "相": (Rule("相 'photo' in 照…相 is xiang4", _xiang_photo, words=False),),
-    "为": (Rule("为 'become' after 选/评 is wei2, 'for' before a person is wei4", _wei, words=False),),
+    "为": (Rule("为 'become' after 选/评 is wei2, 'for' before a person is wei4", _wei),),
     "都": (Rule("都 'all' is dou1 outside the capital words", _dou_all),),
     "藏": (Rule("藏 'hide' is cang2", _cang_hide),),
-    "卷": (Rule("卷 'roll up' is juan3", _juan_roll),),
+    "曲": (
+        Rule("曲 'crooked' as a predicate is qu1", _when(lambda c: c.prev() in "是很太弯" and c.free, "qu1")),
+    ),
+    "尽": (
+        Rule("尽 'exhaust, do one's utmost' before 力/心/责 is jin4", _next_in("自力心责职孝情兴全", "jin4")),
+        Rule("尽 'used up' closing a clause is jin4", _jin_exhaust, words=False),
+    ),
+    "卷": (
+        Rule("卷 reduplicated (卷卷的) is juan3", _reduplicated("juan3")),
+        Rule("卷 'roll up' is juan3", _juan_roll),
+    ),
     "露": (Rule("露 'show' in 露了一手 is lou4", _lou_show, words=False),),
-    "尽": (Rule("尽 'used up' closing a clause is jin4", _jin_exhaust, words=False),),
     "划": (Rule("划 'row, strike' is hua2", _hua_row),),
     "系": (Rule("系 'tie' is ji4", _ji_tie),),
     "没": (Rule("没 'not' is mei2 outside the words of sinking", _mei),),

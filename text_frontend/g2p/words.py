@@ -38,6 +38,7 @@ _WORDS = """
 量体温 liang2 ti3 wen1|量身高 liang2 shen1 gao1|数星星 shu3 xing1 xing5
 地球 di4 qiu2|草地 cao3 di4|地图 di4 tu2|地理 di4 li3|地势 di4 shi4|地形 di4 xing2|地面 di4 mian4
 发明 fa1 ming2|刘少奇 liu2 shao4 qi2|出现 chu1 xian4|藏宝 cang2 bao3|薄此厚彼 bo2 ci3 hou4 bi3
+称身 chen4 shen1|称脚 chen4 jiao3|应声 ying4 sheng1|流血 liu2 xue4|曾子 zeng1 zi3|曾巩 zeng1 gong3
 看孩子 kan1 hai2 zi5|看小孩 kan1 xiao3 hai2|看门 kan1 men2|看家 kan1 jia1
 都会 dou1 hui4|隐藏 yin3 cang2|躲藏 duo3 cang2|收藏 shou1 cang2|储藏 chu3 cang2
 埋藏 mai2 cang2|珍藏 zhen1 cang2|四大发明 si4 da4 fa1 ming2|几何 ji3 he2|教务处 jiao4 wu4 chu4
