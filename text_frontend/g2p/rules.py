@@ -175,7 +175,7 @@ def _de_complement(c: Context) -> str | None:
 
 def _dei_must(c: Context) -> str | None:
     """得 "must" before a verb, after a subject, adverb or time word rather than a verb (我们得抓紧): dei3."""
-    if c.word or not is_han(c.prev()):
+    if c.word:
         return None
     if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
@@ -295,6 +295,8 @@ def _shu_count(c: Context) -> str | None:
     """数 followed by a result or aspect (数到, 数着, 数出, 数一下): the verb shu3."""
     if c.ends_word and c.next() == "了" and (c.next(2) in NUMERALS or c.next(2) in "数遍"):
         return "shu3"  # 钱数了两遍 is matched as 钱数 + 了
+    if c.ends_word and c.next() in "清到":  # 数清楚, 数到: the result follows the verb
+        return "shu3"
     if not c.free:
         return None
     if c.next() in "到着出过得清完了" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
@@ -320,6 +322,15 @@ def _liang_measure(c: Context) -> str | None:
 def _after_degree(reading: str) -> Callable[[Context], str | None]:
     """An adjective after a degree adverb (很长, 太重, 很冲): its adjective reading."""
     return _when(lambda c: c.prev() in _DEGREE and c.free, reading)
+
+
+def _chang_compared(c: Context) -> str | None:
+    """长 in a comparison (比那根长一米, 有点长): chang2, but "older by" (比我长两岁): zhang3."""
+    if c.word:
+        return None
+    if "比" in c.before(6):
+        return "zhang3" if "岁" in c.after(4) else "chang2"
+    return "chang2" if c.before(2) in ("有点", "有些", "一点") else None
 
 
 def _chang_noun(c: Context) -> str | None:
@@ -368,7 +379,11 @@ def _bei_carry(c: Context) -> str | None:
     """背 "carry on the back" (背着书包, 把书包背好): bei1."""
     if not c.free or c.prev() in "的后腰手驼脊虎熊":
         return None
-    if c.next() in "着起走回篓负" or (c.prev() in "包子妹弟" and c.next() in "好起上着回走"):
+    if (
+        c.next() in "着起走回篓负"
+        or (c.prev() in "包子妹弟" and c.next() in "好起上着回走")
+        or "书包" in c.after(3)
+    ):
         return "bei1"
     return None
 
@@ -377,7 +392,7 @@ def _zhuan_turn(c: Context) -> str | None:
     """转 "turn" after 左/右/后 (向左转): zhuan3; "spin" closing a clause or with 得/个/圈: zhuan4."""
     if c.prev() in "左右后":
         return "zhuan3"
-    if not c.word and (c.at_end or c.next() in "个得着圈动悠来盘"):
+    if not c.word and (c.at_end or c.next() in "个得着圈动悠来盘起"):
         return "zhuan4"
     return None
 
@@ -423,7 +438,8 @@ def _zhong_hit(c: Context) -> str | None:
 def _jie_fruit(c: Context) -> str | None:
     """结 "bear fruit" (结了很多苹果, 苹果树结果了): jie1."""
     if c.word == "结果" and c.word_start == c.i:
-        return "jie1" if c.next(2) in "了实子累" and c.prev() in "树苗藤" else None
+        closes = c.next(2) in "了实子累" or not is_han(c.next(2))
+        return "jie1" if closes and c.prev() in "树苗藤会能要始不没" else None
     if (
         not c.word
         and c.next() in "了出满着"
@@ -593,6 +609,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "长": (
         Rule("长 after a degree adverb is chang2", _after_degree("chang2")),
         Rule("长 'length' after 的 is chang2", _chang_noun),
+        Rule("长 in a comparison is chang2 (zhang3 for age)", _chang_compared),
         Rule("长 before a result or aspect is the verb zhang3", _zhang_grow, words=False),
     ),
     "重": (
