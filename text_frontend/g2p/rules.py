@@ -18,7 +18,7 @@ from pypinyin.constants import PHRASES_DICT
 
 from text_frontend.normalize.unspoken import is_han as _is_han
 
-__all__ = ["Context", "Rule", "choose"]
+__all__ = ["RULES", "Context", "Rule", "choose"]
 
 NUMERALS = frozenset("零〇一二三四五六七八九十百千万两几半多")
 _DEMONSTRATIVE = frozenset("这那哪每各某")
@@ -179,7 +179,8 @@ def _dei_must(c: Context) -> str | None:
         return None
     if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
-    return "dei3" if c.next() in _MUST_NEXT or c.after(2) == "好好" else None
+    doubled_verb = is_han(c.next()) and c.next() == c.next(2)  # 得动动脑筋, 得想想
+    return "dei3" if c.next() in _MUST_NEXT or c.after(2) == "好好" or doubled_verb else None
 
 
 def _de_obtain(c: Context) -> str | None:
@@ -618,7 +619,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("重 'again' before a verb is chong2", _chong_again, words=False),
     ),
     "还": (Rule("还 'give back' closing a clause or before 给 is huan2", _huan_return, words=False),),
-    "教": (Rule("教 outside a word is the verb jiao1", _jiao_teach, words=False),),
+    "教": (
+        Rule("教 reduplicated (教教) is the verb jiao1", _reduplicated("jiao1")),
+        Rule("教 before whom or what is taught is the verb jiao1", _jiao_teach, words=False),
+    ),
     "背": (Rule("背 'carry' is bei1", _bei_carry),),
     "转": (Rule("转 'turn' after 左/右 is zhuan3, 'spin' is zhuan4", _zhuan_turn),),
     "空": (Rule("空 'leave blank' before an amount is kong4", _kong_leave),),
