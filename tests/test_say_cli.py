@@ -75,7 +75,7 @@ def test_default_name_in_current_dir(tmp_path: Path, monkeypatch: pytest.MonkeyP
     [
         (["你好", "--emotion", "joyful"], "unknown emotion 'joyful'"),
         (["你好", "--voice", "robot"], "unknown voice 'robot'"),
-        (["hello"], "nothing to say"),
+        (["😀！"], "nothing to say"),
         (["你好[[abc"], "unfinished pause markup"),
         (["在银[行](hāng2)工作"], "'hāng2' has both a tone mark and a tone digit"),
         (["你好]]再见"], "unmatched ]] (no [[ opens it)"),
