@@ -119,7 +119,8 @@ def _about_target(error: OSError, path: Path, tmp: Path | None) -> bool:
     if isinstance(error, WriteError) or error.filename is None:
         return True
     named = Path(os.fsdecode(error.filename))
-    return named in (path, tmp) or named in path.parents
+    a_temp_sibling = named.parent == path.parent and named.name.startswith(f".{path.name}.")
+    return named in (path, tmp) or named in path.parents or a_temp_sibling
 
 
 def write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:

@@ -150,3 +150,19 @@ def test_written_files_follow_the_umask(umask: int, tmp_path: Path) -> None:
     assert len(files) == 8  # 2 outputs, 1 segment, 4 piece files, 1 published copy
     modes = {str(p.relative_to(tmp_path)): oct(stat.S_IMODE(p.stat().st_mode)) for p in files}
     assert set(modes.values()) == {oct(0o666 & ~umask)}, modes
+
+
+@pytest.mark.parametrize("disk", ["full", "read-only"])
+def test_say_names_its_wav_and_the_reason(disk: str, tmpfs: Mount) -> None:
+    """``say`` wrote through libsndfile, which reports a full disk as "System error" and a read-only
+    one against its hidden temporary name; the teacher must see the file they asked for."""
+    from app.commands.say import write_wav as say_wav
+    from engines.protocol import Audio
+
+    folder = full(tmpfs) if disk == "full" else tmpfs("ro,size=1m")
+    target = folder / "hello.wav"
+    with pytest.raises(WriteError) as caught:
+        say_wav(target, Audio(speech(), RATE))
+    reason = "No space left on device" if disk == "full" else "Read-only file system"
+    assert str(caught.value) == f"cannot write {target}: {reason}"
+    assert not any(folder.glob(".hello.wav.*"))

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import numpy as np
-import soundfile as sf
 import typer
 
-from audio.export import atomic_write
+from audio.export import write_wav as lesson_wav
+from audio.mp3 import to_pcm16
 from config import SettingsError, load_settings
 from engines import EngineError, VoiceConfig, create_engine, preset
 from engines.protocol import Audio, TTSEngine
@@ -73,14 +73,10 @@ def default_output_name(text: str, emotion: str, voice: str) -> str:
 
 
 def write_wav(path: Path, audio: Audio) -> None:
-    """16-bit PCM, written to a temp file and renamed so a half-written WAV never appears; the file
-    follows the umask like every other output."""
-    samples = np.clip(audio.samples, -1.0, 1.0)
-    atomic_write(
-        path,
-        lambda tmp: sf.write(tmp, samples, audio.sample_rate, subtype="PCM_16", format="WAV"),
-        durable=False,
-    )
+    """16-bit PCM through the lesson's own WAV writer: Python's file I/O, so a full disk is a
+    ``WriteError`` naming the file (libsndfile reports it as "System error"), renamed into place
+    when complete, and following the umask like every other output."""
+    lesson_wav(path, [to_pcm16(audio.samples)], audio.sample_rate)
 
 
 def say(
