@@ -29,7 +29,7 @@ pytest_plugins = ["tests.s3_server"]
 
 
 def cli_app() -> typer.Typer:
-    """The sub-apps as the lead will register them in app/cli.py."""
+    """The sub-apps mounted the way app/cli.py mounts them."""
     app = typer.Typer(pretty_exceptions_enable=False)
     app.add_typer(db_command.app, name="db")
     app.add_typer(renders_command.app, name="renders")

@@ -1,7 +1,7 @@
 """Shared helpers for voice tests: the real prepared Baker voice, loaded once per test session.
 
 Plain cached functions rather than pytest fixtures, so test modules can import them without fixture
-shadowing tricks, and ``tests/conftest.py`` (owned by the lead) stays untouched. Preparation uses the
+shadowing tricks. Preparation uses the
 models dir from settings (the user cache by default), so it happens once per machine; afterwards
 ``prepare_baker`` only re-verifies hashes.
 """
