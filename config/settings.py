@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     tts_http_url: str | None = Field(
         default=None, description="Base URL of a remote reference-API TTS service (voice 'http')."
     )
-    # Publishing and the render catalog (issue #6).
+    # Publishing and the render catalog.
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the render catalog, e.g. postgresql+psycopg://user@host/db; "
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         default=2.0, ge=0, le=600, description="First retry delay; doubles with each retry."
     )
 
-    # Web page and HTTP API (issue #8): `lessonaudio web`.
+    # Web page and HTTP API: `lessonaudio web`.
     web_host: str = Field(default="127.0.0.1", description="Address `lessonaudio web` listens on.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Port `lessonaudio web` listens on.")
     web_tts_per_minute: int = Field(
@@ -136,7 +136,7 @@ class Settings(BaseSettings):
         default=10.0, gt=0, le=120, description="Timeout of one callback attempt."
     )
 
-    # ASR back-check and QA report (issue #5).
+    # ASR back-check and QA report.
     backcheck: bool = Field(
         default=True,
         description="Listen to every render with ASR, retry flagged segments, write qa.json/html.",
@@ -165,7 +165,7 @@ class Settings(BaseSettings):
         default=2, ge=0, le=5, description="Re-syntheses (each slower) tried for a flagged segment."
     )
 
-    # Scheduled generation and scale-out (issue #7): `lessonaudio serve`.
+    # Scheduled generation and scale-out: `lessonaudio serve`.
     inbox: str | None = Field(
         default=None, description="Folder or s3://bucket/prefix scanned for new or changed lesson scripts."
     )
