@@ -174,8 +174,13 @@ class Settings(BaseSettings):
     )
     inbox_interval_s: float | None = Field(
         default=None,
-        gt=0,
-        description="Scan the inbox every this many seconds instead of on the cron (sub-minute schedules).",
+        # Below 10 s scans pile up faster than they finish; above a day the cron says it better,
+        # and inf/nan would overflow the schedule's timedelta.
+        ge=10,
+        le=86400,
+        allow_inf_nan=False,
+        description="Scan the inbox every this many seconds (10 to 86400) instead of on the cron "
+        "(sub-minute schedules).",
     )
     inbox_settle_s: float = Field(
         default=5.0,

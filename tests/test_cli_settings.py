@@ -42,3 +42,35 @@ def test_a_command_with_a_bad_setting_prints_one_line(command: list[str]) -> Non
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
     assert lines == [lines[-1]] and "LESSONAUDIO_MAX_SEGMENT_CHARS='abc'" in lines[-1], done.stderr
+
+
+@pytest.mark.parametrize("value", ["0.0001", "5", "1e300", "inf", "nan", "100000"])
+def test_an_unusable_scan_interval_is_a_setting_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Too short overloads the machine with scans; inf, nan and huge values overflow the schedule."""
+    monkeypatch.setenv("LESSONAUDIO_INBOX_INTERVAL_S", value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert f"LESSONAUDIO_INBOX_INTERVAL_S={value!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("value", ["10", "15", "86400"])
+def test_a_usable_scan_interval_is_kept(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("LESSONAUDIO_INBOX_INTERVAL_S", value)
+    assert load_settings().inbox_interval_s == float(value)
+
+
+def test_serve_with_an_infinite_interval_prints_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, LESSONAUDIO_INBOX=str(tmp_path), LESSONAUDIO_INBOX_INTERVAL_S="1e300")
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--port", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == [lines[-1]] and "LESSONAUDIO_INBOX_INTERVAL_S='1e300'" in lines[-1], done.stderr

@@ -177,3 +177,16 @@ def test_a_bad_cron_is_one_line(tmp_path: Path, models_dir: Path, inbox: Path) -
     assert "LESSONAUDIO_INBOX_CRON='every minute' is not a cron expression" in serve.output()
     assert "Traceback" not in serve.output()
     assert not (tmp_path / "cache" / "prefect-server").exists()  # refused before a server was started
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "a-file.yaml", "ftp://host/inbox"])
+def test_an_inbox_that_is_not_a_folder_is_one_line(tmp_path: Path, models_dir: Path, where: str) -> None:
+    (tmp_path / "a-file.yaml").write_text("title: not a folder\n")
+    inbox = tmp_path / where if "://" not in where else where
+    env = _settings(tmp_path, models_dir, tmp_path) | {"LESSONAUDIO_INBOX": str(inbox)}
+    with running(["serve", "--port", str(free_port())], env, tmp_path / "serve.log") as serve:
+        assert serve.process.wait(timeout=60) == 1
+    lines = serve.output().strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("serve failed: "), serve.output()
+    assert ("is not a folder" in lines[0]) != ("://" in where), lines[0]
+    assert not (tmp_path / "cache" / "prefect-server").exists()  # refused before a server was started

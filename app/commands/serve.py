@@ -37,11 +37,14 @@ def serve(
         # Known before the server starts, so Prefect reads it on import like any other setting.
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
     from flows.deployments import ScheduleError, build_deployments, describe_scan_schedule
+    from storage.inbox import InboxError
 
     try:
         # Checked before a server is started for nothing.
         deployments = build_deployments(settings)
-    except ScheduleError as err:
+        if settings.inbox:
+            _check_inbox(settings.inbox)
+    except (ScheduleError, InboxError) as err:
         typer.echo(f"serve failed: {err}", err=True)
         raise typer.Exit(1) from None
     inbox = (
@@ -59,6 +62,21 @@ def serve(
     except PrefectServerError as err:
         typer.echo(f"serve failed: {err}", err=True)
         raise typer.Exit(1) from None
+
+
+def _check_inbox(where: str) -> None:
+    """Refuse a local inbox that is not a folder: every scan would fail on it, a mistyped path silently.
+
+    An s3:// inbox is not checked here: the bucket may be created, or become reachable, after start.
+    """
+    from storage.inbox import InboxError, InboxLocation
+
+    location = InboxLocation.parse(where)
+    if location.bucket is None and not Path(location.root).is_dir():
+        raise InboxError(
+            f"LESSONAUDIO_INBOX={where!r}: {location.root} is not a folder "
+            "(create it, or fix the path; s3://bucket/prefix for a bucket)"
+        )
 
 
 def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str) -> None:
