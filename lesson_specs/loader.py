@@ -32,10 +32,18 @@ from lesson_specs.diagnostics import Diagnostic, SpecError
 from lesson_specs.model import Emotion, LessonSpec, Paragraph, TextOrigin
 from lesson_specs.yaml_source import MAX_NODES, SourceText, YamlProblem, compose, start
 from text_frontend.lexicon import COURSE, LESSON, Lexicon, LexiconStack, build_lexicon
-from text_frontend.markup import DurationError, parse_duration, parse_markup
+from text_frontend.markup import DurationError, parse_duration, parse_markup, pause_total_ms
 
 MAX_SCRIPT_BYTES = 200 * 1024
 MAX_PARAGRAPH_CHARS = 2_000
+MAX_LESSON_CHARS = 20_000
+"""Paragraph text in one lesson (markup included), about an hour and a half of speech.
+
+The script's byte limit alone lets a 200 KB script of short paragraphs ask for hours of audio, and
+a render holds a lesson's audio in memory to master it; this and ``MAX_LESSON_PAUSE_MS`` bound it.
+"""
+MAX_LESSON_PAUSE_MS = 10 * 60 * 1000
+"""Explicit pause in one lesson: every ``[[…]]`` plus every ``pause_after``."""
 MAX_ID_CHARS = 64
 TOP_KEYS = ("id", "title", "course", "voice", "emotion", "lexicon", "course_lexicon", "paragraphs")
 COURSE_LEXICON_KEYS = ("course", "lexicon")
@@ -465,7 +473,34 @@ class _Validator:
             paragraph = self.paragraph(item, number, default)
             if paragraph is not None:
                 result.append(paragraph)
+        self.lesson_totals(result)
         return result
+
+    def lesson_totals(self, paragraphs: list[Paragraph]) -> None:
+        """Report a lesson over ``MAX_LESSON_CHARS`` or ``MAX_LESSON_PAUSE_MS``.
+
+        The error is at the paragraph that crosses the limit and gives the lesson's whole total, so
+        the writer sees where to cut and how much has to go to another script.
+        """
+        chars = [len(p.text) for p in paragraphs]
+        pauses = [pause_total_ms(parse_markup(p.text).pieces) + (p.pause_after_ms or 0) for p in paragraphs]
+        crossing = _first_over(chars, MAX_LESSON_CHARS)
+        if crossing is not None:
+            self.lesson_error(
+                paragraphs[crossing],
+                f"the lesson's paragraphs have {sum(chars):,} characters,"
+                f" over the {MAX_LESSON_CHARS:,} limit for one lesson",
+            )
+        crossing = _first_over(pauses, MAX_LESSON_PAUSE_MS)
+        if crossing is not None:
+            self.lesson_error(
+                paragraphs[crossing],
+                f"the lesson's pauses add up to {sum(pauses) / 1000:g}s,"
+                f" over the {MAX_LESSON_PAUSE_MS // 60_000} minute limit for one lesson",
+            )
+
+    def lesson_error(self, paragraph: Paragraph, message: str) -> None:
+        self.error(paragraph.origin.at(0), message, "split the lesson into several scripts", paragraph.number)
 
     def paragraph(self, item: yaml.Node, number: int, default: Emotion) -> Paragraph | None:
         if isinstance(item, yaml.ScalarNode):
@@ -508,6 +543,16 @@ class _Validator:
         except DurationError as err:
             self.error(node, f"pause_after: {err}", err.fix, number)
             return None
+
+
+def _first_over(sizes: list[int], limit: int) -> int | None:
+    """The index at which the running sum of ``sizes`` first exceeds ``limit``, if it does."""
+    running = 0
+    for index, size in enumerate(sizes):
+        running += size
+        if running > limit:
+            return index
+    return None
 
 
 def parse_course_lexicon(file: LexiconFile) -> tuple[Lexicon, list[Diagnostic]]:

@@ -174,3 +174,13 @@ def test_parse_never_raises_and_covers_text(text: str) -> None:
     for piece in markup.pieces:
         if isinstance(piece, Plain):
             assert text[piece.start : piece.start + len(piece.text)] == piece.text
+
+
+def test_pauses_in_one_text_add_up_to_at_most_a_minute() -> None:
+    """Each pause is at most 10 s, so without a cap on their sum 250 of them ask for 41 minutes."""
+    assert parse_markup("好[[10s]]" * 6).issues == ()  # exactly 60 s is allowed
+    text = "好[[10s]]" * 250
+    (issue,) = parse_markup(text).issues
+    assert (issue.start, issue.end) == (49, 56)  # the seventh pause is the one over the limit
+    assert "2500s, over the 60s limit" in issue.message
+    assert "fewer or shorter pauses" in issue.fix

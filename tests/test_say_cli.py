@@ -79,7 +79,7 @@ def test_default_name_in_current_dir(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (["你好[[abc"], "unfinished pause markup"),
         (["在银[行](hāng2)工作"], "'hāng2' has both a tone mark and a tone digit"),
         (["你好]]再见"], "unmatched ]] (no [[ opens it)"),
-        (["[" + "银" * 3000 + "](yin2)"], "has 3000 character(s) but 1 syllable(s)"),
+        (["[" + "银" * 1900 + "](yin2)"], "has 1900 character(s) but 1 syllable(s)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
@@ -165,3 +165,18 @@ def test_bad_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert result.exit_code == 1
     assert result.output.startswith("error: bad setting: LESSONAUDIO_MAX_SEGMENT_CHARS='lots'")
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("好[[10s]]" * 30, "over the 60s limit"),
+        ("好" * 2_001, "2,001 characters, over the 2,000 limit"),
+    ],
+)
+def test_too_long_a_line_is_refused_in_one_line(tmp_path: Path, text: str, message: str) -> None:
+    out = tmp_path / "x.wav"
+    result = runner.invoke(cli, [text, "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not out.exists()

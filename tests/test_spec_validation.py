@@ -485,3 +485,27 @@ def test_validate_cli_reports_a_bad_course_lexicon_without_a_traceback(tmp_path:
     assert result.exit_code == 1
     assert f"{script.parent / 'lexicon.yaml'}:3:1: YAML syntax error" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_paragraph_with_over_a_minute_of_pauses_is_an_error_at_the_pause() -> None:
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n  - text: " + "好[[10s]]" * 7 + "\n")
+    assert message.startswith("lesson.yaml:4:60:"), message  # the seventh pause
+    assert "over the 60s limit" in message and "split the paragraph" in message
+
+
+def test_a_lesson_over_the_character_limit_is_an_error_naming_limit_and_fix() -> None:
+    paragraph = "好" * MAX_PARAGRAPH_CHARS
+    script = "id: a\ntitle: t\nparagraphs:\n" + f"  - {paragraph}\n" * 11
+    (message,) = errors_of(script)
+    assert message.startswith("lesson.yaml:14:5:"), message  # the 11th paragraph crosses 20,000
+    assert "22,000 characters, over the 20,000 limit" in message
+    assert "split the lesson into several scripts" in message
+
+
+def test_a_lesson_over_ten_minutes_of_pauses_is_an_error_naming_limit_and_fix() -> None:
+    paragraph = "  - text: " + "好[[10s]]" * 6 + "\n    pause_after: 10s\n"  # 70 s each
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n" + paragraph * 9)
+    assert message.startswith("lesson.yaml:20:11:"), message  # the 9th paragraph reaches 630 s
+    assert "pauses add up to 630s, over the 10 minute limit" in message
+    assert "split the lesson into several scripts" in message
+    load_spec("id: a\ntitle: t\nparagraphs:\n" + paragraph * 8, source="lesson.yaml")  # 560 s is fine

@@ -19,7 +19,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.browser.support import EXAMPLE, FakeRunner, fake_app, new_token, web_settings
+from tests.browser.support import EXAMPLE, FakeRunner, fake_app, fake_services, new_token, web_settings
+from web.app import create_app
 from web.services import Services
 
 BROKEN = "id: Bad Id\ntitle: 勾股定理\nparagraphs:\n  - text: 在银[行](hang)工作\n"
@@ -339,3 +340,32 @@ def test_past_renders_can_come_from_the_catalog(tmp_path: Path) -> None:
         assert index.get("20990101T000000Z-00000000-0000") is None
     finally:
         index.close()
+
+
+def test_a_preview_with_too_much_pause_is_refused_before_any_synthesis(tmp_path: Path) -> None:
+    """The real preview service, with no voice models at all: reaching synthesis would be a 503."""
+    from engines.registry import VoiceConfig
+    from storage.segments import SegmentStore
+    from web.frontend import SharedFrontEnd
+    from web.preview import PreviewService
+
+    settings = web_settings(tmp_path)
+    services = fake_services(settings)
+    segments = tmp_path / "segments"
+    services.preview = PreviewService(
+        front_end=SharedFrontEnd(),
+        voice=VoiceConfig(models_dir=tmp_path / "no-models"),
+        store=SegmentStore(segments),
+        default_voice="baker",
+        max_segment_chars=settings.max_segment_chars,
+    )
+    app = create_app(settings, services)
+    with TestClient(app) as client:
+        auth = {"Authorization": f"Bearer {new_token(app)}"}
+        response = client.post("/tts", headers=auth, json={"text": "好[[10s]]" * 250, "emotion": "sad"})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "bad_markup"
+    assert "over the 60s limit" in error["message"] and error["where"] == "text[49:56]"
+    assert "fewer or shorter pauses" in error["fix"]
+    assert not any(segments.rglob("*.*"))  # nothing was synthesised into the store

@@ -14,6 +14,13 @@ from text_frontend.excerpt import excerpt
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
 MAX_PAUSE_MS = 10_000
+MAX_TEXT_PAUSE_MS = 60_000
+"""Explicit ``[[…]]`` pause allowed in one text (a paragraph, a preview, a ``say`` line).
+
+Each pause is capped by ``MAX_PAUSE_MS``, but without a cap on their sum a 2,000-character text of
+``好[[10s]]`` asks for 41 minutes of silence, which a preview builds in memory. Checked here, in the
+parser, so the validator, the web preview and ``say`` all refuse the same texts.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +175,10 @@ def parse_markup(text: str) -> Markup:
     if cursor < len(text):
         pieces.append(Plain(text[cursor:], cursor))
     issues.extend(_stray_brackets(text, pieces))
+    over = _pause_total_issue(pieces)
+    if over is not None:
+        issues.append(over)
+        issues.sort(key=lambda issue: issue.start)
     return Markup(tuple(pieces), tuple(issues))
 
 
@@ -201,3 +212,30 @@ def _stray_brackets(text: str, pieces: list[Piece]) -> list[MarkupIssue]:
                 at = piece.start + m.start()
                 found.append(MarkupIssue(at, at + 2, message, fix))
     return sorted(found, key=lambda issue: issue.start)
+
+
+def pause_total_ms(pieces: tuple[Piece, ...] | list[Piece]) -> int:
+    """The explicit ``[[…]]`` pause in ``pieces``, in milliseconds."""
+    return sum(piece.ms for piece in pieces if isinstance(piece, PauseMark))
+
+
+def _pause_total_issue(pieces: list[Piece]) -> MarkupIssue | None:
+    """The issue at the first pause that takes the text over ``MAX_TEXT_PAUSE_MS``, if one does.
+
+    It points at that pause (not the whole text) so the writer sees where the silence adds up.
+    """
+    total = 0
+    for piece in pieces:
+        if not isinstance(piece, PauseMark):
+            continue
+        total += piece.ms
+        if total > MAX_TEXT_PAUSE_MS:
+            whole = pause_total_ms(pieces)
+            return MarkupIssue(
+                piece.start,
+                piece.end,
+                f"the pauses add up to {whole / 1000:g}s, over the {MAX_TEXT_PAUSE_MS // 1000}s limit"
+                " for one paragraph",
+                "use fewer or shorter pauses, or split the paragraph",
+            )
+    return None

@@ -3,6 +3,13 @@
 Segments go through the same code and the same content-addressed store as lesson renders
 (``render_segment`` + ``segment_key``), so a previewed sentence is not synthesised again when the
 lesson is rendered, and a sentence already rendered in a lesson previews instantly.
+
+A preview is built in memory, so its length is bounded before anything is synthesised: the text is
+at most ``MAX_PARAGRAPH_CHARS`` (2,000, checked by the request schema) and its ``[[…]]`` pauses add
+up to at most ``MAX_TEXT_PAUSE_MS`` (60 s, a markup issue from the parser). The worst case is then
+one long paragraph: about 2,000 syllables (a few more where digits and symbols are read out, e.g.
+℃ as 摄氏度), plus 60 s of explicit pause, plus at most 0.4 s of pause after each sentence; of the
+order of ten minutes and some tens of MB of 24 kHz audio.
 """
 
 from __future__ import annotations

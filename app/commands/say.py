@@ -19,6 +19,7 @@ from audio.mp3 import to_pcm16
 from config import SettingsError, load_settings
 from engines import EngineError, VoiceConfig, create_engine, preset
 from engines.protocol import Audio, TTSEngine
+from lesson_specs import MAX_PARAGRAPH_CHARS
 from models import ModelError
 from text_frontend.excerpt import excerpt, one_line
 from text_frontend.types import Segment
@@ -29,7 +30,16 @@ class SayInputError(ValueError):
 
 
 def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
-    """Front-end segments for ``text``; markup problems become one ``SayInputError`` with the fix."""
+    """Front-end segments for ``text``; markup problems become one ``SayInputError`` with the fix.
+
+    ``text`` is held to a lesson paragraph's limits (``MAX_PARAGRAPH_CHARS``, and the parser's cap on
+    its explicit pauses), so a line is never longer to say than a paragraph would be to render.
+    """
+    if len(text) > MAX_PARAGRAPH_CHARS:
+        raise SayInputError(
+            f"the text is {len(text):,} characters, over the {MAX_PARAGRAPH_CHARS:,} limit for one line: "
+            "say it in several parts, or render it as a lesson"
+        )
     from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
 
     analysis = FrontEnd().analyze(text, max_chars=max_chars)
