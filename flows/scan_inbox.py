@@ -30,13 +30,15 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, cast
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_client, get_run_logger
 from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from config import load_settings
+from flows.inbox_runs import PrefectRuns, RunVerdict
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError, load_spec
 from lesson_specs.course_lexicon import (
     LexiconFile,
@@ -48,8 +50,17 @@ from lesson_specs.course_lexicon import (
 )
 from lesson_specs.loader import oversize_diagnostic
 from storage.catalog import open_catalog
+from storage.db.inbox_items import REJECTED, RENDERED, SUBMITTED
 from storage.inbox import InboxLedger, InboxLocation, InboxScript, LexiconSnapshot, open_inbox_store
-from storage.inbox_files import LEXICON_SNAPSHOTS, InboxAccessError, InboxFiles, Listing, Seen, Skipped
+from storage.inbox_files import (
+    LEXICON_SNAPSHOTS,
+    Fetched,
+    InboxAccessError,
+    InboxFiles,
+    Listing,
+    Seen,
+    Skipped,
+)
 from storage.inbox_report import rejection_report
 from tasks.publish import database_config, s3_settings_for
 
@@ -65,12 +76,21 @@ class ScanResult:
     """Scripts still changing: left for the next scan."""
     skipped: tuple[Skipped, ...] = ()
     """Entries never read: links, FIFOs and other non-regular files, unreadable scripts."""
+    resubmitted: tuple[str, ...] = ()
+    """Unchanged scripts submitted again: their earlier render run ended without success or died."""
 
 
 class Submit(Protocol):
     def __call__(self, uri: str, sha256: str, lexicon: LexiconSnapshot | None = None) -> str:
         """Start a render of the script at ``uri``, whose bytes must have this sha256, read with
         ``lexicon`` as its course lexicon; returns an id for the ledger (the flow run id)."""
+        ...
+
+
+class Runs(Protocol):
+    def __call__(self, run_id: str | None, spec_sha256: str, recorded_at: datetime) -> RunVerdict:
+        """The fate of the run ``run_id`` (the ledger's ``detail``), recorded at ``recorded_at``,
+        rendering the script whose bytes have this sha256."""
         ...
 
 
@@ -167,10 +187,18 @@ def scan(
     settle_s: float,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
+    runs: Runs | None = None,
 ) -> ScanResult:
-    """One pass over the inbox; pure orchestration so tests can give it any inbox and submitter."""
+    """One pass over the inbox; pure orchestration so tests can give it any inbox and submitter.
+
+    With ``runs``, an unchanged script whose render was submitted is looked at again: a render
+    stopped with ``serve`` or failed otherwise would leave that version unpublished for ever, since
+    the ledger says it was handled. A completed render marks the row ``rendered``, which is never
+    asked about again; one that failed, crashed, was cancelled or is gone is submitted again.
+    """
     listing, moving = settled(inbox, settle_s, clock=clock, sleep=sleep)
     submitted: list[str] = []
+    resubmitted: list[str] = []
     rejected: list[str] = []
     pending = [key for key in moving if not is_lexicon_name(key)]
     skipped = list(listing.skipped)
@@ -208,9 +236,21 @@ def scan(
                 used.sha256 if used is not None else None,
             )
             done = ledger.handled(location, script)
+            if done is not None and done.status == SUBMITTED and runs is not None and problem is None:
+                verdict = runs(done.detail, script.sha256, done.seen_at)
+                if verdict == "rendered":
+                    ledger.rendered(done)
+                elif verdict == "retry" and ledger.claim(done):
+                    run_id = None
+                    try:  # the snapshots are written again: a deleted one is why some renders fail
+                        run_id = _submit(inbox, script, used, fetched, submit)
+                    finally:
+                        ledger.resubmitted(done, run_id)
+                    resubmitted.append(seen.key)
+                    continue
             if done is not None:
                 unchanged += 1
-                if done.status == "submitted" and seen.key in listing.reports:
+                if done.status in (SUBMITTED, RENDERED) and seen.key in listing.reports:
                     inbox.remove_report(seen.key)  # back to bytes that were fine: the report is stale
                 continue
             if problem is not None:
@@ -218,21 +258,30 @@ def scan(
                 said = fetched.data + (b"\n" + used.data if used is not None else b"")
                 report = rejection_report(problem, said)
                 inbox.write_report(seen.key, report, fetched.mode)
-                ledger.record(location, script, "rejected", report)
+                ledger.record(location, script, REJECTED, report)
                 rejected.append(seen.key)
                 continue
-            lexicon = None
-            if used is not None:
-                copy = inbox.keep_snapshot(used.sha256, used.data, fetched.mode, under=LEXICON_SNAPSHOTS)
-                lexicon = LexiconSnapshot(copy, used.sha256)
-            snapshot = inbox.keep_snapshot(script.sha256, fetched.data, fetched.mode)
-            ledger.record(location, script, "submitted", submit(snapshot, script.sha256, lexicon))
+            ledger.record(location, script, SUBMITTED, _submit(inbox, script, used, fetched, submit))
             submitted.append(seen.key)
             if seen.key in listing.reports:
                 inbox.remove_report(seen.key)
         except InboxAccessError as err:
             skipped.append(Skipped(seen.key, str(err)))
-    return ScanResult(tuple(submitted), tuple(rejected), unchanged, tuple(pending), tuple(skipped))
+    return ScanResult(
+        tuple(submitted), tuple(rejected), unchanged, tuple(pending), tuple(skipped), tuple(resubmitted)
+    )
+
+
+def _submit(
+    inbox: InboxFiles, script: InboxScript, used: LexiconFile | None, fetched: Fetched, submit: Submit
+) -> str:
+    """Snapshot the script (and its course lexicon) and submit a render of the snapshot."""
+    lexicon = None
+    if used is not None:
+        copy = inbox.keep_snapshot(used.sha256, used.data, fetched.mode, under=LEXICON_SNAPSHOTS)
+        lexicon = LexiconSnapshot(copy, used.sha256)
+    snapshot = inbox.keep_snapshot(script.sha256, fetched.data, fetched.mode)
+    return submit(snapshot, script.sha256, lexicon)
 
 
 @flow(name="scan-inbox")
@@ -261,13 +310,23 @@ def scan_inbox(
         return str(run.id)
 
     try:
-        result = scan(
-            location, store, ledger=InboxLedger(catalog), submit=submit, settle_s=settings.inbox_settle_s
-        )
+        with get_client(sync_client=True) as client:
+            result = scan(
+                location,
+                store,
+                ledger=InboxLedger(catalog),
+                submit=submit,
+                settle_s=settings.inbox_settle_s,
+                runs=PrefectRuns(client, catalog),
+            )
     finally:
         catalog.close()
     for skip in result.skipped:
         logger.warning("inbox %s: skipped %s: %s", location.uri, skip.key, skip.reason)
+    for key in result.resubmitted:
+        logger.warning(
+            "inbox %s: %s submitted again: its last render ended without success", location.uri, key
+        )
     logger.info(
         "inbox %s: %d submitted, %d rejected, %d unchanged, %d still changing (next scan)",
         location.uri,

@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lesson_specs import MAX_SCRIPT_BYTES, Diagnostic, LessonSpec, SpecError, load_spec
@@ -32,7 +32,8 @@ from lesson_specs.course_lexicon import (
 )
 from lesson_specs.loader import folder_lexicons, oversize_diagnostic, read_script_file
 from storage.catalog import Catalog
-from storage.db.inbox_items import InboxItem
+from storage.db.inbox_items import RENDERED, RESUBMITTING, SUBMITTED, InboxItem
+from storage.db.models import utcnow
 from storage.inbox_bucket import BucketInbox, error_code, read_bounded
 from storage.inbox_files import InboxFiles
 from storage.inbox_folder import FolderInbox
@@ -126,6 +127,44 @@ class InboxLedger:
                 session.add(item)
         except IntegrityError:
             pass
+
+    def claim(self, item: InboxItem) -> bool:
+        """Take a ``submitted`` row for re-submission; of several scans racing, exactly one gets it.
+
+        The row is updated only if it still names the run this scan judged, so a second scan that
+        judged the same dead run finds the row changed and submits nothing. Until
+        :meth:`resubmitted` names the new run the row holds :data:`RESUBMITTING`, stamped now, so a
+        scan that dies in between leaves a row that later scans retry once it is stale.
+        """
+        same_run = InboxItem.detail.is_(None) if item.detail is None else InboxItem.detail == item.detail
+        with self.catalog.session() as session:
+            taken = session.execute(
+                update(InboxItem)
+                .where(InboxItem.id == item.id, InboxItem.status == SUBMITTED, same_run)
+                .values(detail=RESUBMITTING, seen_at=utcnow())
+                .returning(InboxItem.id)
+            ).first()
+        return taken is not None
+
+    def resubmitted(self, item: InboxItem, run_id: str | None) -> None:
+        """Name the run that replaces ``item``'s (``None``: the submission failed, retry next scan)."""
+        with self.catalog.session() as session:
+            session.execute(
+                update(InboxItem)
+                .where(InboxItem.id == item.id, InboxItem.detail == RESUBMITTING)
+                .values(detail=run_id if run_id is not None else item.detail, seen_at=utcnow())
+            )
+
+    def rendered(self, item: InboxItem) -> None:
+        """The run finished successfully: the row is never checked again."""
+        with self.catalog.session() as session:
+            session.execute(
+                update(InboxItem)
+                .where(
+                    InboxItem.id == item.id, InboxItem.status == SUBMITTED, InboxItem.detail == item.detail
+                )
+                .values(status=RENDERED)
+            )
 
 
 def load_script(

@@ -13,18 +13,23 @@ import os
 import stat
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 import pytest
+from prefect import flow
 from sqlalchemy import select
 
 from config import Settings
+from flows.inbox_runs import RunVerdict
 from flows.render import render_with_settings
-from flows.scan_inbox import ScanResult, scan
+from flows.scan_inbox import Runs, ScanResult, scan
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError
 from storage.catalog import Catalog, open_catalog
 from storage.db import InboxItem
+from storage.db.models import utcnow
 from storage.inbox import (
     InboxError,
     InboxLedger,
@@ -34,6 +39,7 @@ from storage.inbox import (
     open_inbox_store,
 )
 from storage.inbox_files import Fetched, InboxFiles, Seen
+from storage.liveness import STALE_AFTER
 
 if TYPE_CHECKING:
     from tests.s3_server import MotoS3
@@ -649,3 +655,97 @@ def test_s3_scripts_find_their_course_lexicon_in_the_bucket(tmp_path: Path, s3: 
     )
     assert _readings(load_script(uri, settings, expected_sha256=sha, lexicon=lexicon)) == ["yin2", "hang2"]
     catalog.close()
+
+
+@flow(name="render-stand-in")
+def render_stand_in() -> None:
+    """Only its flow runs are used: their states are set by hand, as a render would end."""
+
+
+def test_renders_that_ended_without_success_are_submitted_again(
+    tmp_path: Path, db_url: str, prefect_server: None
+) -> None:
+    """A render cut off by stopping serve, or failed, is retried; a completed or live one is not."""
+    from prefect import get_client
+    from prefect.client.schemas.objects import State
+    from prefect.states import Cancelled, Completed, Crashed, Failed, Running
+
+    from flows.inbox_runs import PrefectRuns
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    fates: dict[str, State | None] = {
+        "failed": Failed(),
+        "crashed": Crashed(),
+        "cancelled": Cancelled(),
+        "completed": Completed(),
+        "running": Running(),
+        "gone": None,
+    }
+    for name in fates:
+        (inbox / f"{name}.yaml").write_text(f"id: {name}\ntitle: 课\nparagraphs:\n  - 同学们好。\n", "utf-8")
+    location = InboxLocation.parse(str(inbox))
+    store = open_inbox_store(location, None)
+    catalog = open_catalog(db_url)
+    ledger = InboxLedger(catalog)
+    with get_client(sync_client=True) as client:
+        runs: dict[str, str] = {}
+
+        def submit(uri: str, sha256: str, lexicon: LexiconSnapshot | None = None) -> str:
+            run = client.create_flow_run(render_stand_in, parameters={})
+            runs[Path(uri).name] = str(run.id)
+            return str(run.id)
+
+        first = scan(location, store, ledger, submit, settle_s=0)
+        assert len(first.submitted) == len(fates)
+        by_key = {item.key: item for item in _items(catalog)}
+        for name, state in fates.items():
+            run_id = UUID(by_key[f"{name}.yaml"].detail or "")
+            if state is None:
+                client.delete_flow_run(run_id)
+            else:
+                client.set_flow_run_state(run_id, state, force=True)
+        (inbox / ".lessonaudio" / "scripts" / f"{by_key['failed.yaml'].sha256}.yaml").unlink()
+
+        again = Recorder()
+        second = scan(location, store, ledger, again, settle_s=0, runs=PrefectRuns(client, catalog))
+        assert sorted(second.resubmitted) == ["cancelled.yaml", "crashed.yaml", "failed.yaml", "gone.yaml"]
+        assert second.unchanged == 2 and not second.submitted
+        assert all(Path(uri).is_file() for uri in again.uris)  # the deleted snapshot is written again
+        after = {item.key: item for item in _items(catalog)}
+        assert after["completed.yaml"].status == "rendered"
+        assert after["running.yaml"].status == "submitted"
+        assert after["running.yaml"].detail == by_key["running.yaml"].detail
+        assert after["failed.yaml"].detail == "run-" + str(
+            1 + sorted(second.resubmitted).index("failed.yaml")
+        )
+
+        # The new runs are Recorder ids, not flow runs: Prefect knows none of them, but the rows
+        # now name those runs, so a scan racing this one on the old run ids claims nothing.
+        assert not ledger.claim(by_key["failed.yaml"])
+
+        # Ten minutes later the RUNNING run has no live render in the catalog: its process is gone.
+        later = PrefectRuns(client, catalog, clock=lambda: utcnow() + STALE_AFTER + timedelta(minutes=1))
+        third = scan(location, store, ledger, Recorder(), settle_s=0, runs=_flow_runs_only(later))
+        assert third.resubmitted == ("running.yaml",)
+        old_run = client.read_flow_run(UUID(by_key["running.yaml"].detail or ""))
+        assert old_run.state is not None and old_run.state.is_crashed()
+    catalog.close()
+
+
+def _items(catalog: Catalog) -> list[InboxItem]:
+    with catalog.session() as session:
+        return list(session.scalars(select(InboxItem)))
+
+
+def _flow_runs_only(runs: Runs) -> Runs:
+    """Ask ``runs`` only about rows naming real flow runs; the Recorder's stand-in ids wait."""
+
+    def check(run_id: str | None, spec_sha256: str, recorded_at: datetime) -> RunVerdict:
+        try:
+            UUID(run_id or "")
+        except ValueError:
+            return "waiting"
+        return runs(run_id, spec_sha256, recorded_at)
+
+    return check

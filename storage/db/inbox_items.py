@@ -13,6 +13,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.db.models import Base, utcnow
 
+SUBMITTED = "submitted"
+RENDERED = "rendered"
+REJECTED = "rejected"
+RESUBMITTING = "resubmitting"
+"""``detail`` of a submitted row while one scan replaces its run; see ``InboxLedger.claim``."""
+
 
 class InboxItem(Base):
     __tablename__ = "inbox_items"
@@ -23,7 +29,9 @@ class InboxItem(Base):
     key: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
-    """``submitted`` (a render flow run was created) or ``rejected`` (validation errors)."""
+    """``submitted`` (a render flow run was created), ``rendered`` (that run completed) or
+    ``rejected`` (validation errors)."""
     detail: Mapped[str | None] = mapped_column(Text)
-    """The flow run id, or the validation report."""
+    """The flow run id (:data:`RESUBMITTING` while a scan replaces a failed run), or the report."""
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """When the row was recorded or its run last replaced."""
