@@ -8,6 +8,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Emotion
+from text_frontend.markup import MAX_TEXT_PAUSE_MS
 
 EmotionName = Literal["neutral", "happy", "sad", "angry", "gentle", "serious", "excited", "surprised"]
 assert set(get_args(EmotionName)) == {e.value for e in Emotion}, "keep EmotionName in step with Emotion"
@@ -43,7 +44,8 @@ class TtsRequest(BaseModel):
     text: str = Field(
         min_length=1,
         max_length=MAX_PARAGRAPH_CHARS,
-        description="One paragraph; lesson markup allowed. Long text is split into segments.",
+        description="One paragraph; lesson markup allowed, its `[[…]]` pauses at most"
+        f" {MAX_TEXT_PAUSE_MS // 1000} s in all. Long text is split into segments.",
     )
     emotion: EmotionName = Field("neutral", description="Prosody preset.")
     voice: str | None = Field(None, max_length=64, description="Voice name; default from settings.")
