@@ -724,8 +724,13 @@ def test_renders_that_ended_without_success_are_submitted_again(
         # now name those runs, so a scan racing this one on the old run ids claims nothing.
         assert not ledger.claim(by_key["failed.yaml"])
 
-        # Ten minutes later the RUNNING run has no live render in the catalog: its process is gone.
+        # Ten minutes later a RUNNING run is judged by the catalog: live while its render beats...
         later = PrefectRuns(client, catalog, clock=lambda: utcnow() + STALE_AFTER + timedelta(minutes=1))
+        render = catalog.record_render_started(None, "running", spec_sha256=by_key["running.yaml"].sha256)
+        alive = scan(location, store, ledger, Recorder(), settle_s=0, runs=_flow_runs_only(later))
+        assert alive.resubmitted == () and alive.unchanged == len(fates)
+        # ... and dead once the render has ended without its Prefect run recording it.
+        catalog.record_render_failed(render, "killed")
         third = scan(location, store, ledger, Recorder(), settle_s=0, runs=_flow_runs_only(later))
         assert third.resubmitted == ("running.yaml",)
         old_run = client.read_flow_run(UUID(by_key["running.yaml"].detail or ""))
