@@ -18,7 +18,7 @@ from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
-from storage.db.session import make_engine, sqlite_file, upgrade_database
+from storage.db.session import explained, make_engine, open_database, sqlite_file
 from storage.liveness import ProcessOwner, abandoned_reason, this_process
 
 MAX_ERROR_CHARS = 4000
@@ -461,12 +461,11 @@ def open_catalog(url: str, *, upgrade: bool = True, create: bool = True) -> Cata
     """Open the catalog at ``url``; a new or older database is migrated first (``upgrade=True``).
 
     ``create=False`` is for readers: a SQLite file that does not exist raises :class:`CatalogMissing`
-    instead of being created (with its folder) as a new, empty catalog.
+    instead of being created (with its folder) as a new, empty catalog. A URL that is refused or a
+    database that cannot be opened raises :class:`storage.db.session.CatalogUnavailable`, one line.
     """
-    path = sqlite_file(url)
-    if not create and path is not None and not path.is_file():
-        raise CatalogMissing(path)
-    engine = make_engine(url)
-    if upgrade:
-        upgrade_database(engine)
-    return Catalog(engine)
+    with explained(url):
+        path = sqlite_file(url)
+        if not create and path is not None and not path.is_file():
+            raise CatalogMissing(path)
+    return Catalog(open_database(url) if upgrade else make_engine(url))

@@ -203,9 +203,12 @@ def test_unreachable_or_malformed_database_is_one_line(
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path))
     runner = CliRunner()
     for url, words in (
-        ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "cannot open the catalog at"),
-        ("not a url", "cannot open the catalog at <unparseable database URL>"),
-        ("mysql+nosuchdriver://x/y", "cannot open the catalog"),
+        (
+            "postgresql+psycopg://nobody:secret@127.0.0.1:1/none",
+            "error: the catalog database postgresql+psycopg://nobody:***@127.0.0.1:1/none: connection failed",
+        ),
+        ("not a url", "error: cannot read LESSONAUDIO_DATABASE_URL 'not a url': expected e.g. sqlite:////"),
+        ("mysql+nosuchdriver://x/y", "error: LESSONAUDIO_DATABASE_URL mysql+nosuchdriver://x/y names an"),
     ):
         monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", url)
         result = runner.invoke(cli_app(), ["renders", "list"])

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from storage.db import make_engine, upgrade_database
+from storage.db import open_database
 from storage.db.models import utcnow
 from web.token_table import WebSession, WebToken
 from web.tokens import Role, TokenError, TokenInfo, check_name, new_token, token_hash
@@ -35,9 +35,8 @@ class SqlTokenStore:
 
     @classmethod
     def open(cls, url: str) -> SqlTokenStore:
-        engine = make_engine(url)
-        upgrade_database(engine)
-        return cls(engine)
+        """Raises :class:`storage.db.CatalogUnavailable` (one line) when the database cannot be used."""
+        return cls(open_database(url))
 
     def close(self) -> None:
         self.engine.dispose()

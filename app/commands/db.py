@@ -11,12 +11,18 @@ from __future__ import annotations
 from typing import NoReturn
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from config import Settings, load_settings
 from storage.catalog import Catalog, CatalogMissing, open_catalog
-from storage.db import DatabaseConfig, current_revision, default_database_url, make_engine, upgrade_database
+from storage.db import (
+    CatalogUnavailable,
+    DatabaseConfig,
+    current_revision,
+    default_database_url,
+    make_engine,
+    upgrade_database,
+)
+from storage.db.session import explained, shown_url
 
 app = typer.Typer(
     help="The render catalog database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
@@ -41,10 +47,8 @@ def one_line(error: BaseException) -> str:
 
 
 def safe_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except SQLAlchemyError:
-        return "<unparseable database URL>"
+    """The URL with its password masked, cut to a bounded excerpt."""
+    return shown_url(url)
 
 
 def missing_catalog_message(err: CatalogMissing) -> str:
@@ -65,8 +69,8 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
         return open_catalog(url, create=create)
     except CatalogMissing as err:
         fail(missing_catalog_message(err))
-    except (SQLAlchemyError, ImportError, OSError) as err:
-        fail(f"error: cannot open the catalog at {safe_url(url)}: {one_line(err)}")
+    except CatalogUnavailable as err:
+        fail(f"error: {err}")
 
 
 @app.command()
@@ -75,11 +79,12 @@ def upgrade() -> None:
     url = database_config(load_settings()).url
     try:
         engine = make_engine(url)
-        before = current_revision(engine)
-        after = upgrade_database(engine)
+        with explained(url):
+            before = current_revision(engine)
+            after = upgrade_database(engine)
         engine.dispose()
-    except (SQLAlchemyError, ImportError, OSError) as err:
-        fail(f"error: cannot upgrade the catalog at {safe_url(url)}: {one_line(err)}")
+    except CatalogUnavailable as err:
+        fail(f"error: {err}")
     if before == after:
         typer.echo(f"catalog at {safe_url(url)} is current (revision {after})")
     else:

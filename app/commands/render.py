@@ -74,11 +74,12 @@ def render(
     from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.commands.db import one_line
+    from app.commands.db import database_config
     from audio.export import WriteError
     from flows.in_process import in_process_runs
     from flows.progress import reporting_to
     from flows.render import RenderError, render_lesson
+    from storage.db.session import CatalogUnavailable, database_error
     from tasks.publish import PublishFailed
 
     console.print("starting Prefect (a temporary local server unless PREFECT_API_URL is set)…")
@@ -97,8 +98,12 @@ def render(
         # characters long.
         typer.echo(f"render failed: {shorten(str(err))}", err=True)
         raise typer.Exit(1) from None
-    except SQLAlchemyError as err:
-        typer.echo(f"render failed: the render catalog: {one_line(err)}", err=True)
+    except CatalogUnavailable as err:
+        typer.echo(f"render failed: {err}", err=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as err:  # a write after the catalog opened: a disk that filled up, say
+        catalog_url = database_config(settings).url
+        typer.echo(f"render failed: {database_error(catalog_url, err)}", err=True)
         raise typer.Exit(1) from None
     except WriteError as err:  # names the file, the system's reason and the setting that moves it
         typer.echo(f"render failed: {err}", err=True)

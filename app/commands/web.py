@@ -59,11 +59,17 @@ def _require_catalog(settings: Settings) -> None:
     a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
     # Not web.services.database_url: that module imports Prefect, which must wait until
     # PREFECT_API_URL names the server this command starts.
-    from storage.db import default_database_url
-    from storage.db.session import sqlite_file
+    from storage.db import CatalogUnavailable, default_database_url
+    from storage.db.session import explained, sqlite_file
 
-    path = sqlite_file(settings.database_url or default_database_url(settings.cache_dir))
-    if path is not None and not path.is_file():
+    url = settings.database_url or default_database_url(settings.cache_dir)
+    try:
+        with explained(url):
+            path = sqlite_file(url)
+            missing = path is not None and not path.is_file()
+    except CatalogUnavailable as err:
+        _fail(f"error: {err}")
+    if missing:
         _fail(
             f"error: no catalog at {path} (create a teacher token first: "
             "`lessonaudio web token create NAME`; check LESSONAUDIO_DATABASE_URL)"
@@ -113,20 +119,24 @@ def _store(settings: Settings, *, create: bool) -> Iterator[object]:
 
     from app.commands.db import missing_catalog_message
     from storage.catalog import CatalogMissing
-    from storage.db.session import sqlite_file
+    from storage.db import CatalogUnavailable
+    from storage.db.session import database_error, explained, sqlite_file
     from web.services import database_url
     from web.token_store import SqlTokenStore
 
     url = database_url(settings)
-    path = sqlite_file(url)
-    if not create and path is not None and not path.is_file():
-        _fail(missing_catalog_message(CatalogMissing(path)))
     try:
+        with explained(url):
+            path = sqlite_file(url)
+            if not create and path is not None and not path.is_file():
+                _fail(missing_catalog_message(CatalogMissing(path)))
         store = SqlTokenStore.open(url)
-    except (SQLAlchemyError, OSError) as err:
-        _fail(f"error: cannot open the token database: {str(err).splitlines()[0]}")
+    except CatalogUnavailable as err:
+        _fail(f"error: {err}")
     try:
         yield store
+    except SQLAlchemyError as err:  # a write on a disk that filled up or went read-only since
+        _fail(f"error: {database_error(url, err)}")
     finally:
         store.close()
 

@@ -7,18 +7,23 @@ always brought up by the same scripts whatever the working directory.
 from storage.db.inbox_items import InboxItem
 from storage.db.models import Base, Lesson, Render, RenderStatus, Segment
 from storage.db.session import (
+    CatalogUnavailable,
     DatabaseConfig,
+    DatabaseUrlError,
     current_revision,
     default_database_url,
     head_revision,
     make_engine,
+    open_database,
     upgrade_database,
 )
 from storage.db.web_tokens import WebSession, WebToken
 
 __all__ = [
     "Base",
+    "CatalogUnavailable",
     "DatabaseConfig",
+    "DatabaseUrlError",
     "InboxItem",
     "Lesson",
     "Render",
@@ -30,5 +35,6 @@ __all__ = [
     "default_database_url",
     "head_revision",
     "make_engine",
+    "open_database",
     "upgrade_database",
 ]

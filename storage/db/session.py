@@ -7,6 +7,7 @@ transaction-scoped advisory lock; SQLite takes an ``flock`` on a file next to th
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 from collections.abc import Iterator
@@ -20,13 +21,32 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from text_frontend.excerpt import one_line
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "lessonaudio_alembic_version"
 """Not ``alembic_version``: the catalog may share a PostgreSQL database with other applications."""
 _PG_LOCK_KEY = 0x1E55_0A0D10
 DEFAULT_DB_NAME = "lessonaudio.db"
+URL_EXAMPLE = "sqlite:////path/lessonaudio.db or postgresql+psycopg://user@host/db"
+SUPPORTED = "sqlite or postgresql+psycopg (psycopg 3)"
+URL_CHARS = 200
+"""Longest quote of a database URL or file in an error: a URL can be thousands of characters long."""
+_ASYNC_DRIVERS = frozenset({"asyncpg", "psycopg_async", "aiosqlite", "asyncmy", "aiomysql"})
+_FULL_BYTES = 64 * 1024
+"""Less free space than this under the catalog's folder is what made a write fail."""
+_HINT = "set LESSONAUDIO_DATABASE_URL or LESSONAUDIO_CACHE_DIR"
+
+
+class CatalogUnavailable(Exception):
+    """The catalog database cannot be used: the message is one line naming the database and the way out."""
+
+
+class DatabaseUrlError(CatalogUnavailable, ValueError):
+    """LESSONAUDIO_DATABASE_URL names no database this package can use."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +68,69 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def shown_url(url: str | URL) -> str:
+    """``url`` for an error message: password masked, cut to a bounded excerpt."""
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        shown = str(url)
+    return one_line(shown, URL_CHARS)
+
+
+def _bad_url(url: str, why: str) -> DatabaseUrlError:
+    return DatabaseUrlError(f"LESSONAUDIO_DATABASE_URL {shown_url(url)} {why}")
+
+
+def check_database_url(url: str) -> URL:
+    """``url`` parsed and checked: a SQLite file or PostgreSQL through psycopg 3, nothing else.
+
+    Plain ``postgresql://`` means psycopg 3 here. SQLAlchemy would pick psycopg2 for it, which this
+    package does not ship, yet ``postgresql://user@host/db`` is the form psql, libpq and hosting
+    providers hand out; both drivers speak the same protocol to the same server, so taking it as
+    ``postgresql+psycopg://`` changes nothing but the library that is loaded.
+
+    Refused, because each would run and then quietly lose the catalog or hang: an in-memory SQLite
+    database (every connection gets a new, empty one, so renders and tokens vanish), and async
+    drivers (the catalog is written from synchronous code and Prefect threads).
+    """
+    try:
+        parsed = make_url(url.strip())
+    except (ArgumentError, ValueError):
+        raise DatabaseUrlError(
+            f"cannot read LESSONAUDIO_DATABASE_URL {one_line(repr(url), URL_CHARS)}: "
+            f"expected e.g. {URL_EXAMPLE}"
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if driver in _ASYNC_DRIVERS or "async" in driver:
+        raise _bad_url(url, f"uses the async driver {driver!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+    if backend == "postgresql":
+        if "+" not in parsed.drivername:
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        elif driver != "psycopg":
+            raise _bad_url(
+                url, f"uses the driver {driver!r}, which lessonaudio does not ship; use {SUPPORTED}"
+            )
+        return parsed
+    if backend != "sqlite":
+        raise _bad_url(url, f"names an unsupported database {backend!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+    if driver != "pysqlite":
+        raise _bad_url(url, f"uses the driver {driver!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+    database = parsed.database or ""
+    if database in ("", ":memory:") or "mode=memory" in database or parsed.query.get("mode") == "memory":
+        raise _bad_url(
+            url,
+            "is an in-memory SQLite database, which forgets every render; name a file, e.g. "
+            "sqlite:////path/lessonaudio.db",
+        )
+    return parsed
+
+
 def sqlite_file(url: str) -> Path | None:
-    """The file behind a SQLite URL; None for other databases, in-memory and ``file:`` URIs."""
-    parsed = make_url(url)
+    """The file behind a SQLite URL; None for other databases and ``file:`` URIs.
+
+    Raises :class:`DatabaseUrlError` for a URL :func:`check_database_url` refuses.
+    """
+    parsed = check_database_url(url)
     if parsed.get_backend_name() != "sqlite":
         return None
     database = parsed.database
@@ -59,20 +139,104 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database).resolve()
 
 
+def _sqlite_reason(path: Path, err: BaseException) -> str:
+    """SQLite's reason plus what the system says about the file's folder, which SQLite leaves out."""
+    reason = one_line(err.strerror if isinstance(err, OSError) and err.strerror else _first_line(err))
+    folder = path.parent
+    if "disk is full" in reason or (isinstance(err, OSError) and err.errno == errno.ENOSPC):
+        return f"{reason} (free space on that disk, or {_HINT})"
+    if _nearly_full(folder):  # SQLite says "disk I/O error" when the WAL runs out of space
+        return f"{reason}: the disk is full (free space on that disk, or {_HINT})"
+    if isinstance(err, OSError):
+        return f"{reason} (check the folder, or {_HINT})"
+    try:
+        os.stat(path)
+        exists = True
+    except FileNotFoundError:
+        exists = False
+    except OSError as stat_err:  # a name too long, a path through a file: the system's own words
+        return f"{reason}: {stat_err.strerror} ({_HINT})"
+    if not os.path.isdir(folder):
+        why = f"the folder {one_line(str(folder), URL_CHARS)} does not exist or is not a folder"
+    elif not os.access(folder, os.W_OK) or (exists and not os.access(path, os.W_OK)):
+        why = "the file or its folder is read-only"
+    else:
+        return f"{reason} (check the file and its folder, or {_HINT})"
+    return f"{reason}: {why} ({_HINT})"
+
+
+def _nearly_full(folder: Path) -> bool:
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < _FULL_BYTES
+
+
+def _first_line(err: BaseException) -> str:
+    """The driver's own message without SQLAlchemy's SQL echo and help links."""
+    origin = getattr(err, "orig", None) or err
+    lines = str(origin).strip().splitlines()
+    return lines[0] if lines else type(origin).__name__
+
+
+def database_error(url: str, err: BaseException) -> CatalogUnavailable:
+    """``err`` (from SQLAlchemy, the driver or the file system) as one line naming the database."""
+    if isinstance(err, CatalogUnavailable):
+        return err
+    try:
+        path = sqlite_file(url)
+    except DatabaseUrlError as bad:
+        return bad
+    if path is not None:
+        where = one_line(str(path), URL_CHARS)
+        return CatalogUnavailable(f"the catalog database {where}: {_sqlite_reason(path, err)}")
+    if isinstance(err, ImportError):
+        reason = f"its driver is not installed ({one_line(str(err))}); use {SUPPORTED}"
+    else:
+        reason = one_line(_first_line(err))
+    return CatalogUnavailable(f"the catalog database {shown_url(url)}: {reason}")
+
+
+@contextmanager
+def explained(url: str) -> Iterator[None]:
+    """Turn database and file-system errors inside the block into :class:`CatalogUnavailable`."""
+    try:
+        yield
+    except (SQLAlchemyError, OSError, ImportError) as err:
+        raise database_error(url, err) from err
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrent renders."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        if database and database != ":memory:":
+    """An engine for ``url``; SQLite gets foreign keys, WAL and a busy timeout for concurrent renders.
+
+    Raises :class:`CatalogUnavailable` (one line) for a URL that is refused or a SQLite file that
+    cannot be created or opened.
+    """
+    parsed = check_database_url(url)
+    with explained(url):
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database or ""
+            if not database.startswith("file:"):
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+
+
+def open_database(url: str) -> Engine:
+    """An engine on ``url`` with the schema up to date; any failure is :class:`CatalogUnavailable`."""
+    engine = make_engine(url)
+    try:
+        with explained(url):
+            upgrade_database(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
