@@ -1,4 +1,4 @@
-"""Start and stop the Prefect servers that ``serve``, ``web`` and the scale test run as children.
+"""Start and stop the Prefect servers that ``serve``, ``web``, ``render`` and the scale test run as children.
 
 - ``local_prefect_server``: ``prefect server start``, a full server with its services. Schedules and
   work pools need the scheduler and the other loop services, which Prefect's temporary server does
@@ -7,6 +7,8 @@
   ``PREFECT_API_URL`` is set (the API in its "ephemeral" mode: no UI, no scheduler), started here
   instead so that ``web`` owns its lifetime. Prefect's own copy is stopped only by ``atexit``, which
   SIGTERM and SIGKILL skip.
+- ``prefect_api``: what ``web`` and ``render`` wrap themselves in: the operator's ``PREFECT_API_URL``
+  if set, else a temporary server of their own, named in ``PREFECT_API_URL`` for Prefect to find.
 
 Each runs in its own session, so Ctrl-C in the terminal reaches the command, which then stops its
 server in order. Each is stopped as a whole process group when its block exits, and on Linux it also
@@ -22,19 +24,25 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from app.child_lifetime import die_with_parent
 
 
 class PrefectServerError(Exception):
-    """The server did not come up; the message carries the end of its log."""
+    """The server did not come up; the message carries the end of its log, ``log`` names the file."""
+
+    def __init__(self, message: str, log: Path) -> None:
+        super().__init__(message)
+        self.log = log
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +82,27 @@ def stop_process_group(process: subprocess.Popen[bytes], timeout: float = 15.0) 
         pass
 
 
+def _open_log(log: Path) -> tuple[Path, BinaryIO]:
+    """``log`` opened for writing; a temporary file when its folder cannot be written.
+
+    A read-only or full cache folder is the command's own error to report, in its own words, once
+    it gets to use that folder: the server it needs first must not fail on it instead.
+    """
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        return log, open(log, "wb")  # closed by the caller's ``with``
+    except OSError:
+        handle, name = tempfile.mkstemp(prefix="lessonaudio-prefect-", suffix=".log")
+        return Path(name), os.fdopen(handle, "wb")
+
+
 @contextmanager
 def _server_process(
     args: list[str], env: dict[str, str], log: Path, port: int, startup_timeout: float
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``args`` tied to this process, wait until ``/api/health`` answers, stop it on exit."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as sink:
+    log, sink = _open_log(log)
+    with sink:
         process = subprocess.Popen(
             args,
             env=env,
@@ -95,7 +117,7 @@ def _server_process(
         while not _healthy(f"http://127.0.0.1:{port}/api"):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]
-                raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}")
+                raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
             time.sleep(0.5)
         yield process
     finally:
@@ -152,3 +174,44 @@ def temporary_prefect_server(*, log: Path, startup_timeout: float = 180.0) -> It
     ]
     with _server_process(args, env, log, port, startup_timeout) as process:
         yield LocalServer(f"http://127.0.0.1:{port}/api", f"http://127.0.0.1:{port}", process.pid, log)
+
+
+@contextmanager
+def prefect_api(*, log: Path, announce: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Flows in the block report to ``PREFECT_API_URL``'s server; without one, to a temporary server.
+
+    Prefect would start that server by itself on the first flow run, from a worker thread, and stop it
+    only at exit, which SIGTERM and SIGKILL skip. Started here instead, it is stopped when the block
+    exits and dies with this process. Call this from the main thread (``die_with_parent``), after
+    ``exit_on_sigterm`` and before Prefect is imported: Prefect reads ``PREFECT_API_URL`` once, on
+    import. Raises ``PrefectServerError`` if the server does not come up.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    if announce is not None:
+        announce("starting Prefect's temporary server …")
+    with temporary_prefect_server(log=log) as server:
+        os.environ["PREFECT_API_URL"] = server.api_url
+        try:
+            yield
+        finally:
+            _flush_prefect_clients()
+            # Gone with its server: a later block in this process must not find a dead address.
+            os.environ.pop("PREFECT_API_URL", None)
+
+
+def _flush_prefect_clients(timeout: float = 10.0) -> None:
+    """Send the run logs and events Prefect still holds while their server is up.
+
+    Prefect sends them from background workers that it drains only at interpreter exit, after this
+    server has stopped: they would fail and print connection errors under the command's last line.
+    ``timeout`` bounds the wait, so a server that no longer answers cannot hold up the exit.
+    """
+    if "prefect" not in sys.modules:  # nothing ran, and importing Prefect now would only cost time
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout)

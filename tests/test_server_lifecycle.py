@@ -1,4 +1,4 @@
-"""The Prefect servers that ``serve`` and ``web`` start stop with them, however they are stopped.
+"""The Prefect servers that ``serve``, ``web`` and ``render`` start stop with them, however they are stopped.
 
 Each command runs as an operator runs it, as a subprocess. The test signals the command's own
 process only (as ``kill``, systemd or a container runtime would), then requires that no process of
@@ -9,9 +9,11 @@ checks that the tree did hold a Prefect server, so an empty tree cannot pass by 
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,3 +142,56 @@ def test_web_takes_its_prefect_server_down(web_with_a_render: Command, sig: sign
     servers = [cmdline for cmdline in web_with_a_render.tree().values() if TEMPORARY_SERVER in cmdline]
     assert len(servers) == 1, servers  # the render used the server web started; Prefect started none
     _stops_with_its_tree(web_with_a_render, sig, TEMPORARY_SERVER)
+
+
+def _long_script(paragraphs: int) -> str:
+    """A lesson whose synthesis takes long enough to signal the render in the middle of it."""
+    sentence = "春天来了，小草绿了，我们一起去公园看花。"
+    lines = "".join(f"  - 第{n}段：{sentence}\n" for n in range(1, paragraphs + 1))
+    return f"id: lifecycle-long\ntitle: 很长的一课\nparagraphs:\n{lines}"
+
+
+def _render_statuses(database: Path) -> list[str]:
+    if not database.is_file():
+        return []
+    with closing(sqlite3.connect(database)) as connection:
+        try:
+            return [row[0] for row in connection.execute("SELECT status FROM renders")]
+        except sqlite3.OperationalError:  # the catalog is still being created
+            return []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
+def test_render_takes_its_prefect_server_down(folders: Folders, tmp_path: Path, sig: signal.Signals) -> None:
+    """``render`` killed mid-render: the temporary server its flow reports to goes with it."""
+    spec = tmp_path / "long.yaml"
+    spec.write_text(_long_script(60), encoding="utf-8")
+    database = tmp_path / "catalog.db"
+    env = {**folders.env, "LESSONAUDIO_DATABASE_URL": f"sqlite:///{database}"}
+    with running(["render", str(spec)], env, tmp_path / "render.log") as render:
+
+        def rendering() -> bool:
+            render.assert_running()
+            return _render_statuses(database) == ["running"]
+
+        wait_for(rendering, 240, "the render's catalog row", render.log)
+        _stops_with_its_tree(render, sig, TEMPORARY_SERVER)
+        if sig == signal.SIGTERM:  # SIGKILL leaves the row to the abandoned-render sweep
+            assert _render_statuses(database) == ["failed"], render.output()[-3000:]
+
+
+def test_render_whose_server_cannot_start_says_so_in_one_line(folders: Folders, tmp_path: Path) -> None:
+    """A Prefect home that is a file: the server dies at start, and the render says where its log is."""
+    spec = tmp_path / "short.yaml"
+    spec.write_text(SCRIPT, encoding="utf-8")
+    not_a_folder = tmp_path / "prefect-home"
+    not_a_folder.write_text("", encoding="utf-8")
+    env = {**folders.env, "PREFECT_HOME": str(not_a_folder)}
+    with running(["render", str(spec)], env, tmp_path / "render.log") as render:
+        assert render.process.wait(timeout=180) == 1, render.output()
+        output = render.output()
+        assert "Traceback" not in output, output
+        last = output.strip().splitlines()[-1]
+        assert last.startswith("render failed: Prefect server on port "), output
+        assert last.endswith(f"(its log: {folders.root / 'cache' / 'prefect-render.log'})"), output
+        assert not render.tree(), render.tree()

@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
-from config import load_settings
+from app.prefect_server import PrefectServerError, prefect_api
+from config import Settings, load_settings
 from engines.protocol import EngineError
 from lesson_specs import SpecError, load_spec_file
 from models.errors import ModelError
@@ -71,6 +73,20 @@ def render(
         raise typer.Exit(1) from None
     settings = load_settings()
     quiet_prefect(log_failures=False)
+    exit_on_sigterm()
+    try:
+        with prefect_api(log=settings.cache_dir / "prefect-render.log", announce=console.print):
+            _render(console, settings, spec, out, voice, publish)
+    except PrefectServerError as err:  # its message ends with the server's log: point to the file
+        first = str(err).splitlines()[0].rstrip(":")
+        typer.echo(f"render failed: {first} (its log: {err.log})", err=True)
+        raise typer.Exit(1) from None
+
+
+def _render(
+    console: Console, settings: Settings, spec: Path, out: Path | None, voice: str | None, publish: bool
+) -> None:
+    """Run the flow; Prefect is imported only here, once ``PREFECT_API_URL`` names the server."""
     from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -82,7 +98,6 @@ def render(
     from storage.db.session import CatalogUnavailable, database_error
     from tasks.publish import PublishFailed
 
-    console.print("starting Prefect (a temporary local server unless PREFECT_API_URL is set)…")
     try:
         with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
             # Bounded parallelism from settings (the deployed flow keeps its default of 2).

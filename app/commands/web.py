@@ -6,7 +6,6 @@ database (migrated on first use), so they need no running server.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -78,24 +77,18 @@ def _require_catalog(settings: Settings) -> None:
 
 @contextmanager
 def _prefect_api(settings: Settings) -> Iterator[None]:
-    """Renders report to PREFECT_API_URL's server; without one, to a temporary server of our own.
+    """``prefect_api`` with this command's log, and its start-up failure as a CLI error."""
+    from app.prefect_server import PrefectServerError, prefect_api
 
-    Prefect would start that server by itself on the first render, from a worker thread, and stop it
-    only at exit, which SIGTERM and SIGKILL skip. Started here, in the main thread and before
-    Prefect is imported, it is stopped when this block exits and dies with this process.
-    """
-    if os.environ.get("PREFECT_API_URL"):
-        yield
-        return
-    from app.prefect_server import PrefectServerError, temporary_prefect_server
-
-    typer.echo("starting Prefect's temporary server for renders ...", err=True)
     try:
-        with temporary_prefect_server(log=settings.cache_dir / "prefect-web.log") as server:
-            os.environ["PREFECT_API_URL"] = server.api_url
+        with prefect_api(log=settings.cache_dir / "prefect-web.log", announce=_announce):
             yield
     except PrefectServerError as err:
         _fail(f"error: cannot start the web server: {err}")
+
+
+def _announce(message: str) -> None:
+    typer.echo(message, err=True)
 
 
 def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
