@@ -101,6 +101,7 @@ def _server_process(
     args: list[str], env: dict[str, str], log: Path, port: int, startup_timeout: float
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``args`` tied to this process, wait until ``/api/health`` answers, stop it on exit."""
+    wanted = log
     log, sink = _open_log(log)
     with sink:
         process = subprocess.Popen(
@@ -112,6 +113,7 @@ def _server_process(
             start_new_session=True,
             preexec_fn=die_with_parent(),
         )
+    started = False
     try:
         deadline = time.monotonic() + startup_timeout
         while not _healthy(f"http://127.0.0.1:{port}/api"):
@@ -119,9 +121,12 @@ def _server_process(
                 tail = log.read_text(errors="replace")[-2000:]
                 raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
             time.sleep(0.5)
+        started = True
         yield process
     finally:
         stop_process_group(process)
+        if started and log != wanted:  # a stand-in log that no error message names: nobody looks there
+            log.unlink(missing_ok=True)
 
 
 @contextmanager
