@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from config import Settings
+from tests.mounts import Mount, tmpfs_mounts
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +48,9 @@ def prefect_server(render_env: Path) -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Mount]:
+    """Mount small tmpfs file systems for the test (see ``tests/mounts.py``)."""
+    yield from tmpfs_mounts(tmp_path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from app.cli import app as cli_app
 from storage.catalog import open_catalog
 from storage.db import CatalogUnavailable, DatabaseUrlError
 from storage.db.session import check_database_url
+from tests.mounts import Mount
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -112,30 +112,6 @@ def test_in_memory_sqlite_is_refused_by_the_library_too() -> None:
     for url in ("sqlite:///", "sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"):
         with pytest.raises(DatabaseUrlError, match="in-memory SQLite"):
             open_catalog(url)
-
-
-Mount = Callable[[str], Path]
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Mount]:
-    """Mount a tmpfs with the given options (``ro``, ``size=…``); unmounted after the test."""
-    mounted: list[Path] = []
-
-    def mount(options: str) -> Path:
-        point = tmp_path / f"tmpfs-{len(mounted)}"
-        point.mkdir()
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, text=True
-        )
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def _fill(point: Path) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +23,7 @@ from storage.locks import FlockLockManager
 from storage.objects import LocalObjectStore, sha256_file
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore
+from tests.mounts import Mount
 
 KEY = "ab" + "0" * 62
 RATE = 24_000
@@ -38,30 +38,6 @@ def speech(seconds: float = 1.0) -> np.ndarray:
 def put_piece(root: Path) -> None:
     mastered = master_paragraph([(speech(), 0)], RATE, pause_after_ms=500, target_lufs=-16.0)
     PieceStore(root).put(KEY, mastered, encode_piece(mastered.samples, RATE), RATE)
-
-
-Mount = Callable[[str], Path]
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Mount]:
-    """Mount a tmpfs with the given options (``ro``, ``size=…``); unmounted after the test."""
-    mounted: list[Path] = []
-
-    def mount(options: str) -> Path:
-        point = tmp_path / f"tmpfs-{len(mounted)}"
-        point.mkdir()
-        done = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(point)], capture_output=True, text=True
-        )
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.strip()}")
-        mounted.append(point)
-        return point
-
-    yield mount
-    for point in reversed(mounted):
-        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def full(mount: Mount) -> Path:
