@@ -78,6 +78,15 @@ class _Unreadable(Exception):
     size: int | None = None
 
 
+def read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``: a read never costs more memory than the caller allows."""
+    chunks: list[bytes] = []
+    while limit > 0 and (chunk := os.read(fd, limit)):
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
+
+
 def _read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them, or :class:`_Unreadable`.
 
@@ -99,16 +108,11 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
             raise _Unreadable(f"cannot read file: it is {kind_of}, not a regular file", "special")
         if info.st_size > limit:
             raise _Unreadable("too big", "too_big", info.st_size)
-        chunks: list[bytes] = []
-        wanted = limit + 1  # one byte more than allowed tells "too big" from "just fits"
-        while wanted > 0 and (chunk := os.read(fd, wanted)):
-            chunks.append(chunk)
-            wanted -= len(chunk)
+        data = read_at_most(fd, limit + 1)  # one byte more than allowed tells "too big" from "just fits"
     except OSError as err:
         raise _Unreadable(f"cannot read file: {err.strerror or err}") from None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if len(data) > limit:  # grew after the fstat, or a file whose size stat cannot tell
         raise _Unreadable("too big", "too_big")
     return data

@@ -22,6 +22,7 @@ import stat
 from pathlib import Path
 
 from lesson_specs import MAX_SCRIPT_BYTES
+from lesson_specs.loader import read_at_most
 from storage.inbox_files import (
     REPORT_SUFFIX,
     SCRIPT_SUFFIXES,
@@ -46,14 +47,6 @@ def _version(info: os.stat_result) -> str:
 def _changed_at(info: os.stat_result) -> float:
     # ctime moves with every write and cannot be set back (mtime can: `cp -p`, `rsync -t`, `touch -d`).
     return max(info.st_mtime, info.st_ctime)
-
-
-def read_at_most(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    while limit > 0 and (chunk := os.read(fd, limit)):
-        chunks.append(chunk)
-        limit -= len(chunk)
-    return b"".join(chunks)
 
 
 class FolderInbox:
