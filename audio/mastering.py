@@ -25,7 +25,7 @@ PRE_FRAMES = 2
 MIN_POST_FRAMES = 2
 """A paragraph break is at least PRE + MIN_POST frames (96 ms at 24 kHz): the joins need silence."""
 LEAD_IN_MS = 200
-"""Silence before the first paragraph's speech (the lead-in piece plus the paragraph's own PRE)."""
+"""Silence before the first paragraph's speech (lead-in piece plus the paragraph's own PRE)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +95,6 @@ def lead_in(sample_rate: int) -> Pcm16:
 
 
 def energy_grid(sample_rate: int) -> int:
-    """Every piece starts a whole number of frames after the lead-in, and loudness blocks start
+    """Every piece starts a whole number of frames after its lead-in, and loudness blocks start
     every 100 ms: positions on this grid are block boundaries in every piece, wherever it lands."""
     return math.gcd(sample_rate // 10, frame_samples(sample_rate))

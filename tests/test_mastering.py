@@ -100,7 +100,7 @@ def test_pieces_are_mastered_to_the_target_and_framed_in_silence() -> None:
         assert not np.any(piece[: PRE_FRAMES * frame]) and not np.any(piece[-2 * frame :])
         assert integrated_lufs(audio, sample_rate) == pytest.approx(-16.0, abs=0.6)
         assert true_peak_dbtp(audio) <= -0.9
-    # The speech before the first piece's speech is the lead-in, as long as asked (within a frame).
+    # The speech before the first piece's speech is its lead-in, as long as asked (within a frame).
     assert spans[0][0] / sample_rate == pytest.approx(LEAD_IN_MS / 1000, abs=frame / sample_rate)
     # The soft paragraph was brought up and the one-syllable paragraph was normalised too.
     lesson = np.concatenate(pcm).astype(np.float32) / 32768.0

@@ -63,7 +63,7 @@ def cardinal(number: str, *, liang: bool = False) -> str:
         out += _group(group) + _GROUPS[index]
         need_zero = False
     if out.startswith("一十"):
-        out = out[1:]  # 十五, 十万: the leading 一 is not said
+        out = out[1:]  # 十五, 十万: a leading 一 is not said
     if liang and out.startswith("二") and (len(out) == 1 or out[1] in "百千万亿"):
         out = "两" + out[1:]
     return out
