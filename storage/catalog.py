@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
@@ -133,6 +134,22 @@ class Catalog:
             lesson.title = title
         return lesson
 
+    def _lesson_pk(self, course: str | None, lesson_id: str, title: str | None) -> int:
+        """The lesson's row id, created in its own transaction if it is new.
+
+        Two renders of a new lesson may both find no row and both insert; the loser's insert fails
+        on the unique key once the winner commits, and a second look in a fresh transaction finds
+        the winner's row.
+        """
+        for attempt in range(3):
+            try:
+                with self.session() as session:
+                    return self._lesson(session, course, lesson_id, title).id
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     def _render(self, session: Session, render_pk: int) -> Render:
         render = session.get(Render, render_pk)
         if render is None:
@@ -157,11 +174,11 @@ class Catalog:
         process dies is recognised as abandoned (:meth:`abandon_dead_renders`).
         """
         owner = owner or this_process()
+        lesson_pk = self._lesson_pk(course, lesson_id, title)
         now = utcnow()
         with self.session() as session:
-            lesson = self._lesson(session, course, lesson_id, title)
             render = Render(
-                lesson_pk=lesson.id,
+                lesson_pk=lesson_pk,
                 render_id=render_id,
                 status=RenderStatus.RUNNING.value,
                 spec_sha256=spec_sha256,

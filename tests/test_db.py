@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from app.commands import db as db_command
 from app.commands import qa_summary as qa_summary_command
 from app.commands import renders as renders_command
 from storage.catalog import Catalog, CatalogError, SegmentQA, open_catalog
-from storage.db import Base, Render, Segment, current_revision, head_revision, make_engine, upgrade_database
+from storage.db import Base, Lesson, Render, Segment, current_revision, head_revision, make_engine, upgrade_database
 from storage.db.session import VERSION_TABLE
 
 if TYPE_CHECKING:
@@ -312,3 +313,35 @@ def test_upgrading_keeps_every_row_of_an_older_catalog(db_url: str) -> None:
     # A row from before owners were recorded is abandoned only after a day without finishing.
     assert old.abandon_dead_renders() != [] and old.get_render("r1").status == "abandoned"
     engine.dispose()
+
+
+def test_a_lesson_created_by_a_concurrent_render_is_reused(db_url: str) -> None:
+    """Two renders of a new lesson: the other one commits the lesson row between this one's look-up
+    and its insert. The loser must reuse the winner's row, not fail on the unique key."""
+    winner = open_catalog(db_url)
+    loser = open_catalog(db_url)
+    original = Catalog._lesson
+    raced: list[int] = []
+
+    def lesson_after_a_race(self: Catalog, session, course, lesson_id, title):  # type: ignore[no-untyped-def]
+        if not raced:
+            missing = session.scalar(select(Lesson).where(Lesson.lesson_id == lesson_id))
+            assert missing is None
+            raced.append(winner.record_render_started(course, lesson_id, title=title))
+            fresh = Lesson(course=course or "", lesson_id=lesson_id, title=title)
+            session.add(fresh)
+            session.flush()
+            return fresh
+        return original(self, session, course, lesson_id, title)
+
+    try:
+        loser._lesson = types.MethodType(lesson_after_a_race, loser)  # type: ignore[method-assign]
+        pk = loser.record_render_started("c", "twins", title="同时")
+        with loser.session() as session:
+            lessons = session.scalars(select(Lesson).where(Lesson.lesson_id == "twins")).all()
+            renders = session.scalars(select(Render).where(Render.lesson_pk == lessons[0].id)).all()
+        assert len(lessons) == 1
+        assert sorted(r.id for r in renders) == sorted([pk, raced[0]])
+    finally:
+        winner.close()
+        loser.close()
