@@ -1,29 +1,30 @@
 """The default recogniser: Whisper-base on CTranslate2 (faster-whisper), int8 on the CPU, Mandarin.
 
-Speed settings, measured on two cores (``benchmarks/bench_backcheck.py``): windows are decoded as one
-batch per model replica (one decoder step serves every window of the batch), greedy (beam 1: beam 5
-costs more and its accuracy gain is lost in the homophones that PER forgives anyway), without
-timestamp tokens (fewer tokens to decode; segments are attributed by alignment instead), no VAD (the
-timeline already says where speech is), no temperature fallback (a re-decode at higher temperature
-doubles the cost of exactly the windows that are wrong, and wrong is what the back-check is looking
-for), no conditioning on earlier text (windows are independent, so one bad window cannot poison the next).
+The speed settings are chosen for a small CPU (``benchmarks/bench_backcheck.py`` measures them):
+windows are decoded as one batch per model replica (one decoder step serves every window of the
+batch), greedy (beam search costs more and its accuracy gain is lost in the homophones that PER
+forgives anyway), without timestamp tokens (fewer tokens to decode; segments are attributed by
+alignment instead), no VAD (the timeline already says where speech is), no temperature fallback (a
+re-decode at higher temperature doubles the cost of exactly the windows that are wrong, and wrong is
+what the back-check is looking for), no conditioning on earlier text (windows are independent, so one
+bad window cannot poison the next).
 
-Every encoder call takes a single window; only the decoding is batched. On two cores, encoding the
-benchmark lesson's 8 windows took 3.0 s as one batch and 2.25 s one by one (most likely the cache:
-8 heads x 1,500 x 1,500 attention scores are ~70 MB per window and layer, ~0.6 GB for a batch of 8).
-The decoder is the other way round: a step for 8 windows costs ~20 ms and for one ~7 ms, so the
-encoded windows are stacked and decoded together. faster-whisper's ``BatchedInferencePipeline``
-encodes its whole batch in one call, which is why this module drives the model's encoder and decoder
-itself, with the pipeline's prompt, token suppression and feature padding (a test checks that both
-hear the same words).
+Every encoder call takes a single window; only the decoding is batched. The encoder's attention
+scores grow with the square of the window's frames, so a batch of windows works on far more memory
+than the CPU cache holds and encoding a batch in one call is slower than encoding its windows one by
+one. The decoder is the other way round: a decoder step costs little more for a batch than for one
+window, so the encoded windows are stacked and decoded together. faster-whisper's
+``BatchedInferencePipeline`` encodes its whole batch in one call, which is why this module drives the
+model's encoder and decoder itself, with the pipeline's prompt, token suppression and feature padding
+(a test checks that both hear the same words).
 
 A recogniser that is given batches runs one model replica per CPU thread, each single-threaded, and
-splits every batch between them: the windows are encoded two at a time and each replica decodes half
-of them. On two cores that took the benchmark lesson's 7 windows from 4.7 s to 3.7 s (same tokens),
-most likely because a decoder step's small operations, split over two threads, spend much of their
-time waiting for each other. A recogniser fed one clip at a time (batch size 1, e.g. the benchmark's
-per-segment baseline) keeps one replica on all threads, as nothing could run beside it. A single clip
-given to a batching recogniser (one flagged segment heard again) runs on one thread: ~0.15 s slower.
+splits every batch between them: the windows are encoded in parallel and each replica decodes its
+share. A decoder step is many small operations, and split over several threads they spend much of
+their time waiting for each other; separate single-threaded replicas never wait. A recogniser fed one
+clip at a time (batch size 1, e.g. the benchmark's per-segment baseline) keeps one replica on all
+threads, as nothing could run beside it. A single clip given to a batching recogniser (one flagged
+segment heard again) runs on one thread, a small cost accepted so that replicas never share threads.
 
 The model is loaded from the verified bytes (``models.whisper.whisper_files``), so a file swapped
 after its hash check is never used and nothing is ever fetched from a model hub.
@@ -54,9 +55,9 @@ def generation_length(new_tokens: int, model_max: int) -> int:
     """The ``max_length`` that lets CTranslate2's Whisper decode ``new_tokens`` tokens.
 
     CTranslate2 stops a Whisper decode at ``min(max_length / 2, max_length - prompt)`` new tokens
-    (whisper.cc; OpenNMT/CTranslate2#1856), so asking for ``prompt + new_tokens`` capped a 29.5 s
-    window at 184 tokens, about 6 a second: fast speech would have been cut off and flagged. The
-    model's own context (448) still caps a window at 224 new tokens, 7.6 a second.
+    (whisper.cc; OpenNMT/CTranslate2#1856), so asking for ``prompt + new_tokens`` would cap a full
+    window at about half the tokens it needs, and fast speech would be cut off and flagged. The
+    model's own context (448) still caps a window at 224 new tokens.
     """
     return min(2 * new_tokens, model_max)
 

@@ -1,18 +1,17 @@
 """Cut a lesson into recognition windows of whole segments, each at most 30 s long.
 
-Why windows and not one call per segment: Whisper pads every input to 30 s, so transcribing a 3 s
-sentence costs as much encoder time as a 30 s window; per-sentence transcription measured RTF 0.22,
-windows of ~28 s 0.10 (beam 5), and context also makes the recogniser more accurate. Why not the
-whole lesson in one call: past 30 s Whisper seeks by its own timestamps and can skip speech (it
-dropped half of a 35 s lesson here with ``without_timestamps``). Windows never cut a segment, so every
-segment is heard whole and the window's text can be attributed back to its segments by alignment.
+Why windows and not one call per segment: Whisper pads every input to 30 s, so transcribing a short
+sentence costs as much encoder time as a full window, and context also makes the recogniser more
+accurate (``benchmarks/bench_backcheck.py`` compares the two). Why not the whole lesson in one call:
+past 30 s Whisper seeks by its own timestamps and can skip speech, and with ``without_timestamps`` it
+can drop whole sentences. Windows never cut a segment, so every segment is heard whole and the
+window's text can be attributed back to its segments by alignment.
 
 Why a window's segments need not be neighbours: packing consecutive segments wastes the tail of most
-windows (sentences of ~6.5 s fit four to a 29.5 s window, ~26 s), and every window costs a full 30 s
-encoder pass. The 30-paragraph benchmark lesson (30 segments, 195 s of pieces) needed 8 consecutive
-windows but fits in 7. So a run of consecutive windows is re-packed into one window fewer whenever its
+windows (a few sentences fill a window but the next one no longer fits), and every window costs a
+full 30 s encoder pass. So a run of consecutive windows is re-packed into one window fewer whenever its
 pieces fit. Inside a window the segments stay in lesson order; alignment only needs to know which
-segments a window holds and in what order they are heard, so attribution works as before.
+segments a window holds and in what order they are heard, so attribution works either way.
 """
 
 from __future__ import annotations
