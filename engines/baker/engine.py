@@ -51,10 +51,10 @@ def combined_hash(file_hashes: Sequence[tuple[str, str]]) -> str:
 def make_session(model: bytes, threads: int) -> ort.InferenceSession:
     """Session tuned for a shared 2-core box; output does not depend on ``threads`` (checked).
 
-    Measured and kept as is: 2 chunk workers x 2 intra-op threads beat 2 x 1 and 1 x 2 in wall time
-    (1 intra-op thread costs ~10 % less CPU but leaves a core idle on the last chunk), and spinning stays
-    off (~2x slower wall time under load). The default ORT_ENABLE_ALL level is needed for bit-identical audio:
-    its NCHWc conv kernels are the ones the pinned models were verified with.
+    Chunk workers each get several intra-op threads rather than one: a single thread per worker
+    leaves a core idle while the last chunk of a lesson is synthesised (``benchmarks/bench_voice.py
+    --threads`` measures other splits). The default ORT_ENABLE_ALL level is needed for bit-identical
+    audio: its NCHWc conv kernels are the ones the pinned models were verified with.
     """
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
@@ -63,11 +63,11 @@ def make_session(model: bytes, threads: int) -> ort.InferenceSession:
     # Fatal only: a failed run raises, and the engine turns that into one short error of its own
     # (an over-long call is even expected and split); ORT's log would repeat it on stderr.
     opts.log_severity_level = 4
-    # Spinning workers burn the other core while it is busy (a second chunk, another render): with
-    # two cores that doubled wall time under load in bench_voice.
+    # Spinning workers burn the other core while it is busy (a second chunk, another render), so on
+    # a small shared machine they slow everything else down instead of saving a wake-up.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    # Dequantise the int8 weights once at load and run plain float kernels: ~20 % faster FastSpeech2
-    # and no activation quantisation.
+    # Dequantise the int8 weights once at load and run plain float kernels: float kernels are faster
+    # on CPUs than quantise/dequantise pairs around every op, and activations are never quantised.
     opts.add_session_config_entry("session.disable_quant_qdq", "1")
     return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
 
