@@ -116,7 +116,7 @@ def assemble_audio(
     pcm = [lead_samples, *(np.fromfile(piece.pcm, dtype="<i2") for piece in pieces)]
     write_wav(folder / LESSON_WAV, pcm, sample_rate)
     write_joined(folder / LESSON_MP3, [lambda: lead_mp3, *(piece.mp3.read_bytes for piece in pieces)])
-    try:  # from the pieces' stored energy: filtering a 3.5-minute lesson again cost 0.3 s
+    try:  # from the pieces' stored energy, so the whole lesson is never K-weighted a second time
         integrated = joined_lufs(placed, cursor, sample_rate, energy_grid(sample_rate))
     except ValueError:  # a sample rate whose 100 ms blocks miss the grid: measure the lesson itself
         integrated = integrated_lufs(np.concatenate(pcm).astype(np.float32) / 32768.0, sample_rate)
