@@ -21,8 +21,8 @@ BITRATE_KBPS = 64
 QUALITY = 3
 """LAME's algorithm quality (0 best, 9 fastest): its usual default."""
 _CALL = 16 * 1152
-"""Samples per encoder call. lameenc holds the GIL while it encodes; short calls (about 2 ms each)
-let the synthesis workers' Python run between them while a paragraph is encoded on the flow's thread."""
+"""Samples per encoder call. lameenc holds the GIL while it encodes; short calls let the synthesis
+workers' Python run between them while a paragraph is encoded on the flow's thread."""
 ENCODER_DELAY = 576
 DECODER_DELAY = 529
 
