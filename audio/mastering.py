@@ -73,7 +73,8 @@ def master_paragraph(
     piece = np.zeros(total, dtype=np.float32)
     piece[PRE_FRAMES * frame : PRE_FRAMES * frame + speech.size] = speech
     # Measured with its silences, as the lesson's meter will see it: blocks that straddle the edge
-    # of the speech count here too, and a paragraph measured without them came out 0.3 LU louder.
+    # of the speech count there too, and leaving them out would set a different gain than the
+    # lesson's meter expects.
     mastered, loudness = normalize_loudness(
         piece, sample_rate, target_lufs=target_lufs, ceiling_dbtp=ceiling_dbtp
     )
