@@ -5,7 +5,7 @@ Prosody mapping (see ``engines/prosody.py`` for the presets):
 * ``pitch_range``           -> ``f0_ratios`` (scales the normalised F0, i.e. the intonation excursions);
 * ``pitch_shift_semitones`` -> band-limited resampling after vocoding, with durations pre-stretched by the
   same ratio so timing is kept (``pitch.py``);
-* ``energy``                -> linear gain (``energy_ratios`` moves loudness by only ~1 dB);
+* ``energy``                -> linear gain (``energy_ratios`` barely moves loudness);
 * ``pause_scale``           -> the silence inserted at punctuation between chunks.
 
 A chunk longer than one model call can take (``limits.py``: 2048 phone ids in, 2048 mel frames
@@ -208,7 +208,7 @@ def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:
     files = read_verified(models_dir, BAKER)
     phones = PhoneSet.from_mapper_json(files["baker_mapper.json"])
     model_hash = combined_hash([(p.name, p.sha256) for p in BAKER.files])
-    # Session creation (graph optimisation) releases the GIL: building both at once saves ~30 %.
+    # Session creation (graph optimisation) releases the GIL, so the two sessions are built at once.
     with ThreadPoolExecutor(max(1, min(2, threads))) as pool:
         acoustic = pool.submit(make_session, files["fastspeech2.onnx"], threads)
         vocoder = pool.submit(make_session, files["mb_melgan.onnx"], threads)
