@@ -266,8 +266,8 @@ def normalize_loudness(
 ) -> tuple[Samples, LoudnessReport]:
     """Apply one gain to reach ``target_lufs``, then limit peaks to ``ceiling_dbtp``.
 
-    Limiting takes a little loudness with the peaks (0.1-0.2 LU on this voice), so when the limiter
-    acted the gain is raised by what was lost and the peaks limited again, once.
+    Limiting takes a little loudness with the peaks, so when the limiter acted the gain is raised by
+    what was lost and the peaks limited again, once.
     """
     z = _clip_energies(samples, sample_rate)
     measured = gated_loudness(z)
