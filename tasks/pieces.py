@@ -44,7 +44,7 @@ def energy_centre_db(plan: LessonPlan) -> float:
     The correction is the mean offset weighted by expected speaking time (syllables / rate). It is
     taken from the script rather than the audio, so it is known before synthesis, and rounded to
     ``CENTRE_STEP_DB`` so that editing one paragraph rarely moves it (which would re-master every
-    piece). The rounding is why the lesson lands near the target rather than on it.
+    piece). Estimated and rounded, it brings the lesson near the target rather than exactly onto it.
     """
     weights: dict[int, float] = {}
     power: dict[int, float] = {}
