@@ -7,7 +7,6 @@ same tables (a test compares them with what the migrations build, on SQLite and 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -29,6 +28,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.render_status import STATUS_VALUES as STATUS_VALUES
+from storage.render_status import RenderStatus as RenderStatus
+
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -36,20 +38,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class RenderStatus(StrEnum):
-    """Where a render is in its life; ``published`` means a ``latest.json`` points (or pointed) at it."""
-
-    RUNNING = "running"
-    FINISHED = "finished"
-    PUBLISHED = "published"
-    FAILED = "failed"
-    ABANDONED = "abandoned"
-    """Its process died without recording an outcome (``storage.liveness`` decides)."""
-
-
-STATUS_VALUES = tuple(s.value for s in RenderStatus)
 
 
 def utcnow() -> datetime:
