@@ -21,22 +21,30 @@ def trim_silence(
     The threshold is relative to the segment's own peak so quiet (sad, gentle) readings are not eaten;
     ``keep_ms`` of the quiet edge is kept so consonant onsets and final breaths survive.
     """
+    start, end = trim_bounds(samples, sample_rate, threshold_db=threshold_db, keep_ms=keep_ms)
+    return samples[start:end]
+
+
+def trim_bounds(
+    samples: Samples, sample_rate: int, *, threshold_db: float = -45.0, keep_ms: float = 30.0
+) -> tuple[int, int]:
+    """The [start, end) ``trim_silence`` keeps: where the voice's token times move to after trimming."""
     peak = float(np.max(np.abs(samples))) if samples.size else 0.0
     if peak <= 0.0:
-        return samples[:0]
+        return 0, 0
     frame = max(1, int(sample_rate * 0.01))
     usable = samples.size - samples.size % frame
     if usable == 0:
-        return samples
+        return 0, samples.size
     frames = samples[:usable].reshape(-1, frame)
     rms = np.sqrt(np.mean(np.square(frames, dtype=np.float64), axis=1))
     loud = np.flatnonzero(rms > peak * 10 ** (threshold_db / 20))
     if loud.size == 0:
-        return samples[:0]
+        return 0, 0
     keep = int(sample_rate * keep_ms / 1000)
     start = max(0, int(loud[0]) * frame - keep)
     end = min(samples.size, (int(loud[-1]) + 1) * frame + keep)
-    return samples[start:end]
+    return start, end
 
 
 def fade(
@@ -62,3 +70,9 @@ def fade(
 def clean_segment(samples: Samples, sample_rate: int) -> Samples:
     """The per-segment chain used by the render: trim, then fade."""
     return fade(trim_silence(samples, sample_rate), sample_rate)
+
+
+def clean_segment_at(samples: Samples, sample_rate: int) -> tuple[Samples, int]:
+    """``clean_segment`` and the sample of ``samples`` the cleaned audio starts at (fades move nothing)."""
+    start, end = trim_bounds(samples, sample_rate)
+    return fade(samples[start:end], sample_rate), start

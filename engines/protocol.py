@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -45,12 +45,43 @@ class Prosody:
             raise ValueError(f"Prosody.pitch_shift_semitones={self.pitch_shift_semitones} exceeds an octave")
 
 
+TimingSource = Literal["durations", "estimate"]
+"""Where token times come from: the voice's own phone durations, or an even share of the audio."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenTimes:
+    """When each token the engine was given is spoken, as [start, end) sample offsets into the audio.
+
+    One span per token, in token order, so a span maps back to the character (``Token.char``) and
+    through ``Token.source`` to the script. A syllable's span runs from the onset of its first phone to
+    the onset of the next syllable (or the end of its stretch of speech); a punctuation mark's span is
+    the pause it made (empty when it made none).
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    source: TimingSource
+
+    def shifted(self, offset: int, length: int) -> TokenTimes:
+        """The same times ``offset`` samples later, clamped to ``[0, length]`` (after a trim or a move)."""
+
+        def clamp(x: int) -> int:
+            return min(max(x + offset, 0), length)
+
+        return TokenTimes(tuple((clamp(a), clamp(b)) for a, b in self.spans), self.source)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Audio:
-    """Mono float32 samples in [-1, 1]. Not hashable by value: compare ``samples`` explicitly."""
+    """Mono float32 samples in [-1, 1]. Not hashable by value: compare ``samples`` explicitly.
+
+    ``times`` is set by engines that know when each token is spoken (the Baker voice's durations);
+    ``None`` means the caller has to estimate.
+    """
 
     samples: npt.NDArray[np.float32]
     sample_rate: int
+    times: TokenTimes | None = None
 
     @property
     def duration_s(self) -> float:

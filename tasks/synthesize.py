@@ -25,10 +25,11 @@ from prefect.locking.protocol import LockManager
 from prefect.utilities.annotations import quote
 
 from audio.export import WriteError
-from audio.postprocess import clean_segment
+from audio.postprocess import clean_segment_at
 from engines.protocol import TTSEngine
 from engines.registry import VoiceConfig, create_engine
 from storage.locks import FlockLockManager
+from storage.segment_times import write_times
 from storage.segments import SegmentStore
 from tasks.jobs import SegmentAudio, SegmentJob
 
@@ -101,13 +102,16 @@ def render_segment(
             raise SynthesisError(
                 f"paragraph {job.paragraph}: could not synthesise \u201c{job.display_text}\u201d: {err}"
             ) from err
-        cleaned = clean_segment(audio.samples, audio.sample_rate)
+        cleaned, start = clean_segment_at(audio.samples, audio.sample_rate)
         if cleaned.size == 0 or not np.isfinite(cleaned).all():
             raise SynthesisError(
                 f"paragraph {job.paragraph}: the voice produced no audible speech for "
                 f"\u201c{job.display_text}\u201d"
             )
         try:
+            if audio.times is not None:  # before the audio: audio in the store has its times
+                times = audio.times.shifted(-start, cleaned.size)
+                write_times(store.path(job.key), times.spans, times.source)
             store.put(job.key, cleaned, audio.sample_rate)
         except WriteError as err:  # a full or read-only cache: the file, the reason, and the way out
             raise SynthesisError(f"paragraph {job.paragraph}: {err}") from err

