@@ -44,6 +44,9 @@ class SegmentJob:
     """Latin words no lexicon knows, as written, that this segment spells letter by letter."""
     lexicon_words: tuple[str, ...] = ()
     """Latin words, as written, that this segment reads with the built-in lexicon of English terms."""
+    display_sources: tuple[int | None, ...] = ()
+    """Per character of ``display_text``: its index in the paragraph (``Token.source`` counts so), or
+    None; how the voice's token times reach the words shown. Empty: not known (no character marks)."""
 
 
 @dataclass(frozen=True, slots=True)

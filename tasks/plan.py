@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engines.prosody import preset
 from lesson_specs.model import LessonSpec, Paragraph
+from tasks.display import display_map
 from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
 from text_frontend.latin.words import words_in
 from text_frontend.types import Segment
@@ -19,27 +19,10 @@ if TYPE_CHECKING:
 PARAGRAPH_PAUSE_MS = 700
 """Silence after a paragraph that sets no ``pause_after``: longer than any sentence pause."""
 
-_PAUSE_MARK = re.compile(r"\[\[[^\[\]]*\]\]")
-_READING_MARK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
-
 
 def display_text(paragraph_text: str, segment: Segment) -> str:
-    """The stretch of the script a segment came from, markup stripped, for captions.
-
-    Captions should show what the teacher wrote ("3²+4²=5²"), not the normalised reading
-    ("三的平方加四的平方…"). Segments made purely by normalisation fall back to the reading.
-    """
-    sources = [t.source for t in segment.tokens if t.source is not None]
-    if not sources:
-        return segment.text
-    start, end = min(sources), max(sources) + 1
-    # Widen to whole markup tokens and to trailing non-Han characters the segment spoke (digits, units).
-    for mark in (*_READING_MARK.finditer(paragraph_text), *_PAUSE_MARK.finditer(paragraph_text)):
-        if mark.start() < end and mark.end() > start:
-            start, end = min(start, mark.start()), max(end, mark.end())
-    raw = paragraph_text[start:end]
-    raw = _PAUSE_MARK.sub("", raw)
-    return _READING_MARK.sub(r"\1", raw).strip() or segment.text
+    """The script's own words a segment came from (``tasks.display.display_map``)."""
+    return display_map(paragraph_text, segment).text
 
 
 def plan_paragraphs(
@@ -89,13 +72,15 @@ def _paragraph_jobs(
             elif earlier:
                 earlier[-1] = _lengthen(earlier[-1], segment.pause_after_ms)
             continue
+        shown = display_map(paragraph.text, segment)
         jobs.append(
             SegmentJob(
                 key=segment_key(segment, prosody, voice),
                 paragraph=paragraph.number,
                 index=start_index + len(jobs),
                 segment=segment,
-                display_text=display_text(paragraph.text, segment),
+                display_text=shown.text,
+                display_sources=shown.sources,
                 emotion=paragraph.emotion.value,
                 prosody=prosody,
                 voice=voice,
