@@ -7,8 +7,9 @@
   ``PREFECT_API_URL`` is set (the API in its "ephemeral" mode: no UI, no scheduler), started here
   instead so that ``web`` owns its lifetime. Prefect's own copy is stopped only by ``atexit``, which
   SIGTERM and SIGKILL skip.
-- ``prefect_api``: what ``web`` and ``render`` wrap themselves in: the operator's ``PREFECT_API_URL``
-  if set, else a temporary server of their own, named in ``PREFECT_API_URL`` for Prefect to find.
+- ``prefect_api``: what ``web`` wraps itself in: the operator's ``PREFECT_API_URL`` if set, else a
+  temporary server of its own, named in ``PREFECT_API_URL`` for Prefect to find. ``render`` uses the
+  server that outlives it instead (``app.shared_server``), and this only when it cannot.
 
 Each runs in its own session, so Ctrl-C in the terminal reaches the command, which then stops its
 server in order. Each is stopped as a whole process group when its block exits, and on Linux it also
@@ -60,7 +61,7 @@ def free_port() -> int:
         return port
 
 
-def _healthy(api_url: str) -> bool:
+def healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as answer:
             return bool(answer.status == 200)
@@ -116,7 +117,7 @@ def _server_process(
     started = False
     try:
         deadline = time.monotonic() + startup_timeout
-        while not _healthy(f"http://127.0.0.1:{port}/api"):
+        while not healthy(f"http://127.0.0.1:{port}/api"):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]
                 raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
@@ -201,12 +202,12 @@ def prefect_api(*, log: Path, announce: Callable[[str], None] | None = None) -> 
         try:
             yield
         finally:
-            _flush_prefect_clients()
+            flush_prefect_clients()
             # Gone with its server: a later block in this process must not find a dead address.
             os.environ.pop("PREFECT_API_URL", None)
 
 
-def _flush_prefect_clients(timeout: float = 10.0) -> None:
+def flush_prefect_clients(timeout: float = 10.0) -> None:
     """Send the run logs and events Prefect still holds while their server is up.
 
     Prefect sends them from background workers that it drains only at interpreter exit, after this

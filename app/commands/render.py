@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
-from app.prefect_server import PrefectServerError, prefect_api
-from config import Settings, load_settings
-from engines.protocol import EngineError
-from lesson_specs import SpecError, load_spec_file
-from models.errors import ModelError
+from app.prefect_server import PrefectServerError
+from app.shared_server import shared_prefect_api
 from text_frontend.excerpt import one_line as shorten
+
+if TYPE_CHECKING:
+    from config import Settings
 
 
 class RichReporter:
@@ -64,6 +64,9 @@ def render(
     ] = False,
 ) -> None:
     """Render a lesson: WAV, MP3, SRT and WebVTT captions and a manifest under OUT/course/lesson/render."""
+    from config import load_settings
+    from lesson_specs import SpecError, load_spec_file
+
     console = Console(stderr=True)
     try:
         load_spec_file(spec)
@@ -75,7 +78,7 @@ def render(
     quiet_prefect(log_failures=False)
     exit_on_sigterm()
     try:
-        with prefect_api(log=settings.cache_dir / "prefect-render.log", announce=console.print):
+        with shared_prefect_api(settings.cache_dir, announce=console.print):
             _render(console, settings, spec, out, voice, publish)
     except PrefectServerError as err:  # its message ends with the server's log: point to the file
         first = str(err).splitlines()[0].rstrip(":")
@@ -86,15 +89,22 @@ def render(
 def _render(
     console: Console, settings: Settings, spec: Path, out: Path | None, voice: str | None, publish: bool
 ) -> None:
-    """Run the flow; Prefect is imported only here, once ``PREFECT_API_URL`` names the server."""
+    """Run the flow; Prefect is imported only here, once ``PREFECT_API_URL`` names the server.
+
+    That server is the local one later renders reuse (``lessonaudio server``), unless the operator
+    set ``PREFECT_API_URL``.
+    """
     from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.commands.db import database_config
     from audio.export import WriteError
+    from engines.protocol import EngineError
     from flows.in_process import in_process_runs
     from flows.progress import reporting_to
     from flows.render import RenderError, render_lesson
+    from lesson_specs import SpecError
+    from models.errors import ModelError
     from storage.db.session import CatalogUnavailable, database_error
     from tasks.publish import PublishFailed
 

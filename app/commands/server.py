@@ -1,0 +1,81 @@
+"""``lessonaudio server start|status|stop``: the local Prefect server that renders share.
+
+``render`` starts it on first use; these commands let an operator see where it is (its UI shows every
+render's flow run), start it ahead of a batch, and stop it when it is no longer wanted.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from app.shared_server import SharedServer
+
+app = typer.Typer(help="The local Prefect server that renders report to.", no_args_is_help=True)
+
+
+def _describe(server: SharedServer) -> str:
+    up = max(time.time() - server.started_at, 0.0)
+    return f"{server.ui_url} (API {server.api_url}), pid {server.pid}, up {up / 60:.0f} min, log {server.log}"
+
+
+def _note_operator_server() -> None:
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        typer.echo(f"PREFECT_API_URL is set: renders report to {url}, not to the local server", err=True)
+
+
+@app.command()
+def start() -> None:
+    """Start the server now (a render would start it on first use); no-op when it is running."""
+    from app.prefect_server import PrefectServerError
+    from app.shared_server import ensure_server
+    from config import load_settings
+
+    settings = load_settings()
+    _note_operator_server()
+    try:
+        server, started = ensure_server(settings.cache_dir, announce=lambda line: typer.echo(line, err=True))
+    except PrefectServerError as err:
+        first = str(err).splitlines()[0].rstrip(":")
+        typer.echo(f"error: {first} (its log: {err.log})", err=True)
+        raise typer.Exit(1) from None
+    except OSError as err:
+        typer.echo(f"error: cannot start the local Prefect server: {err}", err=True)
+        raise typer.Exit(1) from None
+    verb = "started" if started else "already running"
+    typer.echo(f"{verb}: {_describe(server)}")
+
+
+@app.command()
+def status() -> None:
+    """Say whether the server runs, where, and since when; exit code 1 when it does not."""
+    from app.shared_server import alive, read_state, server_home
+    from config import load_settings
+
+    settings = load_settings()
+    _note_operator_server()
+    server = read_state(server_home(settings.cache_dir))
+    if server is None or not alive(server):
+        typer.echo("not running (the next render starts it)")
+        raise typer.Exit(1)
+    typer.echo(f"running: {_describe(server)}")
+
+
+@app.command()
+def stop() -> None:
+    """Stop the server; flow runs stay in its database for the next start."""
+    from app.shared_server import stop_server
+    from config import load_settings
+
+    settings = load_settings()
+    try:
+        server = stop_server(settings.cache_dir)
+    except OSError as err:
+        typer.echo(f"error: cannot stop the local Prefect server: {err}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"stopped the server at {server.ui_url} (pid {server.pid})" if server else "not running")

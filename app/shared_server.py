@@ -1,0 +1,269 @@
+"""One local Prefect server per cache folder, started on first use and kept for the commands after it.
+
+Starting a Prefect server costs a render more time than the render itself when its segments are
+cached. So the first ``render`` that needs a server starts ``prefect server start`` detached from
+itself (its own session, no parent-death signal), with its home and SQLite database under
+``<cache_dir>/prefect-server/``, and records where it listens in ``server.json`` there. Later
+commands find it through that file and a ``GET /api/health``, and report their flow runs to it, so
+they stay ordinary Prefect runs in its UI. ``lessonaudio server stop`` ends it.
+
+A file lock around "find or start" keeps two commands that start together from starting two servers;
+a recorded server that no longer answers (killed, or the machine restarted) is replaced. A process
+is only ever signalled after its command line shows it is the recorded server, so a recycled pid
+never receives a stray SIGTERM. Nothing here imports Prefect: a command names the server in
+``PREFECT_API_URL`` before Prefect reads its settings.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from app.prefect_server import PrefectServerError, flush_prefect_clients, free_port, healthy, prefect_api
+
+SERVER_DIR = "prefect-server"
+STATE_FILE = "server.json"
+LOCK_FILE = "server.lock"
+LOG_FILE = "server.log"
+
+_detached: list[subprocess.Popen[bytes]] = []
+"""Started servers, held so that Python neither warns about nor reaps a child meant to outlive it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SharedServer:
+    api_url: str
+    ui_url: str
+    pid: int
+    port: int
+    home: str
+    log: str
+    started_at: float
+    prefect: str
+    """Prefect's version when it started: a server from before an upgrade is replaced, not reused."""
+
+
+def server_home(cache_dir: Path) -> Path:
+    return cache_dir / SERVER_DIR
+
+
+def _prefect_version() -> str:
+    try:
+        return version("prefect")
+    except PackageNotFoundError:  # pragma: no cover - Prefect is a dependency
+        return "unknown"
+
+
+def read_state(home: Path) -> SharedServer | None:
+    """The recorded server, or None when there is no record or it cannot be read."""
+    try:
+        data = json.loads((home / STATE_FILE).read_text(encoding="utf-8"))
+        return SharedServer(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_state(home: Path, server: SharedServer) -> None:
+    temporary = home / f".{STATE_FILE}.{os.getpid()}"
+    temporary.write_text(json.dumps(asdict(server), indent=1) + "\n", encoding="utf-8")
+    os.replace(temporary, home / STATE_FILE)
+
+
+def _is_server_process(server: SharedServer) -> bool:
+    """``server.pid`` is alive (not a zombie) and is ``prefect server start`` on the recorded port."""
+    proc = Path("/proc") / str(server.pid)
+    if not proc.is_dir():
+        if sys.platform.startswith("linux"):
+            return False
+        try:  # no /proc: trust the pid
+            os.kill(server.pid, 0)
+            return True
+        except OSError:
+            return False
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        words = (proc / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    wanted = [b"prefect", b"server", b"start", b"--port", str(server.port).encode()]
+    return state != "Z" and all(word in words for word in wanted)
+
+
+def alive(server: SharedServer) -> bool:
+    """The recorded process runs and answers its health check."""
+    return _is_server_process(server) and healthy(server.api_url)
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    """Held while one command finds, starts or stops the server; others wait for it."""
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / LOCK_FILE, "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _terminate(server: SharedServer, timeout: float = 20.0) -> None:
+    """SIGTERM the recorded server's process group, SIGKILL it if it is still there after ``timeout``."""
+    if not _is_server_process(server):
+        return
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            _reap(server.pid)
+            if not _is_server_process(server):
+                return
+            time.sleep(0.2)
+
+
+def _reap(pid: int) -> None:
+    """Collect the exit status when this process started the server, so it does not stay a zombie."""
+    for process in _detached:
+        if process.pid == pid:
+            process.poll()
+
+
+def _start(home: Path, previous: SharedServer | None, startup_timeout: float) -> SharedServer:
+    port = previous.port if previous is not None and _port_free(previous.port) else free_port()
+    env = dict(os.environ)
+    env.pop("PREFECT_API_URL", None)
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_LOGGING_LEVEL="WARNING",
+    )
+    args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    log = home / LOG_FILE
+    with open(log, "wb") as sink:
+        process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=home,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the command's terminal must not reach it
+        )
+    _detached.append(process)
+    api_url = f"http://127.0.0.1:{port}/api"
+    server = SharedServer(
+        api_url=api_url,
+        ui_url=f"http://127.0.0.1:{port}",
+        pid=process.pid,
+        port=port,
+        home=str(home),
+        log=str(log),
+        started_at=time.time(),
+        prefect=_prefect_version(),
+    )
+    deadline = time.monotonic() + startup_timeout
+    while not healthy(api_url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            _terminate(server, timeout=5.0)
+            tail = log.read_text(errors="replace")[-2000:]
+            raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
+        time.sleep(0.3)
+    try:
+        _write_state(home, server)
+    except OSError:
+        _terminate(server, timeout=5.0)  # unrecorded, nobody would find it again to stop it
+        raise
+    return server
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def ensure_server(
+    cache_dir: Path,
+    *,
+    announce: Callable[[str], None] | None = None,
+    startup_timeout: float = 180.0,
+) -> tuple[SharedServer, bool]:
+    """The cache folder's running server, started first if needed; True when this call started it.
+
+    Raises ``PrefectServerError`` (naming the server's log) if a new server does not come up, or
+    ``OSError`` if its folder cannot be created.
+    """
+    home = server_home(cache_dir)
+    recorded = read_state(home)
+    if recorded is not None and recorded.prefect == _prefect_version() and alive(recorded):
+        return recorded, False  # the common case, without waiting for the lock
+    with _locked(home):
+        recorded = read_state(home)  # another command may have started one while this one waited
+        if recorded is not None:
+            if recorded.prefect == _prefect_version() and alive(recorded):
+                return recorded, False
+            _terminate(recorded)  # hung, or from before an upgrade
+            (home / STATE_FILE).unlink(missing_ok=True)
+        if announce is not None:
+            announce("starting the local Prefect server (it keeps running: `lessonaudio server stop`) …")
+        return _start(home, recorded, startup_timeout), True
+
+
+def stop_server(cache_dir: Path) -> SharedServer | None:
+    """Stop the cache folder's server; the one that was running, or None if none was."""
+    home = server_home(cache_dir)
+    if not (home / STATE_FILE).exists():
+        return None
+    with _locked(home):
+        recorded = read_state(home)
+        if recorded is None:
+            return None
+        running = _is_server_process(recorded)
+        _terminate(recorded)
+        (home / STATE_FILE).unlink(missing_ok=True)
+        return recorded if running else None
+
+
+@contextmanager
+def shared_prefect_api(
+    cache_dir: Path, *, announce: Callable[[str], None] | None = None
+) -> Iterator[SharedServer | None]:
+    """Flows in the block report to ``PREFECT_API_URL``'s server if set, else to the shared server.
+
+    Yields the shared server, or None when the operator's ``PREFECT_API_URL`` is used. Call it before
+    Prefect is imported: Prefect reads ``PREFECT_API_URL`` once, on import.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield None
+        return
+    try:
+        server, _ = ensure_server(cache_dir, announce=announce)
+    except OSError:
+        # A cache folder that cannot be written: the command reports that in its own words once it
+        # uses the folder; a server of its own, logging elsewhere, must not fail on it first.
+        with prefect_api(log=cache_dir / "prefect-render.log", announce=announce):
+            yield None
+        return
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        yield server
+    finally:
+        flush_prefect_clients()
+        os.environ.pop("PREFECT_API_URL", None)
