@@ -18,8 +18,10 @@ from app.commands import render as render_command
 from app.commands import renders as renders_command
 from app.commands import say as say_command
 from app.commands import serve as serve_command
+from app.commands import server as server_command
 from app.commands import validate as validate_command
 from app.commands import web as web_command
+from config import SettingsError
 
 app = typer.Typer(
     name="lessonaudio",
@@ -41,18 +43,14 @@ app.add_typer(cache_command.app, name="cache")
 qa_command.app.command("summary")(qa_summary_command.qa_summary)
 app.add_typer(qa_command.app, name="qa")
 app.add_typer(web_command.app, name="web")
+app.add_typer(server_command.app, name="server")
 
 
 def main() -> None:
     try:
         app()
-    except Exception as err:
+    except SettingsError as err:
         # Settings are read inside each command; a bad variable is the operator's input, not a bug.
-        # Imported only now: config costs pydantic, which --help and most commands never need.
-        from config import SettingsError
-
-        if not isinstance(err, SettingsError):
-            raise
         typer.echo(f"lessonaudio: bad setting: {err}", err=True)
         raise SystemExit(2) from None
 
