@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from text_frontend.frontend import FrontEnd
 from text_frontend.normalize import Annotated, Char, TextNormalizer
 from text_frontend.normalize.numbers import rewrite_numbers
 from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
@@ -19,6 +20,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "lesson_specs" / "examples"
 @cache
 def _normalizer() -> TextNormalizer:
     return TextNormalizer()
+
+
+@cache
+def _front_end() -> FrontEnd:
+    return FrontEnd()
 
 
 def norm(text: str) -> str:
@@ -298,6 +304,57 @@ def test_ordinals_and_codes(text: str, expected: str) -> None:
 )
 def test_chemistry(text: str, expected: str) -> None:
     assert numbers_only(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Fe³⁺和Cl⁻结合", "铁离子和氯离子结合"),
+        ("Fe²⁺", "亚铁离子"),
+        ("SO₄²⁻和Ba²⁺生成沉淀", "硫酸根离子和钡离子生成沉淀"),
+        ("溶液中H⁺的浓度", "溶液中氢离子的浓度"),
+        ("NH₄⁺", "铵根离子"),
+        ("CH₃COO⁻", "醋酸根离子"),
+        # an ion without a classroom name keeps its formula and its charge
+        ("Zr⁴⁺", "带四个单位正电荷的Zr离子"),
+        ("S₂O₃²⁻", "带两个单位负电荷的S二O三离子"),
+    ],
+)
+def test_ions_are_read_by_name_not_as_powers(text: str, expected: str) -> None:
+    assert numbers_only(text) == expected
+
+
+def test_a_power_is_still_a_power() -> None:
+    assert norm("3²+4²=5²") == "三的平方加四的平方等于五的平方"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("COVID-19疫情", "COVID十九疫情"),
+        ("Boeing-737飞机", "Boeing七三七飞机"),
+        ("x-1=0", "x减1=0"),  # algebra: one letter is a variable, and the dash is minus
+    ],
+)
+def test_a_word_joined_to_a_number_names_a_thing(text: str, expected: str) -> None:
+    assert numbers_only(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("COVID-19疫情", "西欧维艾迪十九疫情"),
+        ("iPhone-15手机", "爱疯十五手机"),
+        ("x-1=0", "艾克斯减一等于零"),
+    ],
+)
+def test_no_minus_sign_is_heard_inside_a_name(text: str, expected: str) -> None:
+    assert "".join(s.char for s in _front_end().analyze(text).syllables) == expected
+
+
+def test_letters_a_reading_inserts_are_spelled_not_dropped() -> None:
+    said = "".join(s.char for s in _front_end().analyze("ZrO₂和Zr⁴⁺").syllables)
+    assert said == "兹阿尔欧二和带四个单位正电荷的兹阿尔离子"
 
 
 @pytest.mark.parametrize("layer", ["numbers", "whole normaliser"])

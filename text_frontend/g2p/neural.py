@@ -85,6 +85,14 @@ class PolyphoneModel:
 
     def predict(self, sentence: str, positions: Sequence[int]) -> list[str]:
         """Readings for ``sentence[p]`` for each p in ``positions`` (each must be a polyphone)."""
+        return [max(scores, key=scores.__getitem__) for scores in self.scores(sentence, positions)]
+
+    def scores(self, sentence: str, positions: Sequence[int]) -> list[dict[str, float]]:
+        """Log-probabilities over each character's own readings, for the reranker to weigh.
+
+        The softmax is taken over the character's readings only, so the numbers say how sure the
+        model is between the readings that are possible, not how much mass it wasted elsewhere.
+        """
         if not positions:
             return []
         w, hidden = self._w, self._hidden
@@ -112,8 +120,11 @@ class PolyphoneModel:
         rows = [p + 1 for p in positions]  # +1 for BOS
         states = np.concatenate([fw_out[rows], bw_out[rows]], axis=1)
         logits = np.maximum(states @ w.fc0_w + w.fc0_b, 0.0) @ w.fc1_w + w.fc1_b
-        out: list[str] = []
+        out: list[dict[str, float]] = []
         for row, p in zip(logits, positions, strict=True):
             idx, names = self.candidates[sentence[p]]
-            out.append(names[int(np.argmax(row[list(idx)]))])
+            picked = row[list(idx)]
+            log_probs = picked - picked.max()
+            log_probs -= np.log(np.exp(log_probs).sum())
+            out.append({name: float(lp) for name, lp in zip(names, log_probs, strict=True)})
         return out

@@ -331,6 +331,9 @@ def _chang_compared(c: Context) -> str | None:
         return None
     if "比" in c.before(6):
         return "zhang3" if "岁" in c.after(4) else "chang2"
+    # 一样长, 这么长: the length compared, unless a result follows (一样长大 is a word of its own).
+    if c.before(2) in ("一样", "同样", "那么", "这么", "多么") and c.next() not in "大高出成着了":
+        return "chang2"
     return "chang2" if c.before(2) in ("有点", "有些", "一点") else None
 
 

@@ -29,6 +29,10 @@ def _leftover(c: Char) -> bool:
     return c.source is not None and c.pinned is None and c.atom is None and base_letter(c.char) is not None
 
 
+def _inserted(c: Char) -> bool:
+    return c.source is None and c.pinned is None and c.atom is None and base_letter(c.char) is not None
+
+
 def spell_spoken(chars: list[Char]) -> list[Char]:
     """Spell the letters of an alias's spoken text (``[显卡](gpu加速)``) in place.
 
@@ -66,6 +70,19 @@ def spell_leftovers(chars: list[Char], original: str, first_atom: int) -> Spelle
     i = 0
     while i < len(chars):
         c = chars[i]
+        if _inserted(c):
+            # Letters a reading put there (the Zr of 带四个单位正电荷的Zr离子) were never written
+            # as a word: spelled, not reported.
+            j = i + 1
+            while j < len(chars) and _inserted(chars[j]):
+                j += 1
+            reading = spell("".join(ch.char for ch in chars[i:j]))
+            out.chars.extend(
+                Char(ch, None, py, c.origin, c.atom)
+                for ch, py in zip(reading.text, reading.pinyin, strict=True)
+            )
+            i = j
+            continue
         if not _leftover(c):
             out.chars.append(c)
             i += 1

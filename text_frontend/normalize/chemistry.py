@@ -34,7 +34,8 @@ _JOIN_READING = {"+": "加"}
 _PRODUCES = "生成"
 
 
-def _parts(formula: str) -> list[tuple[str, str]] | None:
+def formula_parts(formula: str) -> list[tuple[str, str]] | None:
+    """Element symbols with their counts, or None when a symbol is no element (MP3, A4)."""
     parts: list[tuple[str, str]] = []
     pos = 0
     while pos < len(formula):
@@ -53,7 +54,7 @@ def _stands_alone(formula: str, parts: list[tuple[str, str]]) -> bool:
     return len(parts) >= 2 and any(n for _, n in parts)
 
 
-def _reading(parts: list[tuple[str, str]]) -> str:
+def formula_reading(parts: list[tuple[str, str]]) -> str:
     return "".join(symbol + (cardinal(n.translate(_SUBSCRIPTS)) if n else "") for symbol, n in parts)
 
 
@@ -64,7 +65,7 @@ def _chains(text: str) -> list[list[tuple[re.Match[str], list[tuple[str, str]]]]
     chains: list[list[tuple[re.Match[str], list[tuple[str, str]]]]] = []
     previous: re.Match[str] | None = None
     for match in _FORMULA.finditer(text):
-        parts = _parts(match.group(2))
+        parts = formula_parts(match.group(2))
         if parts is None:
             previous = None
             continue
@@ -86,7 +87,7 @@ def find(text: str) -> list[Edit]:
             continue
         for index, (match, parts) in enumerate(chain):
             count = match.group(1)
-            said = (cardinal(count, liang=True) + "个" if count else "") + _reading(parts)
+            said = (cardinal(count, liang=True) + "个" if count else "") + formula_reading(parts)
             edits.append(Edit(match.start(), match.end(), said))
             if index + 1 < len(chain):
                 following = chain[index + 1][0]

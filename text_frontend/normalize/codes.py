@@ -24,6 +24,10 @@ _TAIL = r"(?![\d.,:/~～\-—%‰℃°′″A-Za-zμ²³])"
 _NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])()(\d+(?:\.\d+)?)" + _TAIL)
 # After a dash: a sign (-110) or minus (a-110); after a digit it is a range or date, for WeTN.
 _SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩])(- ?)(\d+(?:\.\d+)?)" + _TAIL)
+# A word joined to a number by a hyphen names a thing (COVID-19, iPhone-15, Boeing-737): the hyphen
+# is silent, two digits are said as a number and longer ones digit by digit, as such names are said.
+# A lexicon term stands in the text as one private-use character until it is expanded.
+_NAMED = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{2,}|[\U000F0000-\U000FFFFD])(-)(\d+)(?![\d.])")
 _AREA_CODE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words; a date's 5号 does not.
@@ -48,6 +52,10 @@ def is_code(text: str, start: int, end: int) -> bool:
 
 def find(text: str) -> list[Edit]:
     edits: list[Edit] = []
+    for match in _NAMED.finditer(text):
+        number = match.group(2)
+        said = cardinal(number) if len(number) <= 2 else digits(number)
+        edits.append(Edit(match.start(1), match.end(2), said))
     for match in _ORDINAL.finditer(text):
         edits.append(Edit(match.start(1), match.end(1), cardinal(match.group(1))))
         if match.group(3):

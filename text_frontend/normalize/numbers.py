@@ -4,19 +4,20 @@ Each rule module finds the numbers whose reading depends on context WeTN does no
 formulas, years, clock times and ratios, units and money, ordinals, codes and bare numbers) and
 spells them in Chinese; everything else keeps its digits for WeTN. Operators next to those numbers
 are read here too (:mod:`.arithmetic`), since once a number is Chinese the symbol layer no longer
-sees an operand. Rules run in this order and an earlier rule's edit wins where two overlap: a
+sees an operand. Rules run in this order (an ion's charge is read before its digits are taken
+for a power or a count) and an earlier rule's edit wins where two overlap: a
 formula's digits are subscripts before they are anything else, and a year or a time is a more
 specific reading than a bare number.
 """
 
 from __future__ import annotations
 
-from text_frontend.normalize import arithmetic, chemistry, clock, codes, quantities, years
+from text_frontend.normalize import arithmetic, chemistry, clock, codes, ions, quantities, years
 from text_frontend.normalize.annotated import Annotated
 from text_frontend.normalize.edits import Edit, apply_edits, fold
 
-_RULES = (chemistry.find, years.find, clock.find, quantities.find, codes.find, arithmetic.find)
-_TRIGGERS = frozenset("0123456789₀₁₂₃₄₅₆₇₈₉")
+_RULES = (ions.find, chemistry.find, years.find, clock.find, quantities.find, codes.find, arithmetic.find)
+_TRIGGERS = frozenset("0123456789₀₁₂₃₄₅₆₇₈₉⁺⁻")
 
 
 def rewrite_numbers(src: Annotated) -> Annotated:
