@@ -1,0 +1,119 @@
+"""Render jobs: submitting a script (``POST /api/renders``) queues a job; its status is polled.
+
+Submitting lives here rather than with the finished renders because what it creates and answers
+with is a job: the render only exists once the job has finished.
+"""
+
+# No `from __future__ import annotations`: FastAPI evaluates the handlers' annotations, which name
+# the ``access`` dependencies this module is given.
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from web.api.access import Access, visible
+from web.api.responses import error_responses
+from web.errors import ApiError
+from web.jobs import Job
+from web.netguard import TargetRefused
+from web.schemas import JobOut, RenderRequest, StageOut, WebhookOut
+from web.services import Services
+from web.tokens import TokenInfo
+
+JOB_ID = r"^[0-9a-f]{16}$"
+
+
+def job_out(job: Job) -> JobOut:
+    webhook = job.webhook
+    return JobOut(
+        id=job.id,
+        state=job.state.value,
+        lesson_id=job.lesson_id,
+        title=job.title,
+        submitted_at=job.submitted_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        stages=[StageOut(name=s.name, total=s.total, done=s.done, finished=s.finished) for s in job.stages],
+        render_id=job.outcome.render_id if job.outcome else None,
+        error=job.error,
+        webhook=WebhookOut(
+            delivered=webhook.delivered, attempts=webhook.attempts, status=webhook.status, error=webhook.error
+        )
+        if webhook
+        else None,
+        status_url=f"/api/jobs/{job.id}",
+    )
+
+
+def checked_callback(services: Services, url: str | None) -> str | None:
+    """The callback URL to send to, if any; a 422 when this server sends none or the target is refused."""
+    callback = url.strip() if url else None
+    if not callback:
+        return callback
+    if services.webhooks is None:
+        raise ApiError(
+            422,
+            "webhooks_disabled",
+            "this server sends no callbacks: it has no webhook secret",
+            where="callback_url",
+            fix="leave callback_url out and poll status_url, or ask the operator to set "
+            "LESSONAUDIO_WEB_WEBHOOK_SECRET",
+        )
+    try:
+        services.webhooks.check(callback)
+    except TargetRefused as err:
+        raise ApiError(422, "callback_refused", str(err), where="callback_url") from None
+    return callback
+
+
+def router(services: Services, access: Access) -> APIRouter:
+    routes = APIRouter(tags=["renders"])
+
+    @routes.post(
+        "/api/renders",
+        status_code=202,
+        response_model=JobOut,
+        responses=error_responses(400, 401, 413, 422, 429),
+    )
+    def submit(body: RenderRequest, who: Annotated[TokenInfo, Depends(access.render)]) -> JobOut:
+        """Validate, then queue a render; poll `status_url` for progress. A script with errors is
+        refused (422) with every diagnostic, and nothing runs."""
+        report = services.checker.check(body.script)
+        if report.spec is None or report.errors:
+            first = report.errors[0] if report.errors else None
+            raise ApiError(
+                422,
+                "invalid_script",
+                f"the script has {len(report.errors)} error(s)"
+                + (f"; first: {first.message}" if first else ""),
+                where=f"script line {first.line}, column {first.col}" if first else "script",
+                fix=first.fix if first else None,
+                diagnostics=report.errors + report.warnings,
+            )
+        callback = checked_callback(services, body.callback_url)
+        job = services.jobs.submit(
+            body.script,
+            report.spec,
+            owner=who.name,
+            owner_id=who.id,
+            voice=body.voice,
+            callback_url=callback,
+        )
+        return job_out(job)
+
+    @routes.get("/api/jobs/{job_id}", response_model=JobOut, responses=error_responses(401, 404, 422))
+    def job_status(
+        job_id: Annotated[str, Path(pattern=JOB_ID)], who: Annotated[TokenInfo, Depends(access.teacher)]
+    ) -> JobOut:
+        """Progress of a submitted render, stage by stage; `render_id` once it finished."""
+        job = visible(
+            services.jobs.get(job_id),
+            lambda job: job.owner_id,
+            who,
+            code="no_such_job",
+            message=f"no render job {job_id!r}",
+            where="job_id",
+            fix="jobs are kept in memory; after a server restart look the render up in /api/renders",
+        )
+        return job_out(job)
+
+    return routes
