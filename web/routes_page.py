@@ -7,8 +7,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engines import emotion_names
+from web.api.renders import render_out, visible_renders
+from web.api.responses import error_responses
 from web.auth import SESSION_COOKIE, check_token
-from web.routes_api import error_responses, render_out, visible_renders
 from web.schemas import SessionRequest
 from web.services import Services
 from web.tokens import TokenInfo
