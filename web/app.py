@@ -13,11 +13,11 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from config import Settings
+from web.api import api_router
 from web.bodylimit import BodyLimitMiddleware
 from web.docs import docs_router
 from web.errors import install_error_handlers
 from web.headers import SecurityHeadersMiddleware
-from web.routes_api import api_router
 from web.routes_page import page_router
 from web.services import Services, build_services
 
