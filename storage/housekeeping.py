@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.pieces import DATA, INDEX
+from storage.piece_files import DATA, INDEX
 
 KINDS = {
     "segments": "synthesised segments (FLAC)",

@@ -19,11 +19,8 @@ import numpy as np
 from audio.export import WriteError, write_bytes
 from audio.loudness import EnergyProfile, LoudnessReport
 from audio.mastering import MasteredParagraph
+from storage.piece_files import DATA, INDEX
 from storage.segments import CACHE_HINT, mark_used
-
-INDEX = ".json"
-DATA = (".pcm", ".mp3", ".energy")
-"""A piece's files beside its JSON index (``storage.housekeeping`` prunes them together)."""
 
 
 @dataclass(frozen=True, slots=True)
