@@ -21,7 +21,6 @@ from app.commands import serve as serve_command
 from app.commands import server as server_command
 from app.commands import validate as validate_command
 from app.commands import web as web_command
-from config import SettingsError
 
 app = typer.Typer(
     name="lessonaudio",
@@ -49,8 +48,13 @@ app.add_typer(server_command.app, name="server")
 def main() -> None:
     try:
         app()
-    except SettingsError as err:
+    except Exception as err:
         # Settings are read inside each command; a bad variable is the operator's input, not a bug.
+        # Imported only now: config costs pydantic, which --help and most commands never need.
+        from config import SettingsError
+
+        if not isinstance(err, SettingsError):
+            raise
         typer.echo(f"lessonaudio: bad setting: {err}", err=True)
         raise SystemExit(2) from None
 
