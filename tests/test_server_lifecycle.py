@@ -1,4 +1,5 @@
-"""The Prefect servers that ``serve``, ``web`` and ``render`` start stop with them, however they are stopped.
+"""The Prefect servers that ``serve`` and ``web`` start stop with them, however they are stopped; a killed
+``render`` leaves only the local server that later renders share.
 
 Each command runs as an operator runs it, as a subprocess. The test signals the command's own
 process only (as ``kill``, systemd or a container runtime would), then requires that no process of
@@ -20,10 +21,12 @@ from pathlib import Path
 import pytest
 
 from app.prefect_server import free_port
+from app.shared_server import alive, read_state, server_home
 from tests.process_tree import ROOT, Command, answers, api, command_env, ports_of, running, wait_for
 
 SCRIPT = "id: lifecycle\ntitle: 生命周期\nparagraphs:\n  - 春天来了。\n"
 TEMPORARY_SERVER = "prefect.server.api.server:create_app"
+SHARED_SERVER = "prefect server start"
 
 # /proc to find the tree, and the kernel's parent-death signal for SIGKILL: both Linux only.
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux /proc and prctl")
@@ -162,12 +165,16 @@ def _render_statuses(database: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
-def test_render_takes_its_prefect_server_down(folders: Folders, tmp_path: Path, sig: signal.Signals) -> None:
-    """``render`` killed mid-render: the temporary server its flow reports to goes with it."""
+def test_a_killed_render_leaves_only_the_shared_server(
+    folders: Folders, tmp_path: Path, sig: signal.Signals
+) -> None:
+    """``render`` killed mid-render: its own processes end; the local Prefect server it started for
+    every render of this cache folder (``lessonaudio server``) stays up and answers."""
     spec = tmp_path / "long.yaml"
     spec.write_text(_long_script(60), encoding="utf-8")
     database = tmp_path / "catalog.db"
     env = {**folders.env, "LESSONAUDIO_DATABASE_URL": f"sqlite:///{database}"}
+    env["LESSONAUDIO_CACHE_DIR"] = str(tmp_path / "cache")  # a server this render starts, not a neighbour's
     with running(["render", str(spec)], env, tmp_path / "render.log") as render:
 
         def rendering() -> bool:
@@ -175,23 +182,31 @@ def test_render_takes_its_prefect_server_down(folders: Folders, tmp_path: Path, 
             return _render_statuses(database) == ["running"]
 
         wait_for(rendering, 240, "the render's catalog row", render.log)
-        _stops_with_its_tree(render, sig, TEMPORARY_SERVER)
+        before = render.tree()
+        servers = {pid for pid, cmdline in before.items() if SHARED_SERVER in cmdline}
+        assert len(servers) == 1 and len(before) > 1, before
+        render.signal(sig)
+        wait_for(lambda: set(render.tree()) == servers, 45, f"the render's exit after {sig.name}")
+        shared = read_state(server_home(tmp_path / "cache"))
+        assert shared is not None and shared.pid in servers and alive(shared)
         if sig == signal.SIGTERM:  # SIGKILL leaves the row to the abandoned-render sweep
             assert _render_statuses(database) == ["failed"], render.output()[-3000:]
 
 
 def test_render_whose_server_cannot_start_says_so_in_one_line(folders: Folders, tmp_path: Path) -> None:
-    """A Prefect home that is a file: the server dies at start, and the render says where its log is."""
+    """A Prefect database that cannot be created: the server dies at start, and the render says where
+    its log is."""
     spec = tmp_path / "short.yaml"
     spec.write_text(SCRIPT, encoding="utf-8")
-    not_a_folder = tmp_path / "prefect-home"
-    not_a_folder.write_text("", encoding="utf-8")
-    env = {**folders.env, "PREFECT_HOME": str(not_a_folder)}
+    database = f"sqlite+aiosqlite:///{tmp_path / 'no-such-folder' / 'prefect.db'}"
+    cache = tmp_path / "cache"
+    env = {**folders.env, "LESSONAUDIO_CACHE_DIR": str(cache)}
+    env["PREFECT_API_DATABASE_CONNECTION_URL"] = database
     with running(["render", str(spec)], env, tmp_path / "render.log") as render:
         assert render.process.wait(timeout=180) == 1, render.output()
         output = render.output()
         assert "Traceback" not in output, output
         last = output.strip().splitlines()[-1]
         assert last.startswith("render failed: Prefect server on port "), output
-        assert last.endswith(f"(its log: {folders.root / 'cache' / 'prefect-render.log'})"), output
+        assert last.endswith(f"(its log: {cache / 'prefect-server' / 'server.log'})"), output
         assert not render.tree(), render.tree()
