@@ -69,19 +69,22 @@ class RenderSummary:
     qa_flags: int | None = None
     """Segments the ASR back-check still flags (None: back-check off)."""
     qa_per: float | None = None
+    qa_reused: bool | None = None
+    """True when the back-check took the result of an identical lesson heard before (no ASR ran)."""
     published: str | None = None
     """Where ``latest.json`` was written when the render was published."""
 
 
-def _qa_rows(check: LessonCheck) -> tuple[dict[str, Any], list[SegmentQA]]:
+def _qa_rows(check: LessonCheck, reused: bool) -> tuple[dict[str, Any], list[SegmentQA]]:
     """The back-check as the catalog stores it: a lesson summary and per-segment scores."""
     summary = {
+        "reused": reused,
         "engine": check.engine_id,
         "cer": round(check.score.cer, 4),
         "per": round(check.score.per, 4),
         "flags": len(check.flagged),
         "audio_s": round(check.audio_s, 2),
-        "asr_s": round(check.asr_s, 2),
+        "asr_s": 0.0 if reused else round(check.asr_s, 2),  # this render's own work
     }
     rows = [SegmentQA(s.index, s.final.score.cer, s.final.score.per, s.final.reasons) for s in check.segments]
     return summary, rows
@@ -185,7 +188,7 @@ def render_with_settings(
             render_pk, manifest, folder=summary.folder, render_seconds=summary.seconds
         )
         if qa is not None:
-            catalog.record_qa(render_pk, *_qa_rows(qa))
+            catalog.record_qa(render_pk, *_qa_rows(qa, bool(summary.qa_reused)))
         if publish:
             progress = reporter()
             progress.start("publish", 1)
@@ -291,4 +294,5 @@ def _render(
         mastered=done.mastered + lesson.mastered,
         qa_flags=len(checked.check.flagged) if checked else None,
         qa_per=checked.check.score.per if checked else None,
+        qa_reused=checked.reused if checked else None,
     ), (checked.check if checked else None)

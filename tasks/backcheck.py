@@ -7,6 +7,9 @@ key, so an attempt is cached like any segment and never overwrites the original)
 lowest PER is kept (the original wins ties), the lesson is re-assembled if anything changed, and
 ``qa.json`` + ``qa.html`` are written into the staging folder with the other outputs.
 
+A lesson whose assembled audio is byte-identical to one heard before (a cached re-render) is not heard
+again: its check, retries included, comes from ``tasks.backcheck_store`` and the render says so.
+
 Attempts are heard on their own while the original was heard in its window; Whisper is slightly less
 accurate without context, so the comparison leans towards keeping the original: a replacement must be
 clearly better.
@@ -38,6 +41,7 @@ from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 from qa.snippets import SnippetError, mp3_snippets
 from storage.layout import LESSON_WAV
 from tasks.assemble import AssembledLesson
+from tasks.backcheck_store import check_key, load_check, save_check, sha256_file
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
 
 if TYPE_CHECKING:
@@ -56,6 +60,8 @@ class BackcheckConfig:
     enabled: bool = True
     recognizer: RecognizerConfig = field(default_factory=RecognizerConfig)
     qa: QAConfig = field(default_factory=QAConfig)
+    store: Path | None = None
+    """Where checks are kept by what was heard (``tasks.backcheck_store``); None: always listen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,8 @@ class Backchecked:
     audios: tuple[SegmentAudio, ...]
     lesson: AssembledLesson
     check: LessonCheck
+    reused: bool = False
+    """True when the check is that of an identical lesson heard before: nothing was transcribed."""
 
 
 def backcheck_config(settings: Settings) -> BackcheckConfig:
@@ -85,6 +93,7 @@ def backcheck_config(settings: Settings) -> BackcheckConfig:
             silence_dbfs=settings.qa_silence_dbfs,
             attempts=settings.qa_attempts,
         ),
+        store=settings.cache_dir / "backcheck",
     )
 
 
@@ -214,10 +223,52 @@ def run_backcheck(
     resynthesize: Resynthesize,
     reassemble: Reassemble,
 ) -> Backchecked:
-    """Listen, retry flagged segments, re-assemble if a retry was kept, write qa.json and qa.html."""
-    check = listen_to_lesson(plan, folder, lesson.spans, config, front_end)
-    kept, check = retry_flagged(plan, tuple(audios), check, config, front_end, resynthesize)
+    """Listen, retry flagged segments, re-assemble if a retry was kept, write qa.json and qa.html.
+
+    A lesson assembled byte for byte as one already checked takes that check, retries included,
+    instead of being heard again.
+    """
+    key = None
+    if config.store is not None:
+        wav_sha256 = sha256_file(folder / LESSON_WAV)
+        key = check_key(plan, wav_sha256, lesson.spans, config.recognizer, config.qa)
+    known = load_check(config.store, key) if config.store is not None and key is not None else None
+    kept = _kept_audios(plan, tuple(audios), known, config.qa, resynthesize) if known else None
+    if known is not None and kept is not None:
+        check, reused = known, True
+    else:
+        check = listen_to_lesson(plan, folder, lesson.spans, config, front_end)
+        kept, check = retry_flagged(plan, tuple(audios), check, config, front_end, resynthesize)
+        reused = False
+        failed = any(a.error is not None for s in check.segments for a in s.attempts)
+        if config.store is not None and key is not None and not failed:  # a failed retry may work next time
+            save_check(config.store, key, check)
     if kept != tuple(audios):
         lesson = reassemble(list(kept))
     write_qa_report(check, info, lesson, config.qa, folder)
-    return Backchecked(kept, lesson, check)
+    return Backchecked(kept, lesson, check, reused)
+
+
+def _kept_audios(
+    plan: LessonPlan,
+    audios: tuple[SegmentAudio, ...],
+    check: LessonCheck,
+    qa: QAConfig,
+    resynthesize: Resynthesize,
+) -> tuple[SegmentAudio, ...] | None:
+    """The audio a stored check kept: the attempts it chose, from the segment store (or made again, the
+    voice being deterministic); None if one cannot be had, and then the lesson is heard afresh."""
+    if len(check.segments) != len(audios):
+        return None
+    kept = list(audios)
+    for segment in check.segments:
+        if not segment.kept:
+            continue
+        job = alternative(plan.jobs[segment.index], segment.kept, qa)
+        if job.key != segment.attempts[segment.kept - 1].key:
+            return None
+        try:
+            kept[segment.index] = resynthesize(job)
+        except Exception:  # the check is still good; only listening again can replace it now
+            return None
+    return tuple(kept)

@@ -261,3 +261,49 @@ def test_render_flow_backcheck_replaces_a_corrupted_segment(render_env: Path, tm
     start, end = int(again["start"] * rate), int(again["end"] * rate)
     assert np.sqrt(np.mean(wav[start:end] ** 2)) > 0.01  # speech is back in the lesson
     assert again["end"] - again["start"] > victim["end"] - victim["start"]  # the slower attempt
+
+    # The same broken cache again: the same lesson is assembled, so the check and its repair are
+    # taken over from the second render (its attempt from the store), and the result is the same.
+    third = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert third.qa_reused is True
+    assert _report(third.folder) == _report(second.folder)
+    assert _wav(third.folder) == _wav(second.folder)
+
+
+def _report(folder: str) -> dict[str, Any]:
+    """qa.json less what differs between two renders of the same audio by definition: the render id."""
+    report: dict[str, Any] = json.loads((Path(folder) / "qa.json").read_text(encoding="utf-8"))
+    report.pop("render_id")
+    return report
+
+
+def _wav(folder: str) -> bytes:
+    return (Path(folder) / "lesson.wav").read_bytes()
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_a_rerender_of_the_same_audio_reuses_the_backcheck(
+    render_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tasks.backcheck as backcheck
+    from flows.render import render_lesson
+
+    spec = write_lesson(tmp_path / "lesson.yaml", PARAGRAPHS[3:5], "backcheck-reuse")
+    first = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert first.qa_reused is False
+
+    def deaf(config: RecognizerConfig) -> None:
+        raise AssertionError(f"the recogniser was asked to listen again ({config})")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(backcheck, "recognizer_for", deaf)
+        second = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert second.qa_reused is True and second.reused == second.segments
+    assert (second.qa_flags, second.qa_per) == (first.qa_flags, first.qa_per)
+    assert _report(second.folder) == _report(first.folder)
+    assert _wav(second.folder) == _wav(first.folder)
+
+    # Other thresholds ask another question of the same audio: it is heard again.
+    monkeypatch.setenv("LESSONAUDIO_QA_MAX_PER", "0.3")
+    third = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
+    assert third.qa_reused is False

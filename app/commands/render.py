@@ -146,8 +146,10 @@ def _render(
         soft_wrap=True,
     )
     if summary.qa_flags is not None and summary.qa_per is not None:
+        heard = " (reused: this audio was checked before)" if summary.qa_reused else ""
+        flagged = f"{summary.qa_flags} segment(s) flagged (see qa.html)"
         console.print(
-            f"back-check: PER {summary.qa_per:.3f}, {summary.qa_flags} segment(s) flagged (see qa.html)",
+            f"back-check: PER {summary.qa_per:.3f}, {flagged}{heard}",
             markup=False,
             highlight=False,
             soft_wrap=True,
