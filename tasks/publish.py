@@ -20,7 +20,7 @@ from prefect.client.schemas.objects import State, TaskRun
 
 from config import Settings
 from storage.catalog import Catalog
-from storage.db.session import DatabaseConfig, default_database_url
+from storage.db.session import database_config as database_config  # the flows take every config from here
 from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, S3Settings
 from storage.publish import PublishInputError, PublishResult, publish_folder
 from storage.segments import SegmentStore, segment_store_root
@@ -88,10 +88,6 @@ def publish_config(settings: Settings) -> PublishConfig:
         retries=settings.publish_retries,
         retry_delay_s=settings.publish_retry_delay_s,
     )
-
-
-def database_config(settings: Settings) -> DatabaseConfig:
-    return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
 
 
 def open_store(target: PublishTarget, folder: Path) -> ObjectStore:

@@ -54,9 +54,9 @@ class Services:
 
 
 def database_url(settings: Settings) -> str:
-    from storage.db import default_database_url
+    from storage.db import database_config
 
-    return settings.database_url or default_database_url(settings.cache_dir)
+    return database_config(settings).url
 
 
 def webhook_sender(settings: Settings) -> WebhookSender | None:

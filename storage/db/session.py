@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -25,6 +25,9 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from text_frontend.excerpt import one_line
+
+if TYPE_CHECKING:
+    from config import Settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "lessonaudio_alembic_version"
@@ -59,6 +62,15 @@ class DatabaseConfig:
 def default_database_url(cache_dir: Path) -> str:
     """The embedded default: one SQLite file per machine, next to the segment cache."""
     return f"sqlite:///{(cache_dir / DEFAULT_DB_NAME).resolve()}"
+
+
+def database_config(settings: Settings) -> DatabaseConfig:
+    """The catalog every command and flow opens: LESSONAUDIO_DATABASE_URL, else the embedded default.
+
+    The one place that choice is made, so the CLI, the flows and the web page cannot drift apart
+    on which database an unset URL means. Importing it costs no Prefect.
+    """
+    return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
