@@ -1,9 +1,30 @@
-"""SRT and WebVTT captions from the timeline: one cue per segment, showing the script's text."""
+"""SRT and WebVTT captions cut the way broadcasters cut Chinese subtitles, timed by the speech marks.
+
+A cue holds at most ``lines`` lines of ``line_chars`` characters and stays on screen ``min_s`` to
+``max_s`` seconds (``config.captions``). Cues and lines break only between words, preferring the end
+of a sentence, then a clause (a comma, a pause between segments), then any word; one word longer
+than a line is the only thing ever cut. The text is the script's own words, punctuation included.
+
+Where to cut is chosen per paragraph by dynamic programming over the words: fewest cues first,
+then the best breaks, so a long sentence is split into even cues instead of a full one and a stub.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from config.captions import CaptionRules
+
+# What a cue costs, and what a break after a word costs by its strength (see ``CaptionWord``): a
+# break inside a clause costs more than a cue, so an extra cue that ends at a comma is preferred.
+_CUE = 100
+_BREAK = {3: 0, 2: 10, 1: 150}
+_SENTENCE_INSIDE = 10
+_TOO_SHORT = 100_000
+
+_Width = Callable[[int, int], int]
+"""Characters of words[a:b] on one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -11,6 +32,123 @@ class Cue:
     start: float
     end: float
     text: str
+    lines: tuple[str, ...] = ()
+    """How ``text`` is broken on screen; empty: one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionWord:
+    """A word of the script with the punctuation and space after it, and when it is spoken (ms)."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+    strength: int
+    """How good a break after it is: 3 end of a sentence, 2 a clause or a pause, 1 a word boundary."""
+    paragraph: int
+    """Cues never run from one paragraph into the next."""
+
+
+def layout_cues(words: Sequence[CaptionWord], rules: CaptionRules, *, end_ms: int) -> list[Cue]:
+    """Cues for ``words`` in order; ``end_ms`` is the end of the audio (the last cue may run on to it)."""
+    cues: list[tuple[int, int, list[str]]] = []
+    start = 0
+    while start < len(words):
+        stop = start
+        while stop < len(words) and words[stop].paragraph == words[start].paragraph:
+            stop += 1
+        after = words[stop].start_ms if stop < len(words) else end_ms
+        cues += _paragraph_cues(words[start:stop], rules, after)
+        start = stop
+    out: list[Cue] = []
+    previous_end = 0
+    for start, end, lines in cues:
+        if end - start < rules.min_s * 1000:  # start early, into the pause after the cue before
+            start = max(previous_end, end - round(rules.min_s * 1000))
+        out.append(Cue(start / 1000, end / 1000, "".join(lines), tuple(lines)))
+        previous_end = end
+    return out
+
+
+def _paragraph_cues(
+    words: Sequence[CaptionWord], rules: CaptionRules, after_ms: int
+) -> list[tuple[int, int, list[str]]]:
+    n = len(words)
+    full = [len(w.text) for w in words]
+    shown = [len(w.text.rstrip()) for w in words]
+    prefix = [0]
+    for length in full:
+        prefix.append(prefix[-1] + length)
+
+    def width(a: int, b: int) -> int:  # characters of words[a:b] on one line, trailing space dropped
+        return prefix[b - 1] - prefix[a] + shown[b - 1]
+
+    def next_start(k: int) -> int:
+        return words[k].start_ms if k < n else after_ms
+
+    max_ms, min_ms = rules.max_s * 1000, rules.min_s * 1000
+    best: list[float] = [0.0] + [float("inf")] * n
+    choice: list[tuple[int, list[str]]] = [(0, [])] * (n + 1)
+    for k in range(1, n + 1):
+        for i in range(k - 1, -1, -1):
+            single = i == k - 1
+            if not single and (
+                width(i, k) > rules.cue_chars or words[k - 1].end_ms - words[i].start_ms > max_ms
+            ):
+                break
+            if best[i] == float("inf"):
+                continue
+            cost = best[i] + _CUE + _BREAK.get(words[k - 1].strength, _BREAK[1])
+            cost += _SENTENCE_INSIDE * sum(1 for w in words[i : k - 1] if w.strength >= 3)
+            cost += (rules.cue_chars - width(i, k)) / rules.cue_chars
+            if next_start(k) - words[i].start_ms < min_ms:
+                cost += _TOO_SHORT
+            if cost >= best[k]:
+                continue
+            lines = _wrap(words[i:k], width, i, rules) if not single else _hard_wrap(words[i], rules)
+            if lines is not None:
+                best[k], choice[k] = cost, (i, lines)
+    cues: list[tuple[int, int, list[str]]] = []
+    k = n
+    while k > 0:
+        i, lines = choice[k]
+        start = words[i].start_ms
+        # run on into the pause after the words when they are over too soon, never into the next cue
+        end = max(words[k - 1].end_ms, min(start + round(min_ms), next_start(k)))
+        cues.append((start, end, lines))
+        k = i
+    return cues[::-1]
+
+
+def _wrap(words: Sequence[CaptionWord], width: _Width, offset: int, rules: CaptionRules) -> list[str] | None:
+    """The cue's lines, broken between words: one line if it fits, else the best balanced break."""
+    n = len(words)
+    if width(offset, offset + n) <= rules.line_chars:
+        return [_line(words)]
+    if rules.lines < 2:
+        return None
+    best: tuple[float, int] | None = None
+    for j in range(1, n):
+        first, second = width(offset, offset + j), width(offset + j, offset + n)
+        if first > rules.line_chars or second > rules.line_chars:
+            continue
+        score = _BREAK.get(words[j - 1].strength, _BREAK[1]) + abs(first - second)
+        if best is None or score < best[0]:
+            best = (score, j)
+    if best is None:
+        return None  # three lines' worth: a longer cue would need more than two lines
+    return [_line(words[: best[1]]), _line(words[best[1] :])]
+
+
+def _hard_wrap(word: CaptionWord, rules: CaptionRules) -> list[str]:
+    """A single word on its own: cut only when it is longer than a line."""
+    text = word.text.strip()
+    size = rules.line_chars
+    return [text[i : i + size] for i in range(0, len(text), size)] or [text]
+
+
+def _line(words: Sequence[CaptionWord]) -> str:
+    return "".join(w.text for w in words).strip()
 
 
 def _stamp(seconds: float, separator: str) -> str:
@@ -26,14 +164,18 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).replace("-->", "→")
 
 
+def _body(cue: Cue) -> str:
+    return "\n".join(_clean(line) for line in cue.lines) if cue.lines else _clean(cue.text)
+
+
 def to_srt(cues: Sequence[Cue]) -> str:
     blocks = [
-        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_clean(c.text)}\n"
+        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_body(c)}\n"
         for i, c in enumerate(cues, start=1)
     ]
     return "\n".join(blocks)
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_clean(c.text)}\n" for c in cues]
+    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_body(c)}\n" for c in cues]
     return "WEBVTT\n\n" + "\n".join(blocks)

@@ -19,7 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST, course_folder
+from storage.layout import (
+    CAPTIONS_SRT,
+    CAPTIONS_VTT,
+    LESSON_MP3,
+    LESSON_WAV,
+    MANIFEST,
+    SPEECH_MARKS,
+    course_folder,
+)
 from storage.objects import ObjectExists, ObjectInfo, ObjectStore, ObjectStoreError, join_key, sha256_file
 from storage.segments import SegmentStore
 
@@ -36,6 +44,7 @@ PUBLISHED_FILES: Mapping[str, str] = {
     CAPTIONS_VTT: "text/vtt; charset=utf-8",
     QA_JSON: "application/json; charset=utf-8",
     QA_HTML: "text/html; charset=utf-8",
+    SPEECH_MARKS: "application/json; charset=utf-8",
     MANIFEST: "application/json; charset=utf-8",
 }
 """The allow-list, in upload order (manifest last). Anything else in the folder is not published."""

@@ -20,9 +20,12 @@ from audio.export import read_audio, write_joined, write_wav
 from audio.loudness import EnergyProfile, integrated_lufs, joined_lufs
 from audio.mastering import energy_grid, lead_in, master_paragraph
 from audio.mp3 import Pcm16, encode_piece
+from engines.estimate import estimate_times
+from engines.protocol import TokenTimes
 from storage.layout import LESSON_MP3, LESSON_WAV
 from storage.pieces import PieceStore, StoredPiece
-from tasks.jobs import LessonPlan, SegmentAudio
+from storage.segment_times import read_times
+from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob
 from tasks.pieces import PiecePlan, plan_pieces
 
 
@@ -38,6 +41,16 @@ class LessonLoudness:
 
 
 @dataclass(frozen=True, slots=True)
+class SegmentTimes:
+    """When each of a segment's tokens is spoken, in samples from the start of the lesson."""
+
+    spans: tuple[tuple[int, int], ...]
+    """One [start, end) per token of the segment (``SegmentJob.segment.tokens``)."""
+    source: str
+    """``durations`` (the voice's own) or ``estimate`` (an even share of the segment's audio)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AssembledLesson:
     """Where each segment landed (seconds) and what the master measured: no samples."""
 
@@ -47,6 +60,8 @@ class AssembledLesson:
     loudness: LessonLoudness
     mastered: int = 0
     """Paragraph pieces mastered in this assembly (the rest were reused)."""
+    times: tuple[SegmentTimes, ...] = ()
+    """Per segment, its tokens' times on the lesson's timeline (mastering moves no sample)."""
 
 
 @cache
@@ -103,15 +118,16 @@ def assemble_audio(
     pieces, mastered = stored_pieces(plan, audios, store)
     sample_rate = pieces[0].sample_rate if pieces else 24_000
     lead_samples, lead_mp3 = _lead_in(sample_rate)
-    spans: list[tuple[float, float]] = []
+    starts: list[tuple[int, int]] = []
     placed: list[tuple[int, EnergyProfile]] = []
     cursor = lead_samples.size
     for piece in pieces:
-        spans.extend(((cursor + a) / sample_rate, (cursor + b) / sample_rate) for a, b in piece.spans)
+        starts.extend((cursor + a, cursor + b) for a, b in piece.spans)
         placed.append((cursor, piece.energy))
         cursor += piece.samples
-    if len(spans) != len(plan.jobs):
-        raise AssemblyError(f"{len(spans)} segments in the pieces for {len(plan.jobs)} in the plan")
+    if len(starts) != len(plan.jobs):
+        raise AssemblyError(f"{len(starts)} segments in the pieces for {len(plan.jobs)} in the plan")
+    spans = [(a / sample_rate, b / sample_rate) for a, b in starts]
 
     pcm = [lead_samples, *(np.fromfile(piece.pcm, dtype="<i2") for piece in pieces)]
     write_wav(folder / LESSON_WAV, pcm, sample_rate)
@@ -131,7 +147,23 @@ def assemble_audio(
         spans=tuple(spans),
         loudness=loudness,
         mastered=mastered,
+        times=tuple(
+            lesson_times(job, ref, a, b) for job, ref, (a, b) in zip(plan.jobs, audios, starts, strict=True)
+        ),
     )
+
+
+def lesson_times(job: SegmentJob, ref: SegmentAudio, start: int, end: int) -> SegmentTimes:
+    """The segment's token times (stored with its audio, or estimated) moved to where it landed."""
+    tokens = job.segment.tokens
+    stored = read_times(Path(ref.path))
+    times = (
+        TokenTimes(stored.spans, "durations")
+        if stored is not None and stored.source == "durations" and len(stored.spans) == len(tokens)
+        else estimate_times(tokens, end - start)
+    )
+    moved = times.shifted(start, end)
+    return SegmentTimes(moved.spans, moved.source)
 
 
 @task(name="assemble-lesson", cache_policy=NO_CACHE)

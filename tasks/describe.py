@@ -1,4 +1,4 @@
-"""Captions and the manifest: the text outputs that describe a rendered lesson."""
+"""Captions, speech marks and the manifest: the text outputs that describe a rendered lesson."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from audio.captions import Cue, to_srt, to_vtt
+from audio.captions import layout_cues, to_srt, to_vtt
 from audio.export import write_text
+from config.captions import CAPTION_RULES, CaptionRules
 from qa.report import QA_JSON, segment_summary
 from qa.results import LessonCheck
-from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, MANIFEST
-from tasks.assemble import AssembledLesson
+from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, MANIFEST, SPEECH_MARKS
+from tasks.assemble import AssembledLesson, SegmentTimes
 from tasks.jobs import LessonPlan, SegmentAudio
+from tasks.marks import caption_words, segment_marks, segment_times
 
 MANIFEST_VERSION = 1
 
@@ -31,6 +33,7 @@ class RenderInfo:
     """Per segment: served from the cache (True) or synthesised in this render (False)."""
     backcheck: LessonCheck | None = None
     """The ASR back-check's results; None when the back-check is off."""
+    captions: CaptionRules = CAPTION_RULES
 
 
 def manifest_data(
@@ -77,6 +80,7 @@ def manifest_data(
             "true_peak_dbtp": round(lesson.loudness.true_peak_dbtp, 2),
             "paragraph_gain_db": [round(g, 2) for g in lesson.loudness.paragraph_gain_db],
         },
+        "marks": SPEECH_MARKS,
         "backcheck": None
         if check is None
         else {
@@ -90,6 +94,40 @@ def manifest_data(
     }
 
 
+MARKS_VERSION = 1
+
+
+def marks_data(plan: LessonPlan, times: Sequence[SegmentTimes], sample_rate: int) -> dict[str, Any]:
+    """``marks.json``: Amazon Polly's speech-mark fields, plus when each mark ends and its segment."""
+
+    def ms(sample: int) -> int:
+        return round(sample * 1000 / sample_rate)
+
+    marks = [
+        {
+            "time": ms(m.time),
+            "end_time": ms(m.end_time),
+            "type": m.type,
+            "segment": m.segment,
+            "start": m.start,
+            "end": m.end,
+            "value": m.value,
+        }
+        for job, segment in zip(plan.jobs, times, strict=True)
+        for m in segment_marks(job, segment)
+    ]
+    return {
+        "marks_version": MARKS_VERSION,
+        "lesson_id": plan.lesson_id,
+        "offsets": "characters (Unicode code points) of segments[segment].text, the script's own words",
+        "segments": [
+            {"index": job.index, "paragraph": job.paragraph, "text": job.display_text, "timing": t.source}
+            for job, t in zip(plan.jobs, times, strict=True)
+        ],
+        "marks": marks,
+    }
+
+
 @task(name="write-captions-and-manifest", cache_policy=NO_CACHE)
 def write_descriptions(
     plan: LessonPlan,
@@ -98,10 +136,12 @@ def write_descriptions(
     info: RenderInfo,
     folder: Path,
 ) -> None:
-    cues = [
-        Cue(start, end, job.display_text) for job, (start, end) in zip(plan.jobs, lesson.spans, strict=True)
-    ]
+    times = segment_times(plan, lesson)
+    words = caption_words(plan, times, lesson.sample_rate)
+    cues = layout_cues(words, info.captions, end_ms=round(lesson.duration_s * 1000))
     write_text(folder / CAPTIONS_SRT, to_srt(cues))
     write_text(folder / CAPTIONS_VTT, to_vtt(cues))
+    marks = marks_data(plan, times, lesson.sample_rate)
+    write_text(folder / SPEECH_MARKS, json.dumps(marks, ensure_ascii=False, separators=(",", ":")) + "\n")
     manifest = manifest_data(plan, audios, lesson, info)
     write_text(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
