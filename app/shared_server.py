@@ -3,9 +3,10 @@
 Starting a Prefect server costs a render more time than the render itself when its segments are
 cached. So the first ``render`` that needs a server starts ``prefect server start`` detached from
 itself (its own session, no parent-death signal), with its home and SQLite database under
-``<cache_dir>/prefect-server/``, and records where it listens in ``server.json`` there. Later
-commands find it through that file and a ``GET /api/health``, and report their flow runs to it, so
-they stay ordinary Prefect runs in its UI. ``lessonaudio server stop`` ends it.
+``<cache_dir>/prefect-shared/`` (``serve`` runs its own server in ``prefect-server/``), and records
+where it listens in ``server.json`` there. Later commands find it through that file and a
+``GET /api/health``, and report their flow runs to it, so they stay ordinary Prefect runs in its UI.
+``lessonaudio server stop`` ends it.
 
 A file lock around "find or start" keeps two commands that start together from starting two servers;
 a recorded server that no longer answers (killed, or the machine restarted) is replaced. A process
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from app.prefect_server import PrefectServerError, flush_prefect_clients, free_port, healthy, prefect_api
 
-SERVER_DIR = "prefect-server"
+SERVER_DIR = "prefect-shared"
 STATE_FILE = "server.json"
 LOCK_FILE = "server.lock"
 LOG_FILE = "server.log"
@@ -239,6 +240,16 @@ def stop_server(cache_dir: Path) -> SharedServer | None:
         _terminate(recorded)
         (home / STATE_FILE).unlink(missing_ok=True)
         return recorded if running else None
+
+
+def stop_servers_under(root: Path) -> list[SharedServer]:
+    """Stop the server of every cache folder below ``root`` (a test session's temporary folders)."""
+    stopped = []
+    for state in sorted(root.glob(f"**/{SERVER_DIR}/{STATE_FILE}")):
+        server = stop_server(state.parent.parent)
+        if server is not None:
+            stopped.append(server)
+    return stopped
 
 
 @contextmanager

@@ -208,5 +208,5 @@ def test_render_whose_server_cannot_start_says_so_in_one_line(folders: Folders, 
         assert "Traceback" not in output, output
         last = output.strip().splitlines()[-1]
         assert last.startswith("render failed: Prefect server on port "), output
-        assert last.endswith(f"(its log: {cache / 'prefect-server' / 'server.log'})"), output
+        assert last.endswith(f"(its log: {server_home(cache) / 'server.log'})"), output
         assert not render.tree(), render.tree()
