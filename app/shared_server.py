@@ -105,6 +105,18 @@ def alive(server: SharedServer) -> bool:
     return _is_server_process(server) and healthy(server.api_url)
 
 
+def _answers_soon(server: SharedServer, grace: float = 20.0) -> bool:
+    """``alive``, with time for a busy machine: a slow answer must not get a working server replaced."""
+    deadline = time.monotonic() + grace
+    while _is_server_process(server):
+        if healthy(server.api_url):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.5)
+    return False
+
+
 @contextmanager
 def _locked(home: Path) -> Iterator[None]:
     """Held while one command finds, starts or stops the server; others wait for it."""
@@ -218,7 +230,7 @@ def ensure_server(
     with _locked(home):
         recorded = read_state(home)  # another command may have started one while this one waited
         if recorded is not None:
-            if recorded.prefect == _prefect_version() and alive(recorded):
+            if recorded.prefect == _prefect_version() and _answers_soon(recorded):
                 return recorded, False
             _terminate(recorded)  # hung, or from before an upgrade
             (home / STATE_FILE).unlink(missing_ok=True)
