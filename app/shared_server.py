@@ -186,17 +186,16 @@ def _start(home: Path, previous: SharedServer | None, startup_timeout: float) ->
         started_at=time.time(),
         prefect=_prefect_version(),
     )
-    deadline = time.monotonic() + startup_timeout
-    while not healthy(api_url):
-        if process.poll() is not None or time.monotonic() > deadline:
-            _terminate(server, timeout=5.0)
-            tail = log.read_text(errors="replace")[-2000:]
-            raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
-        time.sleep(0.3)
     try:
+        deadline = time.monotonic() + startup_timeout
+        while not healthy(api_url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace")[-2000:]
+                raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
+            time.sleep(0.3)
         _write_state(home, server)
-    except OSError:
-        _terminate(server, timeout=5.0)  # unrecorded, nobody would find it again to stop it
+    except BaseException:  # Ctrl-C and SIGTERM too: an unrecorded server is one nobody would stop
+        _terminate(server, timeout=5.0)
         raise
     return server
 
