@@ -248,20 +248,12 @@ class _Rewriter:
         if match is None or bool(match.group(1)) != bool(match.group(4)):
             self.keep(i)
             return i + 1
-        negative, exponent = match.group(2), match.group(3)
-        if not negative and exponent == "2":
-            self.emit(SQUARED)
-        elif not negative and exponent == "3":
-            self.emit(CUBED)
+        exponent = match.group(3)
+        if exponent.isdecimal():
+            spoken = list(self.src.chars[match.start(3) : match.end(3)])
         else:
-            self.emit(POWER_OF)
-            if negative:
-                self.emit(UNARY["-"])
-            if exponent.isdecimal():
-                self.out.extend(self.src.chars[match.start(3) : match.end(3)])
-            else:
-                self.emit(LATIN[exponent.lower()])
-            self.emit(TIMES_POWER)
+            spoken = _reading(LATIN[exponent.lower()])
+        self.power(bool(match.group(2)), exponent, spoken)
         return match.end()
 
     def superscript(self, i: int, after_unit: bool) -> int:
@@ -272,19 +264,25 @@ class _Rewriter:
         if after_unit:  # m², cm³: WeTN reads 平方米.
             self.keep(i, match.end())
             return match.end()
-        sign, digits = ("-", match.group()[1:]) if match.group().startswith("⁻") else ("", match.group())
+        negative = match.group().startswith("⁻")
+        digits = match.group()[1:] if negative else match.group()
         plain = "".join(SUPERSCRIPT_DIGITS[d] for d in digits)
-        if not sign and plain == "2":
+        self.power(negative, plain, [Char(d) for d in plain])
+        return match.end()
+
+    def power(self, negative: bool, exponent: str, spoken: list[Char]) -> None:
+        """One reading for x^2 and x², x^-1 and x⁻¹: 的平方 and 的立方 for a positive 2 or 3, as
+        people say them; any other power is 的 (负) ``spoken`` 次方."""
+        if not negative and exponent == "2":
             self.emit(SQUARED)
-        elif not sign and plain == "3":
+        elif not negative and exponent == "3":
             self.emit(CUBED)
         else:
             self.emit(POWER_OF)
-            if sign:
+            if negative:
                 self.emit(UNARY["-"])
-            self.out.extend(Char(d) for d in plain)
+            self.out.extend(spoken)
             self.emit(TIMES_POWER)
-        return match.end()
 
     def sign(self, i: int) -> int:
         text, ch = self.text, self.text[i]
