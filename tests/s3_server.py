@@ -6,6 +6,7 @@
 * ``db_url`` — every catalog test runs on SQLite and on PostgreSQL. PostgreSQL gets one database per
   session (dropped at the end) and one schema per test (via ``search_path`` in the URL), so parallel
   runs never collide. When no server answers, the PostgreSQL cases skip with the reason.
+* ``catalog`` — the catalog opened on ``db_url``.
 * :func:`make_render` — a render folder laid out and described exactly as the flow writes one, without
   running the voice (publishing never decodes audio), plus its segment FLACs in a segment store.
 """
@@ -18,14 +19,20 @@ import os
 import secrets
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from storage.layout import new_render_id, render_dir
 from storage.objects import S3Settings, make_s3_client
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from storage.catalog import Catalog
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LESSONAUDIO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -123,14 +130,15 @@ def s3(s3_session: MotoS3) -> Iterator[MotoS3]:
 # -- databases --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """A fresh database for this session on the local PostgreSQL; dropped afterwards."""
+@contextmanager
+def fresh_postgres_database(prefix: str) -> Iterator[URL]:
+    """A new database named ``<prefix>_<random>`` on the local PostgreSQL, dropped (connections and
+    all) on exit; the calling test skips, with the server's reason, when none answers."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    name = f"lessonaudio_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -139,11 +147,28 @@ def postgres_database() -> Iterator[str]:
         reason = str(getattr(err, "orig", err)).strip().splitlines()[0]
         pytest.skip(f"PostgreSQL unreachable at {make_url(POSTGRES_ADMIN_URL).render_as_string()}: {reason}")
     try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh database for this session on the local PostgreSQL; dropped afterwards."""
+    with fresh_postgres_database("lessonaudio_test") as url:
+        yield url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def catalog(db_url: str) -> Iterator[Catalog]:
+    """The catalog on ``db_url``, upgraded to the current schema; closed afterwards."""
+    from storage.catalog import open_catalog
+
+    opened = open_catalog(db_url)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.commands import renders as renders_command
-from storage.catalog import Catalog, open_catalog
+from storage.catalog import Catalog
 from storage.db import Render
 from storage.db.models import utcnow
 from storage.layout import render_dir, staging_dir
@@ -34,13 +34,6 @@ from storage.liveness import (
 from storage.staging import reap
 
 pytest_plugins = ["tests.s3_server"]
-
-
-@pytest.fixture
-def catalog(db_url: str) -> Iterator[Catalog]:
-    opened = open_catalog(db_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -18,12 +18,19 @@ from app.commands import db as db_command
 from app.commands import qa_summary as qa_summary_command
 from app.commands import renders as renders_command
 from storage.catalog import Catalog, CatalogError, SegmentQA, open_catalog
-from storage.db import Base, Lesson, Render, Segment, current_revision, head_revision, make_engine, upgrade_database
+from storage.db import (
+    Base,
+    Lesson,
+    Render,
+    Segment,
+    current_revision,
+    head_revision,
+    make_engine,
+    upgrade_database,
+)
 from storage.db.session import VERSION_TABLE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from tests.s3_server import FakeRender, RenderFactory
 
 pytest_plugins = ["tests.s3_server"]
@@ -38,13 +45,6 @@ def cli_app() -> typer.Typer:
     qa.command("summary")(qa_summary_command.qa_summary)
     app.add_typer(qa, name="qa")
     return app
-
-
-@pytest.fixture
-def catalog(db_url: str) -> Iterator[Catalog]:
-    opened = open_catalog(db_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -58,26 +57,10 @@ def write_lessons(folder: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def prefect_database() -> Iterator[str]:
     """A fresh PostgreSQL database for Prefect's own state (asyncpg URL); dropped afterwards."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.s3_server import fresh_postgres_database
 
-    from tests.s3_server import POSTGRES_ADMIN_URL
-
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"prefect_scale_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as err:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL unreachable for the scale test: {str(getattr(err, 'orig', err)).strip()}")
-    url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres_database("prefect_scale") as url:
+        yield url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
 
 
 def redis_url() -> str:

@@ -10,7 +10,6 @@ Prefect 3.8's does with SQLAlchemy 2.1) fails these tests, with the server's log
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -37,29 +36,16 @@ def inbox(tmp_path: Path) -> Path:
 @pytest.fixture
 def postgres_prefect(tmp_path: Path) -> Iterator[LocalServer]:
     """``prefect server start`` on a fresh PostgreSQL database, as the scale test runs it."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from tests.s3_server import fresh_postgres_database
 
-    from tests.s3_server import POSTGRES_ADMIN_URL
-
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"prefect_serve_{secrets.token_hex(4)}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as err:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL unreachable: {str(getattr(err, 'orig', err)).strip()}")
-    url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
-    try:
-        with local_prefect_server(
-            home=tmp_path / "prefect-pg", database_url=url.render_as_string(hide_password=False)
-        ) as server:
-            yield server
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with (
+        fresh_postgres_database("prefect_serve") as url,
+        local_prefect_server(
+            home=tmp_path / "prefect-pg",
+            database_url=url.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False),
+        ) as server,
+    ):
+        yield server
 
 
 def _settings(tmp_path: Path, models_dir: Path, inbox: Path) -> dict[str, str]:
