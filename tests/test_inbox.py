@@ -40,6 +40,7 @@ from storage.inbox import (
 )
 from storage.inbox_files import Fetched, InboxFiles, Seen
 from storage.liveness import STALE_AFTER
+from tests.read_meter import bytes_read
 
 if TYPE_CHECKING:
     from tests.s3_server import MotoS3
@@ -461,15 +462,6 @@ def test_oversize_script_is_refused_without_reading_it(tmp_path: Path) -> None:
     report = (inbox / "huge.yaml.errors.txt").read_text("utf-8")
     assert "script is 262144 KB, over the 200 KB limit" in report
     catalog.close()
-
-
-def bytes_read() -> int | None:
-    """Bytes this process has read through read() so far (Linux), to prove a read stopped early."""
-    try:
-        lines = Path("/proc/self/io").read_text().splitlines()
-    except OSError:
-        return None
-    return next(int(line.split()[1]) for line in lines if line.startswith("rchar:"))
 
 
 # -- course lexicons --------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from lesson_specs import (
     load_spec_file,
 )
 from lesson_specs.pronounceability import pronunciation_warnings
+from tests.read_meter import bytes_read
 from text_frontend.frontend import FrontEnd
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "lesson_specs" / "examples").glob("*.yaml"))
@@ -219,15 +220,6 @@ def load_error_unless_stuck(path: Path, fifo: Path) -> list[str]:
         worker.join(5)
         return []
     return found
-
-
-def bytes_read() -> int | None:
-    """Bytes this process has read through read() so far (Linux), to prove a read stopped early."""
-    try:
-        lines = Path("/proc/self/io").read_text().splitlines()
-    except OSError:
-        return None
-    return next(int(line.split()[1]) for line in lines if line.startswith("rchar:"))
 
 
 def load_error(path: Path) -> str:
