@@ -10,7 +10,6 @@ import soundfile as sf
 import typer
 from typer.testing import CliRunner
 
-from app.commands import say as say_module
 from app.commands.say import default_output_name, say
 from engines.protocol import VoiceFailedError
 from tests.voice_fixtures import baker_models_dir
@@ -151,7 +150,7 @@ class _BrokenEngine:
 def test_engine_failure_is_one_short_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int, start: str
 ) -> None:
-    monkeypatch.setattr(say_module, "create_engine", lambda name, config: _BrokenEngine(error))
+    monkeypatch.setattr("engines.create_engine", lambda name, config: _BrokenEngine(error))
     result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
     assert result.exit_code == code
     assert result.output.startswith(start)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from config import load_settings
-from storage.housekeeping import KINDS, Usage, prune, usage
-from storage.segments import segment_cache_root
+if TYPE_CHECKING:
+    from storage.housekeeping import Usage
 
 app = typer.Typer(help="Inspect and prune the segment cache.", no_args_is_help=True)
 
@@ -18,6 +17,8 @@ def _size(n: int) -> str:
 
 
 def _table(rows: list[Usage]) -> None:
+    from storage.housekeeping import KINDS
+
     width = max(len(kind) for kind in KINDS)
     for row in rows:
         typer.echo(f"{row.kind:<{width}}  {row.files:>8} files  {_size(row.bytes):>10}  {KINDS[row.kind]}")
@@ -29,6 +30,10 @@ def _table(rows: list[Usage]) -> None:
 @app.command()
 def info() -> None:
     """Files and bytes per kind: segments, mastered paragraphs, Prefect records and results."""
+    from config import load_settings
+    from storage.housekeeping import usage
+    from storage.segments import segment_cache_root
+
     root = segment_cache_root(load_settings().cache_dir)
     typer.echo(f"segment cache: {root}")
     _table(usage(root))
@@ -45,6 +50,10 @@ def prune_command(
 
     Run it when no render is running, e.g. before the nightly inbox scan.
     """
+    from config import load_settings
+    from storage.housekeeping import prune
+    from storage.segments import segment_cache_root
+
     root = segment_cache_root(load_settings().cache_dir)
     removed = prune(root, older_than_s=older_than * 86_400, dry_run=dry_run)
     typer.echo(f"{'would remove' if dry_run else 'removed'} from {root} (unused for {older_than:g} days):")

@@ -8,21 +8,14 @@ read it refuse a missing file, since a typo in the URL would otherwise show a ne
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
-from config import Settings, load_settings
-from storage.catalog import Catalog, CatalogMissing, open_catalog
-from storage.db import (
-    CatalogUnavailable,
-    DatabaseConfig,
-    current_revision,
-    default_database_url,
-    make_engine,
-    upgrade_database,
-)
-from storage.db.session import explained, shown_url
+if TYPE_CHECKING:
+    from config import Settings
+    from storage.catalog import Catalog, CatalogMissing
+    from storage.db import DatabaseConfig
 
 app = typer.Typer(
     help="The render catalog database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
@@ -31,6 +24,8 @@ app = typer.Typer(
 
 def database_config(settings: Settings) -> DatabaseConfig:
     """Same as ``tasks.publish.database_config``, without importing Prefect into every CLI start."""
+    from storage.db import DatabaseConfig, default_database_url
+
     return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
 
 
@@ -48,6 +43,8 @@ def one_line(error: BaseException) -> str:
 
 def safe_url(url: str) -> str:
     """The URL with its password masked, cut to a bounded excerpt."""
+    from storage.db.session import shown_url
+
     return shown_url(url)
 
 
@@ -64,6 +61,9 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
 
     A missing SQLite file is created only with ``create`` (a command that records a render).
     """
+    from storage.catalog import CatalogMissing, open_catalog
+    from storage.db import CatalogUnavailable
+
     url = database_config(settings).url
     try:
         return open_catalog(url, create=create)
@@ -76,6 +76,10 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
 @app.command()
 def upgrade() -> None:
     """Create the catalog or migrate it to this version's schema; does nothing when already current."""
+    from config import load_settings
+    from storage.db import CatalogUnavailable, current_revision, make_engine, upgrade_database
+    from storage.db.session import explained
+
     url = database_config(load_settings()).url
     try:
         engine = make_engine(url)

@@ -7,13 +7,12 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from text_frontend.frontend import FrontEnd
     from text_frontend.g2p import Reading
 
@@ -29,6 +28,9 @@ def _lines(texts: list[str] | None) -> list[str]:
 
 def _show(console: Console, result: dict[str, Any]) -> None:
     """Han characters over their pinyin, in columns, so a misread polyphone stands out."""
+    from rich.markup import escape
+    from rich.table import Table
+
     # The line is the user's text: brackets in it ("[/b]", lesson markup) must not be read as Rich markup.
     console.print(f"[bold]{escape(result['text'])}[/bold]")
     console.print(f"→ {escape(result['normalized'])}")
@@ -94,6 +96,8 @@ def _reason(why: Reading | None, pinyin: str) -> dict[str, str]:
 
 
 def _show_explanations(console: Console, explanations: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
     for item in explanations:
         label = item["why"].replace("_", " ")
         detail = f": {escape(item['detail'])}" if item["detail"] else ""
@@ -140,6 +144,8 @@ def g2p(
     layer chose its reading, so a teacher knows whether to fix an override, a lexicon entry, or to
     add one (a rule, dictionary word or model choice is the G2P's own).
     """
+    from rich.console import Console
+
     from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
 
     front_end = FrontEnd()

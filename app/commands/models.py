@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from config import load_settings
-from models import SPECS, ModelError, model_status, prepare_model
-from models.whisper import WHISPER_BASE, prepare_whisper
-
 app = typer.Typer(help="Prepare and inspect offline voice and ASR models.", no_args_is_help=True)
 
 
@@ -18,6 +14,10 @@ def _size(n: int | None) -> str:
 @app.command()
 def prepare() -> None:
     """Download and convert models that are missing or corrupt; does nothing when all are ok."""
+    from config import load_settings
+    from models import SPECS, ModelError, prepare_model
+    from models.whisper import WHISPER_BASE, prepare_whisper
+
     settings = load_settings()
     models_dir = settings.resolved_models_dir
     try:
@@ -39,6 +39,10 @@ def prepare() -> None:
 @app.command("list")
 def list_models() -> None:
     """Show each model file with its size, sha256 and status (ok / missing / corrupt)."""
+    from config import load_settings
+    from models import SPECS, model_status
+    from models.whisper import WHISPER_BASE
+
     settings = load_settings()
     models_dir = settings.resolved_models_dir
     typer.echo(f"models dir: {models_dir}")

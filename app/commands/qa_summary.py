@@ -6,13 +6,14 @@ render is its published one, or its newest finished one if none was published.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.commands.db import fail, open_catalog_or_exit
-from config import load_settings
-from storage.catalog import CourseQA
+
+if TYPE_CHECKING:
+    from storage.catalog import CourseQA
 
 
 def _pct(value: float | None) -> str:
@@ -51,6 +52,8 @@ def qa_summary(
     course: Annotated[str, typer.Option("--course", help="Course name, as written in the scripts.")],
 ) -> None:
     """Course-level QA from the catalog: per lesson and in total (CER/PER as the back-check recorded)."""
+    from config import load_settings
+
     catalog = open_catalog_or_exit(load_settings())
     try:
         known = catalog.courses()

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from app.commands.db import fail, one_line, open_catalog_or_exit
-from config import load_settings
-from storage.catalog import CatalogError
-from storage.db import Render, RenderStatus
-from storage.liveness import ProcessOwner
-from storage.publish import PublishInputError, read_render_folder
+from storage.render_status import RenderStatus
+
+if TYPE_CHECKING:
+    from storage.db import Render
 
 app = typer.Typer(help="Renders recorded in the catalog.", no_args_is_help=True)
 
@@ -55,6 +54,8 @@ def list_renders(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many, newest first.")] = 50,
 ) -> None:
     """List renders, newest first."""
+    from config import load_settings
+
     wanted = _status(status)
     catalog = open_catalog_or_exit(load_settings())
     try:
@@ -83,6 +84,9 @@ def list_renders(
 @app.command()
 def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list`) or render id.")]) -> None:
     """Show one render: versions, timings, QA, where it was published and its objects."""
+    from config import load_settings
+    from storage.catalog import CatalogError
+
     catalog = open_catalog_or_exit(load_settings())
     try:
         render = catalog.get_render(ref)
@@ -131,6 +135,8 @@ def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list
 
 def _owner(render: Render) -> str:
     """Where the render ran, and when it last said it was alive (``abandoned`` renders stopped)."""
+    from storage.liveness import ProcessOwner
+
     if render.host is None or render.pid is None:
         return "-"
     owner = ProcessOwner(render.host, render.pid).describe()
@@ -154,6 +160,9 @@ def publish(
 ) -> None:
     """Publish (again) to the configured store: finishes a failed publish, does nothing if done."""
     # Imported here: Prefect (behind tasks.publish) is slow to import for the read-only commands.
+    from config import load_settings
+    from storage.catalog import CatalogError
+    from storage.publish import PublishInputError, read_render_folder
     from tasks.publish import PublishFailed, publish_and_record, publish_config, publish_with_retries
 
     settings = load_settings()

@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import numpy as np
 import typer
 
-from audio.export import write_wav as lesson_wav
-from audio.mp3 import to_pcm16
-from config import SettingsError, load_settings
-from engines import EngineError, VoiceConfig, create_engine, preset
-from engines.protocol import Audio, TTSEngine
-from lesson_specs import MAX_PARAGRAPH_CHARS
-from models import ModelError
 from text_frontend.excerpt import excerpt, one_line
-from text_frontend.types import Segment
+
+if TYPE_CHECKING:
+    from engines.protocol import Audio, TTSEngine
+    from text_frontend.types import Segment
 
 
 class SayInputError(ValueError):
@@ -35,6 +30,8 @@ def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
     ``text`` is held to a lesson paragraph's limits (``MAX_PARAGRAPH_CHARS``, and the parser's cap on
     its explicit pauses), so a line is never longer to say than a paragraph would be to render.
     """
+    from lesson_specs import MAX_PARAGRAPH_CHARS
+
     if len(text) > MAX_PARAGRAPH_CHARS:
         raise SayInputError(
             f"the text is {len(text):,} characters, over the {MAX_PARAGRAPH_CHARS:,} limit for one line: "
@@ -63,6 +60,11 @@ def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
 
 def render(engine: TTSEngine, segments: tuple[Segment, ...], emotion: str) -> Audio:
     """Synthesise each segment and join them with the front end's pauses (none after the last)."""
+    import numpy as np
+
+    from engines import EngineError, preset
+    from engines.protocol import Audio
+
     prosody = preset(emotion)
     parts: list[np.ndarray] = []
     rate = 0
@@ -86,6 +88,9 @@ def write_wav(path: Path, audio: Audio) -> None:
     """16-bit PCM through the lesson's own WAV writer: Python's file I/O, so a full disk is a
     ``WriteError`` naming the file (libsndfile reports it as "System error"), renamed into place
     when complete, and following the umask like every other output."""
+    from audio.export import write_wav as lesson_wav
+    from audio.mp3 import to_pcm16
+
     lesson_wav(path, [to_pcm16(audio.samples)], audio.sample_rate)
 
 
@@ -100,6 +105,10 @@ def say(
     Every failure is one line on stderr: exit 1 for what the user can fix (the text, the options,
     the settings, the models, the output path), exit 2 for anything else, which is a bug to report.
     """
+    from config import SettingsError
+    from engines import EngineError
+    from models import ModelError
+
     try:
         target = _say(text, emotion, voice, output)
     except (EngineError, ModelError, SayInputError) as exc:
@@ -119,6 +128,9 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Path:
+    from config import load_settings
+    from engines import VoiceConfig, create_engine, preset
+
     settings = load_settings()
     voice_name = (voice or settings.default_voice).strip().lower()
     emotion_name = preset(emotion).emotion  # validate before loading anything heavy

@@ -11,7 +11,6 @@ import typer
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
 from app.prefect_server import PrefectServerError, local_prefect_server
-from config import load_settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -26,6 +25,8 @@ def serve(
     Prefect server (SQLite under the cache dir) is started first and stopped on exit, however the
     command ends.
     """
+    from config import load_settings
+
     settings = load_settings()
     # The local server logs to a file, so its warnings and errors cost the terminal nothing; the
     # quiet default set below is for this process's own console.
@@ -97,6 +98,8 @@ def deploy(
     Production layout: a Prefect server on PostgreSQL, `prefect worker start --pool POOL` on each
     worker machine, and shared S3, catalog database and segment cache (see README).
     """
+    from config import load_settings
+
     settings = load_settings()
     quiet_prefect()
     if not os.environ.get("PREFECT_API_URL"):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from config import load_settings
-from lesson_specs import SpecError, load_spec_file
-from lesson_specs.pronounceability import pronunciation_warnings
-from text_frontend.excerpt import one_line
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
 
 
 def validate(
@@ -29,7 +26,12 @@ def validate(
     Exits 1 if any script has errors; warnings (e.g. a Latin word with no lexicon entry, a number
     read as more syllables than a segment holds) do not fail.
     """
-    from text_frontend.frontend import FrontEnd  # loads dictionaries and models: only when needed
+    from pydantic import ValidationError
+
+    from config import load_settings
+    from lesson_specs import SpecError, load_spec_file
+    from lesson_specs.pronounceability import pronunciation_warnings
+    from text_frontend.excerpt import one_line
 
     failed = 0
     front_end: FrontEnd | None = None
@@ -48,6 +50,8 @@ def validate(
             continue
         found = []
         if warnings:
+            from text_frontend.frontend import FrontEnd  # loads dictionaries and models: only when needed
+
             front_end = front_end or FrontEnd()
             found = pronunciation_warnings(spec, front_end, max_syllables)
             for diagnostic in found:

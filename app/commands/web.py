@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from config import Settings, load_settings
+if TYPE_CHECKING:
+    from config import Settings
 
 app = typer.Typer(
     help="The teachers' web page and HTTP API.",
@@ -44,6 +45,7 @@ def serve(
         return
     from app.child_lifetime import exit_on_sigterm
     from app.prefect_env import quiet_prefect
+    from config import load_settings
 
     settings = load_settings()
     _require_catalog(settings)
@@ -147,6 +149,7 @@ def create(
 ) -> None:
     """Create a token and print it once; only its sha256 is stored. A teacher's token sees the
     renders it submitted; an --admin token sees all."""
+    from config import load_settings
     from web.token_store import SqlTokenStore
     from web.tokens import Role, TokenError
 
@@ -164,6 +167,7 @@ def create(
 @token_app.command("list")
 def list_tokens() -> None:
     """Show tokens: name, role, created, last used, and whether revoked (never the tokens themselves)."""
+    from config import load_settings
     from web.token_store import SqlTokenStore
 
     with _store(load_settings(), create=False) as store:
@@ -191,6 +195,7 @@ def list_tokens() -> None:
 @token_app.command("revoke")
 def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token list` shows it.")]) -> None:
     """Revoke a token: every request and page session using it is refused from now on."""
+    from config import load_settings
     from web.token_store import SqlTokenStore
     from web.tokens import TokenError
 
