@@ -22,12 +22,13 @@ import itertools
 import logging
 import os
 import secrets
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 log = logging.getLogger(__name__)
 
@@ -169,35 +170,23 @@ class LocalObjectStore:
             if sha256_file(dest) != sha256:
                 raise ChecksumMismatch(f"{dest}: content changed while publishing")
             return 0
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            with path.open("rb") as src, tmp.open("wb") as out:
-                while chunk := src.read(_READ_CHUNK):
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
+
+        def copy(out: BinaryIO) -> None:
+            with path.open("rb") as src:
+                shutil.copyfileobj(src, out, _READ_CHUNK)
+
+        def verify(tmp: Path) -> None:
             if sha256_file(tmp) != sha256:
                 raise ChecksumMismatch(f"{key}: copy of {path} does not match its sha256")
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
+
+        _replace_atomically(dest, copy, verify)
         return dest.stat().st_size
 
     def put_bytes(
         self, key: str, data: bytes, *, content_type: str, cache_control: str | None = None
     ) -> None:
         dest = self.path(key)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            with tmp.open("wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
+        _replace_atomically(dest, lambda out: out.write(data))
         _fsync_dir(dest.parent)
 
     def get_bytes(self, key: str) -> bytes | None:
@@ -236,6 +225,25 @@ class LocalObjectStore:
             rel = path.relative_to(self.root)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 yield rel.as_posix()
+
+
+def _replace_atomically(
+    dest: Path, write: Callable[[BinaryIO], object], check: Callable[[Path], None] | None = None
+) -> None:
+    """Write ``dest`` through a hidden temp file beside it, synced, checked, then renamed over it:
+    a reader sees the old object or the whole new one, and a failed write leaves no temp file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        with tmp.open("wb") as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        if check is not None:
+            check(tmp)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -98,6 +98,10 @@ def test_local_store_copies_atomically_and_verifies_in_place(tmp_path: Path) -> 
     assert store.put_file("c/l/r/lesson.wav", placed, content_type="audio/wav", sha256=sha) == 0
     with pytest.raises(ChecksumMismatch):
         store.put_file("c/l/r/lesson.wav", placed, content_type="audio/wav", sha256="0" * 64)
+    # A copy that does not match its sha256 is never renamed into place.
+    with pytest.raises(ChecksumMismatch):
+        store.put_file("c/l/r/lesson.flac", source, content_type="audio/flac", sha256="0" * 64)
+    assert not placed.with_name("lesson.flac").exists()
 
     store.put_bytes("c/l/latest.json", b"{}", content_type="application/json")
     assert store.get_bytes("c/l/latest.json") == b"{}"
