@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from config import Settings
+from storage.db import database_config
 from web.frontend import SharedFrontEnd
 from web.jobs import JobManager
 from web.preview import PreviewAudio, PreviewService
@@ -53,12 +54,6 @@ class Services:
                 close()
 
 
-def database_url(settings: Settings) -> str:
-    from storage.db import database_config
-
-    return database_config(settings).url
-
-
 def webhook_sender(settings: Settings) -> WebhookSender | None:
     if not settings.web_webhook_secret:
         return None
@@ -75,7 +70,7 @@ def webhook_sender(settings: Settings) -> WebhookSender | None:
 
 def build_services(settings: Settings) -> Services:
     front_end = SharedFrontEnd()
-    url = database_url(settings)
+    url = database_config(settings).url
     webhooks = webhook_sender(settings)
     tokens = SqlTokenStore.open(url)
     owners = RenderOwners(tokens.engine)  # tokens, sessions and owners share one catalog database

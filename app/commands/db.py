@@ -15,18 +15,10 @@ import typer
 if TYPE_CHECKING:
     from config import Settings
     from storage.catalog import Catalog, CatalogMissing
-    from storage.db import DatabaseConfig
 
 app = typer.Typer(
     help="The render catalog database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
 )
-
-
-def database_config(settings: Settings) -> DatabaseConfig:
-    """Same as ``tasks.publish.database_config``, without importing Prefect into every CLI start."""
-    from storage.db import DatabaseConfig, default_database_url
-
-    return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
 
 
 def fail(message: str) -> NoReturn:
@@ -62,7 +54,7 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
     A missing SQLite file is created only with ``create`` (a command that records a render).
     """
     from storage.catalog import CatalogMissing, open_catalog
-    from storage.db import CatalogUnavailable
+    from storage.db import CatalogUnavailable, database_config
 
     url = database_config(settings).url
     try:
@@ -77,7 +69,13 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
 def upgrade() -> None:
     """Create the catalog or migrate it to this version's schema; does nothing when already current."""
     from config import load_settings
-    from storage.db import CatalogUnavailable, current_revision, make_engine, upgrade_database
+    from storage.db import (
+        CatalogUnavailable,
+        current_revision,
+        database_config,
+        make_engine,
+        upgrade_database,
+    )
     from storage.db.session import explained
 
     url = database_config(load_settings()).url

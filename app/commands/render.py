@@ -97,7 +97,6 @@ def _render(
     from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.commands.db import database_config
     from audio.export import WriteError
     from engines.protocol import EngineError
     from flows.in_process import in_process_runs
@@ -105,7 +104,7 @@ def _render(
     from flows.render import RenderError, render_lesson
     from lesson_specs import SpecError
     from models.errors import ModelError
-    from storage.db.session import CatalogUnavailable, database_error
+    from storage.db.session import CatalogUnavailable, database_config, database_error
     from tasks.publish import PublishFailed
 
     try:

@@ -58,12 +58,10 @@ def serve(
 def _require_catalog(settings: Settings) -> None:
     """Nobody can sign in to a catalog without tokens, so a missing SQLite file is a mistyped URL or
     a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
-    # Not web.services.database_url: that module imports Prefect, which must wait until
-    # PREFECT_API_URL names the server this command starts.
-    from storage.db import CatalogUnavailable, default_database_url
+    from storage.db import CatalogUnavailable, database_config
     from storage.db.session import explained, sqlite_file
 
-    url = settings.database_url or default_database_url(settings.cache_dir)
+    url = database_config(settings).url
     try:
         with explained(url):
             path = sqlite_file(url)
@@ -114,12 +112,11 @@ def _store(settings: Settings, *, create: bool) -> Iterator[object]:
 
     from app.commands.db import missing_catalog_message
     from storage.catalog import CatalogMissing
-    from storage.db import CatalogUnavailable
+    from storage.db import CatalogUnavailable, database_config
     from storage.db.session import database_error, explained, sqlite_file
-    from web.services import database_url
     from web.token_store import SqlTokenStore
 
-    url = database_url(settings)
+    url = database_config(settings).url
     try:
         with explained(url):
             path = sqlite_file(url)

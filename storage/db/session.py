@@ -59,18 +59,16 @@ class DatabaseConfig:
     url: str
 
 
-def default_database_url(cache_dir: Path) -> str:
-    """The embedded default: one SQLite file per machine, next to the segment cache."""
-    return f"sqlite:///{(cache_dir / DEFAULT_DB_NAME).resolve()}"
-
-
 def database_config(settings: Settings) -> DatabaseConfig:
-    """The catalog every command and flow opens: LESSONAUDIO_DATABASE_URL, else the embedded default.
+    """The catalog every command and flow opens: LESSONAUDIO_DATABASE_URL, else the embedded default,
+    one SQLite file per machine next to the segment cache.
 
     The one place that choice is made, so the CLI, the flows and the web page cannot drift apart
     on which database an unset URL means. Importing it costs no Prefect.
     """
-    return DatabaseConfig(settings.database_url or default_database_url(settings.cache_dir))
+    if settings.database_url:
+        return DatabaseConfig(settings.database_url)
+    return DatabaseConfig(f"sqlite:///{(settings.cache_dir / DEFAULT_DB_NAME).resolve()}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
