@@ -36,6 +36,7 @@ from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
 from storage.catalog import Catalog, SegmentQA, open_catalog
+from storage.db import database_config
 from storage.inbox import LexiconSnapshot, load_script
 from storage.layout import MANIFEST, OUTPUT_HINT, new_render_id, render_dir, staging_dir
 from storage.liveness import Heartbeat
@@ -45,7 +46,7 @@ from tasks.assemble import AssemblyError, assemble_lesson
 from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import VoiceIdentity
-from tasks.publish import database_config, publish_and_record, publish_config, s3_settings_for
+from tasks.publish import publish_and_record, publish_config, s3_settings_for
 from tasks.synthesize import CacheConfig, cached_synthesis, ensure_synthesis_limit
 from text_frontend.frontend import FrontEnd
 

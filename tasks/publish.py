@@ -20,7 +20,6 @@ from prefect.client.schemas.objects import State, TaskRun
 
 from config import Settings
 from storage.catalog import Catalog
-from storage.db.session import database_config as database_config  # the flows take every config from here
 from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, S3Settings
 from storage.publish import PublishInputError, PublishResult, publish_folder
 from storage.segments import SegmentStore, segment_store_root
