@@ -16,7 +16,7 @@ UV_VERSION := 0.13.8
 EXAMPLE ?= lesson_specs/examples/math-g8-pythagoras.yaml
 OUT ?= out
 
-.PHONY: venv lock models render test lint typecheck pytest bench clean system-deps test-scale
+.PHONY: venv lock models render test lint typecheck pytest bench clean system-deps test-scale test-fast
 
 venv: $(STAMP)
 
@@ -60,6 +60,12 @@ pytest: models system-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Everything that needs no prepared model, no Chromium and no servers of its own: render tests run
+# on the tiny voice built by tests/tiny_voice.py (markers: pyproject.toml, assigned in tests/conftest.py).
+FAST := not real_voice and not whisper and not prepared_models and not browser and not slow and not scale
+test-fast: venv
+	$(BIN)/pytest -m "$(FAST)"
 
 test-scale: models
 	$(BIN)/pytest -m scale

@@ -1,8 +1,16 @@
-"""Shared test set-up: an isolated cache and output folder, and one temporary Prefect server per session.
+"""Shared test set-up: an isolated cache and output folder, one temporary Prefect server per session,
+and the markers that split the suite into tiers.
 
 Prepared models are shared with the machine (they are large, hash-checked and read-only), but the
 segment cache, Prefect's database and outputs are per test session, so tests never see a previous
 run's cache hits and never write into the user's folders.
+
+Tiers: ``make test`` runs everything; ``make test-fast`` leaves out what needs a prepared model,
+Chromium or servers of its own (markers in ``pyproject.toml``). Markers come from what a test uses,
+so a new test is placed without anyone remembering to mark it: asking for ``render_env`` means the
+real voice, ``models_dir`` the prepared files, anything under ``tests/browser/`` Chromium. A module
+whose render tests only need *a* voice lists them in ``pytest.mark.tiny_voice(...)``: each then runs
+twice, with the real voice (``make test``) and with the tiny one of ``tests/tiny_voice.py`` (both tiers).
 """
 
 from __future__ import annotations
@@ -15,6 +23,56 @@ import pytest
 
 from config import Settings
 from tests.mounts import Mount, tmpfs_mounts
+
+_VOICES = ("baker", "tiny")
+_MARK_BY_FIXTURE = {"models_dir": "prepared_models"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests a module names in ``tiny_voice`` with both voices."""
+    marker = metafunc.definition.get_closest_marker("tiny_voice")
+    if marker is None:
+        return
+    unknown = [name for name in marker.args if not callable(getattr(metafunc.module, name, None))]
+    if unknown:
+        raise pytest.UsageError(f"{metafunc.module.__name__}: tiny_voice names no test {unknown[0]!r}")
+    if metafunc.function.__name__ in marker.args and "render_env" in metafunc.fixturenames:
+        metafunc.parametrize("voice_under_test", _VOICES, indirect=True)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser = Path(__file__).parent / "browser"
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        voice = callspec.params.get("voice_under_test", "baker") if callspec is not None else "baker"
+        if "render_env" in used and voice != "tiny":
+            item.add_marker(pytest.mark.real_voice)
+        for fixture, mark in _MARK_BY_FIXTURE.items():
+            if fixture in used:
+                item.add_marker(mark)
+        if browser in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def voice_under_test(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``baker`` (the prepared voice, untouched) unless a ``tiny_voice`` test runs its tiny variant.
+
+    The tiny variant replaces the ``baker`` voice in this process and points the models dir at an
+    empty folder, so anything that still reaches for the real model fails instead of using it.
+    """
+    voice: str = getattr(request, "param", "baker")
+    if voice != "tiny":
+        yield voice
+        return
+    from tests.tiny_voice import use_tiny_voice  # ONNX Runtime is loaded only by tests that use it
+
+    monkeypatch: pytest.MonkeyPatch = request.getfixturevalue("monkeypatch")
+    empty = request.getfixturevalue("tmp_path_factory").mktemp("no-models")
+    for _ in use_tiny_voice(monkeypatch, empty):
+        yield voice
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ from tasks.plan import plan_paragraphs
 from tasks.synthesize import render_segment
 from text_frontend.frontend import FrontEnd
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice, pytest.mark.whisper]
 
 PARAGRAPHS = [
     "同学们好！今天我们来学习勾股定理。",

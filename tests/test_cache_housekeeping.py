@@ -17,6 +17,8 @@ from storage.housekeeping import prune, usage
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore, segment_cache_root
 
+pytestmark = pytest.mark.tiny_voice("test_renders_mark_what_they_reuse_and_recover_after_a_prune")
+
 DAY = 86_400.0
 
 

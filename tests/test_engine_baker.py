@@ -19,7 +19,7 @@ from tests.voice_fixtures import baker_engine, tokens, with_reading
 from text_frontend.frontend import FrontEnd
 from text_frontend.types import Punct, Syllable
 
-pytestmark = pytest.mark.slow  # real Baker voice
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
 NEUTRAL = Prosody()
 

@@ -11,7 +11,7 @@ from engines.analysis import VoiceStats, voice_stats
 from engines.prosody import intended_directions
 from tests.voice_fixtures import baker_engine, tokens
 
-pytestmark = pytest.mark.slow  # real Baker voice
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
 TEXT = "同学们好，今天我们一起学习新的课文。"
 

@@ -10,6 +10,8 @@ from engines.protocol import EngineUnavailableError
 from engines.registry import VoiceConfig, create_engine, identify
 from tests.voice_fixtures import baker_models_dir
 
+pytestmark = pytest.mark.real_voice
+
 
 def test_baker_identity_matches_the_loaded_engine() -> None:
     config = VoiceConfig(models_dir=baker_models_dir(), threads=1)

@@ -27,7 +27,7 @@ from models.prepare import CONVERT_SCRIPT, default_work_dir, ensure_convert_venv
 from models.store import sha256_file
 from tests.voice_fixtures import baker_engine, baker_models_dir, tokens
 
-pytestmark = pytest.mark.slow  # real Baker voice and one tf2onnx conversion
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]  # and one tf2onnx conversion
 
 # The vocoder pinned before the rebuild (tf2onnx 1.16.1 + the canonicaliser).
 LEGACY_VOCODER_SHA256 = "16697a8666a7277075e94e75f481305a4d200d3f3d8f3d2d09ff8a80c7b64b68"

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from app.commands.models import app
 from tests.voice_fixtures import baker_models_dir, copy_models
 
-pytestmark = pytest.mark.slow  # real Baker voice
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
 runner = CliRunner()
 

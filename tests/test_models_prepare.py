@@ -20,7 +20,7 @@ from models.prepare import default_work_dir
 from models.store import atomic_write_bytes, sha256_file
 from tests.voice_fixtures import baker_models_dir, copy_models
 
-pytestmark = pytest.mark.slow  # real Baker voice
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
 
 def flip_byte(path: Path, offset: int) -> None:

@@ -25,7 +25,15 @@ from audio.loudness import integrated_lufs, true_peak_dbtp
 from config import load_settings
 from flows.render import RenderError, RenderSummary, cache_config, render_lesson
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [
+    pytest.mark.usefixtures("prefect_server"),
+    pytest.mark.tiny_voice(
+        "test_manifest_lists_latin_words_per_segment_and_captions_keep_them",
+        "test_editing_one_paragraph_resynthesises_only_it",
+        "test_pause_change_reassembles_without_synthesis",
+        "test_failing_segment_names_paragraph_and_leaves_no_outputs",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "lesson_specs" / "examples").glob("*.yaml"))

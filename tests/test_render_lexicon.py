@@ -9,7 +9,10 @@ import pytest
 
 from flows.render import RenderSummary, render_lesson
 
-pytestmark = pytest.mark.usefixtures("prefect_server")
+pytestmark = [
+    pytest.mark.usefixtures("prefect_server"),
+    pytest.mark.tiny_voice("test_editing_a_course_lexicon_resynthesises_only_the_paragraphs_it_changes"),
+]
 
 SCRIPT = """id: course-words
 title: 课程词表

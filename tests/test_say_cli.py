@@ -14,7 +14,7 @@ from app.commands.say import default_output_name, say
 from engines.protocol import VoiceFailedError
 from tests.voice_fixtures import baker_models_dir
 
-pytestmark = pytest.mark.slow  # real Baker voice
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
 cli = typer.Typer()
 cli.command()(say)

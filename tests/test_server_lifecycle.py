@@ -29,7 +29,10 @@ TEMPORARY_SERVER = "prefect.server.api.server:create_app"
 SHARED_SERVER = "prefect server start"
 
 # /proc to find the tree, and the kernel's parent-death signal for SIGKILL: both Linux only.
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux /proc and prctl")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs Linux /proc and prctl"),
+    pytest.mark.slow,  # starts Prefect servers of its own
+]
 
 
 @dataclass(frozen=True, slots=True)

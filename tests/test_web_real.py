@@ -19,7 +19,7 @@ from tests.browser.support import EXAMPLE
 from web.app import create_app
 from web.services import Services
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_server")]
+pytestmark = [pytest.mark.slow, pytest.mark.real_voice, pytest.mark.usefixtures("prefect_server")]
 
 FIRST_PARAGRAPH = "同学们好！今天我们来学习勾股定理。"
 
