@@ -76,9 +76,10 @@ def _paragraph_cues(
     n = len(words)
     full = [len(w.text) for w in words]
     shown = [len(w.text.rstrip()) for w in words]
-    prefix = [0]
-    for length in full:
+    prefix, sentences = [0], [0]  # characters, and sentence ends, before each word
+    for word, length in zip(words, full, strict=True):
         prefix.append(prefix[-1] + length)
+        sentences.append(sentences[-1] + (word.strength >= 3))
 
     def width(a: int, b: int) -> int:  # characters of words[a:b] on one line, trailing space dropped
         return prefix[b - 1] - prefix[a] + shown[b - 1]
@@ -86,58 +87,86 @@ def _paragraph_cues(
     def next_start(k: int) -> int:
         return words[k].start_ms if k < n else after_ms
 
+    reach = _line_reach(n, width, rules.line_chars)
+
+    def fits(i: int, k: int) -> bool:
+        """Whether words[i:k] fill at most ``lines`` lines: filling each line greedily is optimal."""
+        for _ in range(rules.lines):
+            if width(i, k) <= rules.line_chars:
+                return True
+            i = reach[i]
+            if i >= k:
+                return False
+        return False
+
     max_ms, min_ms = rules.max_s * 1000, rules.min_s * 1000
-    best: list[float] = [0.0] + [float("inf")] * n
-    choice: list[tuple[int, list[str]]] = [(0, [])] * (n + 1)
+    inf = float("inf")
+    best: list[float] = [0.0] + [inf] * n
+    choice = [0] * (n + 1)
     for k in range(1, n + 1):
+        last = words[k - 1]
+        ends = _CUE + _BREAK.get(last.strength, _BREAK[1])
         for i in range(k - 1, -1, -1):
             single = i == k - 1
-            if not single and (
-                width(i, k) > rules.cue_chars or words[k - 1].end_ms - words[i].start_ms > max_ms
-            ):
+            chars = prefix[k - 1] - prefix[i] + shown[k - 1]
+            if not single and (chars > rules.cue_chars or last.end_ms - words[i].start_ms > max_ms):
                 break
-            if best[i] == float("inf"):
+            if best[i] == inf:
                 continue
-            cost = best[i] + _CUE + _BREAK.get(words[k - 1].strength, _BREAK[1])
-            cost += _SENTENCE_INSIDE * sum(1 for w in words[i : k - 1] if w.strength >= 3)
-            cost += (rules.cue_chars - width(i, k)) / rules.cue_chars
+            cost = best[i] + ends + _SENTENCE_INSIDE * (sentences[k - 1] - sentences[i])
+            cost += (rules.cue_chars - chars) / rules.cue_chars
             if next_start(k) - words[i].start_ms < min_ms:
                 cost += _TOO_SHORT
-            if cost >= best[k]:
-                continue
-            lines = _wrap(words[i:k], width, i, rules) if not single else _hard_wrap(words[i], rules)
-            if lines is not None:
-                best[k], choice[k] = cost, (i, lines)
+            if cost < best[k] and (single or fits(i, k)):
+                best[k], choice[k] = cost, i
     cues: list[tuple[int, int, list[str]]] = []
     k = n
     while k > 0:
-        i, lines = choice[k]
+        i = choice[k]
         start = words[i].start_ms
         # run on into the pause after the words when they are over too soon, never into the next cue
         end = max(words[k - 1].end_ms, min(start + round(min_ms), next_start(k)))
+        lines = (
+            _hard_wrap(words[i], rules) if i == k - 1 and not fits(i, k) else _wrap(words, width, i, k, rules)
+        )
         cues.append((start, end, lines))
         k = i
     return cues[::-1]
 
 
-def _wrap(words: Sequence[CaptionWord], width: _Width, offset: int, rules: CaptionRules) -> list[str] | None:
-    """The cue's lines, broken between words: one line if it fits, else the best balanced break."""
-    n = len(words)
-    if width(offset, offset + n) <= rules.line_chars:
-        return [_line(words)]
-    if rules.lines < 2:
-        return None
-    best: tuple[float, int] | None = None
-    for j in range(1, n):
-        first, second = width(offset, offset + j), width(offset + j, offset + n)
-        if first > rules.line_chars or second > rules.line_chars:
-            continue
-        score = _BREAK.get(words[j - 1].strength, _BREAK[1]) + abs(first - second)
-        if best is None or score < best[0]:
-            best = (score, j)
-    if best is None:
-        return None  # three lines' worth: a longer cue would need more than two lines
-    return [_line(words[: best[1]]), _line(words[best[1] :])]
+def _line_reach(n: int, width: _Width, line_chars: int) -> list[int]:
+    """For each word: where a line starting at it ends when filled greedily (at least one word)."""
+    reach = []
+    j = 0
+    for i in range(n):
+        j = max(j, i + 1)
+        while j < n and width(i, j + 1) <= line_chars:
+            j += 1
+        reach.append(j)
+    return reach
+
+
+def _wrap(words: Sequence[CaptionWord], width: _Width, i: int, k: int, rules: CaptionRules) -> list[str]:
+    """The lines of words[i:k] (known to fit): one line if it can, two balanced at the best break,
+    or, with more lines allowed, each filled in turn."""
+    if width(i, k) <= rules.line_chars:
+        return [_line(words[i:k])]
+    if rules.lines > 2:
+        lines, start = [], i
+        while start < k:
+            end = start + 1
+            while end < k and width(start, end + 1) <= rules.line_chars:
+                end += 1
+            lines.append(_line(words[start:end]))
+            start = end
+        return lines
+    best: tuple[float, int] = (float("inf"), i + 1)
+    for j in range(i + 1, k):
+        first, second = width(i, j), width(j, k)
+        if first <= rules.line_chars and second <= rules.line_chars:
+            score = _BREAK.get(words[j - 1].strength, _BREAK[1]) + abs(first - second)
+            best = min(best, (score, j))
+    return [_line(words[i : best[1]]), _line(words[best[1] : k])]
 
 
 def _hard_wrap(word: CaptionWord, rules: CaptionRules) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from audio.export import WriteError, write_text
+from audio.export import WriteError, write_bytes
 from storage.segments import CACHE_HINT, mark_used
 
 TIMES_SUFFIX = ".times.json"
@@ -34,8 +34,8 @@ def times_path(audio_path: Path) -> Path:
 
 def write_times(audio_path: Path, spans: Sequence[tuple[int, int]], source: str) -> None:
     data = {"v": _VERSION, "source": source, "spans": [list(s) for s in spans]}
-    try:
-        write_text(times_path(audio_path), json.dumps(data, separators=(",", ":")))
+    try:  # not fsynced: a torn file does not parse, and the segment's marks are then estimated
+        write_bytes(times_path(audio_path), json.dumps(data, separators=(",", ":")).encode(), durable=False)
     except WriteError as err:
         raise err.with_hint(CACHE_HINT) from err
 

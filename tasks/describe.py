@@ -20,7 +20,7 @@ from qa.results import LessonCheck
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, MANIFEST, SPEECH_MARKS
 from tasks.assemble import AssembledLesson, SegmentTimes
 from tasks.jobs import LessonPlan, SegmentAudio
-from tasks.marks import caption_words, segment_marks, segment_times
+from tasks.marks import ShownTimes, caption_words, segment_marks, segment_times, shown_times
 
 MANIFEST_VERSION = 1
 
@@ -97,7 +97,9 @@ def manifest_data(
 MARKS_VERSION = 1
 
 
-def marks_data(plan: LessonPlan, times: Sequence[SegmentTimes], sample_rate: int) -> dict[str, Any]:
+def marks_data(
+    plan: LessonPlan, times: Sequence[SegmentTimes], shown: Sequence[ShownTimes], sample_rate: int
+) -> dict[str, Any]:
     """``marks.json``: Amazon Polly's speech-mark fields, plus when each mark ends and its segment."""
 
     def ms(sample: int) -> int:
@@ -113,8 +115,8 @@ def marks_data(plan: LessonPlan, times: Sequence[SegmentTimes], sample_rate: int
             "end": m.end,
             "value": m.value,
         }
-        for job, segment in zip(plan.jobs, times, strict=True)
-        for m in segment_marks(job, segment)
+        for segment in shown
+        for m in segment_marks(segment)
     ]
     return {
         "marks_version": MARKS_VERSION,
@@ -137,11 +139,12 @@ def write_descriptions(
     folder: Path,
 ) -> None:
     times = segment_times(plan, lesson)
-    words = caption_words(plan, times, lesson.sample_rate)
+    shown = [shown_times(job, t) for job, t in zip(plan.jobs, times, strict=True)]
+    words = caption_words(shown, lesson.sample_rate)
     cues = layout_cues(words, info.captions, end_ms=round(lesson.duration_s * 1000))
     write_text(folder / CAPTIONS_SRT, to_srt(cues))
     write_text(folder / CAPTIONS_VTT, to_vtt(cues))
-    marks = marks_data(plan, times, lesson.sample_rate)
+    marks = marks_data(plan, times, shown, lesson.sample_rate)
     write_text(folder / SPEECH_MARKS, json.dumps(marks, ensure_ascii=False, separators=(",", ":")) + "\n")
     manifest = manifest_data(plan, audios, lesson, info)
     write_text(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -94,10 +94,16 @@ def _groups(timed: Sequence[int], anchors: Sequence[Span], syllables: int) -> li
     """
     groups: list[_Group] = []
     previous: Span = (-1, -1)
-    for anchor in [*anchors, (10**9, syllables)]:
-        chars = [k for k in timed if previous[0] < k < anchor[0]]
+    t = 0  # the next character of ``timed`` not yet in a group
+    for anchor in [*anchors, (len(timed) and timed[-1] + 1, syllables)]:
+        while t < len(timed) and timed[t] <= previous[0]:
+            t += 1
+        chars: list[int] = []
+        while t < len(timed) and timed[t] < anchor[0]:
+            chars.append(timed[t])
+            t += 1
         sylls = list(range(previous[1] + 1, anchor[1]))
-        is_end = anchor[1] == syllables and anchor[0] == 10**9
+        is_end = anchor[1] == syllables
         own = _Group([] if is_end else [anchor[0]], [] if is_end else [anchor[1]])
         if chars and sylls:
             groups += [_Group(chars, sylls), own]
@@ -132,28 +138,46 @@ def sentence_spans(text: str) -> list[Span]:
     return out
 
 
-def segment_marks(job: SegmentJob, times: SegmentTimes) -> list[Mark]:
+@dataclass(frozen=True, slots=True)
+class ShownTimes:
+    """One segment's display text with its characters' and words' times (lesson samples)."""
+
+    job: SegmentJob
+    chars: tuple[Span | None, ...]
+    """Per character: when it is spoken; None for punctuation and spaces."""
+    words: tuple[Span, ...]
+    """[start, end) offsets of each word (``text_frontend.display_words``)."""
+    whole: Span
+    """When the segment's tokens are spoken, first to last."""
+
+
+def shown_times(job: SegmentJob, times: SegmentTimes) -> ShownTimes:
+    spans = times.spans
+    whole = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
+    return ShownTimes(job, char_spans(job, spans), word_spans(job.display_text), whole)
+
+
+def segment_marks(shown: ShownTimes) -> list[Mark]:
     """Sentence, word and character marks of one segment, in time order."""
-    text = job.display_text
-    chars = char_spans(job, times.spans)
-    kinds: list[tuple[MarkType, list[Span]]] = [
-        ("sentence", sentence_spans(text)),
-        ("word", word_spans(text)),
-        ("character", [(k, k + 1) for k, span in enumerate(chars) if span is not None]),
-    ]
+    text, chars = shown.job.display_text, shown.chars
+    index = shown.job.index
+    kinds: list[tuple[MarkType, Sequence[Span]]] = [("sentence", sentence_spans(text)), ("word", shown.words)]
     marks: list[Mark] = []
     for kind, ranges in kinds:
         for a, b in ranges:
             extent = _extent(chars, a, b)
             if extent is not None:
-                marks.append(Mark(kind, job.index, a, b, extent[0], extent[1], text[a:b]))
+                marks.append(Mark(kind, index, a, b, extent[0], extent[1], text[a:b]))
+    for k, span in enumerate(chars):
+        if span is not None:
+            marks.append(Mark("character", index, k, k + 1, span[0], span[1], text[k]))
     return sorted(marks, key=lambda m: (m.time, _ORDER[m.type], m.start))
 
 
 def lesson_marks(plan: LessonPlan, lesson: AssembledLesson) -> list[Mark]:
     """Every segment's marks on the lesson's timeline."""
     times = segment_times(plan, lesson)
-    return [m for job, segment in zip(plan.jobs, times, strict=True) for m in segment_marks(job, segment)]
+    return [m for job, t in zip(plan.jobs, times, strict=True) for m in segment_marks(shown_times(job, t))]
 
 
 def segment_times(plan: LessonPlan, lesson: AssembledLesson) -> tuple[SegmentTimes, ...]:
@@ -169,26 +193,25 @@ def segment_times(plan: LessonPlan, lesson: AssembledLesson) -> tuple[SegmentTim
     return tuple(out)
 
 
-def caption_words(plan: LessonPlan, times: Sequence[SegmentTimes], sample_rate: int) -> list[CaptionWord]:
+def caption_words(shown: Sequence[ShownTimes], sample_rate: int) -> list[CaptionWord]:
     """Every segment's words with the punctuation after them, timed by their characters' marks."""
 
     def ms(sample: int) -> int:
         return round(sample * 1000 / sample_rate)
 
     out: list[CaptionWord] = []
-    for job, segment in zip(plan.jobs, times, strict=True):
-        text = job.display_text
-        chars = char_spans(job, segment.spans)
-        words = word_spans(text) or [(0, len(text))]
+    for segment in shown:
+        text = segment.job.display_text
+        words = segment.words or ((0, len(text)),)
         cuts = [0, *(_opening(text, a) for a, _ in words[1:]), len(text)]
-        last = _extent(segment.spans, 0, len(segment.spans)) or (0, 0)
+        last = segment.whole
         for (a, b), (_, word_end) in zip(itertools.pairwise(cuts), words, strict=True):
-            extent = _extent(chars, a, b) or (last[1], last[1])
+            extent = _extent(segment.chars, a, b) or (last[1], last[1])
             tail = text[word_end:b]
             strength = 3 if _SENTENCE_END.search(tail) else 2 if _CLAUSE.search(tail) else 1
             if b == len(text):  # the end of a segment: a pause, or the cut of a long sentence
                 strength = max(strength, 2)
-            out.append(CaptionWord(text[a:b], ms(extent[0]), ms(extent[1]), strength, job.paragraph))
+            out.append(CaptionWord(text[a:b], ms(extent[0]), ms(extent[1]), strength, segment.job.paragraph))
             last = extent
     return out
 

@@ -19,7 +19,7 @@ from lesson_specs import load_spec
 from tasks.assemble import SegmentTimes
 from tasks.display import display_map
 from tasks.jobs import SegmentJob, VoiceIdentity
-from tasks.marks import caption_words, char_spans, segment_marks, sentence_spans
+from tasks.marks import caption_words, char_spans, segment_marks, sentence_spans, shown_times
 from tasks.plan import plan_paragraphs
 from text_frontend.display_words import word_spans
 from text_frontend.frontend import FrontEnd
@@ -88,7 +88,7 @@ def test_characters_get_their_syllables_and_normalised_text_shares_its_reading(
 def test_marks_are_polly_shaped_and_offsets_slice_the_display_text(front_end: FrontEnd) -> None:
     job = job_for(front_end, "“今天”我们学习10个新词。")
     times = SegmentTimes(syllable_times(job), "estimate")
-    marks = segment_marks(job, times)
+    marks = segment_marks(shown_times(job, times))
     assert [m.type for m in marks[:3]] == ["sentence", "word", "character"]
     assert marks == sorted(marks, key=lambda m: m.time)
     for mark in marks:
@@ -210,7 +210,7 @@ def cues_for(front_end: FrontEnd, paragraphs: Sequence[str]) -> tuple[list[Segme
     from tasks.jobs import LessonPlan
 
     plan = LessonPlan("t", "t", None, "x", VOICE, tuple(jobs))
-    words = caption_words(plan, times, RATE)
+    words = caption_words([shown_times(j, t) for j, t in zip(plan.jobs, times, strict=True)], RATE)
     end = times[-1].spans[-1][1] * 1000 // RATE + 700
     return jobs, layout_cues(words, CAPTION_RULES, end_ms=end)
 
@@ -237,7 +237,8 @@ def test_rules_are_settings_not_constants(front_end: FrontEnd) -> None:
 
     plan = LessonPlan("t", "t", None, "x", VOICE, tuple(jobs))
     narrow = CaptionRules(line_chars=8, lines=1, max_s=3.0, min_s=0.5)
-    cues = layout_cues(caption_words(plan, times, RATE), narrow, end_ms=60_000)
+    shown = [shown_times(j, t) for j, t in zip(plan.jobs, times, strict=True)]
+    cues = layout_cues(caption_words(shown, RATE), narrow, end_ms=60_000)
     assert_caption_rules(to_srt(cues), narrow)
     with pytest.raises(ValueError):
         CaptionRules(min_s=8.0, max_s=7.0)

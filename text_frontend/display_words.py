@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from text_frontend.g2p import split_words
 
@@ -26,8 +27,9 @@ def is_pause_char(char: str) -> bool:
     return char.isspace() or unicodedata.category(char).startswith("P")
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every word of ``text``, in order."""
+@lru_cache(maxsize=4096)
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of every word of ``text``, in order (cached: a re-render sees the same texts)."""
     spans: list[tuple[int, int]] = []
     for match in _TOKEN.finditer(text):
         start = match.start()
@@ -37,4 +39,4 @@ def word_spans(text: str) -> list[tuple[int, int]]:
                 start += len(word)
         elif match.lastgroup == "alnum" or not is_pause_char(match.group()):
             spans.append((start, match.end()))
-    return spans
+    return tuple(spans)

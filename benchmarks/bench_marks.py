@@ -1,0 +1,145 @@
+"""What speech marks and broadcast captions add to a render, measured inside real renders.
+
+    .venv/bin/python benchmarks/bench_marks.py
+
+Renders the 30-paragraph benchmark lesson through the ``render-lesson`` flow (back-check off, as in
+``bench_render.py``), cold with an empty cache and warm after editing one paragraph, while timing every
+call of the code that exists only for marks and captions: the engine's syllable and token spans,
+storing and reading the times files, carrying times to the lesson timeline, character mapping,
+caption layout and ``marks.json``. The model's durations output itself is measured apart: the same
+acoustic-model calls with and without it. Target: the added time is under 3 % of each render.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.prefect_env import quiet_prefect  # noqa: E402
+
+quiet_prefect()
+
+import numpy as np  # noqa: E402
+
+import engines.baker.engine as baker_engine  # noqa: E402
+import tasks.assemble as assemble  # noqa: E402
+import tasks.describe as describe  # noqa: E402
+import tasks.synthesize as synthesize  # noqa: E402
+from benchmarks.lesson import write_lesson  # noqa: E402
+from config import Settings, load_settings  # noqa: E402
+from engines.baker import load_baker  # noqa: E402
+from flows.in_process import in_process_runs  # noqa: E402
+from flows.render import _front_end, render_lesson  # noqa: E402
+
+TARGET = 0.03
+REPEATS = 3
+spent = 0.0
+by_name: dict[str, float] = {}
+
+
+def timed(module: Any, name: str) -> None:
+    original: Callable[..., Any] = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global spent
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            took = time.perf_counter() - started
+            spent += took
+            by_name[name] = by_name.get(name, 0.0) + took
+
+    setattr(module, name, wrapper)
+
+
+def durations_output_cost(models_dir: Path) -> tuple[float, float]:
+    """Seconds for the lesson's first paragraphs' acoustic calls with and without the durations."""
+    engine = load_baker(models_dir, threads=2)
+    from benchmarks.lesson import BODIES
+    from text_frontend.frontend import FrontEnd
+
+    ids = [engine.phone_ids(seg.tokens) for body in BODIES for seg in FrontEnd().analyze(body).segments]
+    feeds = [
+        {
+            "input_ids": np.asarray([call], dtype=np.int32),
+            "speaker_ids": np.zeros(1, dtype=np.int32),
+            "speed_ratios": np.ones(1, dtype=np.float32),
+            "f0_ratios": np.ones(1, dtype=np.float32),
+            "energy_ratios": np.ones(1, dtype=np.float32),
+        }
+        for calls in ids
+        for call in calls
+    ]
+    out: list[float] = []
+    for names in (["Identity_1"], ["Identity_1", "Identity_2"]):
+        runs = []
+        for _ in range(5):
+            started = time.perf_counter()
+            for feed in feeds:
+                engine.acoustic.run(names, feed)
+            runs.append(time.perf_counter() - started)
+        out.append(median(runs))
+    return out[0], out[1]
+
+
+def main() -> None:
+    global spent
+    models_dir = Settings().resolved_models_dir
+    for module, name in (
+        (baker_engine, "syllable_spans"),
+        (baker_engine, "token_spans"),
+        (baker_engine, "scale_spans"),
+        (synthesize, "write_times"),
+        (assemble, "lesson_times"),
+        (describe, "segment_times"),
+        (describe, "caption_words"),
+        (describe, "layout_cues"),
+        (describe, "marks_data"),
+    ):
+        timed(module, name)
+    rows: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["LESSONAUDIO_MODELS_DIR"] = str(models_dir)
+        os.environ["LESSONAUDIO_BACKCHECK"] = "false"
+        load_settings()
+        spec = Path(tmp) / "lesson.yaml"
+        _front_end()
+        for repeat in range(REPEATS):
+            os.environ["LESSONAUDIO_CACHE_DIR"] = str(Path(tmp) / f"cache-{repeat}")
+            with in_process_runs():
+                for label, edited in (("cold", False), ("warm, one paragraph edited", True)):
+                    write_lesson(spec, edited=edited)
+                    spent = 0.0
+                    started = time.perf_counter()
+                    render_lesson(str(spec), out_dir=str(Path(tmp) / "out"))
+                    rows.append((label, time.perf_counter() - started, spent))
+    without, with_durations = durations_output_cost(models_dir)
+    print(
+        f"acoustic model, the lesson's bodies: {without * 1000:.1f} ms without the durations output, "
+        f"{with_durations * 1000:.1f} ms with it"
+    )
+    ok = True
+    print("| render | render s | marks and captions s | share |")
+    print("|---|---|---|---|")
+    for label in ("cold", "warm, one paragraph edited"):
+        runs = [(total, added) for name, total, added in rows if name == label]
+        total, added = median(t for t, _ in runs), median(a for _, a in runs)
+        share = added / total
+        ok = ok and share < TARGET
+        print(f"| {label} | {total:.2f} | {added:.3f} | {share * 100:.2f} % |")
+    print("OK" if ok else f"FAILED: marks and captions cost {TARGET * 100:.0f} % or more of a render")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
