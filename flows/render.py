@@ -112,7 +112,30 @@ def cache_config(settings: Settings) -> CacheConfig:
     )
 
 
-_RUNNER: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=2)
+class SynthesisRunner(ThreadPoolTaskRunner[Any]):
+    """Prefect's thread pool, sized by ``synthesis_workers`` when a flow run starts.
+
+    A runner given to ``@flow`` is built when the module is imported, before any settings are read,
+    and a deployed run loads the flow from its entrypoint, so nothing can hand it a runner built
+    from settings. Reading the count as the run starts gives a deployed run the same number of
+    workers as a render from the command line. An explicit ``max_workers`` is kept as given.
+    """
+
+    def __init__(self, max_workers: int | None = None) -> None:
+        super().__init__(max_workers=max_workers or 1)
+        self._from_settings = max_workers is None
+
+    def duplicate(self) -> SynthesisRunner:
+        return type(self)(None if self._from_settings else self._max_workers)
+
+    def __enter__(self) -> SynthesisRunner:
+        if self._from_settings:
+            self._max_workers = load_settings().synthesis_workers
+        super().__enter__()
+        return self
+
+
+_RUNNER: TaskRunner[Any] = SynthesisRunner()
 
 
 @flow(name="render-lesson", task_runner=_RUNNER, validate_parameters=True)

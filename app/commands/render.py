@@ -109,7 +109,7 @@ def _render(
 
     try:
         with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
-            # Bounded parallelism from settings (the deployed flow keeps its default of 2).
+            # The settings this command read, so a setting given on the command line counts too.
             runner: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=settings.synthesis_workers)
             summary = render_lesson.with_options(task_runner=runner)(
                 str(spec),
