@@ -148,6 +148,7 @@ def test_a_full_disk_names_the_catalog_file_and_says_free_space(
     assert "free space on that disk" in line and "LESSONAUDIO_CACHE_DIR" in line
 
 
+@pytest.mark.slow  # a CLI render: starts a Prefect server of its own
 def test_render_names_a_read_only_catalog(env: Path, tmpfs: Mount) -> None:
     """The render command and the flow it runs raise the same one line as the other commands."""
     cache = tmpfs("ro")
