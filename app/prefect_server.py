@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from app.child_lifetime import die_with_parent
+from errors import UnavailableError
 
 
-class PrefectServerError(Exception):
+class PrefectServerError(UnavailableError):
     """The server did not come up; the message carries the end of its log, ``log`` names the file."""
 
     def __init__(self, message: str, log: Path) -> None:

@@ -15,6 +15,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from errors import WorkFailedError
+
 Samples = npt.NDArray[np.float32]
 
 
@@ -44,5 +46,5 @@ class Recognizer(Protocol):
         ...
 
 
-class RecognizerError(Exception):
+class RecognizerError(WorkFailedError):
     """A recogniser that cannot run here (missing model, missing optional package); names the fix."""

@@ -27,11 +27,12 @@ import numpy.typing as npt
 import soundfile as sf
 
 from audio.postprocess import Samples
+from errors import UnavailableError
 
 _TEMP_ATTEMPTS = 100
 
 
-class WriteError(OSError):
+class WriteError(UnavailableError, OSError):
     """A file that could not be written: ``cannot write PATH: REASON (HINT)``.
 
     An ``OSError`` (so existing handlers still catch it) whose message names the file the caller

@@ -16,6 +16,8 @@ import lameenc
 import numpy as np
 import numpy.typing as npt
 
+from errors import WorkFailedError
+
 BITRATE_KBPS = 64
 """Plenty for 24 kHz mono speech; about 0.5 MB per minute."""
 QUALITY = 3
@@ -29,7 +31,7 @@ DECODER_DELAY = 529
 Pcm16 = npt.NDArray[np.int16]
 
 
-class Mp3Error(Exception):
+class Mp3Error(WorkFailedError):
     """The encoder produced something that is not the frames we asked for."""
 
 

@@ -13,6 +13,8 @@ import platformdirs
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from errors import InputError
+
 
 def _default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("lessonaudio"))
@@ -206,7 +208,7 @@ class Settings(BaseSettings):
         return self.models_dir if self.models_dir is not None else self.cache_dir / "models"
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError, ValueError):
     """An environment variable (or ``.env`` line) holds a value the setting cannot take.
 
     Raised instead of pydantic's multi-line report so every command can answer with one line that

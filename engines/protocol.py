@@ -15,6 +15,7 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from errors import UnavailableError, WorkFailedError
 from text_frontend.types import Token
 
 
@@ -100,7 +101,7 @@ class TTSEngine(Protocol):
         ...
 
 
-class EngineError(Exception):
+class EngineError(WorkFailedError):
     """A problem the operator can fix (bad voice name, unreachable service, missing model)."""
 
 
@@ -116,7 +117,7 @@ class UnsupportedPinyinError(EngineError):
     """The voice has no phones for a syllable; fix it with a pinyin override in the lesson."""
 
 
-class EngineUnavailableError(EngineError):
+class EngineUnavailableError(EngineError, UnavailableError):
     """The engine cannot run here (optional dependency missing, no service URL configured)."""
 
 

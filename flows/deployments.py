@@ -20,6 +20,7 @@ from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import RunnerDeployment
 
 from config import Settings
+from errors import InputError
 from flows.render import render_lesson
 from flows.scan_inbox import scan_inbox
 
@@ -27,7 +28,7 @@ RENDER = "render-lesson"
 SCAN = "scan-inbox"
 
 
-class ScheduleError(ValueError):
+class ScheduleError(InputError, ValueError):
     """The scan schedule in the settings cannot be used; the message says which setting and why."""
 
 

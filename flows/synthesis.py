@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 
 from audio.export import WriteError
 from engines.registry import VoiceConfig
+from errors import WorkFailedError
 from flows.progress import reporter
 from lesson_specs import LessonSpec
 from storage.pieces import PieceStore
@@ -30,7 +31,7 @@ from tasks.synthesize import CacheConfig, SynthesisError
 from text_frontend.frontend import FrontEnd
 
 
-class RenderError(Exception):
+class RenderError(WorkFailedError):
     """A render that could not finish; the message says which paragraph and why."""
 
 

@@ -20,6 +20,8 @@ import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from errors import InputError
+
 AUTO_NAMES = ("lexicon.yaml", "lexicon.yml")
 """Picked up beside a script that names no course lexicon, first found wins."""
 LEXICON_SUFFIXES = (".lexicon.yaml", ".lexicon.yml")
@@ -37,7 +39,7 @@ class LexiconFile:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class LexiconUnavailable(Exception):
+class LexiconUnavailable(InputError):
     """A course lexicon that cannot be had: reported where the script refers to it."""
 
     def __init__(self, message: str, fix: str) -> None:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from errors import InputError
 from text_frontend.excerpt import QUOTE_CHARS, excerpt, one_line
 
 Severity = Literal["error", "warning"]
@@ -50,7 +51,7 @@ class Diagnostic:
         return f"{where}{kind}{para}{self.message}{fix}"
 
 
-class SpecError(Exception):
+class SpecError(InputError):
     """The only exception loading a lesson script raises; carries every error found, not just the first."""
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from errors import UnavailableError
+
 FIX = "run `lessonaudio models prepare`"
 
 
-class ModelError(Exception):
+class ModelError(UnavailableError):
     """Base for problems with prepared model files."""
 
 

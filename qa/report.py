@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from errors import WorkFailedError
 from qa.config import QAConfig
 from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 
@@ -20,7 +21,7 @@ QA_JSON = "qa.json"
 QA_HTML = "qa.html"
 
 
-class QAReportError(Exception):
+class QAReportError(WorkFailedError):
     """A qa.json that is missing or not one of ours; the message says which file."""
 
 

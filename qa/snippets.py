@@ -14,11 +14,13 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from errors import WorkFailedError
+
 SNIPPET_BITRATE = "32k"
 SNIPPET_PAD_S = 0.1
 
 
-class SnippetError(Exception):
+class SnippetError(WorkFailedError):
     pass
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from errors import NotFoundError
 from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
 from storage.db.session import explained, make_engine, open_database, sqlite_file
 from storage.liveness import ProcessOwner, abandoned_reason, this_process
@@ -25,7 +26,7 @@ from storage.liveness import ProcessOwner, abandoned_reason, this_process
 MAX_ERROR_CHARS = 4000
 
 
-class CatalogError(Exception):
+class CatalogError(NotFoundError):
     """A catalog request that names something that does not exist (a bad render id, say)."""
 
 

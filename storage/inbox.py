@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from errors import InputError
 from lesson_specs import MAX_SCRIPT_BYTES, Diagnostic, LessonSpec, SpecError, load_spec
 from lesson_specs.course_lexicon import (
     AUTO_NAMES,
@@ -40,7 +41,7 @@ from storage.inbox_folder import FolderInbox
 from storage.objects import S3Settings, make_s3_client
 
 
-class InboxError(Exception):
+class InboxError(InputError):
     """An inbox location that cannot be used (a bad URI)."""
 
 

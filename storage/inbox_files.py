@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from errors import UnavailableError
+
 SCRIPT_SUFFIXES = (".yaml", ".yml")
 REPORT_SUFFIX = ".errors.txt"
 SNAPSHOTS = ".lessonaudio/scripts"
@@ -21,7 +23,7 @@ LEXICON_SNAPSHOTS = ".lessonaudio/lexicons"
 """The same for the course lexicons those scripts were validated with."""
 
 
-class InboxAccessError(Exception):
+class InboxAccessError(UnavailableError):
     """A script the scanner cannot read, or a file beside it that it cannot write (permissions)."""
 
 

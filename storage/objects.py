@@ -30,13 +30,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Protocol
 
+from errors import UnavailableError
+
 log = logging.getLogger(__name__)
 
 _READ_CHUNK = 1 << 20
 SHA256_META = "sha256"
 
 
-class ObjectStoreError(Exception):
+class ObjectStoreError(UnavailableError):
     """An object could not be written or read back as written."""
 
 

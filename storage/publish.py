@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from errors import InputError
 from storage.layout import (
     CAPTIONS_SRT,
     CAPTIONS_VTT,
@@ -57,7 +58,7 @@ POINTER_CACHE = "no-cache"
 """``latest.json`` changes with every publish; caches must revalidate it."""
 
 
-class PublishInputError(Exception):
+class PublishInputError(InputError):
     """The folder cannot be published as it is (missing files, a manifest that does not match); retrying
     will not help."""
 

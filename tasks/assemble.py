@@ -22,6 +22,7 @@ from audio.mastering import energy_grid, lead_in, master_paragraph
 from audio.mp3 import Pcm16, encode_piece
 from engines.estimate import estimate_times
 from engines.protocol import TokenTimes
+from errors import WorkFailedError
 from storage.layout import LESSON_MP3, LESSON_WAV
 from storage.pieces import PieceStore, StoredPiece
 from storage.segment_times import read_times
@@ -29,7 +30,7 @@ from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob
 from tasks.pieces import PiecePlan, plan_pieces
 
 
-class AssemblyError(Exception):
+class AssemblyError(WorkFailedError):
     """Segments that cannot be put together (mixed sample rates, unreadable cache files)."""
 
 

@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 
 from config import Settings
+from errors import WorkFailedError
 from storage.catalog import Catalog
 from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore, S3Settings
 from storage.publish import PublishInputError, PublishResult, publish_folder
@@ -27,7 +28,7 @@ from storage.segments import SegmentStore, segment_store_root
 ObjectCallback = Callable[[str, bool], None]
 
 
-class PublishFailed(Exception):
+class PublishFailed(WorkFailedError):
     """Publishing failed after its retries; the message says where to and why."""
 
 

@@ -28,13 +28,14 @@ from audio.export import WriteError
 from audio.postprocess import clean_segment_at
 from engines.protocol import TTSEngine
 from engines.registry import VoiceConfig, create_engine
+from errors import WorkFailedError
 from storage.locks import FlockLockManager
 from storage.segment_times import write_times
 from storage.segments import SegmentStore
 from tasks.jobs import SegmentAudio, SegmentJob
 
 
-class SynthesisError(Exception):
+class SynthesisError(WorkFailedError):
     """A segment the voice could not render; the message names the paragraph."""
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from errors import InputError
 from text_frontend.excerpt import excerpt
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
@@ -79,7 +80,7 @@ class Markup:
     issues: tuple[MarkupIssue, ...]
 
 
-class DurationError(ValueError):
+class DurationError(InputError, ValueError):
     """A duration the writer must correct; ``fix`` says how."""
 
     def __init__(self, message: str, fix: str) -> None:

@@ -14,13 +14,14 @@ from functools import cache
 from pypinyin.contrib.tone_convert import to_normal, to_tone, to_tone3
 from pypinyin.pinyin_dict import pinyin_dict
 
+from errors import InputError
 from text_frontend.excerpt import excerpt
 
 _QUOTE_CHARS = 20  # a syllable is at most six letters; anything longer is quoted in part
 _TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
 
 
-class PinyinError(ValueError):
+class PinyinError(InputError, ValueError):
     """A syllable that is not Mandarin; ``fix`` tells the writer what to type instead."""
 
     def __init__(self, syllable: str, message: str, fix: str) -> None:

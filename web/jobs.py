@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from errors import LessonaudioError
 from flows.progress import Reporter
 from lesson_specs import LessonSpec
 from web.render_owners import RenderOwners
@@ -80,10 +81,6 @@ class RenderRunner(Protocol):
     """Runs one render to the end (blocking), reporting stages to ``progress``."""
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome: ...
-
-
-class RenderFailed(Exception):
-    """A render that did not finish, with the message a teacher can act on."""
 
 
 class JobProgress:
@@ -195,7 +192,7 @@ class JobManager:
             outcome = self.runner.run(spec_path, voice, progress)
             self.owners.claim(outcome.render_id, Path(outcome.folder), owner_id)
         except Exception as err:  # any failure ends the job with its message; the server keeps serving
-            message = str(err) if isinstance(err, RenderFailed) else f"{type(err).__name__}: {err}"
+            message = str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
             log.warning("render job %s failed: %s", job_id, message)
             done = self._update(
                 job_id,

@@ -20,11 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
+from errors import InputError
+
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class TargetRefused(ValueError):
+class TargetRefused(InputError, ValueError):
     """A callback URL the server will not call; the message says why and what to do."""
 
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engines.protocol import EngineError
 from flows.progress import Reporter, reporting_to
-from lesson_specs import SpecError
-from models.errors import ModelError
-from web.jobs import RenderFailed, RenderOutcome
+from web.jobs import RenderOutcome
 
 
 class EmbeddedRunner:
@@ -22,11 +19,9 @@ class EmbeddedRunner:
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome:
         from flows.in_process import in_process_runs
-        from flows.render import RenderError, render_lesson
+        from flows.render import render_lesson
 
-        try:
-            with reporting_to(progress), in_process_runs():
-                summary = render_lesson(str(spec_path), out_dir=str(self.out_dir), voice=voice)
-        except (RenderError, EngineError, ModelError, SpecError) as err:
-            raise RenderFailed(str(err)) from err
+        # A failure is the flow's own exception: the job shows a LessonaudioError's message as it is.
+        with reporting_to(progress), in_process_runs():
+            summary = render_lesson(str(spec_path), out_dir=str(self.out_dir), voice=voice)
         return RenderOutcome(summary.render_id, summary.folder, summary.duration_s)

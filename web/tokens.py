@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from errors import InputError
 from storage.db.web_tokens import TOKEN_ROLES
 
 TOKEN_PREFIX = "la_"
@@ -33,7 +34,7 @@ class Role(StrEnum):
 assert tuple(r.value for r in Role) == TOKEN_ROLES, "keep Role in step with the table's CHECK"
 
 
-class TokenError(Exception):
+class TokenError(InputError):
     """An admin request about tokens that cannot be done (duplicate or unknown name, bad name)."""
 
 

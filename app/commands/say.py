@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
+from errors import InputError
 from text_frontend.excerpt import excerpt, one_line
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from text_frontend.types import Segment
 
 
-class SayInputError(ValueError):
+class SayInputError(InputError, ValueError):
     """Text that cannot be spoken as given (markup errors, nothing pronounceable)."""
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from errors import InputError, UnavailableError
 from text_frontend.excerpt import one_line
 
 if TYPE_CHECKING:
@@ -44,11 +45,11 @@ _FULL_BYTES = 64 * 1024
 _HINT = "set LESSONAUDIO_DATABASE_URL or LESSONAUDIO_CACHE_DIR"
 
 
-class CatalogUnavailable(Exception):
+class CatalogUnavailable(UnavailableError):
     """The catalog database cannot be used: the message is one line naming the database and the way out."""
 
 
-class DatabaseUrlError(CatalogUnavailable, ValueError):
+class DatabaseUrlError(CatalogUnavailable, InputError, ValueError):
     """LESSONAUDIO_DATABASE_URL names no database this package can use."""
 
 

@@ -69,7 +69,7 @@ class FakeRunner:
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome:
         from lesson_specs import load_spec_file
-        from web.jobs import RenderFailed
+        from flows.synthesis import RenderError
 
         self.runs.append(spec_path)
         spec = load_spec_file(spec_path)
@@ -78,7 +78,7 @@ class FakeRunner:
         progress.advance("synthesis", 2)
         progress.finish("synthesis")
         if self.fail_with:
-            raise RenderFailed(self.fail_with)
+            raise RenderError(self.fail_with)
         render_id = new_render_id(spec.sha256)
         folder = render_dir(self.out_dir, spec.course, spec.id, render_id)
         folder.mkdir(parents=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from errors import InputError
 from text_frontend.latin.letters import spell
 from text_frontend.normalize.annotated import Annotated, Char
 from text_frontend.normalize.symbols import Reading
@@ -23,7 +24,7 @@ _DATA = "english_terms.tsv"
 _MATH_NEIGHBOURS = frozenset("=<>+×÷≠≈≤≥∠△⊥∥^²³")
 
 
-class TermTableError(ValueError):
+class TermTableError(InputError, ValueError):
     """A line of the built-in table that cannot be used; raised when the table is first loaded."""
 
 
