@@ -127,8 +127,8 @@ def test_sandhi_leaves_fixed_readings_alone() -> None:
 
 
 def test_classroom_dev_set_accuracy() -> None:
-    """The set the rules were tuned on: a regression guard, not an estimate."""
-    items = _hand_made("classroom_dev.tsv")
+    """The set the rules were tuned on (the first file and every later batch): a regression guard."""
+    items = [item for path in sorted(DATA.glob("classroom_dev*.tsv")) for item in _hand_made(path.name)]
     assert len(items) >= 600
     assert len({text[i] for text, i, _ in items}) >= 60
     assert _accuracy(items, _g2p().readings) >= 0.98
@@ -157,6 +157,32 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("猜▁中▁", "zhong4"),
         ("▁种▁了十棵树", "zhong4"),
         ("每段开头▁空▁两格", "kong4"),
+        # one per context rule or classroom word that the tenth dev batch prompted
+        ("我们要实事求是▁地▁分析问题", "de5"),
+        ("他一遍又一遍▁地▁练习", "de5"),
+        ("你说▁的▁确实有道理", "de5"),
+        ("这点困难算得▁了▁什么", "liao3"),
+        ("这还用得▁着▁问吗", "zhao2"),
+        ("大家一起▁数▁：一、二、三", "shu3"),
+        ("你能▁背▁得动吗", "bei1"),
+        ("车轮每分钟▁转▁三百圈", "zhuan4"),
+        ("他是这学期▁转▁来的新同学", "zhuan3"),
+        ("请在横线上▁空▁一格", "kong4"),
+        ("翻过一▁重▁又一重的山", "chong2"),
+        ("他只睡了四个小时的▁觉▁", "jiao4"),
+        ("妈妈给我▁盛▁了一碗饭", "cheng2"),
+        ("他挑了两▁担▁水", "dan4"),
+        ("他▁剥▁了一个橘子", "bao1"),
+        ("在田里▁撒▁种子", "sa3"),
+        ("这道题是▁蒙▁对的", "meng1"),
+        ("椅子腿▁折▁了", "she2"),
+        ("我把书▁落▁在家里了", "la4"),
+        ("班主任姓▁曾▁", "zeng1"),
+        ("我的同桌姓▁单▁", "shan4"),
+        ("子▁弹▁射出枪膛", "dan4"),
+        ("水▁分▁子", "fen1"),
+        ("他的评价很▁中▁肯", "zhong4"),
+        ("硕果累▁累▁", "lei2"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pypinyin.constants import PHRASES_DICT
 
+from text_frontend.g2p.words import CLASSROOM_WORDS
 from text_frontend.normalize.unspoken import is_han as _is_han
 
 __all__ = ["RULES", "Context", "Rule", "choose"]
@@ -126,13 +127,24 @@ _DI_PREV = frozenset("草土大田陆空场各本外内当天高盆平山基园�
 _DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
 
 
+def _de_particle(c: Context) -> str | None:
+    """的 is de5 outside its di2/di4 words; before 确实 it is the particle (说的确实对: 的 + 确实)."""
+    if c.word in _DI_WORDS and c.after(2) != "确实":
+        return None
+    return "de5"
+
+
 def _di_particle(c: Context) -> str | None:
     """地 after an adverbial (认真地, 慢慢地, 高高兴兴地) marks the verb that follows: de5."""
     prev = c.prev()
     reduplicated = bool(prev) and is_han(prev) and prev == c.prev(2)
     if reduplicated or c.before(2) in _ADVERBIALS or c.before(3) in _ADVERBIALS or c.before(4) in _ADVERBIALS:
         return "de5"
-    if len(c.before(4)) == 4 and c.before(4) in PHRASES_DICT:  # an idiom before 地 is a manner: 兴高采烈地
+    idiom = c.before(4)
+    if len(idiom) == 4 and (idiom in PHRASES_DICT or idiom in CLASSROOM_WORDS):  # 兴高采烈地, 实事求是地
+        return "de5"
+    # 一遍又一遍地, 一次又一次地: a repeated quantity says how the verb is done.
+    if c.before(5)[:1] == "一" and c.prev(3) == "又" and c.prev(2) == "一" and c.prev() == c.prev(4):
         return "de5"
     if prev in "般似" and c.next() not in _DI_NOUN_NEXT:
         return "de5"
@@ -204,10 +216,13 @@ def _le_liao(c: Context) -> str | None:
         return "le5" if glued else None
     if c.prev() == "得" and (c.at_end or c.next() in "吗呢吧啦这那多几"):
         return "liao3"
+    if c.prev() == "得" and c.after(2) == "什么" and c.prev(2) in _COMPLEMENT_VERBS:  # 算得了什么
+        return "liao3"
     return "le5"
 
 
 _ZHAO_VERBS = frozenset("睡点猜找划烧见摸够碰冻燃打逮捉抓查遇")
+_ZHAO_POTENTIAL = _ZHAO_VERBS | frozenset("用犯")
 
 
 def _zhe_zhao(c: Context) -> str | None:
@@ -215,6 +230,8 @@ def _zhe_zhao(c: Context) -> str | None:
     if c.word:
         return None
     if c.prev() == "不" and is_han(c.prev(2)):  # 睡不着, 猜不着, 用不着
+        return "zhao2"
+    if c.prev() == "得" and c.prev(2) in _ZHAO_POTENTIAL:  # 用得着, 睡得着: the potential form of the same
         return "zhao2"
     if c.prev() in _ZHAO_VERBS and (c.next() == "了" or c.at_end):
         return "zhao2"
@@ -297,6 +314,10 @@ def _shu_count(c: Context) -> str | None:
     if c.ends_word and c.next() == "了" and (c.next(2) in NUMERALS or c.next(2) in "数遍"):
         return "shu3"  # 钱数了两遍 is matched as 钱数 + 了
     if c.ends_word and c.next() in "清到":  # 数清楚, 数到: the result follows the verb
+        return "shu3"
+    if c.ends_word and c.next() == "落":  # 数落 "scold", matched as 数 + 落了
+        return "shu3"
+    if not c.word and c.prev() in "起再先来去请帮":  # 一起数, 再数, 请数: an adverb or 来/去 before the verb
         return "shu3"
     if not c.free:
         return None
@@ -387,6 +408,7 @@ def _bei_carry(c: Context) -> str | None:
         c.next() in "着起走回篓负"
         or (c.prev() in "包子妹弟" and c.next() in "好起上着回走")
         or "书包" in c.after(3)
+        or (c.next() in "得不" and c.next(2) in "动起")  # 背得动, 背不起: whether one can carry it
     ):
         return "bei1"
     return None
@@ -396,14 +418,20 @@ def _zhuan_turn(c: Context) -> str | None:
     """转 "turn" after 左/右/后 (向左转): zhuan3; "spin" closing a clause or with 得/个/圈: zhuan4."""
     if c.prev() in "左右后":
         return "zhuan3"
-    if not c.word and (c.at_end or c.next() in "个得着圈动悠来盘起"):
+    if not c.word and (c.at_end or c.next() in "个得着圈动悠盘起"):
         return "zhuan4"
-    return None
+    if not c.word and c.next() == "来" and c.after(3)[1:] == "转去":  # 转来转去 spins; 转来的同学 transfers
+        return "zhuan4"
+    counted = c.next() in NUMERALS or c.next() in "了几"
+    return "zhuan4" if counted and "圈" in c.after(5) else None  # 转三百圈, 转了一圈: laps spun
 
 
 def _kong_leave(c: Context) -> str | None:
     """空 "leave blank" before an amount (空两格, 空一行, 空出): kong4."""
     if c.free and (c.next() in NUMERALS or c.next() in "出格" or (c.next() == "着" and c.next(2) != "手")):
+        return "kong4"
+    # 横线上空一格 is matched as 上空 + 一格: the blank counted in 格/行/字 still says "leave blank".
+    if c.ends_word and c.next() in NUMERALS and c.next(2) in "格行字":
         return "kong4"
     return None
 
@@ -584,10 +612,83 @@ def _chang_event(c: Context) -> str | None:
     return "chang3" if any(ch in ahead for ch in "电比球戏演音赛考表") else None
 
 
+def _chong_layer(c: Context) -> str | None:
+    """重 counting layers after a numeral (一重又一重, 九重天, 万重山): chong2; a weight has an amount."""
+    if c.word or c.prev() not in NUMERALS:
+        return None
+    return "chong2" if c.next() in "又山天门关楼障" else None
+
+
+def _jiao_nap(c: Context) -> str | None:
+    """觉 "a sleep" as the object of 睡 (睡了四个小时的觉, 睡个好觉): jiao4."""
+    if c.word or "睡" not in c.before(8) or not (c.at_end or c.next() == "了"):
+        return None
+    return "jiao4" if c.prev() in "的个觉好" else None
+
+
+def _cheng_fill(c: Context) -> str | None:
+    """盛 "fill a container" before what or how much (盛饭, 盛了一碗, 盛不下): cheng2."""
+    return "cheng2" if c.free and c.next() in "了饭汤粥满不一些下着进在到得" else None
+
+
+def _dan_load(c: Context) -> str | None:
+    """担 as a measure word (两担水, 一担柴): dan4."""
+    return "dan4" if c.after_measure_context() and c.next() not in "心任保负当忧" else None
+
+
+def _bao_peel(c: Context) -> str | None:
+    """剥 "peel" in plain speech (剥了一个橘子, 剥开, 剥皮): bao1; bo1 lives in words (剥削, 剥夺)."""
+    return "bao1" if c.free and c.next() in "了开皮掉着好完下壳" else None
+
+
+def _sa_scatter(c: Context) -> str | None:
+    """撒 "scatter" before what is scattered (撒种子, 撒点盐): sa3; 撒谎, 撒娇 are sa1."""
+    return "sa3" if c.free and c.next() in "种盐网土肥粉点在满下落些沙花药" else None
+
+
+def _meng_guess(c: Context) -> str | None:
+    """蒙 "guess blindly" before its result (蒙对了, 蒙错): meng1."""
+    return "meng1" if c.free and c.next() in "对错中" else None
+
+
+def _she_snap(c: Context) -> str | None:
+    """折 "snap" said of a long thing with nothing acting on it (椅子腿折了): she2."""
+    if c.prev() not in "腿膊绳杆棍" or c.next() != "了" or any(v in c.before(8) for v in "把被给让"):
+        return None
+    return "she2"
+
+
+def _la_leave(c: Context) -> str | None:
+    """落 "leave behind" in 把…落在 (把书落在家里了): la4."""
+    return "la4" if c.next() == "在" and "把" in c.before(6) and not c.word else None
+
+
+# Characters whose surname reading differs from their everyday one: read so right after 姓.
+_SURNAMES = {
+    "曾": "zeng1",
+    "单": "shan4",
+    "解": "xie4",
+    "仇": "qiu2",
+    "区": "ou1",
+    "朴": "piao2",
+    "查": "zha1",
+    "盖": "ge3",
+    "缪": "miao4",
+    "覃": "qin2",
+    "召": "shao4",
+}
+
+
+def _surname(c: Context) -> str | None:
+    """A character right after 姓 is a surname (班主任姓曾, 同桌姓单): its surname reading."""
+    return _SURNAMES.get(c.text[c.i]) if c.prev() == "姓" else None
+
+
+_SURNAME_RULE = Rule("a character after 姓 takes its surname reading", _surname)
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
-    "的": (
-        Rule("的 is the particle de5 outside 的确/目的", lambda c: None if c.word in _DI_WORDS else "de5"),
-    ),
+    "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
     "得": (
         Rule("得 between a verb and its complement is de5", _de_complement),
@@ -617,6 +718,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("长 before a result or aspect is the verb zhang3", _zhang_grow, words=False),
     ),
     "重": (
+        Rule("重 counting layers after a numeral is chong2", _chong_layer, words=False),
         Rule("重 after a degree adverb is zhong4", _after_degree("zhong4")),
         Rule("重 before an amount is weight, zhong4", _zhong_weight, words=False),
         Rule("重 'again' before a verb is chong2", _chong_again, words=False),
@@ -669,8 +771,20 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "铺": (Rule("铺 'spread' before a result is pu1", _next_in("上开好平满成在着了", "pu1")),),
     "挑": (Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中", "tiao1")),),
     "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
-    "觉": (Rule("觉 'a sleep' in 一觉醒来 is jiao4", _jiao_sleep),),
+    "觉": (
+        Rule("觉 'a sleep' in 一觉醒来 is jiao4", _jiao_sleep),
+        Rule("觉 'a sleep' as the object of 睡 is jiao4", _jiao_nap, words=False),
+    ),
+    "盛": (Rule("盛 'fill a container' is cheng2", _cheng_fill),),
+    "担": (Rule("担 as a measure word is dan4", _dan_load),),
+    "剥": (Rule("剥 'peel' in plain speech is bao1", _bao_peel),),
+    "撒": (Rule("撒 'scatter' before what is scattered is sa3", _sa_scatter),),
+    "蒙": (Rule("蒙 'guess blindly' before its result is meng1", _meng_guess),),
+    "折": (Rule("折 'snap' said of a long thing is she2", _she_snap, words=False),),
+    "落": (Rule("落 'leave behind' in 把…落在 is la4", _la_leave, words=False),),
 }
+for _char in _SURNAMES:
+    RULES[_char] = (_SURNAME_RULE, *RULES.get(_char, ()))
 
 
 def choose(c: Context) -> tuple[str, str] | None:

@@ -42,6 +42,9 @@ _WORDS = """
 看孩子 kan1 hai2 zi5|看小孩 kan1 xiao3 hai2|看门 kan1 men2|看家 kan1 jia1
 都会 dou1 hui4|隐藏 yin3 cang2|躲藏 duo3 cang2|收藏 shou1 cang2|储藏 chu3 cang2
 埋藏 mai2 cang2|珍藏 zhen1 cang2|四大发明 si4 da4 fa1 ming2|几何 ji3 he2|教务处 jiao4 wu4 chu4
+子弹 zi3 dan4|分子 fen1 zi3|数落 shu3 luo5|中肯 zhong4 ken3|作揖 zuo1 yi1
+会稽 kuai4 ji1|题干 ti2 gan4|旋风 xuan4 feng1|猪圈 zhu1 juan4|羊圈 yang2 juan4|牛圈 niu2 juan4
+硕果累累 shuo4 guo3 lei2 lei2|果实累累 guo3 shi2 lei2 lei2|实事求是 shi2 shi4 qiu2 shi4
 """
 
 CLASSROOM_WORDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
