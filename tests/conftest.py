@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         used = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
         voice = callspec.params.get("voice_under_test", "baker") if callspec is not None else "baker"
-        if "render_env" in used and voice != "tiny":
-            item.add_marker(pytest.mark.real_voice)
-        for fixture, mark in _MARK_BY_FIXTURE.items():
-            if fixture in used:
-                item.add_marker(mark)
+        if voice != "tiny":  # the tiny variant's models dir is empty: it cannot use a prepared model
+            if "render_env" in used:
+                item.add_marker(pytest.mark.real_voice)
+            for fixture, mark in _MARK_BY_FIXTURE.items():
+                if fixture in used:
+                    item.add_marker(mark)
         if browser in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
@@ -81,23 +83,37 @@ def models_dir() -> Path:
     return Settings().resolved_models_dir
 
 
+@contextmanager
+def _environ(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
-def render_env(tmp_path_factory: pytest.TempPathFactory, models_dir: Path) -> Iterator[Path]:
-    """Environment for tests that run the render flow: isolated cache_dir, shared models."""
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An isolated cache_dir for the session; needs no model, so asking for it keeps a test fast."""
     root = tmp_path_factory.mktemp("lessonaudio")
-    saved = {k: os.environ.get(k) for k in ("LESSONAUDIO_CACHE_DIR", "LESSONAUDIO_MODELS_DIR")}
-    os.environ["LESSONAUDIO_CACHE_DIR"] = str(root / "cache")
-    os.environ["LESSONAUDIO_MODELS_DIR"] = str(models_dir)
-    yield root
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with _environ(LESSONAUDIO_CACHE_DIR=str(root / "cache")):
+        yield root
 
 
 @pytest.fixture(scope="session")
-def prefect_server(render_env: Path) -> Iterator[None]:
+def render_env(session_cache: Path, models_dir: Path) -> Iterator[Path]:
+    """Environment for tests that run the render flow: isolated cache_dir, shared models."""
+    with _environ(LESSONAUDIO_MODELS_DIR=str(models_dir)):
+        yield session_cache
+
+
+@pytest.fixture(scope="session")
+def prefect_server(session_cache: Path) -> Iterator[None]:
     """A temporary Prefect server and database for the whole session (started once: ~10 s)."""
     from app.prefect_env import quiet_prefect
 
