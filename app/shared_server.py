@@ -153,6 +153,33 @@ def _reap(pid: int) -> None:
             process.poll()
 
 
+_WATCHED_SERVER = """
+import json, os, runpy, signal, sys, threading, time
+home, me = sys.argv[1], os.getpid()
+def watch():
+    recorded = False
+    while os.path.isdir(home):
+        try:
+            with open(os.path.join(home, "server.json")) as state:
+                owner = json.load(state).get("pid")
+        except (OSError, ValueError):
+            owner = None
+        recorded = recorded or owner == me
+        if recorded and owner != me:
+            break
+        time.sleep(5)
+    os.kill(me, signal.SIGTERM)
+    time.sleep(30)
+    os._exit(1)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv = sys.argv[2:]
+runpy.run_module("prefect", run_name="__main__", alter_sys=True)
+"""
+"""``prefect server start`` (the arguments after the home folder) with a watch that ends it once its
+home is gone (a deleted cache folder, a test's temporary folder) or no longer records it: a server
+nobody can find is one nobody would ever stop."""
+
+
 def _start(home: Path, previous: SharedServer | None, startup_timeout: float) -> SharedServer:
     port = previous.port if previous is not None and _port_free(previous.port) else free_port()
     env = dict(os.environ)
@@ -162,7 +189,8 @@ def _start(home: Path, previous: SharedServer | None, startup_timeout: float) ->
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         PREFECT_SERVER_LOGGING_LEVEL="WARNING",
     )
-    args = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    server_args = ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    args = [sys.executable, "-c", _WATCHED_SERVER, str(home), *server_args]
     log = home / LOG_FILE
     with open(log, "wb") as sink:
         process = subprocess.Popen(
