@@ -100,24 +100,25 @@ def _paragraph_cues(
         return False
 
     max_ms, min_ms = rules.max_s * 1000, rules.min_s * 1000
+    cue_chars = rules.cue_chars
+    starts = [w.start_ms for w in words]
     inf = float("inf")
     best: list[float] = [0.0] + [inf] * n
     choice = [0] * (n + 1)
     for k in range(1, n + 1):
         last = words[k - 1]
         ends = _CUE + _BREAK.get(last.strength, _BREAK[1])
+        before, right, sentences_before = prefix[k - 1] + shown[k - 1], last.end_ms, sentences[k - 1]
+        too_soon = next_start(k) - min_ms  # a cue starting after this is over in under min_s
         for i in range(k - 1, -1, -1):
-            single = i == k - 1
-            chars = prefix[k - 1] - prefix[i] + shown[k - 1]
-            if not single and (chars > rules.cue_chars or last.end_ms - words[i].start_ms > max_ms):
+            chars = before - prefix[i]
+            if i < k - 1 and (chars > cue_chars or right - starts[i] > max_ms):
                 break
-            if best[i] == inf:
-                continue
-            cost = best[i] + ends + _SENTENCE_INSIDE * (sentences[k - 1] - sentences[i])
-            cost += (rules.cue_chars - chars) / rules.cue_chars
-            if next_start(k) - words[i].start_ms < min_ms:
+            cost = best[i] + ends + _SENTENCE_INSIDE * (sentences_before - sentences[i])
+            cost += (cue_chars - chars) / cue_chars
+            if starts[i] > too_soon:
                 cost += _TOO_SHORT
-            if cost < best[k] and (single or fits(i, k)):
+            if cost < best[k] and (i == k - 1 or fits(i, k)):
                 best[k], choice[k] = cost, i
     cues: list[tuple[int, int, list[str]]] = []
     k = n

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -97,28 +98,15 @@ def manifest_data(
 MARKS_VERSION = 1
 
 
-def marks_data(
+def marks_json(
     plan: LessonPlan, times: Sequence[SegmentTimes], shown: Sequence[ShownTimes], sample_rate: int
-) -> dict[str, Any]:
-    """``marks.json``: Amazon Polly's speech-mark fields, plus when each mark ends and its segment."""
+) -> str:
+    """``marks.json``: Amazon Polly's speech-mark fields, plus when each mark ends and its segment.
 
-    def ms(sample: int) -> int:
-        return round(sample * 1000 / sample_rate)
-
-    marks = [
-        {
-            "time": ms(m.time),
-            "end_time": ms(m.end_time),
-            "type": m.type,
-            "segment": m.segment,
-            "start": m.start,
-            "end": m.end,
-            "value": m.value,
-        }
-        for segment in shown
-        for m in segment_marks(segment)
-    ]
-    return {
+    The marks are formatted directly (one render has thousands): the same JSON ``json.dumps`` would
+    write, at a third of the cost.
+    """
+    head = {
         "marks_version": MARKS_VERSION,
         "lesson_id": plan.lesson_id,
         "offsets": "characters (Unicode code points) of segments[segment].text, the script's own words",
@@ -126,8 +114,15 @@ def marks_data(
             {"index": job.index, "paragraph": job.paragraph, "text": job.display_text, "timing": t.source}
             for job, t in zip(plan.jobs, times, strict=True)
         ],
-        "marks": marks,
     }
+    scale = 1000 / sample_rate
+    marks = ",".join(
+        f'{{"time":{round(m.time * scale)},"end_time":{round(m.end_time * scale)},"type":"{m.type}",'
+        f'"segment":{m.segment},"start":{m.start},"end":{m.end},"value":{encode_basestring(m.value)}}}'
+        for segment in shown
+        for m in segment_marks(segment)
+    )
+    return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"marks":[{marks}]}}\n'
 
 
 @task(name="write-captions-and-manifest", cache_policy=NO_CACHE)
@@ -144,7 +139,6 @@ def write_descriptions(
     cues = layout_cues(words, info.captions, end_ms=round(lesson.duration_s * 1000))
     write_text(folder / CAPTIONS_SRT, to_srt(cues))
     write_text(folder / CAPTIONS_VTT, to_vtt(cues))
-    marks = marks_data(plan, times, shown, lesson.sample_rate)
-    write_text(folder / SPEECH_MARKS, json.dumps(marks, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_text(folder / SPEECH_MARKS, marks_json(plan, times, shown, lesson.sample_rate))
     manifest = manifest_data(plan, audios, lesson, info)
     write_text(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -13,7 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from audio.captions import CaptionWord
 from engines.estimate import estimate_times
@@ -30,9 +30,11 @@ _CLAUSE = re.compile(r"[，、；：,;:—]")
 _OPENING = "“‘「『（(《〈【[{"
 
 
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One speech mark; offsets count characters (code points) of the segment's display text."""
+class Mark(NamedTuple):
+    """One speech mark; offsets count characters (code points) of the segment's display text.
+
+    A named tuple rather than a dataclass: a lesson has thousands, made on every render.
+    """
 
     type: MarkType
     segment: int
@@ -147,6 +149,8 @@ class ShownTimes:
     """Per character: when it is spoken; None for punctuation and spaces."""
     words: tuple[Span, ...]
     """[start, end) offsets of each word (``text_frontend.display_words``)."""
+    word_times: tuple[Span | None, ...]
+    """When each word is spoken, first character to last."""
     whole: Span
     """When the segment's tokens are spoken, first to last."""
 
@@ -154,20 +158,23 @@ class ShownTimes:
 def shown_times(job: SegmentJob, times: SegmentTimes) -> ShownTimes:
     spans = times.spans
     whole = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
-    return ShownTimes(job, char_spans(job, spans), word_spans(job.display_text), whole)
+    chars = char_spans(job, spans)
+    words = word_spans(job.display_text)
+    return ShownTimes(job, chars, words, tuple(_extent(chars, a, b) for a, b in words), whole)
 
 
 def segment_marks(shown: ShownTimes) -> list[Mark]:
     """Sentence, word and character marks of one segment, in time order."""
     text, chars = shown.job.display_text, shown.chars
     index = shown.job.index
-    kinds: list[tuple[MarkType, Sequence[Span]]] = [("sentence", sentence_spans(text)), ("word", shown.words)]
     marks: list[Mark] = []
-    for kind, ranges in kinds:
-        for a, b in ranges:
-            extent = _extent(chars, a, b)
-            if extent is not None:
-                marks.append(Mark(kind, index, a, b, extent[0], extent[1], text[a:b]))
+    for a, b in sentence_spans(text):
+        extent = _extent(chars, a, b)
+        if extent is not None:
+            marks.append(Mark("sentence", index, a, b, extent[0], extent[1], text[a:b]))
+    for (a, b), extent in zip(shown.words, shown.word_times, strict=True):
+        if extent is not None:
+            marks.append(Mark("word", index, a, b, extent[0], extent[1], text[a:b]))
     for k, span in enumerate(chars):
         if span is not None:
             marks.append(Mark("character", index, k, k + 1, span[0], span[1], text[k]))
@@ -205,8 +212,9 @@ def caption_words(shown: Sequence[ShownTimes], sample_rate: int) -> list[Caption
         words = segment.words or ((0, len(text)),)
         cuts = [0, *(_opening(text, a) for a, _ in words[1:]), len(text)]
         last = segment.whole
-        for (a, b), (_, word_end) in zip(itertools.pairwise(cuts), words, strict=True):
-            extent = _extent(segment.chars, a, b) or (last[1], last[1])
+        word_times = segment.word_times if segment.words else (segment.whole,)
+        for (a, b), (_, word_end), timed in zip(itertools.pairwise(cuts), words, word_times, strict=True):
+            extent = timed or (last[1], last[1])  # a word's punctuation and quotes take no time
             tail = text[word_end:b]
             strength = 3 if _SENTENCE_END.search(tail) else 2 if _CLAUSE.search(tail) else 1
             if b == len(text):  # the end of a segment: a pause, or the cut of a long sentence
