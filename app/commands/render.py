@@ -7,16 +7,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from app.child_lifetime import exit_on_sigterm
-from app.prefect_env import quiet_prefect
-from app.prefect_server import PrefectServerError
-from app.shared_server import shared_prefect_api
 from text_frontend.excerpt import one_line as shorten
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import TaskID
+
     from config import Settings
 
 
@@ -24,6 +21,8 @@ class RichReporter:
     """Shows one bar per render stage; implements ``flows.progress.Reporter``."""
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self._progress = Progress(
             TextColumn("{task.description:<10}"),
             BarColumn(),
@@ -64,6 +63,12 @@ def render(
     ] = False,
 ) -> None:
     """Render a lesson: WAV, MP3, SRT and WebVTT captions and a manifest under OUT/course/lesson/render."""
+    from rich.console import Console
+
+    from app.child_lifetime import exit_on_sigterm
+    from app.prefect_env import quiet_prefect
+    from app.prefect_server import PrefectServerError
+    from app.shared_server import shared_prefect_api
     from config import load_settings
     from lesson_specs import SpecError, load_spec_file
 
