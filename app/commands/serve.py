@@ -10,7 +10,6 @@ import typer
 
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
-from app.prefect_server import PrefectServerError, local_prefect_server
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -25,6 +24,7 @@ def serve(
     Prefect server (SQLite under the cache dir) is started first and stopped on exit, however the
     command ends.
     """
+    from app.prefect_server import PrefectServerError, local_prefect_server
     from config import load_settings
 
     settings = load_settings()
