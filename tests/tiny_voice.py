@@ -6,7 +6,7 @@ seconds per lesson. So the two graphs here have the real models' interface (inpu
 ranks; output names; the ``Gather`` position tables whose overflow the engine turns into a split) and
 compute something simple: every phone lasts a fixed number of frames (silence for ``sil``, a 240 Hz
 tone for speech, 300 samples per frame as in the real vocoder), so captions, cache keys, loudness and
-onsets behave like speech while a lesson renders in milliseconds.
+onsets behave like speech while synthesis takes milliseconds.
 
 The ``onnx`` package is not a dependency of the project, so the graphs are written as protobuf wire
 bytes by hand (field numbers from ``onnx.proto``), which ONNX Runtime loads like any converted model.
@@ -27,10 +27,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from engines.baker.engine import ENGINE_ID, BakerEngine, make_session
+from engines.baker.engine import ENGINE_ID, BakerEngine, combined_hash, make_session
 from engines.baker.limits import MAX_POSITIONS
 from engines.baker.phones import PhoneSet
-from engines.registry import VoiceConfig
 
 # --- protobuf wire format: just what ModelProto needs -------------------------------------------------
 
@@ -303,8 +302,6 @@ def vocoder_model() -> bytes:
 
 # --- the engine ----------------------------------------------------------------------------------------
 
-TINY_FILES = ("fastspeech2.onnx", "mb_melgan.onnx", "baker_mapper.json")
-
 
 def tiny_files() -> dict[str, bytes]:
     return {
@@ -316,10 +313,7 @@ def tiny_files() -> dict[str, bytes]:
 
 def tiny_model_hash() -> str:
     """Stands where the real voice has the hash of its pinned files, so cache keys never mix the two."""
-    digest = hashlib.sha256()
-    for name, data in sorted(tiny_files().items()):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-    return "tiny-" + digest.hexdigest()
+    return combined_hash([(name, hashlib.sha256(data).hexdigest()) for name, data in tiny_files().items()])
 
 
 def tiny_engine(*, threads: int = 1) -> BakerEngine:
@@ -334,10 +328,9 @@ def tiny_engine(*, threads: int = 1) -> BakerEngine:
 def use_tiny_voice(monkeypatch: pytest.MonkeyPatch, models_dir: Path) -> Iterator[None]:
     """Make the ``baker`` voice the tiny one in this process, and point the models dir at an empty folder.
 
-    Renders then skip the back-check: the tiny voice says no words for a recogniser to hear.
-
     The empty folder makes anything that still reaches for the prepared model (a subprocess, a
-    direct ``load_baker``) fail loudly instead of quietly using the real voice.
+    direct ``load_baker``) fail loudly instead of quietly using the real voice. Renders skip the
+    back-check: the tiny voice says no words for a recogniser to hear.
     """
     from engines import registry
     from tasks import synthesize
@@ -353,6 +346,3 @@ def use_tiny_voice(monkeypatch: pytest.MonkeyPatch, models_dir: Path) -> Iterato
     synthesize._engine.cache_clear()
     yield
     synthesize._engine.cache_clear()
-
-
-__all__ = ["VoiceConfig", "tiny_engine", "tiny_files", "tiny_model_hash", "use_tiny_voice"]
