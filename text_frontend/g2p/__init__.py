@@ -39,6 +39,7 @@ __all__ = ["G2P", "Reading", "split_words"]
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff〇]+")
 _SENTENCE = re.compile(r"(?<=[。！？；!?;\n])")
 _MAX_WORD = 6
+_CUT_ACROSS = ("dictionary", "single")  # readings a classroom word cut across by the matcher replaces
 
 
 def split_words(run: str, classroom: bool = True) -> list[str]:
@@ -95,7 +96,8 @@ def _classroom_words_win(sentence: str, found: list[Reading | None]) -> None:
     """A classroom word that the matcher cut across (爱迪生发明 → 生发 + 明了) still gives its reading.
 
     Only characters read from a pypinyin dictionary word that does not contain the whole classroom
-    word are changed: the classroom list is curated, the glued dictionary word is an accident.
+    word, or left standing alone by the cut (用量角器 → 量 + 角 + 器量), are changed: the classroom
+    list is curated, the glued dictionary word is an accident.
     """
     for size in range(2, _MAX_WORD + 1):
         for start in range(len(sentence) - size + 1):
@@ -104,7 +106,7 @@ def _classroom_words_win(sentence: str, found: list[Reading | None]) -> None:
                 continue
             for k, reading in enumerate(CLASSROOM_WORDS[word]):
                 current = found[start + k]
-                if current is not None and current.source == "dictionary" and word not in current.detail:
+                if current is not None and current.source in _CUT_ACROSS and word not in current.detail:
                     found[start + k] = Reading(reading, "word", word)
 
 
