@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pypinyin.constants import PHRASES_DICT
 
@@ -119,7 +120,9 @@ _ADVERBIAL_WORDS = (
     "深深 紧紧 大声 小声 轻声 快速 迅速 缓缓 缓慢 逐渐 清楚 准确 详细 主动 自觉 独立 大胆 热烈 愉快 快乐 "
     "兴奋 激动 惊讶 好奇 满意 不停 慢慢 均匀 充分 正确 合理 有效 具体 简单 反复 整齐 用力 匀速 连续 "
     "顺利 勇敢 坚定 坚决 彻底 完全 明显 直接 间接 分别 突然 偷偷 暗暗 狠狠 好好 稳稳 牢牢 深刻 全面 "
-    "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍"
+    "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍 "
+    "科学 严格 严肃 规范 灵活 冷静 平静 亲切 温和 礼貌 友好 热心 虚心 诚恳 大方 公平 细致 熟练 顽强 拼命 "
+    "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
 _VERB_START = frozenset("举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍")
@@ -256,8 +259,9 @@ def _hang_measure(c: Context) -> str | None:
     """行 counting lines (第三行, 四行, 每行, 排成两行): hang2; but 一行人 and 五行 are xing2."""
     if not _after_ordinal_or_numeral(c):
         return None
-    if c.prev() == "一" and c.next() == "人":
-        return None
+    party = c.next() == "人" or (c.next() in NUMERALS and "人" in c.after(4))
+    if c.prev() == "一" and c.prev(2) != "第" and party:
+        return "xing2"  # 一行人, 我们一行五人: a party travelling together
     if c.prev() == "五" and c.prev(2) != "第" and c.next() not in "字诗句":
         return None
     return "hang2"
@@ -366,6 +370,17 @@ def _chang_noun(c: Context) -> str | None:
     return "chang2" if c.at_end and not c.word and compared else None
 
 
+_LENGTH_UNITS = ("米", "厘米", "分米", "毫米", "千米", "公里", "尺", "寸", "丈")
+
+
+def _chang_length(c: Context) -> str | None:
+    """长 before an amount of length (木棍长五十厘米): the length chang2, not "grow" or "older by"."""
+    if c.word or c.next() not in NUMERALS:
+        return None
+    ahead = c.after(6)
+    return "chang2" if any(unit in ahead for unit in _LENGTH_UNITS) and "岁" not in ahead else None
+
+
 def _zhang_grow(c: Context) -> str | None:
     """长 followed by a result or aspect (长高了, 长着, 长成): the verb zhang3."""
     if not c.word and c.prev() not in _DEGREE and c.next() in "高大出满着了成得胖壮肉牙芽叶毛":
@@ -401,9 +416,12 @@ def _jiao_teach(c: Context) -> str | None:
 
 
 def _bei_carry(c: Context) -> str | None:
-    """背 "carry on the back" (背着书包, 把书包背好): bei1."""
+    """背 "carry on the back" (背着书包, 把书包背好): bei1; but 背着手 and 背着人偷偷… are bei4."""
     if not c.free or c.prev() in "的后腰手驼脊虎熊":
         return None
+    secretly = any(w in c.after(8) for w in ("偷偷", "悄悄", "私下", "偷"))
+    if c.next() == "着" and (c.next(2) == "手" or secretly):
+        return "bei4"
     if (
         c.next() in "着起走回篓负"
         or (c.prev() in "包子妹弟" and c.next() in "好起上着回走")
@@ -442,6 +460,9 @@ def _tiao_adjust(c: Context) -> str | None:
         return "tiao2"
     if c.next() == "到" and any(u in c.after(8) for u in "度档挡格"):  # 调到二十六度
         return "tiao2"
+    ahead = c.after(6)
+    if c.next() == "到" and any(a in NUMERALS and b == "点" for a, b in pairwise(ahead)):  # 调到六点
+        return "tiao2"
     # 声音调小 is matched as 音调; only a plain result after it says the verb (not 强调节拍).
     return "tiao2" if c.ends_word and c.next() in "小大高低亮暗快慢匀" else None
 
@@ -464,7 +485,16 @@ def _zhong_hit(c: Context) -> str | None:
         return "zhong4"
     if c.prev() in "他她我你谁" and c.next() in "了奖毒暑弹":  # 他中了一等奖
         return "zhong4"
+    # 中肯 "to the point", 中意 "to one's liking" as predicates (很中肯, 有中意的): not 其中 + 肯定.
+    if (c.next() == "肯" and c.prev() in _DEGREE) or (c.next() == "意" and c.prev() in "有不很最都没"):
+        return "zhong4"
+    hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩")
+    if c.next() == "了" and not c.word and any(w in c.after(8) for w in hit):  # 曹操中了诸葛亮的计
+        return "zhong4"
     return None
+
+
+_FRUITS = ("花生", "果", "瓜", "豆", "桃", "梨", "枣", "杏", "葡萄", "番茄", "稻", "麦", "玉米")
 
 
 def _jie_fruit(c: Context) -> str | None:
@@ -478,6 +508,9 @@ def _jie_fruit(c: Context) -> str | None:
         and any(ch in "果苹桃梨瓜籽穗豆枣杏橘柿葡莓榴椰" for ch in c.after(6))
     ):
         return "jie1"
+    # The plant or fruit as subject (花生结在地下, 苹果结得多): bearing, not tying.
+    if not c.word and c.next() in "在得" and any(f in c.before(4) for f in _FRUITS):
+        return "jie1"
     return None
 
 
@@ -489,8 +522,10 @@ def _shao_less(c: Context) -> str | None:
 
 
 def _dang_as(c: Context) -> str | None:
-    """当 "treat as" in 把…当 (把我的话当耳旁风): dang4."""
-    return "dang4" if c.free and "把" in c.before(6) else None
+    """当 "treat as" in 把…当 (把我的话当耳旁风) or A当B用 (一个人当两个人用): dang4."""
+    if c.free and "把" in c.before(6):
+        return "dang4"
+    return "dang4" if not c.word and c.next() in NUMERALS and "用" in c.after(6) else None
 
 
 def _chu_verb(c: Context) -> str | None:
@@ -514,6 +549,11 @@ def _wei(c: Context) -> str | None:
         return "wei2" if c.word == "为了" and c.word_start == c.i and c.prev() in _WEI2_PREV else None
     if c.prev() in _WEI2_PREV or (c.prev() in "他她它我你" and any(v in c.before(3) for v in "选评推称命任")):
         return "wei2"
+    clause = c.after(8).split("，")[0]
+    if "所" in clause[1:]:  # 为大家所熟知: the passive 为…所 is wei2
+        return "wei2"
+    if "而" in clause[1:]:  # 为中华之崛起而读书: the purpose 为…而 is wei4
+        return "wei4"
     # After a person (他为中国…, 我们为集体…) 为 introduces whom it is for.
     return "wei4" if c.next() in _WEI4_NEXT or c.prev() in "他她我你们" else None
 
@@ -552,7 +592,7 @@ def _jin_exhaust(c: Context) -> str | None:
 
 def _hua_row(c: Context) -> str | None:
     """划 "row, strike" (划船, 划了一根火柴): hua2."""
-    if c.free and (c.next() in "船桨破伤龙舟" or "火柴" in c.after(6)):
+    if c.free and (c.next() in "船桨破伤龙舟水" or "火柴" in c.after(6)):
         return "hua2"
     return None
 
@@ -584,6 +624,10 @@ def _ji_tie(c: Context) -> str | None:
     return "ji4" if c.free and c.next() in "好上紧鞋领着" else None
 
 
+def _finds_fault(c: Context) -> bool:
+    return any(w in c.after(6) for w in ("毛病", "刺", "错"))
+
+
 def _next_in(chars: str, reading: str, *, free: bool = True) -> Callable[[Context], str | None]:
     """``reading`` when the next character is one of ``chars`` (and, with ``free``, the character
     starts its word or stands alone)."""
@@ -591,7 +635,21 @@ def _next_in(chars: str, reading: str, *, free: bool = True) -> Callable[[Contex
 
 
 _MO4_WORDS = frozenset(
-    ["淹没", "埋没", "沉没", "出没", "隐没", "吞没", "覆没", "湮没", "没收", "没落", "没入"]
+    [
+        "淹没",
+        "埋没",
+        "沉没",
+        "出没",
+        "隐没",
+        "吞没",
+        "覆没",
+        "湮没",
+        "没收",
+        "没落",
+        "没入",
+        "没齿",
+        "神出鬼没",
+    ]
 )
 
 
@@ -599,6 +657,8 @@ def _mei(c: Context) -> str | None:
     """没 "not have, not" (他一直没回来): mei2; mo4 "sink" only in its words (淹没, 没入)."""
     if c.word in _MO4_WORDS or c.next() in "入落收顶":
         return None
+    if c.prev() + "没" in _MO4_WORDS or "没" + c.next() in _MO4_WORDS:  # 隐没 split off, 全军覆没
+        return "mo4"
     return "mei2"
 
 
@@ -628,6 +688,8 @@ def _jiao_nap(c: Context) -> str | None:
 
 def _cheng_fill(c: Context) -> str | None:
     """盛 "fill a container" before what or how much (盛饭, 盛了一碗, 盛不下): cheng2."""
+    if c.free and "用" in c.before(3):  # 用烧杯盛, 用来盛放试剂
+        return "cheng2"
     return "cheng2" if c.free and c.next() in "了饭汤粥满不一些下着进在到得" else None
 
 
@@ -642,8 +704,10 @@ def _bao_peel(c: Context) -> str | None:
 
 
 def _sa_scatter(c: Context) -> str | None:
-    """撒 "scatter" before what is scattered (撒种子, 撒点盐): sa3; 撒谎, 撒娇 are sa1."""
-    return "sa3" if c.free and c.next() in "种盐网土肥粉点在满下落些沙花药" else None
+    """撒 "scatter" before what is scattered (撒种子, 撒点盐): sa3; 撒谎, 撒娇, 撒网 are sa1."""
+    if c.free and c.next() == "了" and any(w in c.after(5) for w in ("一地", "满地")):  # 撒了一地
+        return "sa3"
+    return "sa3" if c.free and c.next() in "种盐土肥粉点在满下落些沙花药" else None
 
 
 def _meng_guess(c: Context) -> str | None:
@@ -653,9 +717,9 @@ def _meng_guess(c: Context) -> str | None:
 
 def _she_snap(c: Context) -> str | None:
     """折 "snap" said of a long thing with nothing acting on it (椅子腿折了): she2."""
-    if c.prev() not in "腿膊绳杆棍" or c.next() != "了" or any(v in c.before(8) for v in "把被给让"):
-        return None
-    return "she2"
+    long_thing = any(ch in c.before(3) for ch in "腿膊绳杆棍")
+    acted_on = any(v in c.before(8) for v in "把被给让")
+    return "she2" if long_thing and c.next() == "了" and not acted_on else None
 
 
 def _la_leave(c: Context) -> str | None:
@@ -687,6 +751,53 @@ def _surname(c: Context) -> str | None:
 _SURNAME_RULE = Rule("a character after 姓 takes its surname reading", _surname)
 
 
+def _ying_should(c: Context) -> str | None:
+    """应 "should" standing alone before what is due (这里应是逗号, 不应浪费): ying1."""
+    if c.word:
+        return None
+    return "ying1" if c.prev() == "不" or c.next() in "是该当有把在从以按由" else None
+
+
+def _lei_tired(c: Context) -> str | None:
+    """累 "tired" as a predicate (很累, 你累不累): lei4."""
+    if c.word:
+        return None
+    asked = (c.next() == "不" and c.next(2) == "累") or (c.prev() == "不" and c.prev(2) == "累")  # 累不累
+    return "lei4" if c.prev() in _DEGREE or asked else None
+
+
+def _shan_fan(c: Context) -> str | None:
+    """扇 as the verb "fan, flap" (扇扇子, 扇着翅膀, 扇风): shan1."""
+    return "shan1" if c.free and c.next() in "着了动风扇起" else None
+
+
+def _xiu_night(c: Context) -> str | None:
+    """宿 counting nights after a numeral (住了两宿, 一宿没睡): xiu3."""
+    return "xiu3" if not c.word and c.prev() in NUMERALS and (c.at_end or c.next() in "没了的都") else None
+
+
+def _sai_stuff(c: Context) -> str | None:
+    """塞 "stuff, squeeze in" before a result (塞进, 塞满, 塞住): sai1."""
+    return "sai1" if c.free and c.next() in "进入满住在到给了着" else None
+
+
+def _zuan_drill(c: Context) -> str | None:
+    """钻 "drill, bore, squeeze through" as a verb (钻进, 钻研, 钻空子): zuan1."""
+    if not c.free:
+        return None
+    return "zuan1" if c.next() in "进入研探孔洞过出了到着牛" or "空子" in c.after(6) else None
+
+
+def _chong_toward(c: Context) -> str | None:
+    """冲 "towards" before a person (冲我笑, 冲你说的): chong4."""
+    return "chong4" if not c.word and c.next() in "我你他她咱大人" else None
+
+
+def _meng_cover(c: Context) -> str | None:
+    """蒙 "cover" before its result (蒙住眼睛, 蒙上一层灰): meng2."""
+    return "meng2" if c.free and c.next() in "住上着在" else None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
@@ -696,7 +807,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("得 'must' before a verb is dei3", _dei_must, words=False),
     ),
     "了": (Rule("了 is le5 except in a potential complement", _le_liao),),
-    "着": (Rule("着 after a verb: zhao2 'reached' or the particle zhe5", _zhe_zhao, words=False),),
+    "着": (
+        Rule("着 in 的穿着 'attire' is zhuo2", _when(lambda c: c.before(2) == "的穿", "zhuo2")),
+        Rule("着 after a verb: zhao2 'reached' or the particle zhe5", _zhe_zhao, words=False),
+    ),
     "行": (Rule("行 after a numeral or 第… is the measure word hang2", _hang_measure),),
     "只": (Rule("只 after a numeral or demonstrative is the measure word zhi1", _zhi_measure),),
     "种": (
@@ -715,6 +829,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("长 after a degree adverb is chang2", _after_degree("chang2")),
         Rule("长 'length' after 的 is chang2", _chang_noun),
         Rule("长 in a comparison is chang2 (zhang3 for age)", _chang_compared),
+        Rule("长 before an amount of length is chang2", _chang_length, words=False),
         Rule("长 before a result or aspect is the verb zhang3", _zhang_grow, words=False),
     ),
     "重": (
@@ -762,6 +877,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "场": (Rule("场 as a measure word: chang2 for weather, chang3 for shows", _chang_event),),
     "冲": (
         Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),
+        Rule("冲 'towards' before a person is chong4", _chong_toward, words=False),
         Rule("冲着 'facing' is chong4", _next_in("着", "chong4", free=False)),
     ),
     "倒": (
@@ -769,17 +885,29 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("倒 'pour' is dao4, 'fall' after 摔/吹 is dao3", _dao_pour),
     ),
     "铺": (Rule("铺 'spread' before a result is pu1", _next_in("上开好平满成在着了", "pu1")),),
-    "挑": (Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中", "tiao1")),),
+    "挑": (
+        Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中", "tiao1")),
+        Rule("挑 'find fault' (挑毛病, 挑刺) is tiao1", _when(lambda c: c.free and _finds_fault(c), "tiao1")),
+    ),
     "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
     "觉": (
         Rule("觉 'a sleep' in 一觉醒来 is jiao4", _jiao_sleep),
         Rule("觉 'a sleep' as the object of 睡 is jiao4", _jiao_nap, words=False),
     ),
     "盛": (Rule("盛 'fill a container' is cheng2", _cheng_fill),),
+    "应": (Rule("应 'should' before what is due is ying1", _ying_should),),
+    "累": (Rule("累 'tired' as a predicate is lei4", _lei_tired),),
+    "扇": (Rule("扇 'fan, flap' as a verb is shan1", _shan_fan),),
+    "宿": (Rule("宿 counting nights after a numeral is xiu3", _xiu_night),),
+    "塞": (Rule("塞 'stuff in' before a result is sai1", _sai_stuff),),
+    "钻": (Rule("钻 'drill, squeeze through' as a verb is zuan1", _zuan_drill),),
     "担": (Rule("担 as a measure word is dan4", _dan_load),),
     "剥": (Rule("剥 'peel' in plain speech is bao1", _bao_peel),),
     "撒": (Rule("撒 'scatter' before what is scattered is sa3", _sa_scatter),),
-    "蒙": (Rule("蒙 'guess blindly' before its result is meng1", _meng_guess),),
+    "蒙": (
+        Rule("蒙 'guess blindly' before its result is meng1", _meng_guess),
+        Rule("蒙 'cover' before its result is meng2", _meng_cover),
+    ),
     "折": (Rule("折 'snap' said of a long thing is she2", _she_snap, words=False),),
     "落": (Rule("落 'leave behind' in 把…落在 is la4", _la_leave, words=False),),
 }

@@ -42,9 +42,14 @@ _WORDS = """
 看孩子 kan1 hai2 zi5|看小孩 kan1 xiao3 hai2|看门 kan1 men2|看家 kan1 jia1
 都会 dou1 hui4|隐藏 yin3 cang2|躲藏 duo3 cang2|收藏 shou1 cang2|储藏 chu3 cang2
 埋藏 mai2 cang2|珍藏 zhen1 cang2|四大发明 si4 da4 fa1 ming2|几何 ji3 he2|教务处 jiao4 wu4 chu4
-子弹 zi3 dan4|分子 fen1 zi3|数落 shu3 luo5|中肯 zhong4 ken3|作揖 zuo1 yi1
+子弹 zi3 dan4|分子 fen1 zi3|数落 shu3 luo5|作揖 zuo1 yi1
 会稽 kuai4 ji1|题干 ti2 gan4|旋风 xuan4 feng1|猪圈 zhu1 juan4|羊圈 yang2 juan4|牛圈 niu2 juan4
 硕果累累 shuo4 guo3 lei2 lei2|果实累累 guo3 shi2 lei2 lei2|实事求是 shi2 shi4 qiu2 shi4
+量角器 liang2 jiao3 qi4|落差 luo4 cha1|少不了 shao3 bu4 liao3|隆重 long2 zhong4
+发梢 fa4 shao1|勤学好问 qin2 xue2 hao4 wen4|曾侯 zeng1 hou2|薄膜 bo2 mo2
+作料 zuo2 liao5|糖分 tang2 fen4|卷子 juan4 zi5|倒序 dao4 xu4|倒叙 dao4 xu4|情不自禁 qing2 bu4 zi4 jin1
+悄无声息 qiao3 wu2 sheng1 xi1|大喝一声 da4 he4 yi1 sheng1|梁山泊 liang2 shan1 po1|二十八宿 er4 shi2 ba1 xiu4
+兵来将挡 bing1 lai2 jiang4 dang3|度君子之腹 duo2 jun1 zi3 zhi1 fu4
 """
 
 CLASSROOM_WORDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
