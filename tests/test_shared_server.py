@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -124,7 +125,9 @@ def test_a_killed_server_is_replaced(tmp_path: Path, models_dir: Path, spec: Pat
     assert replacement != dead and pid_alive(replacement)
 
 
-def test_commands_starting_together_start_one_server(tmp_path: Path, models_dir: Path) -> None:
+def test_commands_starting_together_start_one_server_that_goes_with_its_folder(
+    tmp_path: Path, models_dir: Path
+) -> None:
     env = environment(tmp_path, models_dir)
     command = [sys.executable, "-m", "app.cli", "server", "start"]
     pipe = subprocess.PIPE
@@ -137,6 +140,10 @@ def test_commands_starting_together_start_one_server(tmp_path: Path, models_dir:
     assert all(f"pid {pid}," in out for out, _ in outputs), outputs
     assert sum(out.startswith("started:") for out, _ in outputs) == 1, outputs
     assert sum(STARTING in err for _, err in outputs) == 1, outputs
+
+    # A cache folder deleted without `server stop` (a temporary one, say) takes its server with it.
+    shutil.rmtree(tmp_path / "cache")
+    wait_for(lambda: not pid_alive(int(str(pid))), 60, "the end of the server whose folder was deleted")
 
 
 def test_prefect_api_url_wins(tmp_path: Path, models_dir: Path, spec: Path) -> None:
