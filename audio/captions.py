@@ -58,7 +58,7 @@ def layout_cues(words: Sequence[CaptionWord], rules: CaptionRules, *, end_ms: in
         while stop < len(words) and words[stop].paragraph == words[start].paragraph:
             stop += 1
         after = words[stop].start_ms if stop < len(words) else end_ms
-        cues += _paragraph_cues(words[start:stop], rules, after)
+        cues += _paragraph_cues_cached(words[start:stop], rules, after)
         start = stop
     out: list[Cue] = []
     previous_end = 0
@@ -70,9 +70,26 @@ def layout_cues(words: Sequence[CaptionWord], rules: CaptionRules, *, end_ms: in
     return out
 
 
-def _paragraph_cues(
-    words: Sequence[CaptionWord], rules: CaptionRules, after_ms: int
-) -> list[tuple[int, int, list[str]]]:
+_Layout = list[tuple[int, int, list[str]]]
+_LAYOUTS: dict[tuple[object, ...], _Layout] = {}
+_LAYOUT_LIMIT = 4096
+
+
+def _paragraph_cues_cached(words: Sequence[CaptionWord], rules: CaptionRules, after_ms: int) -> _Layout:
+    """``_paragraph_cues``, remembered by the paragraph's words and times relative to its start:
+    a re-render in the same process (a worker, the web server) lays out only what changed."""
+    base = words[0].start_ms
+    key = (rules, after_ms - base, *((w.text, w.start_ms - base, w.end_ms - base, w.strength) for w in words))
+    relative = _LAYOUTS.get(key)
+    if relative is None:
+        relative = [(a - base, b - base, lines) for a, b, lines in _paragraph_cues(words, rules, after_ms)]
+        if len(_LAYOUTS) >= _LAYOUT_LIMIT:
+            _LAYOUTS.clear()
+        _LAYOUTS[key] = relative
+    return [(a + base, b + base, lines) for a, b, lines in relative]
+
+
+def _paragraph_cues(words: Sequence[CaptionWord], rules: CaptionRules, after_ms: int) -> _Layout:
     n = len(words)
     full = [len(w.text) for w in words]
     shown = [len(w.text.rstrip()) for w in words]

@@ -6,7 +6,6 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from qa.results import LessonCheck
 from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, MANIFEST, SPEECH_MARKS
 from tasks.assemble import AssembledLesson, SegmentTimes
 from tasks.jobs import LessonPlan, SegmentAudio
-from tasks.marks import ShownTimes, caption_words, segment_marks, segment_times, shown_times
+from tasks.marks import ShownTimes, caption_words, marks_json_items, segment_times, shown_times
 
 MANIFEST_VERSION = 1
 
@@ -115,13 +114,7 @@ def marks_json(
             for job, t in zip(plan.jobs, times, strict=True)
         ],
     }
-    scale = 1000 / sample_rate
-    marks = ",".join(
-        f'{{"time":{round(m.time * scale)},"end_time":{round(m.end_time * scale)},"type":"{m.type}",'
-        f'"segment":{m.segment},"start":{m.start},"end":{m.end},"value":{encode_basestring(m.value)}}}'
-        for segment in shown
-        for m in segment_marks(segment)
-    )
+    marks = ",".join(item for segment in shown for item in marks_json_items(segment, sample_rate))
     return json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + f',"marks":[{marks}]}}\n'
 
 

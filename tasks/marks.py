@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Literal, NamedTuple
 
 from audio.captions import CaptionWord
@@ -153,14 +154,71 @@ class ShownTimes:
     """When each word is spoken, first character to last."""
     whole: Span
     """When the segment's tokens are spoken, first to last."""
+    content: tuple[object, ...] = ()
+    """What fixes these times relative to ``whole[0]``: a key for remembering what is made of them."""
 
 
 def shown_times(job: SegmentJob, times: SegmentTimes) -> ShownTimes:
     spans = times.spans
-    whole = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else (0, 0)
-    chars = char_spans(job, spans)
+    start = min((a for a, _ in spans), default=0)
+    relative = tuple((a - start, b - start) for a, b in spans)
+    content = (job.key, job.display_text, job.display_sources, relative)
+    chars, word_times = _relative_times(job, content, relative)
+
+    def moved(span: Span | None) -> Span | None:
+        return None if span is None else (span[0] + start, span[1] + start)
+
+    whole = (start, max(b for _, b in spans)) if spans else (0, 0)
     words = word_spans(job.display_text)
-    return ShownTimes(job, chars, words, tuple(_extent(chars, a, b) for a, b in words), whole)
+    return ShownTimes(job, tuple(map(moved, chars)), words, tuple(map(moved, word_times)), whole, content)
+
+
+_Times = tuple[Span | None, ...]
+_CACHE_LIMIT = 8192
+_RELATIVE: dict[tuple[object, ...], tuple[_Times, _Times]] = {}
+_FRAGMENTS: dict[tuple[object, ...], list[tuple[int, int, str]]] = {}
+
+
+def _relative_times(
+    job: SegmentJob, content: tuple[object, ...], relative: tuple[Span, ...]
+) -> tuple[_Times, _Times]:
+    """Character and word times of a segment whose first token starts at 0, remembered by content
+    (the segment's key fixes its tokens): a re-render in the same process (a worker, the web
+    server) maps only the segments that changed."""
+    found = _RELATIVE.get(content)
+    if found is None:
+        chars = char_spans(job, relative)
+        found = (chars, tuple(_extent(chars, a, b) for a, b in word_spans(job.display_text)))
+        if len(_RELATIVE) >= _CACHE_LIMIT:
+            _RELATIVE.clear()
+        _RELATIVE[content] = found
+    return found
+
+
+def marks_json_items(shown: ShownTimes, sample_rate: int) -> list[str]:
+    """The segment's marks as JSON objects (``marks.json``), their JSON remembered like its times."""
+    key = (*shown.content, shown.job.index) if shown.content else ()
+    offset = shown.whole[0]
+    fragments = _FRAGMENTS.get(key) if key else None
+    if fragments is None:
+        fragments = [
+            (
+                m.time - offset,
+                m.end_time - offset,
+                f'"type":"{m.type}","segment":{m.segment},"start":{m.start},"end":{m.end},'
+                f'"value":{encode_basestring(m.value)}}}',
+            )
+            for m in segment_marks(shown)
+        ]
+        if key:
+            if len(_FRAGMENTS) >= _CACHE_LIMIT:
+                _FRAGMENTS.clear()
+            _FRAGMENTS[key] = fragments
+    scale = 1000 / sample_rate
+    return [
+        f'{{"time":{round((a + offset) * scale)},"end_time":{round((b + offset) * scale)},{tail}'
+        for a, b, tail in fragments
+    ]
 
 
 def segment_marks(shown: ShownTimes) -> list[Mark]:

@@ -247,3 +247,34 @@ def test_rules_are_settings_not_constants(front_end: FrontEnd) -> None:
 def test_cue_lines_are_written_on_their_own_lines() -> None:
     srt = to_srt([Cue(0.0, 1.5, "同学们好，今天学习", ("同学们好，", "今天学习"))])
     assert srt.endswith("00:00:00,000 --> 00:00:01,500\n同学们好，\n今天学习\n")
+
+
+def test_remembered_marks_and_cues_move_with_the_segment(front_end: FrontEnd) -> None:
+    """A re-render reuses what it made of an unchanged segment, at the segment's new place."""
+    import json
+
+    from tasks.marks import marks_json_items
+
+    jobs, times = plan_of(front_end, ["同学们好！今天我们来学习勾股定理。", "好。"])
+    later = [SegmentTimes(tuple((a + RATE, b + RATE) for a, b in t.spans), t.source) for t in times]
+    first = [
+        json.loads(i)
+        for j, t in zip(jobs, times, strict=True)
+        for i in marks_json_items(shown_times(j, t), RATE)
+    ]
+    again = [
+        json.loads(i)
+        for j, t in zip(jobs, later, strict=True)
+        for i in marks_json_items(shown_times(j, t), RATE)
+    ]
+    assert [{**m, "time": m["time"] + 1000, "end_time": m["end_time"] + 1000} for m in first] == again
+    assert {m["type"] for m in first} == {"sentence", "word", "character"}
+
+    def cues(all_times: list[SegmentTimes]) -> list[Cue]:
+        shown = [shown_times(j, t) for j, t in zip(jobs, all_times, strict=True)]
+        return layout_cues(caption_words(shown, RATE), CAPTION_RULES, end_ms=60_000)
+
+    moved = [Cue(c.start + 1, c.end + 1, c.text, c.lines) for c in cues(times)]
+    assert [(round(c.start, 3), round(c.end, 3), c.lines) for c in moved] == [
+        (round(c.start, 3), round(c.end, 3), c.lines) for c in cues(later)
+    ]
