@@ -26,7 +26,6 @@ from config import Settings
 from tests.mounts import Mount, tmpfs_mounts
 
 _VOICES = ("baker", "tiny")
-_MARK_BY_FIXTURE = {"models_dir": "prepared_models"}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -37,8 +36,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     unknown = [name for name in marker.args if not callable(getattr(metafunc.module, name, None))]
     if unknown:
         raise pytest.UsageError(f"{metafunc.module.__name__}: tiny_voice names no test {unknown[0]!r}")
-    if metafunc.function.__name__ in marker.args and "render_env" in metafunc.fixturenames:
-        metafunc.parametrize("voice_under_test", _VOICES, indirect=True)
+    if metafunc.function.__name__ not in marker.args:
+        return
+    if "render_env" not in metafunc.fixturenames:
+        raise pytest.UsageError(
+            f"{metafunc.function.__name__}: a tiny_voice test renders, so asks for render_env"
+        )
+    metafunc.parametrize("voice_under_test", _VOICES, indirect=True)
 
 
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
@@ -51,9 +55,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if voice != "tiny":  # the tiny variant's models dir is empty: it cannot use a prepared model
             if "render_env" in used:
                 item.add_marker(pytest.mark.real_voice)
-            for fixture, mark in _MARK_BY_FIXTURE.items():
-                if fixture in used:
-                    item.add_marker(mark)
+            if "models_dir" in used:
+                item.add_marker(pytest.mark.prepared_models)
         if browser in item.path.parents:
             item.add_marker(pytest.mark.browser)
 
