@@ -122,10 +122,13 @@ _ADVERBIAL_WORDS = (
     "顺利 勇敢 坚定 坚决 彻底 完全 明显 直接 间接 分别 突然 偷偷 暗暗 狠狠 好好 稳稳 牢牢 深刻 全面 "
     "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍 "
     "科学 严格 严肃 规范 灵活 冷静 平静 亲切 温和 礼貌 友好 热心 虚心 诚恳 大方 公平 细致 熟练 顽强 拼命 "
-    "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福"
+    "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福 "
+    "出色 圆满 成功 顺利 巧妙 机智 勤奋 刻苦 默默无闻 一本正经 有条不紊 聚精会神 全神贯注"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
-_VERB_START = frozenset("举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍")
+_VERB_START = frozenset(
+    "举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍完工研讨思记介描练检"
+)
 _DI_PREV = frozenset("草土大田陆空场各本外内当天高盆平山基园绿湿林墓耕腹圣实心境领阵产属余遍满落席质见此某该")
 _DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
 
@@ -165,7 +168,7 @@ _COMPLEMENT_VERBS = frozenset(
 _COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越满津")
 _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
-    "从跑加按仔努坚及尽打吃睡穿戴换洗请"
+    "从跑加按仔努坚及尽打吃睡穿戴换洗请在吸烧遵守查排"
 )
 _DE2_NEXT = frozenset("了到出奖分病知益胜")
 
@@ -234,6 +237,8 @@ def _zhe_zhao(c: Context) -> str | None:
         return None
     if c.prev() == "不" and is_han(c.prev(2)):  # 睡不着, 猜不着, 用不着
         return "zhao2"
+    if c.next() == "了" and c.next(2) in "凉急火迷慌":  # 着了凉, 着了迷: the verb with its object
+        return "zhao2"
     if c.prev() == "得" and c.prev(2) in _ZHAO_POTENTIAL:  # 用得着, 睡得着: the potential form of the same
         return "zhao2"
     if c.prev() in _ZHAO_VERBS and (c.next() == "了" or c.at_end):
@@ -257,6 +262,8 @@ def _after_ordinal_or_numeral(c: Context) -> bool:
 
 def _hang_measure(c: Context) -> str | None:
     """行 counting lines (第三行, 四行, 每行, 排成两行): hang2; but 一行人 and 五行 are xing2."""
+    if c.prev() in "这那哪" and c.prev(2) in "干入改转":  # 干这行: a trade
+        return "hang2"
     if not _after_ordinal_or_numeral(c):
         return None
     party = c.next() == "人" or (c.next() in NUMERALS and "人" in c.after(4))
@@ -284,7 +291,7 @@ def _zhong_measure(c: Context) -> str | None:
     return None
 
 
-_ZHONG4_NEXT = frozenset("了着过下上的树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮")
+_ZHONG4_NEXT = frozenset("了着过下上的树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮满什出在")
 
 
 def _zhong_plant(c: Context) -> str | None:
@@ -325,7 +332,7 @@ def _shu_count(c: Context) -> str | None:
         return "shu3"
     if not c.free:
         return None
-    if c.next() in "到着出过得清完了" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
+    if c.next() in "到着出过得清完了错对漏最" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
         return "shu3"
     return None
 
@@ -334,7 +341,9 @@ _LIANG4_PREV = frozenset("数质重力能热含流产容大少多定变向矢标
 
 
 def _liang_measure(c: Context) -> str | None:
-    """量 followed by a result or object (量一下, 量出, 量体温): the verb liang2."""
+    """量 followed by a result or object (量一下, 量出, 量体温), or after 用 and an instrument: liang2."""
+    if "用" in c.before(6) and (c.prev() in "尺计器仪秤规" or c.before(2) == "尺子"):  # 用温度计量水温
+        return "liang2"
     glued = c.ends_word and (c.after(2) == "一下" or c.next() == "出")  # 量角器量一下 → 器量
     if (
         (c.free or glued)
@@ -345,9 +354,14 @@ def _liang_measure(c: Context) -> str | None:
     return None
 
 
+_DEGREE_WORDS = frozenset(
+    ["特别", "非常", "十分", "格外", "相当", "比较", "有点", "有些", "如此", "极其", "尤其"]
+)
+
+
 def _after_degree(reading: str) -> Callable[[Context], str | None]:
-    """An adjective after a degree adverb (很长, 太重, 很冲): its adjective reading."""
-    return _when(lambda c: c.prev() in _DEGREE and c.free, reading)
+    """An adjective after a degree adverb (很长, 太重, 特别长): its adjective reading."""
+    return _when(lambda c: (c.prev() in _DEGREE or c.before(2) in _DEGREE_WORDS) and c.free, reading)
 
 
 def _chang_compared(c: Context) -> str | None:
@@ -404,6 +418,10 @@ def _huan_return(c: Context) -> str | None:
     """还 closing a clause or before what is returned (按时还。, 还给): the verb huan2."""
     if c.word:
         return None
+    if c.next() in "你我他她" and not is_han(c.next(2)):  # 看完就还你。
+        return "huan2"
+    if c.next() == "了" and c.after(2) not in ("了解", "了得", "了不", "了结"):  # 老师也还了礼
+        return "huan2"
     return "huan2" if c.at_end or c.next() in "给书钱清债原手击款账回" else None
 
 
@@ -427,6 +445,7 @@ def _bei_carry(c: Context) -> str | None:
         or (c.prev() in "包子妹弟" and c.next() in "好起上着回走")
         or "书包" in c.after(3)
         or (c.next() in "得不" and c.next(2) in "动起")  # 背得动, 背不起: whether one can carry it
+        or c.after(2) == "上了"  # 背上了行囊: the verb, not the noun 背上
     ):
         return "bei1"
     return None
@@ -435,6 +454,8 @@ def _bei_carry(c: Context) -> str | None:
 def _zhuan_turn(c: Context) -> str | None:
     """转 "turn" after 左/右/后 (向左转): zhuan3; "spin" closing a clause or with 得/个/圈: zhuan4."""
     if c.prev() in "左右后":
+        return "zhuan3"
+    if c.prev() == "一" and c.at_end:  # 情节一转: a turn of events
         return "zhuan3"
     if not c.word and (c.at_end or c.next() in "个得着圈动悠盘起"):
         return "zhuan4"
@@ -448,6 +469,8 @@ def _kong_leave(c: Context) -> str | None:
     """空 "leave blank" before an amount (空两格, 空一行, 空出): kong4."""
     if c.free and (c.next() in NUMERALS or c.next() in "出格" or (c.next() == "着" and c.next(2) != "手")):
         return "kong4"
+    if c.free and c.next() in "下出着" and "把" in c.before(8):  # 把这一行空下来
+        return "kong4"
     # 横线上空一格 is matched as 上空 + 一格: the blank counted in 格/行/字 still says "leave blank".
     if c.ends_word and c.next() in NUMERALS and c.next(2) in "格行字":
         return "kong4"
@@ -455,7 +478,10 @@ def _kong_leave(c: Context) -> str | None:
 
 
 def _tiao_adjust(c: Context) -> str | None:
-    """调 "adjust, mix" before a result (调小, 调好, 调匀): tiao2."""
+    """调 "adjust, mix" before a result (调小, 调好, 调匀), or mixing colours (颜色调得好看): tiao2."""
+    mixed = c.free or (c.ends_word and c.next() in "得好匀成出")  # 颜色调得 is matched as 色调 + 得
+    if mixed and any(w in c.before(6) for w in ("颜色", "颜料", "色彩")):
+        return "tiao2"
     if c.free and c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准":
         return "tiao2"
     if c.next() == "到" and any(u in c.after(8) for u in "度档挡格"):  # 调到二十六度
@@ -468,7 +494,9 @@ def _tiao_adjust(c: Context) -> str | None:
 
 
 def _cha_short(c: Context) -> str | None:
-    """差 "short of, poor" (差一步, 差两个人, 很差): cha4."""
+    """差 "short of, poor" (差一步, 差两个人, 很差, 就差最后一步): cha4."""
+    if c.free and c.prev() in "就只还":
+        return "cha4"
     if c.free and (c.next() in NUMERALS or c.next() in "点些得远"):
         return "cha4"
     if c.prev() in _DEGREE or c.prev() == "不":
@@ -489,7 +517,7 @@ def _zhong_hit(c: Context) -> str | None:
     if (c.next() == "肯" and c.prev() in _DEGREE) or (c.next() == "意" and c.prev() in "有不很最都没"):
         return "zhong4"
     hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩")
-    if c.next() == "了" and not c.word and any(w in c.after(8) for w in hit):  # 曹操中了诸葛亮的计
+    if c.next() == "了" and c.ends_word and any(w in c.after(8) for w in hit):  # 曹操中了诸葛亮的计
         return "zhong4"
     return None
 
@@ -535,7 +563,8 @@ def _chu_verb(c: Context) -> str | None:
 
 def _xiang_photo(c: Context) -> str | None:
     """相 as the photograph of 照张相 / 照个相: xiang4."""
-    return "xiang4" if not c.word and "照" in c.before(3) and c.at_end else None
+    closes = c.at_end or c.next() in "吧吗呢了啊"
+    return "xiang4" if not c.word and "照" in c.before(3) and closes else None
 
 
 _WEI2_PREV = frozenset("成作认称选评化改变分定视以誉命封立任推奉转简约译名尊叫结列升划归")
@@ -592,7 +621,7 @@ def _jin_exhaust(c: Context) -> str | None:
 
 def _hua_row(c: Context) -> str | None:
     """划 "row, strike" (划船, 划了一根火柴): hua2."""
-    if c.free and (c.next() in "船桨破伤龙舟水" or "火柴" in c.after(6)):
+    if c.free and (c.next() in "船桨破伤龙舟水开" or "火柴" in c.after(6)):
         return "hua2"
     return None
 
@@ -620,7 +649,9 @@ def _jiao_sleep(c: Context) -> str | None:
 
 
 def _ji_tie(c: Context) -> str | None:
-    """系 "tie" before what is tied (系好鞋带, 系上红领巾): ji4."""
+    """系 "tie" before what is tied (系好鞋带, 系上红领巾, 系了一个蝴蝶结): ji4."""
+    if c.free and c.next() == "了" and any(w in c.after(8) for w in ("结", "扣", "鞋带", "绳", "领巾")):
+        return "ji4"
     return "ji4" if c.free and c.next() in "好上紧鞋领着" else None
 
 
@@ -763,7 +794,7 @@ def _lei_tired(c: Context) -> str | None:
     if c.word:
         return None
     asked = (c.next() == "不" and c.next(2) == "累") or (c.prev() == "不" and c.prev(2) == "累")  # 累不累
-    return "lei4" if c.prev() in _DEGREE or asked else None
+    return "lei4" if c.prev() in _DEGREE or asked or c.next() == "得" else None
 
 
 def _shan_fan(c: Context) -> str | None:
@@ -789,13 +820,48 @@ def _zuan_drill(c: Context) -> str | None:
 
 
 def _chong_toward(c: Context) -> str | None:
-    """冲 "towards" before a person (冲我笑, 冲你说的): chong4."""
-    return "chong4" if not c.word and c.next() in "我你他她咱大人" else None
+    """冲 "towards, on the strength of" before a person or 这/那 (冲我笑, 冲这一点): chong4."""
+    return "chong4" if not c.word and c.next() in "我你他她咱大人这那" else None
 
 
 def _meng_cover(c: Context) -> str | None:
     """蒙 "cover" before its result (蒙住眼睛, 蒙上一层灰): meng2."""
     return "meng2" if c.free and c.next() in "住上着在" else None
+
+
+def _le_glad(c: Context) -> str | None:
+    """乐 "be amused" standing alone before its result (乐坏了, 乐得合不拢嘴, 大家都乐了): le4."""
+    return "le4" if not c.word and c.next() in "坏得呵了开滋" else None
+
+
+def _mo_cover(c: Context) -> str | None:
+    """没过 "rise above" said of water over a body part (河水没过了膝盖): mo4."""
+    body = ("膝盖", "头顶", "腰", "脚踝", "小腿", "脖子", "胸口")
+    return "mo4" if c.next() == "过" and any(w in c.after(6) for w in body) else None
+
+
+_SHUAI4_NEXT = frozenset("领先众兵部队团军师")
+_SHUAI4_PREV = frozenset("坦草直轻表统真粗")
+_RATE_NEXT = frozenset("是为达在的和与高低从由等约提降增下上很较不也都均仍将已有")
+
+
+def _lv_rate(c: Context) -> str | None:
+    """率 closing a noun (及格率, 出勤率): the rate lv4; shuai4 leads (率领, 率先) or describes (坦率)."""
+    if c.word or c.next() in _SHUAI4_NEXT or c.prev() in _SHUAI4_PREV or not is_han(c.prev()):
+        return None
+    # The rate is what the clause is about, so a predicate or an amount follows (及格率是, 利润率45%);
+    # 率 before anything else leads it (冯玉祥率国民军).
+    return "lv4" if not is_han(c.next()) or c.next() in _RATE_NEXT else None
+
+
+def _huo_knead(c: Context) -> str | None:
+    """和 "knead, mix with water" before 了…面/泥 (和了一大盆面): huo2."""
+    return "huo2" if c.free and c.next() == "了" and any(w in c.after(6) for w in "面泥") else None
+
+
+def _jin_most(c: Context) -> str | None:
+    """尽 "-most" before a place word (尽前头, 尽底下): jin3."""
+    return "jin3" if c.after(2) in ("前头", "后头", "底下", "里头", "上头", "北边", "南边") else None
 
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -861,6 +927,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("曲 'crooked' as a predicate is qu1", _when(lambda c: c.prev() in "是很太弯" and c.free, "qu1")),
     ),
     "尽": (
+        Rule("尽 '-most' before a place word is jin3", _jin_most),
         Rule("尽 'exhaust, do one's utmost' before 力/心/责 is jin4", _next_in("自力心责职孝情兴全", "jin4")),
         Rule("尽 'used up' closing a clause is jin4", _jin_exhaust, words=False),
     ),
@@ -871,12 +938,15 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "露": (Rule("露 'show' in 露了一手 is lou4", _lou_show, words=False),),
     "划": (Rule("划 'row, strike' is hua2", _hua_row),),
     "系": (Rule("系 'tie' is ji4", _ji_tie),),
-    "没": (Rule("没 'not' is mei2 outside the words of sinking", _mei),),
+    "没": (
+        Rule("没过 'rise above' a body part is mo4", _mo_cover),
+        Rule("没 'not' is mei2 outside the words of sinking", _mei),
+    ),
     "干": (Rule("干 'do' before 得/活/完 is gan4", _next_in("得活完么嘛吗着事", "gan4")),),
     "弹": (Rule("弹 'pluck, bounce' before 了/奏/琴 is tan2", _next_in("了着奏琴起跳簧性力过一", "tan2")),),
     "场": (Rule("场 as a measure word: chang2 for weather, chang3 for shows", _chang_event),),
     "冲": (
-        Rule("冲 after a degree adverb is chong4", _after_degree("chong4")),
+        Rule("冲 after a degree adverb is chong4", _after_degree("chong4"), words=False),
         Rule("冲 'towards' before a person is chong4", _chong_toward, words=False),
         Rule("冲着 'facing' is chong4", _next_in("着", "chong4", free=False)),
     ),
@@ -886,7 +956,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "铺": (Rule("铺 'spread' before a result is pu1", _next_in("上开好平满成在着了", "pu1")),),
     "挑": (
-        Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中", "tiao1")),
+        Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中重担水柴", "tiao1")),
         Rule("挑 'find fault' (挑毛病, 挑刺) is tiao1", _when(lambda c: c.free and _finds_fault(c), "tiao1")),
     ),
     "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
@@ -897,6 +967,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "盛": (Rule("盛 'fill a container' is cheng2", _cheng_fill),),
     "应": (Rule("应 'should' before what is due is ying1", _ying_should),),
     "累": (Rule("累 'tired' as a predicate is lei4", _lei_tired),),
+    "乐": (Rule("乐 'be amused' before its result is le4", _le_glad),),
+    "率": (Rule("率 closing a noun is the rate lv4", _lv_rate),),
+    "和": (Rule("和 'knead' before 了…面 is huo2", _huo_knead),),
     "扇": (Rule("扇 'fan, flap' as a verb is shan1", _shan_fan),),
     "宿": (Rule("宿 counting nights after a numeral is xiu3", _xiu_night),),
     "塞": (Rule("塞 'stuff in' before a result is sai1", _sai_stuff),),
@@ -917,6 +990,8 @@ for _char in _SURNAMES:
 
 def choose(c: Context) -> tuple[str, str] | None:
     """The reading the first applicable rule gives ``c.text[c.i]`` and the rule's name, or None."""
+    if len(c.word) >= 4 and c.word in PHRASES_DICT:  # an idiom is never a glued accident: 量体裁衣, 得不偿失
+        return None
     for rule in RULES.get(c.text[c.i], ()):
         if c.word and not rule.words:
             continue

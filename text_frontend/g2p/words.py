@@ -50,6 +50,9 @@ _WORDS = """
 作料 zuo2 liao5|糖分 tang2 fen4|卷子 juan4 zi5|倒序 dao4 xu4|倒叙 dao4 xu4|情不自禁 qing2 bu4 zi4 jin1
 悄无声息 qiao3 wu2 sheng1 xi1|大喝一声 da4 he4 yi1 sheng1|梁山泊 liang2 shan1 po1|二十八宿 er4 shi2 ba1 xiu4
 兵来将挡 bing1 lai2 jiang4 dang3|度君子之腹 duo2 jun1 zi3 zhi1 fu4
+言中 yan2 zhong4|假发 jia3 fa4|宁死不降 ning4 si3 bu4 xiang2|一针见血 yi1 zhen1 jian4 xue4
+强扭 qiang3 niu3|强扭的瓜不甜 qiang3 niu3 de5 gua1 bu4 tian2
+反差 fan3 cha1|转笔 zhuan4 bi3|当耳旁风 dang4 er3 pang2 feng1|当耳边风 dang4 er3 bian1 feng1
 """
 
 CLASSROOM_WORDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
