@@ -7,8 +7,9 @@ run's cache hits and never write into the user's folders.
 
 Tiers: ``make test`` runs everything; ``make test-fast`` leaves out what needs a prepared model,
 Chromium or servers of its own (markers in ``pyproject.toml``). Markers come from what a test uses,
-so a new test is placed without anyone remembering to mark it: asking for ``render_env`` means the
-real voice, ``models_dir`` the prepared files, anything under ``tests/browser/`` Chromium. A module
+so a new test is placed without anyone remembering to mark it: asking for ``render_env`` or importing
+``tests.voice_fixtures``'s loaders means the real voice, ``models_dir`` the prepared files, anything
+under ``tests/browser/`` Chromium. A module
 whose render tests only need *a* voice lists them in ``pytest.mark.tiny_voice(...)``: each then runs
 twice, with the real voice (``make test``) and with the tiny one of ``tests/tiny_voice.py`` (both tiers).
 """
@@ -45,6 +46,19 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("voice_under_test", _VOICES, indirect=True)
 
 
+def _imports_the_real_voice(item: pytest.Item) -> bool:
+    """The module imported ``tests.voice_fixtures``'s loaders of the prepared voice."""
+    from tests import voice_fixtures
+
+    loaders = {
+        id(voice_fixtures.baker_engine),
+        id(voice_fixtures.baker_models_dir),
+        id(voice_fixtures.copy_models),
+    }
+    module = getattr(item, "module", None)
+    return module is not None and any(id(value) in loaders for value in vars(module).values())
+
+
 @pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser = Path(__file__).parent / "browser"
@@ -53,7 +67,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         voice = callspec.params.get("voice_under_test", "baker") if callspec is not None else "baker"
         if voice != "tiny":  # the tiny variant's models dir is empty: it cannot use a prepared model
-            if "render_env" in used:
+            if "render_env" in used or _imports_the_real_voice(item):
                 item.add_marker(pytest.mark.real_voice)
             if "models_dir" in used:
                 item.add_marker(pytest.mark.prepared_models)
