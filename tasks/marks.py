@@ -239,12 +239,6 @@ def segment_marks(shown: ShownTimes) -> list[Mark]:
     return sorted(marks, key=lambda m: (m.time, _ORDER[m.type], m.start))
 
 
-def lesson_marks(plan: LessonPlan, lesson: AssembledLesson) -> list[Mark]:
-    """Every segment's marks on the lesson's timeline."""
-    times = segment_times(plan, lesson)
-    return [m for job, t in zip(plan.jobs, times, strict=True) for m in segment_marks(shown_times(job, t))]
-
-
 def segment_times(plan: LessonPlan, lesson: AssembledLesson) -> tuple[SegmentTimes, ...]:
     """The assembly's token times, or an even share of each segment's span if it kept none."""
     if len(lesson.times) == len(plan.jobs):
