@@ -123,7 +123,8 @@ _ADVERBIAL_WORDS = (
     "客观 生动 形象 自豪 骄傲 得意 随意 故意 有序 飞速 高速 低声 不知不觉 一步步 一点点 一个个 一遍遍 "
     "科学 严格 严肃 规范 灵活 冷静 平静 亲切 温和 礼貌 友好 热心 虚心 诚恳 大方 公平 细致 熟练 顽强 拼命 "
     "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福 "
-    "出色 圆满 成功 顺利 巧妙 机智 勤奋 刻苦 默默无闻 一本正经 有条不紊 聚精会神 全神贯注"
+    "出色 圆满 成功 顺利 巧妙 机智 勤奋 刻苦 默默无闻 一本正经 有条不紊 聚精会神 全神贯注 "
+    "快活 辛勤 欢快 勤劳 轻盈 急忙 连忙 赶忙 慌忙 匆忙 焦急 悠闲 深情 灵巧 敏捷 亲切 坦然 淡淡"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
 _VERB_START = frozenset(
@@ -165,6 +166,11 @@ _COMPLEMENT_VERBS = frozenset(
     "晚早紧松清红熟透深远近静吵响满细准对错妙巧办弄擦搞练演落过赶活住用找闹挤拉举排扫抄摆修养剪切考猜"
     "称转爬滑摔吓冻晒烧煮炒烤涨升弹拍拼念问查动传接喝卖买带送交收藏开关拿放来去记背答干种数量"
 )
+_STATE_TEXT = (
+    "高兴 激动 感动 紧张 着急 难过 伤心 开心 害怕 兴奋 生气 委屈 痛苦 惊讶 吃惊 得意 后悔 羞愧 "
+    "慌张 忙碌 疲惫 饥饿 寒冷 炎热 安静 热闹 干净 漂亮 整齐 清楚 明白 仔细 认真 熟练"
+)
+_STATE_WORDS = frozenset(_STATE_TEXT.split())
 _COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越满津")
 _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
@@ -184,6 +190,8 @@ def _de_complement(c: Context) -> str | None:
     glued_to_verb = c.word == c.prev() + "得"
     if c.before(2) in _TIME_WORDS:  # 今晚得写完: 晚 ends a time word, it is not the verb
         return None
+    if c.before(2) in _STATE_WORDS and c.free:  # 高兴得跳了起来, 激动得说不出话
+        return "de5"
     if (c.prev() in _COMPLEMENT_VERBS and (c.free or glued_to_verb)) or (
         c.next() in _COMPLEMENT_NEXT and not c.word
     ):
@@ -291,12 +299,15 @@ def _zhong_measure(c: Context) -> str | None:
     return None
 
 
-_ZHONG4_NEXT = frozenset("了着过下上的树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮满什出在")
+_ZHONG4_NEXT = frozenset("了着过下上的树花菜草田水麦稻豆瓜玉牛痘植庄地果棉粮满什出在几")
 
 
 def _zhong_plant(c: Context) -> str | None:
-    """种 as the verb "to plant" (种了十棵树, 去种树): zhong4."""
+    """种 as the verb "to plant" (种了十棵树, 去种树, 适合种苹果, 在院子里种几棵树): zhong4."""
     if c.free and not c.after_measure_context() and c.next() in _ZHONG4_NEXT:
+        return "zhong4"
+    # Standing alone after a modal, an adverb or a place, 种 is the verb whatever crop follows.
+    if not c.word and not c.after_measure_context() and c.prev() in "合在去来要会能想可始再又都也里上边":
         return "zhong4"
     return None
 
@@ -314,6 +325,8 @@ def _reduplicated(verb_reading: str) -> Callable[[Context], str | None]:
             or c.prev() == ch
             or (c.next() == "一" and c.next(2) == ch)
             or (c.prev() == "一" and c.prev(2) == ch)
+            or (c.next() == "来" and c.next(2) == ch)  # 数来数去
+            or (c.prev() == "来" and c.prev(2) == ch)
         )
         return verb_reading if doubled else None
 
@@ -369,7 +382,7 @@ def _chang_compared(c: Context) -> str | None:
     if c.word:
         return None
     if "比" in c.before(6):
-        return "zhang3" if "岁" in c.after(4) else "chang2"
+        return "zhang3" if any(ch in c.after(4) for ch in "岁辈届级") else "chang2"
     # 一样长, 这么长: the length compared, unless a result follows (一样长大 is a word of its own).
     if c.before(2) in ("一样", "同样", "那么", "这么", "多么") and c.next() not in "大高出成着了":
         return "chang2"
@@ -425,12 +438,17 @@ def _huan_return(c: Context) -> str | None:
     return "huan2" if c.at_end or c.next() in "给书钱清债原手击款账回" else None
 
 
-_JIAO1_NEXT = frozenset("我你他她它大同孩小老弟妹爸妈爷奶人会给过了着书数语英物化历地音美体唱画写读做怎")
+_JIAO1_NEXT = frozenset(
+    "我你他她它大同孩小老弟妹爸妈爷奶人会给过了着书数语英物化历地音美体唱画写读做怎中初高"
+)
 
 
 def _jiao_teach(c: Context) -> str | None:
     """教 before whom or what is taught (教大家唱, 教我们数学): the verb jiao1."""
     return "jiao1" if c.free and c.next() in _JIAO1_NEXT else None
+
+
+_CARRIED_TO = ("楼", "医院", "医务室", "家", "岸", "车", "山", "坡", "教室", "宿舍")
 
 
 def _bei_carry(c: Context) -> str | None:
@@ -446,6 +464,7 @@ def _bei_carry(c: Context) -> str | None:
         or "书包" in c.after(3)
         or (c.next() in "得不" and c.next(2) in "动起")  # 背得动, 背不起: whether one can carry it
         or c.after(2) == "上了"  # 背上了行囊: the verb, not the noun 背上
+        or (c.next() in "下到上进出回" and any(p in c.after(6) for p in _CARRIED_TO))  # 背下了楼
     ):
         return "bei1"
     return None
@@ -460,6 +479,9 @@ def _zhuan_turn(c: Context) -> str | None:
     if not c.word and (c.at_end or c.next() in "个得着圈动悠盘起"):
         return "zhuan4"
     if not c.word and c.next() == "来" and c.after(3)[1:] == "转去":  # 转来转去 spins; 转来的同学 transfers
+        return "zhuan4"
+    lasting = ("很久", "好久", "半天", "一会", "上午", "下午", "一天", "整天", "晚上", "个不停")
+    if not c.word and any(w in c.after(5) for w in lasting):  # 陀螺能转很久, 转了一上午: spinning, wandering
         return "zhuan4"
     counted = c.next() in NUMERALS or c.next() in "了几"
     return "zhuan4" if counted and "圈" in c.after(5) else None  # 转三百圈, 转了一圈: laps spun
@@ -516,7 +538,7 @@ def _zhong_hit(c: Context) -> str | None:
     # 中肯 "to the point", 中意 "to one's liking" as predicates (很中肯, 有中意的): not 其中 + 肯定.
     if (c.next() == "肯" and c.prev() in _DEGREE) or (c.next() == "意" and c.prev() in "有不很最都没"):
         return "zhong4"
-    hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩")
+    hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩", "靶", "要害")
     if c.next() == "了" and c.ends_word and any(w in c.after(8) for w in hit):  # 曹操中了诸葛亮的计
         return "zhong4"
     return None
@@ -537,7 +559,8 @@ def _jie_fruit(c: Context) -> str | None:
     ):
         return "jie1"
     # The plant or fruit as subject (花生结在地下, 苹果结得多): bearing, not tying.
-    if not c.word and c.next() in "在得" and any(f in c.before(4) for f in _FRUITS):
+    near = c.before(4) + c.after(4)
+    if not c.word and c.next() in "在得的" and any(f in near for f in _FRUITS):
         return "jie1"
     return None
 
@@ -550,8 +573,8 @@ def _shao_less(c: Context) -> str | None:
 
 
 def _dang_as(c: Context) -> str | None:
-    """当 "treat as" in 把…当 (把我的话当耳旁风) or A当B用 (一个人当两个人用): dang4."""
-    if c.free and "把" in c.before(6):
+    """当 "treat as" in 把/拿…当 (把我的话当耳旁风) or A当B用 (一个人当两个人用): dang4."""
+    if c.free and ("把" in c.before(6) or "拿" in c.before(6)):
         return "dang4"
     return "dang4" if not c.word and c.next() in NUMERALS and "用" in c.after(6) else None
 
@@ -831,7 +854,7 @@ def _meng_cover(c: Context) -> str | None:
 
 def _le_glad(c: Context) -> str | None:
     """乐 "be amused" standing alone before its result (乐坏了, 乐得合不拢嘴, 大家都乐了): le4."""
-    return "le4" if not c.word and c.next() in "坏得呵了开滋" else None
+    return "le4" if not c.word and c.next() in "坏得呵了开滋的" else None
 
 
 def _mo_cover(c: Context) -> str | None:

@@ -53,6 +53,8 @@ _WORDS = """
 言中 yan2 zhong4|假发 jia3 fa4|宁死不降 ning4 si3 bu4 xiang2|一针见血 yi1 zhen1 jian4 xue4
 强扭 qiang3 niu3|强扭的瓜不甜 qiang3 niu3 de5 gua1 bu4 tian2
 反差 fan3 cha1|转笔 zhuan4 bi3|当耳旁风 dang4 er3 pang2 feng1|当耳边风 dang4 er3 bian1 feng1
+着实 zhuo2 shi2|数以万计 shu4 yi3 wan4 ji4|数以千计 shu4 yi3 qian1 ji4|数以百计 shu4 yi3 bai3 ji4
+空当 kong4 dang1
 """
 
 CLASSROOM_WORDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
