@@ -268,6 +268,17 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("这棵枣树▁结▁的枣特别甜", "jie1"),
         ("我一直拿他▁当▁好朋友", "dang4"),
         ("这有什么好▁乐▁的", "le4"),
+        # and the fourteenth, plus the sky words the matcher cut
+        ("使用前要把弹簧测力计▁调▁零", "tiao2"),
+        ("说明瓶中▁盛▁有氧气", "cheng2"),
+        ("郑和▁曾▁七次下西洋", "ceng2"),
+        ("她会▁弹▁古筝", "tan2"),
+        ("给这幅线描画▁着▁上颜色", "zhuo2"),
+        ("这幅画很有▁空▁间感", "kong1"),
+        ("月球上没有▁空▁气", "kong1"),
+        ("天▁空▁格外蓝", "kong1"),
+        ("天▁空▁白云朵朵", "kong1"),
+        ("你有▁空▁吗", "kong4"),  # guard: 有空 is still a word where nothing cuts it
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

@@ -487,6 +487,17 @@ def _zhuan_turn(c: Context) -> str | None:
     return "zhuan4" if counted and "圈" in c.after(5) else None  # 转三百圈, 转了一圈: laps spun
 
 
+_SKY = frozenset(["天空", "太空", "高空", "星空", "夜空", "航空", "真空", "时空", "晴空", "领空", "当空"])
+
+
+def _kong_sky(c: Context) -> str | None:
+    """天空格外蓝, 天空白云 are matched as 天 + 空格 + 外: the sky word on the left is the real one."""
+    glued = PHRASES_DICT.get(c.word) if c.word and c.free else None
+    if glued and glued[0][0] == "kòng" and c.prev() + "空" in _SKY and c.next() not in NUMERALS:
+        return "kong1"
+    return None
+
+
 def _kong_leave(c: Context) -> str | None:
     """空 "leave blank" before an amount (空两格, 空一行, 空出): kong4."""
     if c.free and (c.next() in NUMERALS or c.next() in "出格" or (c.next() == "着" and c.next(2) != "手")):
@@ -504,7 +515,9 @@ def _tiao_adjust(c: Context) -> str | None:
     mixed = c.free or (c.ends_word and c.next() in "得好匀成出")  # 颜色调得 is matched as 色调 + 得
     if mixed and any(w in c.before(6) for w in ("颜色", "颜料", "色彩")):
         return "tiao2"
-    if c.free and c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准":
+    if c.free and "色" in c.before(6) and c.next() in "在成出好匀和":  # 红色和黄色调在一起
+        return "tiao2"
+    if c.free and c.next() in "小大高低好亮暗快慢匀颜料色和整节试控味皮剂配成准零":
         return "tiao2"
     if c.next() == "到" and any(u in c.after(8) for u in "度档挡格"):  # 调到二十六度
         return "tiao2"
@@ -744,7 +757,7 @@ def _cheng_fill(c: Context) -> str | None:
     """盛 "fill a container" before what or how much (盛饭, 盛了一碗, 盛不下): cheng2."""
     if c.free and "用" in c.before(3):  # 用烧杯盛, 用来盛放试剂
         return "cheng2"
-    return "cheng2" if c.free and c.next() in "了饭汤粥满不一些下着进在到得" else None
+    return "cheng2" if c.free and c.next() in "了饭汤粥满不一些下着进在到得有" else None
 
 
 def _dan_load(c: Context) -> str | None:
@@ -887,6 +900,17 @@ def _jin_most(c: Context) -> str | None:
     return "jin3" if c.after(2) in ("前头", "后头", "底下", "里头", "上头", "北边", "南边") else None
 
 
+def _ceng_once(c: Context) -> str | None:
+    """曾 standing alone before a verb or a count (郑和曾七次下西洋, 他曾是): the adverb ceng2."""
+    if c.word or c.prev() == "姓":
+        return None
+    return (
+        "ceng2"
+        if c.next() in NUMERALS or c.next() in "经是在有多几被获任担参为与对向把将以从到去来"
+        else None
+    )
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
@@ -898,6 +922,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "了": (Rule("了 is le5 except in a potential complement", _le_liao),),
     "着": (
         Rule("着 in 的穿着 'attire' is zhuo2", _when(lambda c: c.before(2) == "的穿", "zhuo2")),
+        Rule(
+            "着上颜色 'apply colour' is zhuo2",
+            _when(lambda c: c.next() == "上" and "色" in c.after(4), "zhuo2"),
+        ),
         Rule("着 after a verb: zhao2 'reached' or the particle zhe5", _zhe_zhao, words=False),
     ),
     "行": (Rule("行 after a numeral or 第… is the measure word hang2", _hang_measure),),
@@ -934,7 +962,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "背": (Rule("背 'carry' is bei1", _bei_carry),),
     "转": (Rule("转 'turn' after 左/右 is zhuan3, 'spin' is zhuan4", _zhuan_turn),),
-    "空": (Rule("空 'leave blank' before an amount is kong4", _kong_leave),),
+    "空": (
+        Rule("空 ending a sky word (天空, 太空) keeps kong1", _kong_sky),
+        Rule("空 'leave blank' before an amount is kong4", _kong_leave),
+    ),
     "调": (Rule("调 'adjust' before a result is tiao2", _tiao_adjust),),
     "差": (Rule("差 'short of, poor' is cha4", _cha_short),),
     "少": (Rule("少 standing alone is shao3", _shao_less),),
@@ -966,7 +997,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("没 'not' is mei2 outside the words of sinking", _mei),
     ),
     "干": (Rule("干 'do' before 得/活/完 is gan4", _next_in("得活完么嘛吗着事", "gan4")),),
-    "弹": (Rule("弹 'pluck, bounce' before 了/奏/琴 is tan2", _next_in("了着奏琴起跳簧性力过一", "tan2")),),
+    "弹": (
+        Rule(
+            "弹 'pluck, bounce' before 了/奏/琴 is tan2",
+            _next_in("了着奏琴起跳簧性力过一古吉钢琵筝曲", "tan2"),
+        ),
+    ),
     "场": (Rule("场 as a measure word: chang2 for weather, chang3 for shows", _chang_event),),
     "冲": (
         Rule("冲 after a degree adverb is chong4", _after_degree("chong4"), words=False),
@@ -990,6 +1026,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "盛": (Rule("盛 'fill a container' is cheng2", _cheng_fill),),
     "应": (Rule("应 'should' before what is due is ying1", _ying_should),),
     "累": (Rule("累 'tired' as a predicate is lei4", _lei_tired),),
+    "曾": (Rule("曾 before a verb or a count is the adverb ceng2", _ceng_once),),
     "乐": (Rule("乐 'be amused' before its result is le4", _le_glad),),
     "率": (Rule("率 closing a noun is the rate lv4", _lv_rate),),
     "和": (Rule("和 'knead' before 了…面 is huo2", _huo_knead),),

@@ -29,7 +29,7 @@ _WORDS = """
 选中 xuan3 zhong4|踢中 ti1 zhong4|正中靶心 zheng4 zhong4 ba3 xin1
 乐理 yue4 li3|乐器 yue4 qi4|乐队 yue4 dui4|乐曲 yue4 qu3|器乐 qi4 yue4|声乐 sheng1 yue4
 转速 zhuan4 su4|转动 zhuan4 dong4|自转 zi4 zhuan4|公转 gong1 zhuan4|旋转 xuan2 zhuan3|转圈 zhuan4 quan1
-空白 kong4 bai2|填空 tian2 kong4|空格 kong4 ge2|有空 you3 kong4|空闲 kong4 xian2
+填空 tian2 kong4|空闲 kong4 xian2
 和面 huo2 mian4|暖和 nuan3 huo5|短发 duan3 fa4|万重山 wan4 chong2 shan1
 倒进 dao4 jin4|倒入 dao4 ru4|倒水 dao4 shui3|倒掉 dao4 diao4|倒立 dao4 li4|摔倒 shuai1 dao3|吹倒 chui1 dao3
 碰倒 peng4 dao3|推倒 tui1 dao3|跌倒 die1 dao3|绊倒 ban4 dao3
