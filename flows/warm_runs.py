@@ -122,6 +122,8 @@ class WarmRunner:
         self._running: dict[UUID, threading.Thread] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
+        """Set when a run ends or the loop must stop: the next poll need not wait out ``poll_s``."""
         # The poll and the runs see the Prefect settings (the server) of the code that made the runner,
         # whichever thread they run on.
         self._context = contextvars.copy_context()
@@ -140,12 +142,14 @@ class WarmRunner:
                         self.poll_once(client)
                     except Exception as err:  # a server restarting: try again on the next poll
                         log.warning("could not ask the Prefect server for due runs: %s", err)
-                    self._stop.wait(self.poll_s)
+                    self._wake.wait(self.poll_s)
+                    self._wake.clear()
             finally:
                 self._crash_in_flight(client)
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
     def in_flight(self) -> list[UUID]:
         with self._lock:
@@ -207,6 +211,7 @@ class WarmRunner:
             with self._lock:
                 self._running.pop(flow_run_id, None)
                 self.finished.append((flow_run_id, final))
+            self._wake.set()  # a slot is free: the next due run starts now, not at the next poll
 
     def _mark_crashed(self, flow_run_id: UUID, message: str, client: SyncPrefectClient | None = None) -> None:
         try:
