@@ -279,6 +279,12 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("天▁空▁格外蓝", "kong1"),
         ("天▁空▁白云朵朵", "kong1"),
         ("你有▁空▁吗", "kong4"),  # guard: 有空 is still a word where nothing cuts it
+        ("小说▁中▁的人物很生动", "zhong1"),
+        ("他说▁中▁了", "zhong4"),  # guard: 说中 "guess right"
+        ("楚国▁大▁夫屈原", "da4"),
+        ("医院的▁大▁夫给我看病", "dai4"),
+        ("气▁旋▁风速很高", "xuan2"),
+        ("他像一阵▁旋▁风似的跑了", "xuan4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

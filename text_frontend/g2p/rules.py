@@ -543,7 +543,9 @@ _ZHONG4_PREV = frozenset("猜射投打考说选踢砸押")
 
 
 def _zhong_hit(c: Context) -> str | None:
-    """中 "hit, guess right" after 猜/射/投 (猜中了): zhong4."""
+    """中 "hit, guess right" after 猜/射/投 (猜中了): zhong4; not after the nouns 小说, 传说 (小说中的)."""
+    if c.before(2) in ("小说", "传说", "学说", "据说", "听说", "解说", "游说"):
+        return None
     if c.prev() in _ZHONG4_PREV and c.next() not in "学国心间午文央部等级秋华医药山":
         return "zhong4"
     if c.prev() in "他她我你谁" and c.next() in "了奖毒暑弹":  # 他中了一等奖
@@ -911,6 +913,25 @@ def _ceng_once(c: Context) -> str | None:
     )
 
 
+_OFFICIAL_BEFORE = frozenset("国卿士上楚齐秦晋鲁郑卫宋吴越燕赵韩魏")
+
+
+def _daifu(c: Context) -> str | None:
+    """大夫 is a doctor (dai4 fu5) in a lesson, but an official of a state (楚国大夫屈原): da4 fu1."""
+    start = c.i if c.text[c.i] == "大" else c.i - 1
+    if c.text[start : start + 2] != "大夫":
+        return None
+    official = start > 0 and c.text[start - 1] in _OFFICIAL_BEFORE
+    if c.text[c.i] == "大":
+        return "da4" if official else "dai4"
+    return "fu1" if official else "fu5"
+
+
+def _xuan_whirl(c: Context) -> str | None:
+    """旋风 "whirlwind" is xuan4 (一阵旋风), but not in 气旋 + 风速."""
+    return "xuan4" if c.next() == "风" and c.prev() != "气" else None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
@@ -1026,6 +1047,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "盛": (Rule("盛 'fill a container' is cheng2", _cheng_fill),),
     "应": (Rule("应 'should' before what is due is ying1", _ying_should),),
     "累": (Rule("累 'tired' as a predicate is lei4", _lei_tired),),
+    "大": (Rule("大夫 is a doctor, dai4, except an official of a state", _daifu),),
+    "夫": (Rule("大夫 is a doctor, fu5, except an official of a state", _daifu),),
+    "旋": (Rule("旋风 'whirlwind' is xuan4", _xuan_whirl),),
     "曾": (Rule("曾 before a verb or a count is the adverb ceng2", _ceng_once),),
     "乐": (Rule("乐 'be amused' before its result is le4", _le_glad),),
     "率": (Rule("率 closing a noun is the rate lv4", _lv_rate),),

@@ -20,12 +20,12 @@ _WORDS = """
 少先队 shao4 xian1 dui4|少先队员 shao4 xian1 dui4 yuan2|少年 shao4 nian2|青少年 qing1 shao4 nian2
 少年宫 shao4 nian2 gong1
 固相 gu4 xiang4|液相 ye4 xiang4|气相 qi4 xiang4|月相 yue4 xiang4|照相 zhao4 xiang4|照相机 zhao4 xiang4 ji1
-用处 yong4 chu4|几近 ji1 jin4|大夫 dai4 fu5|士大夫 shi4 da4 fu1|掉色 diao4 shai3|色子 shai3 zi5
+用处 yong4 chu4|几近 ji1 jin4|士大夫 shi4 da4 fu1|掉色 diao4 shai3|色子 shai3 zi5
 曾祖父 zeng1 zu3 fu4|曾祖母 zeng1 zu3 mu3|曾孙 zeng1 sun1|曾国藩 zeng1 guo2 fan1|理应 li3 ying1
 背包 bei1 bao1|背书包 bei1 shu1 bao1
 晒干 shai4 gan1|烘干 hong1 gan1|擦干 ca1 gan1|吹干 chui1 gan1|晾干 liang4 gan1|拧干 ning3 gan1|烤干 kao3 gan1
 燃尽 ran2 jin4|用尽 yong4 jin4|耗尽 hao4 jin4
-猜中 cai1 zhong4|射中 she4 zhong4|投中 tou2 zhong4|打中 da3 zhong4|考中 kao3 zhong4|说中 shuo1 zhong4
+猜中 cai1 zhong4|射中 she4 zhong4|投中 tou2 zhong4|打中 da3 zhong4|考中 kao3 zhong4
 选中 xuan3 zhong4|踢中 ti1 zhong4|正中靶心 zheng4 zhong4 ba3 xin1
 乐理 yue4 li3|乐器 yue4 qi4|乐队 yue4 dui4|乐曲 yue4 qu3|器乐 qi4 yue4|声乐 sheng1 yue4
 转速 zhuan4 su4|转动 zhuan4 dong4|自转 zi4 zhuan4|公转 gong1 zhuan4|旋转 xuan2 zhuan3|转圈 zhuan4 quan1
@@ -43,7 +43,7 @@ _WORDS = """
 都会 dou1 hui4|隐藏 yin3 cang2|躲藏 duo3 cang2|收藏 shou1 cang2|储藏 chu3 cang2
 埋藏 mai2 cang2|珍藏 zhen1 cang2|四大发明 si4 da4 fa1 ming2|几何 ji3 he2|教务处 jiao4 wu4 chu4
 子弹 zi3 dan4|分子 fen1 zi3|数落 shu3 luo5|作揖 zuo1 yi1
-会稽 kuai4 ji1|题干 ti2 gan4|旋风 xuan4 feng1|猪圈 zhu1 juan4|羊圈 yang2 juan4|牛圈 niu2 juan4
+会稽 kuai4 ji1|题干 ti2 gan4|猪圈 zhu1 juan4|羊圈 yang2 juan4|牛圈 niu2 juan4
 硕果累累 shuo4 guo3 lei2 lei2|果实累累 guo3 shi2 lei2 lei2|实事求是 shi2 shi4 qiu2 shi4
 量角器 liang2 jiao3 qi4|落差 luo4 cha1|少不了 shao3 bu4 liao3|隆重 long2 zhong4
 发梢 fa4 shao1|勤学好问 qin2 xue2 hao4 wen4|曾侯 zeng1 hou2|薄膜 bo2 mo2
