@@ -38,6 +38,7 @@ import numpy as np  # noqa: E402
 
 import audio.captions as captions  # noqa: E402
 import engines.baker.engine as baker_engine  # noqa: E402
+import storage.segment_times as segment_times  # noqa: E402
 import tasks.assemble as assemble  # noqa: E402
 import tasks.describe as describe  # noqa: E402
 import tasks.marks as marks  # noqa: E402
@@ -80,6 +81,7 @@ def forget_marks() -> None:
     marks._RELATIVE.clear()
     marks._FRAGMENTS.clear()
     captions._LAYOUTS.clear()
+    segment_times._READ.clear()
     word_spans.cache_clear()
 
 

@@ -8,6 +8,7 @@ is written before the audio, so audio that is in the store came with its times w
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,26 @@ def write_times(audio_path: Path, spans: Sequence[tuple[int, int]], source: str)
         raise err.with_hint(CACHE_HINT) from err
 
 
+_READ: dict[Path, StoredTimes] = {}
+_READ_LIMIT = 16384
+
+
 def read_times(audio_path: Path) -> StoredTimes | None:
-    """The stored times, or None when there are none (an older cache entry) or they are unreadable."""
+    """The stored times, or None when there are none (an older cache entry) or they are unreadable.
+
+    A key's times never change, so what a process has read once it keeps (a worker re-rendering a
+    lesson parses only new segments' files); the file is still marked used on every read, and one
+    that has gone is gone for this process too.
+    """
     path = times_path(audio_path)
+    known = _READ.get(path)
+    if known is not None:
+        try:
+            os.utime(path)
+            return known
+        except FileNotFoundError:
+            _READ.pop(path, None)
+            return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         spans = tuple((int(a), int(b)) for a, b in data["spans"])
@@ -52,4 +70,7 @@ def read_times(audio_path: Path) -> StoredTimes | None:
     if data.get("v") != _VERSION:
         return None
     mark_used(path)  # pruned by last use, like the audio beside it
-    return StoredTimes(spans, source)
+    if len(_READ) >= _READ_LIMIT:
+        _READ.clear()
+    _READ[path] = StoredTimes(spans, source)
+    return _READ[path]

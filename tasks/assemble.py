@@ -163,8 +163,10 @@ def lesson_times(job: SegmentJob, ref: SegmentAudio, start: int, end: int) -> Se
         if stored is not None and stored.source == "durations" and len(stored.spans) == len(tokens)
         else estimate_times(tokens, end - start)
     )
-    moved = times.shifted(start, end)
-    return SegmentTimes(moved.spans, moved.source)
+    # stored times lie within the segment's audio: moving them needs no lower clamp
+    return SegmentTimes(
+        tuple((min(a + start, end), min(b + start, end)) for a, b in times.spans), times.source
+    )
 
 
 @task(name="assemble-lesson", cache_policy=NO_CACHE)
