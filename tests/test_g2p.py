@@ -285,6 +285,13 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("医院的▁大▁夫给我看病", "dai4"),
         ("气▁旋▁风速很高", "xuan2"),
         ("他像一阵▁旋▁风似的跑了", "xuan4"),
+        # and the fifteenth
+        ("不要慌乱▁地▁往外跑", "de5"),
+        ("再不抓紧时间，我们就▁得▁迟到了", "dei3"),
+        ("他就▁得▁了第一名", "de2"),  # guard: 得 "get"
+        ("老师，我▁数▁好了", "shu3"),
+        ("他又▁中▁了一个三分球", "zhong4"),
+        ("他向老师请了▁假▁", "jia4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

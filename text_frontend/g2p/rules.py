@@ -124,11 +124,11 @@ _ADVERBIAL_WORDS = (
     "科学 严格 严肃 规范 灵活 冷静 平静 亲切 温和 礼貌 友好 热心 虚心 诚恳 大方 公平 细致 熟练 顽强 拼命 "
     "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福 "
     "出色 圆满 成功 顺利 巧妙 机智 勤奋 刻苦 默默无闻 一本正经 有条不紊 聚精会神 全神贯注 "
-    "快活 辛勤 欢快 勤劳 轻盈 急忙 连忙 赶忙 慌忙 匆忙 焦急 悠闲 深情 灵巧 敏捷 亲切 坦然 淡淡"
+    "快活 辛勤 欢快 勤劳 轻盈 急忙 连忙 赶忙 慌忙 匆忙 焦急 悠闲 深情 灵巧 敏捷 亲切 坦然 淡淡 慌乱 胡乱 盲目"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
 _VERB_START = frozenset(
-    "举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍完工研讨思记介描练检"
+    "举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍完工研讨思记介描练检往"
 )
 _DI_PREV = frozenset("草土大田陆空场各本外内当天高盆平山基园绿湿林墓耕腹圣实心境领阵产属余遍满落席质见此某该")
 _DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
@@ -206,6 +206,9 @@ def _dei_must(c: Context) -> str | None:
     if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
     doubled_verb = is_han(c.next()) and c.next() == c.next(2)  # 得动动脑筋, 得想想
+    # After 就/总/都… a verb follows "must" (我们就得迟到了), unless 得 is "get" (就得了第一, 都得到了).
+    if c.prev() in "就总都可" and is_han(c.next()) and c.next() not in _DE2_NEXT:
+        return "dei3"
     return "dei3" if c.next() in _MUST_NEXT or c.after(2) == "好好" or doubled_verb else None
 
 
@@ -345,7 +348,12 @@ def _shu_count(c: Context) -> str | None:
         return "shu3"
     if not c.free:
         return None
-    if c.next() in "到着出过得清完了错对漏最" or (c.next() == "一" and c.next(2) == "下") or c.next() == "下":
+    if (
+        c.next() in "到着出过得清完了错对漏最"
+        or (c.next() == "好" and c.prev() not in "个位些")
+        or (c.next() == "一" and c.next(2) == "下")
+        or c.next() == "下"
+    ):
         return "shu3"
     return None
 
@@ -553,7 +561,7 @@ def _zhong_hit(c: Context) -> str | None:
     # 中肯 "to the point", 中意 "to one's liking" as predicates (很中肯, 有中意的): not 其中 + 肯定.
     if (c.next() == "肯" and c.prev() in _DEGREE) or (c.next() == "意" and c.prev() in "有不很最都没"):
         return "zhong4"
-    hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩", "靶", "要害")
+    hit = ("计", "圈套", "埋伏", "奖", "毒", "箭", "弹", "枪", "头彩", "靶", "要害", "球")
     if c.next() == "了" and c.ends_word and any(w in c.after(8) for w in hit):  # 曹操中了诸葛亮的计
         return "zhong4"
     return None
@@ -932,6 +940,13 @@ def _xuan_whirl(c: Context) -> str | None:
     return "xuan4" if c.next() == "风" and c.prev() != "气" else None
 
 
+def _jia_leave(c: Context) -> str | None:
+    """假 "leave, holiday" after 请了/放了/休了 (向老师请了假): jia4."""
+    if c.word or not any(v in c.before(3) for v in "请放休") or not (c.at_end or c.next() in "了的"):
+        return None
+    return "jia4"
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
@@ -1050,6 +1065,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "大": (Rule("大夫 is a doctor, dai4, except an official of a state", _daifu),),
     "夫": (Rule("大夫 is a doctor, fu5, except an official of a state", _daifu),),
     "旋": (Rule("旋风 'whirlwind' is xuan4", _xuan_whirl),),
+    "假": (Rule("假 'leave' after 请了/放了 is jia4", _jia_leave),),
     "曾": (Rule("曾 before a verb or a count is the adverb ceng2", _ceng_once),),
     "乐": (Rule("乐 'be amused' before its result is le4", _le_glad),),
     "率": (Rule("率 closing a noun is the rate lv4", _lv_rate),),
