@@ -78,11 +78,19 @@ SYNTHESIS_LIMIT = "lessonaudio-synthesis"
 
 
 def ensure_synthesis_limit(slots: int) -> None:
-    """Create or resize the global limit; called by the flow before it submits any synthesis."""
+    """Create or resize the global limit; called by the flow before it submits any synthesis.
+
+    Prefect's upsert reads, then creates: two renders starting at the same moment on different workers
+    both find no limit, and the second create fails. That one then finds the limit the first made.
+    """
     from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectAlreadyExists
 
     with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(SYNTHESIS_LIMIT, slots)
+        try:
+            client.upsert_global_concurrency_limit_by_name(SYNTHESIS_LIMIT, slots)
+        except ObjectAlreadyExists:  # made meanwhile by a render on another worker
+            client.upsert_global_concurrency_limit_by_name(SYNTHESIS_LIMIT, slots)
 
 
 def render_segment(
