@@ -292,6 +292,13 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("老师，我▁数▁好了", "shu3"),
         ("他又▁中▁了一个三分球", "zhong4"),
         ("他向老师请了▁假▁", "jia4"),
+        # and the sixteenth
+        ("我们要客观公正▁地▁评价别人", "de5"),
+        ("同学们自由▁地▁组成小组", "de5"),
+        ("这场火是怎么▁着▁起来的", "zhao2"),
+        ("妈妈从小就▁教▁我要诚实", "jiao1"),
+        ("书包▁背▁在身上太重了", "bei1"),
+        ("车轮越▁转▁越快", "zhuan4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

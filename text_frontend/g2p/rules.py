@@ -124,11 +124,12 @@ _ADVERBIAL_WORDS = (
     "科学 严格 严肃 规范 灵活 冷静 平静 亲切 温和 礼貌 友好 热心 虚心 诚恳 大方 公平 细致 熟练 顽强 拼命 "
     "尽情 耐心 艰难 艰苦 仔细 紧张 轻松 轻快 迫切 急切 恭敬 礼貌 严厉 温柔 亲热 痛快 舒服 幸福 "
     "出色 圆满 成功 顺利 巧妙 机智 勤奋 刻苦 默默无闻 一本正经 有条不紊 聚精会神 全神贯注 "
-    "快活 辛勤 欢快 勤劳 轻盈 急忙 连忙 赶忙 慌忙 匆忙 焦急 悠闲 深情 灵巧 敏捷 亲切 坦然 淡淡 慌乱 胡乱 盲目"
+    "快活 辛勤 欢快 勤劳 轻盈 急忙 连忙 赶忙 慌忙 匆忙 焦急 悠闲 深情 灵巧 敏捷 亲切 坦然 淡淡 "
+    "慌乱 胡乱 盲目 公正 自由"
 )
 _ADVERBIALS = frozenset(_ADVERBIAL_WORDS.split())
 _VERB_START = frozenset(
-    "举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍完工研讨思记介描练检往"
+    "举走跑说笑看听写读做想问回点叫喊唱跳学拿把对向跟朝坐站望哭玩飞告离冲爬流落围抬拍完工研讨思记介描练检往评组"
 )
 _DI_PREV = frozenset("草土大田陆空场各本外内当天高盆平山基园绿湿林墓耕腹圣实心境领阵产属余遍满落席质见此某该")
 _DI_NOUN_NEXT = frozenset("上下图理球方面区点位形势址震铁板带质域表壳貌基毯主道里")
@@ -459,6 +460,12 @@ def _jiao_teach(c: Context) -> str | None:
 _CARRIED_TO = ("楼", "医院", "医务室", "家", "岸", "车", "山", "坡", "教室", "宿舍")
 
 
+def _jiao_glued(c: Context) -> str | None:
+    """从小就教我要诚实 is matched as 就教 (jiu4 jiao4, 'ask for advice'): a person after it says teach."""
+    glued = len(c.word) == 2 and c.word_start == c.i - 1 and c.prev() in "就都也还再又才"
+    return "jiao1" if glued and c.next() in "我你他她大孩学" else None
+
+
 def _bei_carry(c: Context) -> str | None:
     """背 "carry on the back" (背着书包, 把书包背好): bei1; but 背着手 and 背着人偷偷… are bei4."""
     if not c.free or c.prev() in "的后腰手驼脊虎熊":
@@ -468,7 +475,7 @@ def _bei_carry(c: Context) -> str | None:
         return "bei4"
     if (
         c.next() in "着起走回篓负"
-        or (c.prev() in "包子妹弟" and c.next() in "好起上着回走")
+        or (c.prev() in "包子妹弟" and c.next() in "好起上着回走在")
         or "书包" in c.after(3)
         or (c.next() in "得不" and c.next(2) in "动起")  # 背得动, 背不起: whether one can carry it
         or c.after(2) == "上了"  # 背上了行囊: the verb, not the noun 背上
@@ -484,6 +491,8 @@ def _zhuan_turn(c: Context) -> str | None:
         return "zhuan3"
     if c.prev() == "一" and c.at_end:  # 情节一转: a turn of events
         return "zhuan3"
+    if c.prev() == "越" and c.next() == "越":  # 越转越快: spinning
+        return "zhuan4"
     if not c.word and (c.at_end or c.next() in "个得着圈动悠盘起"):
         return "zhuan4"
     if not c.word and c.next() == "来" and c.after(3)[1:] == "转去":  # 转来转去 spins; 转来的同学 transfers
@@ -959,6 +968,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "着": (
         Rule("着 in 的穿着 'attire' is zhuo2", _when(lambda c: c.before(2) == "的穿", "zhuo2")),
         Rule(
+            "着起来 'catch fire' is zhao2",
+            _when(lambda c: c.after(2) == "起来" and "火" in c.before(6), "zhao2"),
+        ),
+        Rule(
             "着上颜色 'apply colour' is zhuo2",
             _when(lambda c: c.next() == "上" and "色" in c.after(4), "zhuo2"),
         ),
@@ -995,6 +1008,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "教": (
         Rule("教 reduplicated (教教) is the verb jiao1", _reduplicated("jiao1")),
         Rule("教 before whom or what is taught is the verb jiao1", _jiao_teach, words=False),
+        Rule("教 glued to the adverb before it (就教我) is still jiao1 before a person", _jiao_glued),
     ),
     "背": (Rule("背 'carry' is bei1", _bei_carry),),
     "转": (Rule("转 'turn' after 左/右 is zhuan3, 'spin' is zhuan4", _zhuan_turn),),
