@@ -2,8 +2,10 @@
 
 Six lessons that share paragraphs are submitted to the ``render-lesson`` deployment at once. Every
 shared segment must be synthesised exactly once across the two workers, every lesson published
-exactly once, and the audio must equal a plain local render. Every process started here is stopped
-by its process group at the end. Run alone with ``make test-scale``.
+exactly once, and the audio must equal a plain local render. The workers are ``lessonaudio worker``:
+every run is rendered inside a worker's own process (no process per run), with its models loaded
+once. Every process started here is stopped by its process group at the end. Run alone with
+``make test-scale``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pytest
 import soundfile as sf
 
 from app.prefect_server import LocalServer, local_prefect_server, stop_process_group
+from tests.process_tree import MARKER, processes_marked
 
 if TYPE_CHECKING:
     from tests.s3_server import MotoS3
@@ -80,13 +83,18 @@ def _run(args: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-def _wait_for_runs(server: LocalServer, run_ids: list[str], logs: list[Path]) -> dict[str, Any]:
+def _wait_for_runs(
+    server: LocalServer, run_ids: list[str], logs: list[Path], marker: str, workers: set[int]
+) -> dict[str, Any]:
+    """The runs' final states; meanwhile no process but the workers themselves may ever run one."""
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     deadline = time.monotonic() + 240
     with temporary_settings({PREFECT_API_URL: server.api_url}), get_client(sync_client=True) as client:
         while True:
+            extra = {pid: cmd for pid, cmd in processes_marked(marker).items() if pid not in workers}
+            assert not extra, f"a run got a process of its own: {extra}"
             runs = {rid: client.read_flow_run(UUID(rid)) for rid in run_ids}
             states = {rid: run.state.type.value if run.state else "PENDING" for rid, run in runs.items()}
             if all(state in TERMINAL for state in states.values()):
@@ -119,6 +127,7 @@ def test_two_workers_share_cache_and_publish_once(
         PREFECT_LOGGING_LEVEL="WARNING",
     )
     scripts = write_lessons(tmp_path / "scripts")
+    marker = f"scale-{os.getpid()}-{time.monotonic_ns()}"
     workers: list[subprocess.Popen[bytes]] = []
     logs: list[Path] = []
     with local_prefect_server(home=tmp_path / "prefect", database_url=prefect_database) as server:
@@ -133,17 +142,18 @@ def test_two_workers_share_cache_and_publish_once(
                     workers.append(
                         subprocess.Popen(
                             [
-                                *PREFECT,
+                                sys.executable,
+                                "-m",
+                                "app.cli",
                                 "worker",
-                                "start",
                                 "--pool",
                                 POOL,
                                 "--name",
                                 f"worker-{n}",
-                                "--limit",
+                                "--runs",
                                 "1",
                             ],
-                            env=env,
+                            env={**env, MARKER: marker},
                             cwd=ROOT,
                             stdout=sink,
                             stderr=subprocess.STDOUT,
@@ -153,7 +163,7 @@ def test_two_workers_share_cache_and_publish_once(
             run = [*PREFECT, "deployment", "run", "render-lesson/render-lesson", "--param", "publish=true"]
             outputs = [_run([*run, "--param", f"spec_path={script}"], env) for script in scripts]
             ids = [_flow_run_id(output) for output in outputs]
-            states = _wait_for_runs(server, ids, logs)
+            states = _wait_for_runs(server, ids, logs, marker, {w.pid for w in workers})
         finally:
             for worker in workers:
                 stop_process_group(worker)

@@ -1,5 +1,8 @@
 """``lessonaudio serve`` as an operator runs it: the inbox scan fires on its schedule, by itself.
 
+Every run (scan and render) is run inside serve's own process, where the models stay loaded: a
+run that got a process of its own fails these tests.
+
 Nothing here creates a flow run: the Prefect server's scheduler must turn the ``scan-inbox`` schedule
 into runs, ``serve``'s runner must start them, and the scan must render what it finds. That is
 checked on both kinds of server an operator gets: the one ``serve`` starts itself (SQLite, no
@@ -84,6 +87,14 @@ def _scheduled_scans(api_url: str, deployment_id: str) -> list[dict[str, Any]]:
     return [r for r in runs if r["auto_scheduled"] and r["created_by"]["type"] == "SCHEDULE"]
 
 
+def _runs_in_serve(serve: Command) -> None:
+    """No flow run gets a process of its own: serve runs every one in its own process, warm."""
+    spawned = {
+        pid: cmd for pid, cmd in serve.tree().items() if "spawn_main" in cmd or "prefect.engine" in cmd
+    }
+    assert not spawned, f"a flow run got a process of its own: {spawned}"
+
+
 def _assert_schedule_fires(
     serve: Command, api_url: str, server_log: Path, out: Path, inbox: Path, interval: timedelta
 ) -> None:
@@ -96,6 +107,7 @@ def _assert_schedule_fires(
     def poll(*, finished: bool) -> Callable[[], bool]:
         def check() -> bool:
             serve.assert_running()
+            _runs_in_serve(serve)
             fired[:] = [r for r in _scheduled_scans(api_url, scan["id"]) if r["start_time"]]
             return any(r["state_type"] == "COMPLETED" for r in fired) if finished else bool(fired)
 
@@ -113,7 +125,12 @@ def _assert_schedule_fires(
         raise AssertionError(f"{err}\n{logs()}") from None
 
     pointer = out / "定时" / "served" / "latest.json"
-    wait_for(pointer.exists, 180, "the render's latest.json (published last)", serve.log)
+
+    def published() -> bool:
+        _runs_in_serve(serve)
+        return pointer.exists()
+
+    wait_for(published, 180, "the render's latest.json (published last)", serve.log)
     render_id = json.loads(pointer.read_text("utf-8"))["render_id"]
     assert (pointer.parent / render_id / "lesson.mp3").stat().st_size > 0
     report = inbox / "broken.yaml.errors.txt"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,17 +13,22 @@ from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
 
 if TYPE_CHECKING:
+    from prefect import Flow
     from prefect.deployments.runner import RunnerDeployment
 
 
 def serve(
     port: Annotated[int, typer.Option(help="Port for the local Prefect server and UI.")] = 4200,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=16, help="Flow runs (renders, scans) run at the same time.")
+    ] = 1,
 ) -> None:
     """Serve render-lesson and scan-inbox (LESSONAUDIO_INBOX_CRON or _INTERVAL_S) until Ctrl-C or SIGTERM.
 
     With PREFECT_API_URL set, the deployments are served against that server; otherwise a local
     Prefect server (SQLite under the cache dir) is started first and stopped on exit, however the
-    command ends.
+    command ends. Runs are executed in this process, so the voice and Whisper load once for all of
+    them (flows.warm_runs).
     """
     from app.prefect_server import PrefectServerError, local_prefect_server
     from config import load_settings
@@ -54,12 +60,12 @@ def serve(
         else "no inbox configured"
     )
     if external:
-        _serve(deployments, external.removesuffix("/api"), inbox)
+        _serve(deployments, external.removesuffix("/api"), inbox, runs)
         return
     home = settings.cache_dir / "prefect-server"
     try:
         with local_prefect_server(home=home, port=port, log_level=server_log_level) as server:
-            _serve(deployments, server.ui_url, inbox)
+            _serve(deployments, server.ui_url, inbox, runs)
     except PrefectServerError as err:
         typer.echo(f"serve failed: {err}", err=True)
         raise typer.Exit(1) from None
@@ -80,11 +86,53 @@ def _check_inbox(where: str) -> None:
         )
 
 
-def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str) -> None:
-    from prefect import serve as prefect_serve
+def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str, runs: int) -> None:
+    from flows.deployments import RENDER, SCAN
+    from flows.render import render_lesson
+    from flows.scan_inbox import scan_inbox
+    from flows.warm_runs import serve_warm
 
     typer.echo(f"Prefect UI: {ui_url}  ({inbox}; Ctrl-C to stop)", err=True)
-    prefect_serve(*deployments, print_starting_message=False)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serve is meant to stop
+        serve_warm(deployments, {RENDER: render_lesson, SCAN: scan_inbox}, slots=runs)
+
+
+def worker(
+    pool: Annotated[str, typer.Option(help="Prefect work pool to take runs from (the one deploy used).")],
+    name: Annotated[
+        str | None, typer.Option(help="Worker name shown in Prefect (default: host name and process id).")
+    ] = None,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=16, help="Flow runs (renders, scans) run at the same time.")
+    ] = 1,
+) -> None:
+    """Run the pool's render-lesson and scan-inbox runs in this process, voice and Whisper loaded once.
+
+    In place of `prefect worker start --pool POOL`, which starts a new Python process (imports, model
+    loads) for every run. Runs the code this command is installed with: the same version that deploy
+    registered. Needs PREFECT_API_URL.
+    """
+    quiet_prefect()
+    exit_on_sigterm()
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("worker needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)", err=True)
+        raise typer.Exit(1)
+    import socket
+
+    from flows.deployments import RENDER, SCAN
+    from flows.render import render_lesson
+    from flows.scan_inbox import scan_inbox
+    from flows.warm_runs import UnknownPool, work_pool_worker
+
+    flows: dict[str, Flow[..., Any]] = {RENDER: render_lesson, SCAN: scan_inbox}
+    name = name or f"{socket.gethostname()}-{os.getpid()}"
+    typer.echo(f"worker {name}: runs of {', '.join(flows)} from pool {pool!r} (Ctrl-C to stop)", err=True)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            work_pool_worker(pool, flows, name=name, slots=runs)
+    except UnknownPool as err:
+        typer.echo(f"worker failed: {err}", err=True)
+        raise typer.Exit(1) from None
 
 
 def deploy(
