@@ -299,6 +299,15 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("妈妈从小就▁教▁我要诚实", "jiao1"),
         ("书包▁背▁在身上太重了", "bei1"),
         ("车轮越▁转▁越快", "zhuan4"),
+        # and the seventeenth
+        ("这下可▁了▁不得了", "liao3"),
+        ("这段绳子比那段▁长▁。", "chang2"),
+        ("他替妈妈▁看▁着弟弟", "kan1"),
+        ("这张纸▁薄▁得几乎透明", "bao2"),
+        ("今天下午有一▁场▁讲座", "chang3"),
+        ("原来这是一▁场▁误会", "chang2"),  # guard: 误会 is not a show
+        ("他▁挑▁起了班级的重担", "tiao1"),
+        ("我明天▁空▁出时间来帮你", "kong4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

@@ -225,7 +225,7 @@ def _de_obtain(c: Context) -> str | None:
 
 def _le_liao(c: Context) -> str | None:
     """了 free-standing: liao3 in a potential complement (做不了, 受得了。), le5 everywhere else."""
-    if c.prev() == "不":
+    if c.prev() == "不" or c.after(2) in ("不得", "不起"):  # 做不了; 了不起, 可了不得 (matched as 可了)
         return "liao3"
     if c.word:
         # A two-character word ending in 了 is the matcher gluing the particle to the verb before it
@@ -388,10 +388,13 @@ def _after_degree(reading: str) -> Callable[[Context], str | None]:
 
 def _chang_compared(c: Context) -> str | None:
     """长 in a comparison (比那根长一米, 有点长): chang2, but "older by" (比我长两岁): zhang3."""
-    if c.word:
+    glued = len(c.word) == 2 and c.word_start == c.i - 1 and c.at_end  # 比那段长。 is matched as 段长
+    if c.word and not glued:
         return None
     if "比" in c.before(6):
         return "zhang3" if any(ch in c.after(4) for ch in "岁辈届级") else "chang2"
+    if glued:
+        return None
     # 一样长, 这么长: the length compared, unless a result follows (一样长大 is a word of its own).
     if c.before(2) in ("一样", "同样", "那么", "这么", "多么") and c.next() not in "大高出成着了":
         return "chang2"
@@ -504,13 +507,15 @@ def _zhuan_turn(c: Context) -> str | None:
     return "zhuan4" if counted and "圈" in c.after(5) else None  # 转三百圈, 转了一圈: laps spun
 
 
+_DAYS = frozenset(["明天", "今天", "后天", "每天", "哪天", "改天", "前天", "当天", "昨天"])
 _SKY = frozenset(["天空", "太空", "高空", "星空", "夜空", "航空", "真空", "时空", "晴空", "领空", "当空"])
 
 
 def _kong_sky(c: Context) -> str | None:
     """天空格外蓝, 天空白云 are matched as 天 + 空格 + 外: the sky word on the left is the real one."""
     glued = PHRASES_DICT.get(c.word) if c.word and c.free else None
-    if glued and glued[0][0] == "kòng" and c.prev() + "空" in _SKY and c.next() not in NUMERALS:
+    day = c.before(2) in _DAYS  # 明天空出时间: 天 ends 明天, there is no sky
+    if glued and glued[0][0] == "kòng" and c.prev() + "空" in _SKY and c.next() not in NUMERALS and not day:
         return "kong1"
     return None
 
@@ -520,6 +525,8 @@ def _kong_leave(c: Context) -> str | None:
     if c.free and (c.next() in NUMERALS or c.next() in "出格" or (c.next() == "着" and c.next(2) != "手")):
         return "kong4"
     if c.free and c.next() in "下出着" and "把" in c.before(8):  # 把这一行空下来
+        return "kong4"
+    if c.ends_word and c.before(2) in _DAYS and c.next() in "出下":  # 明天空出时间 is matched as 天空
         return "kong4"
     # 横线上空一格 is matched as 上空 + 一格: the blank counted in 格/行/字 still says "leave blank".
     if c.ends_word and c.next() in NUMERALS and c.next(2) in "格行字":
@@ -755,7 +762,7 @@ def _chang_event(c: Context) -> str | None:
     ahead = c.after(3)
     if any(ch in ahead for ch in "雨雪病梦灾风仗"):
         return "chang2"
-    return "chang3" if any(ch in ahead for ch in "电比球戏演音赛考表") else None
+    return "chang3" if any(ch in ahead for ch in "电比球戏演音赛考表讲报辩展晚") else None
 
 
 def _chong_layer(c: Context) -> str | None:
@@ -956,6 +963,16 @@ def _jia_leave(c: Context) -> str | None:
     return "jia4"
 
 
+def _kan_mind(c: Context) -> str | None:
+    """看着 someone for somebody else (替妈妈看着弟弟, 帮我看着东西): kan1 'look after'."""
+    return "kan1" if c.free and c.next() == "着" and any(w in c.before(6) for w in "替帮") else None
+
+
+def _bao_thin(c: Context) -> str | None:
+    """薄 standing alone as a plain adjective (薄得透明, 纸太薄了): bao2."""
+    return "bao2" if not c.word and c.next() in "得了" else None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "的": (Rule("的 is the particle de5 outside 的确/目的", _de_particle),),
     "地": (Rule("地 after an adverbial is the particle de5", _di_particle),),
@@ -1067,6 +1084,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "挑": (
         Rule("挑 'choose' before its result is tiao1", _next_in("了出选着一个最几些好中重担水柴", "tiao1")),
         Rule("挑 'find fault' (挑毛病, 挑刺) is tiao1", _when(lambda c: c.free and _finds_fault(c), "tiao1")),
+        Rule("挑 a load (挑起重担) is tiao1", _when(lambda c: c.free and "担" in c.after(8), "tiao1")),
     ),
     "发": (Rule("发 'send, hand out' before a direction is fa1", _fa),),
     "觉": (
@@ -1080,6 +1098,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "夫": (Rule("大夫 is a doctor, fu5, except an official of a state", _daifu),),
     "旋": (Rule("旋风 'whirlwind' is xuan4", _xuan_whirl),),
     "假": (Rule("假 'leave' after 请了/放了 is jia4", _jia_leave),),
+    "看": (Rule("看着 for somebody else is kan1 'look after'", _kan_mind),),
+    "薄": (Rule("薄 standing alone as an adjective is bao2", _bao_thin),),
     "曾": (Rule("曾 before a verb or a count is the adverb ceng2", _ceng_once),),
     "乐": (Rule("乐 'be amused' before its result is le4", _le_glad),),
     "率": (Rule("率 closing a noun is the rate lv4", _lv_rate),),
