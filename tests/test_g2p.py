@@ -308,6 +308,12 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("原来这是一▁场▁误会", "chang2"),  # guard: 误会 is not a show
         ("他▁挑▁起了班级的重担", "tiao1"),
         ("我明天▁空▁出时间来帮你", "kong4"),
+        # and the eighteenth
+        ("老师，这道题我▁得▁怎么写", "dei3"),
+        ("这件事你▁得▁向他道歉", "dei3"),
+        ("请把这▁行▁字读出来", "hang2"),
+        ("你的头发▁长▁长了", "zhang3"),
+        ("这个故事的精彩之▁处▁在哪里", "chu4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

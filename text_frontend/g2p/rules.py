@@ -175,7 +175,7 @@ _STATE_WORDS = frozenset(_STATE_TEXT.split())
 _COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越满津")
 _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
-    "从跑加按仔努坚及尽打吃睡穿戴换洗请在吸烧遵守查排"
+    "从跑加按仔努坚及尽打吃睡穿戴换洗请在吸烧遵守查排怎向"
 )
 _DE2_NEXT = frozenset("了到出奖分病知益胜")
 
@@ -275,6 +275,8 @@ def _after_ordinal_or_numeral(c: Context) -> bool:
 def _hang_measure(c: Context) -> str | None:
     """行 counting lines (第三行, 四行, 每行, 排成两行): hang2; but 一行人 and 五行 are xing2."""
     if c.prev() in "这那哪" and c.prev(2) in "干入改转":  # 干这行: a trade
+        return "hang2"
+    if c.prev() in "这那哪" and c.next() in "字诗句数":  # 这行字: a line of writing
         return "hang2"
     if not _after_ordinal_or_numeral(c):
         return None
@@ -1009,6 +1011,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("量 before a result or object is the verb liang2", _liang_measure),
     ),
     "长": (
+        Rule("长长了 'grew long' starts with zhang3", _when(lambda c: c.after(2) == "长了", "zhang3")),
         Rule("长 after a degree adverb is chang2", _after_degree("chang2")),
         Rule("长 'length' after 的 is chang2", _chang_noun),
         Rule("长 in a comparison is chang2 (zhang3 for age)", _chang_compared),
@@ -1039,7 +1042,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "当": (Rule("当 'treat as' after 把 is dang4", _dang_as),),
     "中": (Rule("中 'hit' after 猜/射/投 is zhong4", _zhong_hit),),
     "结": (Rule("结 'bear fruit' is jie1", _jie_fruit),),
-    "处": (Rule("处 'be in, deal with' before 在/于/理 is chu3", _chu_verb),),
+    "处": (
+        Rule("处 in X之处 'the place, the point' is chu4", _when(lambda c: c.prev() == "之", "chu4")),
+        Rule("处 'be in, deal with' before 在/于/理 is chu3", _chu_verb),
+    ),
     "相": (Rule("相 'photo' in 照…相 is xiang4", _xiang_photo, words=False),),
     "为": (Rule("为 'become' after 选/评 is wei2, 'for' before a person is wei4", _wei),),
     "都": (Rule("都 'all' is dou1 outside the capital words", _dou_all),),
