@@ -94,10 +94,15 @@ def voice_under_test(request: pytest.FixtureRequest) -> Iterator[str]:
         yield voice
 
 
+# Read before any fixture points LESSONAUDIO_CACHE_DIR at a temporary folder: the models live in the
+# machine's cache, and a session that asked for the isolated cache first must still find them.
+_MACHINE_MODELS_DIR = Settings().resolved_models_dir
+
+
 @pytest.fixture(scope="session")
 def models_dir() -> Path:
     """The machine's prepared models (``make test`` runs ``lessonaudio models prepare`` first)."""
-    return Settings().resolved_models_dir
+    return _MACHINE_MODELS_DIR
 
 
 @contextmanager
