@@ -314,6 +314,10 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("请把这▁行▁字读出来", "hang2"),
         ("你的头发▁长▁长了", "zhang3"),
         ("这个故事的精彩之▁处▁在哪里", "chu4"),
+        # and the nineteenth
+        ("你的作业完成▁得▁怎么样了", "de5"),
+        ("他这次考试成绩比上次▁差▁了一些", "cha4"),
+        ("这条小路又窄又▁长▁", "chang2"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

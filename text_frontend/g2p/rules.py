@@ -175,7 +175,7 @@ _STATE_WORDS = frozenset(_STATE_TEXT.split())
 _COMPLEMENT_NEXT = frozenset("很真太非特那这更最比像又挺越满津")
 _MUST_NEXT = frozenset(
     "做去走抓写学读想先把赶快早马重多等交再花用小注听跟让给叫说问考认自靠留补改练背记算保带买回拿找准提"
-    "从跑加按仔努坚及尽打吃睡穿戴换洗请在吸烧遵守查排怎向"
+    "从跑加按仔努坚及尽打吃睡穿戴换洗请在吸烧遵守查排向"
 )
 _DE2_NEXT = frozenset("了到出奖分病知益胜")
 
@@ -193,6 +193,9 @@ def _de_complement(c: Context) -> str | None:
         return None
     if c.before(2) in _STATE_WORDS and c.free:  # 高兴得跳了起来, 激动得说不出话
         return "de5"
+    asks_how = c.after(3) == "怎么样" or c.after(2) in ("怎样", "如何")
+    if asks_how and c.prev() not in "我你他她们咱":  # 作业完成得怎么样: how well it was done
+        return "de5"
     if (c.prev() in _COMPLEMENT_VERBS and (c.free or glued_to_verb)) or (
         c.next() in _COMPLEMENT_NEXT and not c.word
     ):
@@ -207,6 +210,8 @@ def _dei_must(c: Context) -> str | None:
     if c.prev() in _COMPLEMENT_VERBS and c.before(2) not in _TIME_WORDS:  # 今晚得写完 is not 晚得
         return None
     doubled_verb = is_han(c.next()) and c.next() == c.next(2)  # 得动动脑筋, 得想想
+    if c.prev() in "我你他她们咱" and c.next() == "怎":  # 我得怎么写; not 完成得怎么样
+        return "dei3"
     # After 就/总/都… a verb follows "must" (我们就得迟到了), unless 得 is "get" (就得了第一, 都得到了).
     if c.prev() in "就总都可" and is_han(c.next()) and c.next() not in _DE2_NEXT:
         return "dei3"
@@ -422,6 +427,11 @@ def _chang_length(c: Context) -> str | None:
     return "chang2" if any(unit in ahead for unit in _LENGTH_UNITS) and "岁" not in ahead else None
 
 
+def _both_adjectives(c: Context) -> bool:
+    """又窄又长: two adjectives joined by 又…又; not 又长高了."""
+    return c.prev() == "又" and "又" in c.before(4)[:-1] and c.next() not in "高大出成了胖壮"
+
+
 def _zhang_grow(c: Context) -> str | None:
     """长 followed by a result or aspect (长高了, 长着, 长成): the verb zhang3."""
     if not c.word and c.prev() not in _DEGREE and c.next() in "高大出满着了成得胖壮肉牙芽叶毛":
@@ -562,6 +572,8 @@ def _cha_short(c: Context) -> str | None:
         return "cha4"
     if c.prev() in _DEGREE or c.prev() == "不":
         return "cha4" if c.at_end or c.next() == "了" else None
+    if c.free and "比" in c.before(6) and c.next() in "了一些多得点":  # 比上次差了一些: worse
+        return "cha4"
     return None
 
 
@@ -1012,6 +1024,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "长": (
         Rule("长长了 'grew long' starts with zhang3", _when(lambda c: c.after(2) == "长了", "zhang3")),
+        Rule("长 in 又…又长 is the adjective chang2", _when(_both_adjectives, "chang2"), words=False),
         Rule("长 after a degree adverb is chang2", _after_degree("chang2")),
         Rule("长 'length' after 的 is chang2", _chang_noun),
         Rule("长 in a comparison is chang2 (zhang3 for age)", _chang_compared),
