@@ -17,7 +17,7 @@ from pathlib import Path
 from storage.piece_files import DATA, INDEX
 
 KINDS = {
-    "segments": "synthesised segments (FLAC)",
+    "segments": "synthesised segments (FLAC, character times)",
     "pieces": "mastered paragraphs (PCM, MP3, energy)",
     "records": "Prefect cache records",
     "results": "Prefect cached results",

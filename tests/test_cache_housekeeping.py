@@ -91,7 +91,9 @@ def test_renders_mark_what_they_reuse_and_recover_after_a_prune(
     for path in cached:
         age(path, 40)
     gone = prune(root, older_than_s=30 * DAY)
-    assert {u.kind: u.files for u in gone}["segments"] == 2
+    segment_files = [p for p in cached if (root / "segments") in p.parents]
+    assert len(segment_files) == 4  # each segment's audio and its character times
+    assert {u.kind: u.files for u in gone}["segments"] == len(segment_files)
     third = render_lesson(str(spec), out_dir=str(tmp_path / "out"))  # records outlived their audio
     assert third.synthesized == 2 and third.mastered == 2
 
