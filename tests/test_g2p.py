@@ -318,6 +318,9 @@ def test_classroom_check_set_far_above_pypinyin() -> None:
         ("你的作业完成▁得▁怎么样了", "de5"),
         ("他这次考试成绩比上次▁差▁了一些", "cha4"),
         ("这条小路又窄又▁长▁", "chang2"),
+        # and the twentieth
+        ("这首歌是音乐老师▁教▁的", "jiao1"),
+        ("这支箭正▁中▁红心", "zhong4"),
     ],
 )
 def test_classroom_examples(marked: str, expected: str) -> None:

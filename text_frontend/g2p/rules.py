@@ -475,6 +475,12 @@ def _jiao_teach(c: Context) -> str | None:
 _CARRIED_TO = ("楼", "医院", "医务室", "家", "岸", "车", "山", "坡", "教室", "宿舍")
 
 
+def _jiao_taught_by(c: Context) -> str | None:
+    """是老师教的, 谁教的: the teacher taught it (jiao1)."""
+    closes = c.next() == "的" and not is_han(c.next(2))
+    return "jiao1" if c.free and closes and c.prev() in "师妈爸他她我你们谁" else None
+
+
 def _jiao_glued(c: Context) -> str | None:
     """从小就教我要诚实 is matched as 就教 (jiu4 jiao4, 'ask for advice'): a person after it says teach."""
     glued = len(c.word) == 2 and c.word_start == c.i - 1 and c.prev() in "就都也还再又才"
@@ -584,6 +590,8 @@ def _zhong_hit(c: Context) -> str | None:
     """中 "hit, guess right" after 猜/射/投 (猜中了): zhong4; not after the nouns 小说, 传说 (小说中的)."""
     if c.before(2) in ("小说", "传说", "学说", "据说", "听说", "解说", "游说"):
         return None
+    if c.prev() == "正" and any(w in c.after(4) for w in ("靶", "红心", "目标", "要害", "下怀")):  # 正中红心
+        return "zhong4"
     if c.prev() in _ZHONG4_PREV and c.next() not in "学国心间午文央部等级秋华医药山":
         return "zhong4"
     if c.prev() in "他她我你谁" and c.next() in "了奖毒暑弹":  # 他中了一等奖
@@ -1042,6 +1050,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("教 reduplicated (教教) is the verb jiao1", _reduplicated("jiao1")),
         Rule("教 before whom or what is taught is the verb jiao1", _jiao_teach, words=False),
         Rule("教 glued to the adverb before it (就教我) is still jiao1 before a person", _jiao_glued),
+        Rule("教 by a person closing 是…的 (是老师教的) is jiao1", _jiao_taught_by),
     ),
     "背": (Rule("背 'carry' is bei1", _bei_carry),),
     "转": (Rule("转 'turn' after 左/右 is zhuan3, 'spin' is zhuan4", _zhuan_turn),),
