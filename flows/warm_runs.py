@@ -44,6 +44,8 @@ from prefect.flow_engine import run_flow
 from prefect.states import Crashed, Pending
 from prefect.utilities.engine import propose_state_sync
 
+from flows.in_process import in_process_runs
+
 log = logging.getLogger(__name__)
 
 STOPPED = "the process running it stopped while it ran"
@@ -201,8 +203,11 @@ class WarmRunner:
         try:
             with self._client() as client:
                 flow_run = client.read_flow_run(flow_run_id)
-            # A sync flow's engine runs here and returns its final state.
-            state = cast(State[Any] | None, run_flow(flow, flow_run=flow_run, return_type="state"))
+            # A sync flow's engine runs here and returns its final state. Without Prefect's
+            # heartbeat thread, joined at the end of every run (up to a second each): a run here
+            # dies with this process, and the scan finds dead renders by the catalog's own beats.
+            with in_process_runs():
+                state = cast(State[Any] | None, run_flow(flow, flow_run=flow_run, return_type="state"))
             final = state.type.value if state is not None else "COMPLETED"
         except BaseException as err:  # the engine records a run's own failure; this is anything else
             log.exception("flow run %s ended outside its flow: %s", flow_run_id, err)

@@ -21,7 +21,7 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.runtime import flow_run
 
 from app.prefect_server import LocalServer, local_prefect_server
-from flows.warm_runs import STOPPED, Deployments, WarmRunner
+from flows.warm_runs import STOPPED, Deployments, UnknownPool, WarmRunner, work_pool_worker
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +140,8 @@ def test_a_run_claimed_elsewhere_is_not_started(tmp_path: Path, deployment: UUID
         assert WarmRunner._claim(client, claimed) is False
     assert not (tmp_path / "ran.txt").exists()
     assert _states([claimed]) == {claimed: "PENDING"}
+
+
+def test_a_missing_work_pool_is_one_clear_error(server: LocalServer) -> None:
+    with pytest.raises(UnknownPool, match="prefect work-pool create nowhere --type process"):
+        work_pool_worker("nowhere", {"warm-runs-probe": probe}, name="test")
