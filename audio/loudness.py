@@ -14,9 +14,6 @@ from functools import cache
 
 import numpy as np
 import numpy.typing as npt
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import firwin, lfilter, upfirdn
 
 from audio.postprocess import Samples
 
@@ -58,13 +55,24 @@ def _regions(samples: Samples, level: float) -> list[tuple[int, int]]:
 
 
 _HALF = 10 * _OVERSAMPLE
-_FIR = firwin(2 * _HALF + 1, 1.0 / _OVERSAMPLE, window=("kaiser", 5.0)) * _OVERSAMPLE
-"""The interpolation filter resample_poly would design for 4x; designed once, not per region."""
+
+
+# SciPy and pyloudnorm are imported where they filter, not at the top: a render whose paragraphs are
+# all cached only adds up stored loudness energies, and importing them costs every such render.
+@cache
+def _interpolation_filter() -> npt.NDArray[np.float64]:
+    """The interpolation filter resample_poly would design for 4x; designed once, not per region."""
+    from scipy.signal import firwin
+
+    design: npt.NDArray[np.float64] = firwin(2 * _HALF + 1, 1.0 / _OVERSAMPLE, window=("kaiser", 5.0))
+    return design * _OVERSAMPLE
 
 
 def _oversampled_peaks(samples: Samples, lo: int, hi: int) -> npt.NDArray[np.float64]:
     """Per-sample max of |x| over the 4x-oversampled signal in [lo, hi)."""
-    up = upfirdn(_FIR, samples[lo:hi].astype(np.float64), _OVERSAMPLE)[_HALF:]
+    from scipy.signal import upfirdn
+
+    up = upfirdn(_interpolation_filter(), samples[lo:hi].astype(np.float64), _OVERSAMPLE)[_HALF:]
     peaks: npt.NDArray[np.float64] = (
         np.abs(up[: (hi - lo) * _OVERSAMPLE]).reshape(-1, _OVERSAMPLE).max(axis=1)
     )
@@ -93,12 +101,16 @@ def _k_weighting(
     sample_rate: int,
 ) -> tuple[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float], ...]:
     """BS.1770 K-weighting stages (b, a, gain) for ``sample_rate``, as pyloudnorm designs them."""
+    import pyloudnorm
+
     meter = pyloudnorm.Meter(sample_rate)
     return tuple((stage.b, stage.a, float(stage.passband_gain)) for stage in meter._filters.values())
 
 
 def _cumulative_energy(samples: Samples, sample_rate: int) -> npt.NDArray[np.float64]:
     """Running sum of the squared K-weighted signal; entry ``i`` covers samples ``[0, i)``."""
+    from scipy.signal import lfilter
+
     weighted = samples.astype(np.float64)
     for b, a, gain in _k_weighting(sample_rate):
         weighted = gain * lfilter(b, a, weighted)
@@ -213,6 +225,9 @@ def _limit(samples: Samples, sample_rate: int, ceiling_dbtp: float) -> Samples:
     Gain is computed only around blocks near the ceiling; everywhere else it is exactly 1, so the
     cost follows the number of loud peaks, not the length of the lesson.
     """
+    from scipy.ndimage import minimum_filter1d
+    from scipy.signal import lfilter
+
     ceiling = 10 ** (ceiling_dbtp / 20) * 0.98  # margin for inter-sample peaks the estimate misses
     lookahead = max(1, int(0.005 * sample_rate))
     reach = 12 * lookahead  # the smoothing has decayed to nothing well within this
