@@ -114,3 +114,12 @@ def test_help_imports_only_the_cli(args: list[str], env: dict[str, str], tmp_pat
     modules, output = run_command(args, env, tmp_path)
     assert "Usage:" in output
     assert sorted(modules & set(HELP_ONLY)) == []
+
+
+def test_the_render_flow_loads_no_engine_until_it_needs_one() -> None:
+    """A fully cached render never synthesises, filters or listens: loading the flow must not cost the
+    voice, Whisper or the loudness filters (a worker pays this per flow run)."""
+    probe = "import json, sys, flows.render; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = {name.partition(".")[0] for name in json.loads(done.stdout)}
+    assert loaded.isdisjoint({"onnxruntime", "faster_whisper", "ctranslate2", "scipy", "pyloudnorm"})
