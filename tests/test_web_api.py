@@ -229,6 +229,39 @@ def test_render_job_reports_progress_then_files(client: TestClient, auth: dict[s
     assert [r["render_id"] for r in listed] == [job["render_id"]]
 
 
+def test_speech_marks_are_served_to_their_owner_only(
+    app: FastAPI, client: TestClient, tmp_path: Path
+) -> None:
+    script = EXAMPLE.read_text(encoding="utf-8")
+    alice, bob = ({"Authorization": f"Bearer {new_token(app, name)}"} for name in ("alice", "bob"))
+    job = wait_for_job(
+        client,
+        alice,
+        client.post("/api/renders", headers=alice, json={"script": script}).json()["status_url"],
+    )
+    url = f"/api/renders/{job['render_id']}/files/marks.json"
+    assert client.get(url, headers=alice).json()["error"]["code"] == "no_such_file"  # not written yet
+    (folder,) = (tmp_path / "out").rglob(job["render_id"])
+    marks = {"marks_version": 1, "marks": [{"time": 0, "end_time": 300, "type": "character", "value": "同"}]}
+    (folder / "marks.json").write_text(json.dumps(marks, ensure_ascii=False), encoding="utf-8")
+    render = client.get(f"/api/renders/{job['render_id']}", headers=alice).json()
+    listed = {f["name"]: f for f in render["files"]}
+    assert listed["marks.json"]["url"].endswith("/files/marks.json")
+    served = client.get(url, headers=alice)
+    assert served.status_code == 200 and served.headers["content-type"] == "application/json"
+    assert served.json() == marks
+    head = client.head(url, headers=alice)
+    assert head.status_code == 200 and int(head.headers["content-length"]) == len(served.content)
+    # Another teacher gets what a render that does not exist gets.
+    theirs = client.get(url, headers=bob)
+    unknown = client.get("/api/renders/20990101T000000Z-00000000-0000/files/marks.json", headers=bob)
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json()["error"]["code"] == unknown.json()["error"]["code"]
+    # Files beside it that the API does not name stay private.
+    (folder / "lesson.times.json").write_text("{}", encoding="utf-8")
+    assert client.get(url.replace("marks.json", "lesson.times.json"), headers=alice).status_code == 422
+
+
 def test_a_failed_render_says_why(tmp_path: Path) -> None:
     settings = web_settings(tmp_path)
     app = fake_app(settings, FakeRunner(settings.output_dir, fail_with="paragraph 2: the voice failed"))

@@ -22,13 +22,13 @@ from sqlalchemy import select
 
 from storage.catalog import CatalogError, open_catalog
 from storage.db import Render
-from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST
+from storage.layout import CAPTIONS_SRT, CAPTIONS_VTT, LESSON_MP3, LESSON_WAV, MANIFEST, SPEECH_MARKS
 from web.render_owners import RenderOwners
 
 RENDER_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}-[0-9a-f]{4}")
 QA_HTML = "qa.html"
 QA_JSON = "qa.json"
-SERVED_FILES = (LESSON_MP3, LESSON_WAV, CAPTIONS_VTT, CAPTIONS_SRT, MANIFEST, QA_HTML, QA_JSON)
+SERVED_FILES = (LESSON_MP3, LESSON_WAV, CAPTIONS_VTT, CAPTIONS_SRT, MANIFEST, SPEECH_MARKS, QA_HTML, QA_JSON)
 """The only names a render's file endpoint serves; anything else in a folder stays private."""
 
 

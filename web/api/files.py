@@ -1,4 +1,4 @@
-"""A render's files: audio, captions, manifest and QA report, by GET and by HEAD.
+"""A render's files: audio, captions, manifest, speech marks and QA report, by GET and by HEAD.
 
 HEAD is its own route because players and download managers ask for the size first; it is a
 separate operation with its own name, as one route for both methods would give both the same
@@ -38,7 +38,7 @@ def router(services: Services, access: Access) -> APIRouter:
         who: Annotated[TokenInfo, Depends(access.teacher)],
         download: Annotated[bool, Query(description="Ask the browser to save the file.")] = False,
     ) -> FileResponse:
-        """Audio, captions, manifest or QA report of a render (audio supports HTTP range requests)."""
+        """Audio, captions, manifest, speech marks or QA report of a render (audio takes range requests)."""
         entry = render_entry(services, render_id, who)
         path = entry.folder / name
         if not path.is_file():
