@@ -1,4 +1,5 @@
-// The teachers' page: sign-in, script checks with line numbers, preview, render progress, downloads.
+// The teachers' page: sign-in, script checks with line numbers, preview, render progress, the lesson
+// player with its text (karaoke.js), downloads.
 // Plain browser JavaScript, no build step; every request goes to the same JSON API the docs describe.
 "use strict";
 
@@ -118,6 +119,7 @@ const FILE_LABELS = {
   "captions.srt": "Download captions (SRT)",
   "captions.vtt": "Download captions (WebVTT)",
   "manifest.json": "Download manifest",
+  "marks.json": "Download speech marks",
   "qa.html": "Open QA report",
 };
 
@@ -138,6 +140,19 @@ function showStages(stages) {
   }
 }
 
+let hideLessonText = null;
+
+async function showLessonMarks(file) {
+  if (hideLessonText) hideLessonText();
+  hideLessonText = null;
+  $("lesson-text-hint").hidden = true;
+  if (!file) return;
+  const response = await api("GET", file.url);
+  if (!response.ok) return; // the player still plays; only the text beside it is missing
+  hideLessonText = showLessonText($("lesson-audio"), $("lesson-text"), await response.json());
+  $("lesson-text-hint").hidden = false;
+}
+
 async function showResult(renderId) {
   const response = await api("GET", `/api/renders/${renderId}`);
   if (!response.ok) {
@@ -147,6 +162,7 @@ async function showResult(renderId) {
   const render = await response.json();
   const files = Object.fromEntries(render.files.map((f) => [f.name, f]));
   if (files["lesson.mp3"]) $("lesson-audio").src = files["lesson.mp3"].url;
+  await showLessonMarks(files["lesson.mp3"] && files["marks.json"]);
   const list = $("downloads");
   list.replaceChildren();
   for (const [name, label] of Object.entries(FILE_LABELS)) {
