@@ -1,6 +1,7 @@
 """The teachers' page in a real headless Chromium, against the real voice and render flow:
 sign in, see inline errors for a broken script, preview a paragraph, render the example lesson,
-play it and download the MP3. Screenshots go to ``test-artifacts/`` (kept by CI as artifacts)."""
+play it with its text highlighted as it is spoken, and download the MP3. Screenshots go to
+``test-artifacts/`` (kept by CI as artifacts)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import base64
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -77,6 +80,53 @@ def audio_duration(driver: webdriver.Chrome, label: str) -> float:
     return float(value or 0)
 
 
+SPOKEN = """
+const audio = arguments[0];
+const chars = Array.from(document.querySelectorAll("#lesson-text .karaoke-char"));
+const now = document.querySelector("#lesson-text .karaoke-char.karaoke-now");
+const sentence = document.querySelector("#lesson-text [aria-current]");
+return {
+  time: audio.currentTime, paused: audio.paused, index: now ? chars.indexOf(now) : -1,
+  char: now ? now.textContent : null, sentence: sentence ? sentence.textContent : null,
+  inSentence: Boolean(now && sentence && sentence.contains(now)),
+};
+"""
+
+
+def spoken(driver: webdriver.Chrome) -> dict[str, Any]:
+    """What the player highlights now: the character's place among the text's characters, and its sentence."""
+    state: dict[str, Any] = driver.execute_script(SPOKEN, by_label(driver, "Lesson audio"))
+    return state
+
+
+def check_karaoke(driver: webdriver.Chrome) -> None:
+    """Real playback in headless Chromium (autoplay allowed by a flag): the highlight follows the audio."""
+    text = by_label(driver, "Lesson text")
+    wait(driver).until(lambda d: text.is_displayed() and "勾股定理" in text.text)
+    sentences = text.find_elements("css selector", "button.karaoke-sentence")
+    assert len(sentences) >= 5
+    audio = by_label(driver, "Lesson audio")
+    driver.execute_script("arguments[0].play();", audio)
+    wait(driver, 15).until(lambda d: spoken(d)["index"] >= 0)
+    first = spoken(driver)
+    assert not first["paused"] and first["inSentence"], first
+    wait(driver, 15).until(lambda d: spoken(d)["index"] > first["index"])
+    later = spoken(driver)
+    assert later["time"] > first["time"] and later["inSentence"], (first, later)
+
+    # A sentence is a button: Enter on it plays the lesson from that sentence's start.
+    target = sentences[3]
+    start_s = int(target.get_attribute("data-time") or 0) / 1000
+    assert start_s > later["time"] + 1
+    target.send_keys(Keys.ENTER)
+    wait(driver, 15).until(lambda d: spoken(d)["sentence"] == target.text and spoken(d)["index"] >= 0)
+    jumped = spoken(driver)
+    assert start_s <= jumped["time"] < start_s + 5 and jumped["char"] in target.text, jumped
+    assert target.get_attribute("aria-current") == "true"
+    shot(driver, "3-karaoke")
+    driver.execute_script("arguments[0].pause();", audio)
+
+
 def test_teacher_checks_previews_renders_and_downloads(
     browser: webdriver.Chrome, site: tuple[str, str]
 ) -> None:
@@ -112,8 +162,9 @@ def test_teacher_checks_previews_renders_and_downloads(
     wait(browser, 30).until(lambda d: d.find_elements("css selector", "#stages progress"))
     wait(browser, RENDER_TIMEOUT_S).until(lambda d: "Finished" in d.find_element("id", "job-status").text)
 
-    # Play it, and download the MP3.
+    # Play it with its text highlighted as it is spoken, and download the MP3.
     wait(browser).until(lambda d: audio_duration(d, "Lesson audio") > 10)
+    check_karaoke(browser)
     by_role(browser, "link", "Download MP3").click()
     downloads: Path = browser.downloads  # type: ignore[attr-defined]
     wait(browser).until(lambda d: [p for p in downloads.glob("*.mp3") if p.stat().st_size > 10_000])
