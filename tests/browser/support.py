@@ -68,8 +68,8 @@ class FakeRunner:
     runs: list[Path] = field(default_factory=list)
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome:
-        from lesson_specs import load_spec_file
         from flows.synthesis import RenderError
+        from lesson_specs import load_spec_file
 
         self.runs.append(spec_path)
         spec = load_spec_file(spec_path)
