@@ -147,10 +147,17 @@ async function showLessonMarks(file) {
   hideLessonText = null;
   $("lesson-text-hint").hidden = true;
   if (!file) return;
+  // Without readable marks the player still plays; only the text beside it is missing.
   const response = await api("GET", file.url);
-  if (!response.ok) return; // the player still plays; only the text beside it is missing
-  hideLessonText = showLessonText($("lesson-audio"), $("lesson-text"), await response.json());
-  $("lesson-text-hint").hidden = false;
+  if (!response.ok) return;
+  try {
+    hideLessonText = showLessonText($("lesson-audio"), $("lesson-text"), await response.json());
+    $("lesson-text-hint").hidden = false;
+  } catch (error) {
+    console.warn("lesson text not shown:", error);
+    $("lesson-text").replaceChildren();
+    $("lesson-text").hidden = true;
+  }
 }
 
 async function showResult(renderId) {
