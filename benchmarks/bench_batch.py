@@ -1,6 +1,6 @@
 """A nightly batch as the inbox scan runs it, against the same lessons rendered in one warm process.
 
-    nice -n 10 .venv/bin/python benchmarks/bench_batch.py [--lessons 20] [--modes served,warm] [--rss]
+    nice -n 10 .venv/bin/python benchmarks/bench_batch.py [--lessons 20] [--repeats 2] [--rss]
 
 ``served``: ``lessonaudio serve`` is started with a cache folder of its own and left to settle; one
 lesson is sent through it first, so both sides start with models loaded. Then the lessons are put in
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -340,6 +341,7 @@ def main() -> None:
     parser.add_argument("--lessons", type=int, default=20)
     parser.add_argument("--modes", default="served,warm", help="served, warm, or both (default)")
     parser.add_argument("--rss", action="store_true", help="Also measure the peak RSS of one render.")
+    parser.add_argument("--repeats", type=int, default=1, help="Batches per mode, in ABBA order.")
     parser.add_argument("--serve-runs", type=int, help="serve's --runs (runs at the same time; default 1).")
     parser.add_argument("--warm-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
@@ -351,27 +353,32 @@ def main() -> None:
         rss_child()
         return
     modes = options.modes.split(",")
-    results: dict[str, float] = {}
+    results: dict[str, list[float]] = {mode: [] for mode in modes}
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as folder:
-        for mode in modes:
-            work = Path(folder) / mode
-            work.mkdir()
-            if mode == "served":
-                results[mode] = served(work, options.lessons, options.serve_runs)
-            else:
-                results[mode] = warm(work, options.lessons)
-            print(f"{mode}: {results[mode]:.1f} s", file=sys.stderr)
+        for repeat in range(options.repeats):
+            # ABBA order: a machine whose load drifts during the run favours neither side.
+            for mode in modes if repeat % 2 == 0 else modes[::-1]:
+                work = Path(folder) / f"{mode}-{repeat}"
+                work.mkdir()
+                if mode == "served":
+                    seconds = served(work, options.lessons, options.serve_runs)
+                else:
+                    seconds = warm(work, options.lessons)
+                results[mode].append(seconds)
+                print(f"{mode}: {seconds:.1f} s (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
         if options.rss:
             wall, own, tree = render_rss(Path(folder) / "rss")
             steps = rss_steps(Path(folder) / "rss-steps")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} cores, load average {load}\n")
-    for mode, seconds in results.items():
+    medians = {mode: statistics.median(times) for mode, times in results.items() if times}
+    for mode, seconds in medians.items():
         label = "through serve's deployments" if mode == "served" else "one warm process"
         each = seconds / options.lessons
-        print(f"{options.lessons} lessons {label}: {seconds:.1f} s ({each:.2f} s per lesson)")
-    if "served" in results and "warm" in results:
-        print(f"ratio served / warm: {results['served'] / results['warm']:.2f} (target <= 1.3)")
+        runs = ", ".join(f"{t:.1f}" for t in results[mode])
+        print(f"{options.lessons} lessons {label}: median {seconds:.1f} s ({each:.2f} s/lesson; runs {runs})")
+    if "served" in medians and "warm" in medians:
+        print(f"ratio served / warm (medians): {medians['served'] / medians['warm']:.2f} (target <= 1.3)")
     if options.rss:
         print(f"\n`lessonaudio render` {PYTHAGORAS.name}, cold cache, back-check on: {wall:.1f} s wall")
         print(f"peak RSS: render process {own:.0f} MB, its process tree {tree:.0f} MB (target <= 900 MB)")
