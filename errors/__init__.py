@@ -17,7 +17,8 @@ is: anything else that escapes is a bug.
     │   ├── SayInputError (app.commands.say)
     │   └── TokenError, TargetRefused (web)
     ├── NotFoundError: a named thing does not exist
-    │   └── CatalogError, CatalogMissing (storage.catalog)
+    │   ├── CatalogError, CatalogMissing (storage.catalog)
+    │   └── UnknownPool (flows.warm_runs): a work pool the server does not have
     ├── UnavailableError: something the work needs cannot be reached now; start it, free it, retry
     │   ├── CatalogUnavailable (storage.db)
     │   ├── ObjectStoreError, ChecksumMismatch, ObjectExists (storage.objects)

@@ -44,6 +44,7 @@ from prefect.flow_engine import run_flow
 from prefect.states import Crashed, Pending
 from prefect.utilities.engine import propose_state_sync
 
+from errors import NotFoundError
 from flows.in_process import in_process_runs
 
 log = logging.getLogger(__name__)
@@ -265,7 +266,7 @@ def serve_warm(
                     log.warning("could not pause the schedule of deployment %s: %s", deployment_id, err)
 
 
-class UnknownPool(LookupError):
+class UnknownPool(NotFoundError, LookupError):
     """The work pool does not exist on the server; the message says how to create it."""
 
 
