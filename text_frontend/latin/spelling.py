@@ -76,11 +76,7 @@ def spell_leftovers(chars: list[Char], original: str, first_atom: int) -> Spelle
             j = i + 1
             while j < len(chars) and _inserted(chars[j]):
                 j += 1
-            reading = spell("".join(ch.char for ch in chars[i:j]))
-            out.chars.extend(
-                Char(ch, None, py, c.origin, c.atom)
-                for ch, py in zip(reading.text, reading.pinyin, strict=True)
-            )
+            out.chars.extend(spell_spoken(chars[i:j]))
             i = j
             continue
         if not _leftover(c):

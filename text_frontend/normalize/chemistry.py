@@ -26,7 +26,7 @@ ELEMENTS = frozenset((
     "Nh", "Fl", "Mc", "Lv", "Ts", "Og",
 ))
 # fmt: on
-_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _PART = re.compile(r"([A-Z][a-z]?)([₀-₉]+|\d+)?")
 _FORMULA = re.compile(r"(?<![A-Za-z\d.])(\d*)((?:[A-Z][a-z]?(?:[₀-₉]+|\d+)?)+)(?![A-Za-z\d])")
 _JOIN = re.compile(r" ?(\+|=|==|→|⟶|->) ?")
@@ -55,7 +55,7 @@ def _stands_alone(formula: str, parts: list[tuple[str, str]]) -> bool:
 
 
 def formula_reading(parts: list[tuple[str, str]]) -> str:
-    return "".join(symbol + (cardinal(n.translate(_SUBSCRIPTS)) if n else "") for symbol, n in parts)
+    return "".join(symbol + (cardinal(n.translate(SUBSCRIPT_DIGITS)) if n else "") for symbol, n in parts)
 
 
 def _chains(text: str) -> list[list[tuple[re.Match[str], list[tuple[str, str]]]]]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 
-from text_frontend.normalize.chemistry import formula_parts, formula_reading
+from text_frontend.normalize.chemistry import SUBSCRIPT_DIGITS, formula_parts, formula_reading
 from text_frontend.normalize.edits import Edit
 from text_frontend.normalize.spoken_numbers import cardinal
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_SUBSCRIPT = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _ION = re.compile(r"(?<![A-Za-z\d.])((?:[A-Z][a-z]?[₀-₉\d]*)+)([⁰¹²³⁴⁵⁶⁷⁸⁹]*)([⁺⁻])(?![⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹])")
 
 # Formula (plain digits) and charge → the name a class says.
@@ -38,7 +37,7 @@ NAMES: dict[tuple[str, int], str] = {
 def find(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _ION.finditer(text):
-        formula = match.group(1).translate(_SUBSCRIPT)
+        formula = match.group(1).translate(SUBSCRIPT_DIGITS)
         parts = formula_parts(formula)
         if parts is None:
             continue
