@@ -153,7 +153,6 @@ def test_render_names_a_read_only_catalog(env: Path, tmpfs: Mount) -> None:
     """The render command and the flow it runs raise the same one line as the other commands."""
     cache = tmpfs("ro")
     environ = {**os.environ, "LESSONAUDIO_CACHE_DIR": str(cache)}
-    environ.pop("LESSONAUDIO_DATABASE_URL", None)
     environ["LESSONAUDIO_DATABASE_URL"] = f"sqlite:///{cache / 'catalog.db'}"
     environ["PREFECT_HOME"] = str(env / "prefect")
     spec = ROOT / "lesson_specs" / "examples" / "math-g8-pythagoras.yaml"
