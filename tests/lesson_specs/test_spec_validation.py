@@ -22,7 +22,7 @@ from lesson_specs.pronounceability import pronunciation_warnings
 from tests.read_meter import bytes_read
 from text_frontend.frontend import FrontEnd
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "lesson_specs" / "examples").glob("*.yaml"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "lesson_specs" / "examples").glob("*.yaml"))
 
 
 def errors_of(text: str) -> list[str]:

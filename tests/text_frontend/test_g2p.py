@@ -18,7 +18,7 @@ from text_frontend.g2p import G2P, Reading, split_words
 from text_frontend.g2p.sandhi import apply_yi_bu
 from text_frontend.g2p.words import CLASSROOM_WORDS
 
-DATA = Path(__file__).parent / "data" / "polyphone"
+DATA = Path(__file__).parents[1] / "data" / "polyphone"
 
 
 @cache

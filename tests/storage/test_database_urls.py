@@ -1,7 +1,7 @@
 """LESSONAUDIO_DATABASE_URL and the catalog file: every command that opens the catalog or the token
 store says in one line what is wrong and how to fix it, never a traceback.
 
-Read-only and full disks are made real as in tests/test_disk_errors.py (the tests run as root, which
+Read-only and full disks are made real as in tests/audio/test_disk_errors.py (the tests run as root, which
 ignores file permissions): a small tmpfs mounted read-only, one filled to the last page. Where
 mounting is refused those cases skip with the reason.
 """
@@ -22,7 +22,7 @@ from storage.db import CatalogUnavailable, DatabaseUrlError
 from storage.db.session import check_database_url
 from tests.mounts import Mount
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 EXAMPLE = "expected e.g. sqlite:////path/lessonaudio.db or postgresql+psycopg://user@host/db"
 SUPPORTED = "use sqlite or postgresql+psycopg"

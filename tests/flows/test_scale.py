@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 pytest_plugins = ["tests.s3_server"]
 pytestmark = pytest.mark.scale
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 POOL = "lessonaudio-scale"
 SHARED = ("同学们好，欢迎来到今天的课堂。", "请大家认真听讲，做好笔记。")
 LESSONS = 6

@@ -2,7 +2,7 @@
 
 Catalogs are real SQLite and PostgreSQL; processes are real (a child that exited is a pid that is
 gone, a sleeping child is a live one). The render flow's use of this (a render killed with
-``kill -9``, then the next render) is in ``tests/test_render.py``.
+``kill -9``, then the next render) is in ``tests/flows/test_render.py``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.s3_server"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_TYPES = {
     "lesson.mp3": "audio/mpeg",
     "lesson.wav": "audio/wav",

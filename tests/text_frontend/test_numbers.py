@@ -14,7 +14,7 @@ from text_frontend.normalize.numbers import rewrite_numbers
 from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
 from text_frontend.normalize.years import is_year
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "lesson_specs" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "lesson_specs" / "examples"
 
 
 @cache

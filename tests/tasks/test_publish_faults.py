@@ -41,7 +41,7 @@ pytestmark = [
 ]
 
 POINTER = f"初中数学八年级/math-g8-pythagoras/{LATEST}"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from config import SettingsError, load_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_load_settings_names_every_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,7 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "lesson_specs" / "examples").glob("*.yaml"))
 OUTPUT_FILES = {
     "lesson.wav",

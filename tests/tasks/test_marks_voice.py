@@ -24,10 +24,10 @@ from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import LessonPlan, VoiceIdentity
 from tasks.plan import plan_paragraphs
 from tasks.synthesize import render_segment
-from tests.test_speech_marks import assert_breaks_between_words, assert_caption_rules
+from tests.tasks.test_speech_marks import assert_breaks_between_words, assert_caption_rules
 from text_frontend.frontend import FrontEnd
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "lesson_specs" / "examples").glob("*.yaml"))
 
 

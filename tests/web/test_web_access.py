@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from config import Settings
 from storage.catalog import open_catalog
 from tests.browser.support import EXAMPLE, FakeRunner, fake_app, new_token, web_settings
-from tests.test_web_api import wait_for_job
+from tests.web.test_web_api import wait_for_job
 from web.render_index import CatalogRenderIndex
 from web.services import Services
 from web.tokens import Role
