@@ -1,7 +1,7 @@
 """Emotion presets: named, measurable departures from the neutral voice.
 
 Each non-neutral preset moves at least three of duration, mean F0, F0 spread and RMS energy in the
-direction a listener expects (checked on the real voice by ``tests/test_engine_emotions.py`` and
+direction a listener expects (checked on the real voice by ``tests/engines/test_engine_emotions.py`` and
 ``benchmarks/bench_emotions.py``). Values are deliberately moderate: a lesson voice must stay clear
 and natural; pitch shifts beyond ~3 semitones make the resampling-based shift audibly change timbre.
 """

@@ -2,7 +2,7 @@
 
 It cannot run in this project's environment: ModelScope's TTS stack needs Python <= 3.10 plus its
 kantts / ttsfrd packages, and the weights come from a model hub. It is therefore tested only with an
-injected fake pipeline (``tests/test_engine_sambert.py``) that checks the calling convention below,
+injected fake pipeline (``tests/engines/test_engine_sambert.py``) that checks the calling convention below,
 which is easy to get silently wrong:
 
 * the voice must be passed as the keyword ``voice=``; ``parameters={'voice': ...}`` is ignored and the

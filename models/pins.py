@@ -7,7 +7,7 @@ the pins together with ``CONVERT_REQUIREMENTS`` in one commit.
 
 ``mb_melgan.onnx`` is the compact vocoder ``rebuild_vocoder`` writes (105 nodes; the tf2onnx form pinned
 before, sha256 16697a86...b64b68, had 980). Its audio is bit-identical to that form:
-``tests/test_engine_speed_equivalence.py`` rebuilds the old one and compares.
+``tests/engines/test_engine_speed_equivalence.py`` rebuilds the old one and compares.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from text_frontend.types import Syllable, Token
 SAMPLE_RATE = 24_000
 # Bump when the DSP around the models changes output for the same input: it is part of cache keys.
 # (The compact vocoder of models/convert_baker.py did not bump it: its audio is bit-identical, see
-# tests/test_engine_speed_equivalence.py; the new pin changes ``model_hash`` anyway.)
+# tests/engines/test_engine_speed_equivalence.py; the new pin changes ``model_hash`` anyway.)
 ENGINE_ID = "baker-onnx/1"
 _PEAK_LIMIT = 0.99
 

@@ -2,7 +2,7 @@
 
 There is no ``alembic.ini``: the script location comes from the installed package, so migrations
 work from any working directory. A new migration is written by hand next to ``versions/0001_initial.py``
-(``render_as_batch`` keeps ALTERs working on SQLite), and ``tests/test_db.py`` checks that the
+(``render_as_batch`` keeps ALTERs working on SQLite), and ``tests/storage/test_db.py`` checks that the
 migrated schema matches the models.
 """
 
