@@ -63,9 +63,10 @@ test: lint typecheck pytest
 
 # Everything that needs no prepared model, no Chromium and no servers of its own: render tests run
 # on the tiny voice built by tests/tiny_voice.py (markers: pyproject.toml, assigned in tests/conftest.py).
+# These tests share no server or port, so they run on every core (pytest-xdist).
 FAST := not real_voice and not whisper and not prepared_models and not browser and not slow and not scale
 test-fast: venv
-	$(BIN)/pytest -m "$(FAST)"
+	$(BIN)/pytest -m "$(FAST)" -n auto
 
 test-scale: models
 	$(BIN)/pytest -m scale
