@@ -32,6 +32,11 @@ class ScriptChecker:
         self._front_end = front_end
         self._max_segment_chars = max_segment_chars
 
+    @property
+    def front_end(self) -> SharedFrontEnd:
+        """The one front end of the process, shared with the page's reading view."""
+        return self._front_end
+
     def check(self, script: str, source: str = SCRIPT_SOURCE) -> ScriptReport:
         try:
             spec = load_spec(script, source=source, known_voices=voice_names())

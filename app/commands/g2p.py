@@ -14,10 +14,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from text_frontend.frontend import FrontEnd
-    from text_frontend.g2p import Reading
-
-# Who pinned a reading before the G2P saw it, by the front end's ``origin`` of the syllable.
-_PIN_SOURCES = {"override": "inline", "lexicon": "lesson_lexicon", "course": "course_lexicon"}
 
 
 def _lines(texts: list[str] | None) -> list[str]:
@@ -59,40 +55,15 @@ def _show(console: Console, result: dict[str, Any]) -> None:
 
 
 def _explain(front_end: FrontEnd, line: str) -> list[dict[str, Any]]:
-    """Why each polyphone of ``line`` reads as it does: one entry per polyphonic syllable, in order.
+    """Why each polyphone of ``line`` reads as it does: one entry per polyphonic syllable, in order."""
+    from text_frontend.explain import explain_line
 
-    The front end pins what overrides and lexicons chose; the G2P is asked again for the rest, with
-    those pins as context, so its answer carries the layer (rule, dictionary word, model) that chose.
-    """
-    from text_frontend.g2p import Reading
-    from text_frontend.types import Syllable
-
-    analysis = front_end.analyze(line)
-    tokens = [t for segment in analysis.segments for t in segment.tokens]
-    text = "".join(t.char for t in tokens)
-    pins: list[Reading | None] = []
-    for t in tokens:
-        origin = t.origin if isinstance(t, Syllable) else "g2p"
-        pin = None
-        if isinstance(t, Syllable) and origin != "g2p":
-            source = _PIN_SOURCES.get(origin, "pinned")
-            # A kind of pin this command does not know yet is still named, by its origin.
-            pin = Reading(t.pinyin, source, origin if source == "pinned" else "")  # type: ignore[arg-type]
-        pins.append(pin)
-    explained = front_end.g2p.explain(text, pins)
-    out: list[dict[str, Any]] = []
-    for t, why in zip(tokens, explained, strict=True):
-        if not isinstance(t, Syllable) or not front_end.g2p.is_polyphone(t.char):
-            continue
-        reason = _reason(why, t.pinyin)
-        out.append({"char": t.char, "pinyin": t.pinyin, "source": t.source, **reason})
-    return out
-
-
-def _reason(why: Reading | None, pinyin: str) -> dict[str, str]:
-    if why is None or why.pinyin != pinyin:  # read in a context the explanation cannot reproduce
-        return {"why": "model", "detail": "chosen in context"}
-    return {"why": why.source, "detail": why.detail}
+    _, syllables = explain_line(front_end, line)
+    return [
+        {"char": s.char, "pinyin": s.pinyin, "source": s.source, "why": s.why, "detail": s.detail}
+        for s in syllables
+        if s.polyphone
+    ]
 
 
 def _show_explanations(console: Console, explanations: list[dict[str, Any]]) -> None:

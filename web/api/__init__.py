@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from web.api import files, jobs, preview, renders, scripts
+from web.api import editor, files, jobs, preview, renders, scripts
 from web.api.access import Access
 from web.services import Services
 
@@ -22,6 +22,6 @@ from web.services import Services
 def api_router(services: Services) -> APIRouter:
     access = Access(services)
     router = APIRouter()
-    for module in (preview, scripts, jobs, renders, files):
+    for module in (preview, scripts, editor, jobs, renders, files):
         router.include_router(module.router(services, access))
     return router
