@@ -40,7 +40,7 @@ def syllable_spans(
         return num_samples if total == 0 else int(frame) * num_samples // total
 
     starts: list[int] = []
-    position = 1  # after the leading sil
+    position = 1  # after the opening sil
     for count in counts:
         starts.append(int(edges[position]))
         position += count + 1  # the syllable's phones and the #0 after it

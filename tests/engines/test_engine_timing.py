@@ -30,7 +30,7 @@ def test_spans_are_the_models_phone_frames_in_samples() -> None:
     assert len(durations) == len(ids) and wav.size == int(durations.sum()) * 300
     spans = syllable_spans(engine.phones, syllables, durations, wav.size)
     edges = np.concatenate([[0], np.cumsum(durations)]) * 300
-    # 春 starts at its initial, after the leading sil; 天 starts at its own initial, after 春's #0
+    # 春 starts at its initial, after the opening sil; 天 starts at its own initial, after 春's #0
     assert spans[0][0] == edges[1] and spans[1][0] == edges[4] and spans[0][1] == spans[1][0]
     assert spans[-1][1] == edges[-2]  # the last syllable keeps the closing sil, not the eos
     assert np.array_equal(engine.render_ids(ids), wav)  # asking for durations changes no sample
