@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     web_render_workers: int = Field(
         default=1, ge=1, le=16, description="Renders the web server runs at once; more wait in a queue."
     )
+    web_render_deployment: str | None = Field(
+        default=None,
+        description="Submit page renders as flow runs of this Prefect deployment (e.g. "
+        "render-lesson/render-lesson) on PREFECT_API_URL's server, run by `lessonaudio serve` or a "
+        "worker; unset: render in the web process.",
+    )
     web_renders_from: str = Field(
         default="folder",
         pattern="^(folder|catalog)$",

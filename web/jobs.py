@@ -1,86 +1,88 @@
-"""Render jobs submitted from the page or API: queued, run one at a time, progress kept per stage.
+"""Render jobs submitted from the page or API: recorded in the catalog, rendered here or on Prefect.
 
-A job is in memory only (a restarted server forgets queued and running jobs, never finished renders:
-those are folders, listed by the render index). Each job's flow run reports into a
-:class:`JobProgress` through the flow's ``Reporter`` protocol, which the status endpoint reads.
-A job remembers the token that submitted it; when its render finishes, that token is recorded as the
-render's owner in the catalog before the job reports ``finished``, so the render can be opened by
-its teacher as soon as the job says it is there.
+Every job is a row of the catalog's ``web_jobs`` table (``web.job_store``) from the moment it is
+submitted, so the page lists a teacher's jobs, with who submitted them and when, across restarts.
+
+A job is rendered one of two ways:
+
+* **locally** (no deployment set): on a thread of this process, as the CLI renders; the job's
+  reporter collects progress per stage, which only this process knows and the status route shows;
+* **on Prefect** (``LESSONAUDIO_WEB_RENDER_DEPLOYMENT``): submitted as a flow run of the
+  ``render-lesson`` deployment (``web.prefect_runs``), rendered by ``lessonaudio serve`` or a
+  worker, and followed by polling the flow run's state.
+
+When a render finishes, the submitting token is recorded as the render's owner in the catalog before
+the job reports ``finished``, so the render can be opened by its teacher as soon as the job says it
+is there.
+
+On start-up (:meth:`JobManager.recover`) the jobs a previous process left unfinished are settled:
+one on Prefect is followed again by its flow run id; a local one whose process is gone is finished
+if its render made it into the catalog after all, queued again if it never started, and otherwise
+failed with :data:`STOPPED_REASON`. A local job of another web process that is still alive (same
+machine and pid, or a recent heartbeat from another machine) is left to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from errors import LessonaudioError
 from flows.progress import Reporter
 from lesson_specs import LessonSpec
+from storage.db.models import utcnow
+from storage.liveness import HEARTBEAT_EVERY_S, abandoned_reason, pid_alive, this_process
+from web.job_store import JobStore, StoredJob
+from web.job_types import Job, JobRunner, JobState, RenderOutcome, StageProgress
+from web.prefect_runs import RunPhase, RunState
 from web.render_owners import RenderOwners
-from web.webhooks import DeliveryResult, WebhookSender
+from web.webhooks import WebhookSender
+
+__all__ = [
+    "Job",
+    "JobManager",
+    "JobProgress",
+    "JobRunner",
+    "JobState",
+    "RemoteRuns",
+    "RenderOutcome",
+    "RenderRunner",
+    "StageProgress",
+    "event_for",
+]
 
 log = logging.getLogger("lessonaudio.web.jobs")
 
 MAX_JOBS_KEPT = 500
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    FINISHED = "finished"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class StageProgress:
-    name: str
-    total: int
-    done: int
-    finished: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOutcome:
-    render_id: str
-    folder: str
-    duration_s: float
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    """A snapshot; the manager replaces it as the job moves on, readers never see a half update."""
-
-    id: str
-    lesson_id: str
-    title: str
-    owner: str
-    """The submitting token's name, for logs."""
-    owner_id: int
-    """The submitting token's id: who may see the job and its render."""
-    submitted_at: datetime
-    callback_url: str | None = None
-    state: JobState = JobState.QUEUED
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    stages: tuple[StageProgress, ...] = ()
-    outcome: RenderOutcome | None = None
-    error: str | None = None
-    webhook: DeliveryResult | None = None
+"""Snapshots kept in memory (for their stage progress); the catalog keeps every job."""
+STOPPED_REASON = "the web server stopped during the render; submit again"
+FOLLOW_EVERY_S = 2.0
 
 
 class RenderRunner(Protocol):
     """Runs one render to the end (blocking), reporting stages to ``progress``."""
 
     def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome: ...
+
+
+class RemoteRuns(Protocol):
+    """Renders run elsewhere as flow runs (``web.prefect_runs.DeploymentRuns``)."""
+
+    def submit(self, job_id: str, spec_path: Path, voice: str | None) -> str:
+        """Create the run; its id."""
+        ...
+
+    def state(self, flow_run_id: str) -> RunState: ...
 
 
 class JobProgress:
@@ -114,7 +116,16 @@ class JobProgress:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return utcnow()
+
+
+def _message(err: BaseException) -> str:
+    return str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
+
+
+def _not_this_process(pid: int) -> bool:
+    """Alive, for a job's recorded pid, means another process: this one just started and holds none."""
+    return pid != os.getpid() and pid_alive(pid)
 
 
 @dataclass
@@ -124,12 +135,27 @@ class JobManager:
     owners: RenderOwners
     webhooks: WebhookSender | None = None
     workers: int = 1
+    remote: RemoteRuns | None = None
+    """Set: new jobs are submitted as flow runs; unset: rendered by ``runner`` in this process."""
+    follow_every_s: float = FOLLOW_EVERY_S
+    beat_every_s: float = HEARTBEAT_EVERY_S
     _jobs: OrderedDict[str, Job] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _followed: dict[str, Path] = field(default_factory=dict)
+    """Jobs on Prefect this process follows: their script copies, removed once they end."""
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
+        self.store = JobStore(self.owners.engine)
+        self._process = this_process()
         self._renders = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="render")
+        self._submissions = ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-submit")
         self._deliveries = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook")
+        self._stop = threading.Event()
+        self.recover()
+        self._keeper = threading.Thread(target=self._keep, name="render-jobs", daemon=True)
+        self._keeper.start()
+
+    # -- taking jobs -------------------------------------------------------------------------------
 
     def submit(
         self,
@@ -149,69 +175,239 @@ class JobManager:
             owner_id=owner_id,
             submitted_at=_now(),
             callback_url=callback_url,
+            script_sha256=hashlib.sha256(script.encode("utf-8")).hexdigest(),
+            runner=JobRunner.LOCAL if self.remote is None else JobRunner.PREFECT,
         )
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
-        spec_path = self.jobs_dir / f"{job.id}.yaml"
+        spec_path = (self.jobs_dir / f"{job.id}.yaml").resolve()
         spec_path.write_text(script, encoding="utf-8")
+        try:
+            self.store.add(job, spec_path, voice, self._process)
+        except BaseException:
+            spec_path.unlink(missing_ok=True)
+            raise
+        self._remember(job)
+        self._start(job, spec_path, voice)
+        return job
+
+    def _start(self, job: Job, spec_path: Path, voice: str | None) -> None:
+        if job.runner is JobRunner.LOCAL:
+            self._renders.submit(self._run, job.id, job.owner_id, spec_path, voice)
+        else:
+            self._submissions.submit(self._submit_remote, job.id, spec_path, voice)
+
+    def _remember(self, job: Job) -> None:
         with self._lock:
             self._jobs[job.id] = job
+            self._jobs.move_to_end(job.id)
             while len(self._jobs) > MAX_JOBS_KEPT:
+                oldest = next(iter(self._jobs))
+                if not self._jobs[oldest].ended:
+                    break
                 self._jobs.popitem(last=False)
-        self._renders.submit(self._run, job.id, owner_id, spec_path, voice)
-        return job
+
+    # -- reading -----------------------------------------------------------------------------------
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
-            return self._jobs.get(job_id)
+            live = self._jobs.get(job_id)
+        return live if live is not None else self.store.get(job_id)
 
-    def recent(self) -> list[Job]:
+    def recent(self, owner: int | None = None, limit: int = 50) -> list[Job]:
+        """Newest first, from the catalog (with this process's progress where it has some); only
+        the jobs token ``owner`` submitted when given."""
+        stored = self.store.recent(owner, limit)
         with self._lock:
-            return list(reversed(self._jobs.values()))
+            return [self._jobs.get(job.id, job) for job in stored]
 
     def close(self) -> None:
-        """Stop taking work; queued jobs are dropped, a running render is left to finish its thread."""
+        """Stop taking work; queued jobs are dropped, a running render is left to finish its thread.
+
+        A dropped job stays ``queued`` in the catalog and is taken up by the next start.
+        """
+        self._stop.set()
         self._renders.shutdown(wait=False, cancel_futures=True)
+        self._submissions.shutdown(wait=False, cancel_futures=True)
         self._deliveries.shutdown(wait=False, cancel_futures=True)
 
-    def _update(self, job_id: str, change: Callable[[Job], Job]) -> Job | None:
+    # -- changes -----------------------------------------------------------------------------------
+
+    def _update(self, job_id: str, change: Callable[[Job], Job], *, save: bool = True) -> Job | None:
+        """Apply ``change`` to the job's snapshot; ``save`` writes it to the catalog (state changes
+        do, stage progress does not)."""
         with self._lock:
             job = self._jobs.get(job_id)
             if job is None:
                 return None
             self._jobs[job_id] = changed = change(job)
+            if save:
+                self.store.save(changed)
             return changed
+
+    def _end(self, job_id: str, outcome: RenderOutcome | None, error: str | None) -> None:
+        """Finish or fail the job, then send its callback."""
+        if outcome is not None:
+            done = self._update(
+                job_id, lambda j: replace(j, state=JobState.FINISHED, finished_at=_now(), outcome=outcome)
+            )
+        else:
+            done = self._update(
+                job_id, lambda j: replace(j, state=JobState.FAILED, finished_at=_now(), error=error)
+            )
+        if done is not None and done.callback_url and self.webhooks is not None and not self._stop.is_set():
+            self._deliveries.submit(self._notify, done)
 
     def _run(self, job_id: str, owner_id: int, spec_path: Path, voice: str | None) -> None:
         self._update(job_id, lambda j: replace(j, state=JobState.RUNNING, started_at=_now()))
 
         def update(change: Callable[[Job], Job]) -> None:
-            self._update(job_id, change)
+            self._update(job_id, change, save=False)
 
-        progress = JobProgress(update)
         try:
-            outcome = self.runner.run(spec_path, voice, progress)
+            outcome = self.runner.run(spec_path, voice, JobProgress(update))
             self.owners.claim(outcome.render_id, Path(outcome.folder), owner_id)
         except Exception as err:  # any failure ends the job with its message; the server keeps serving
-            message = str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
+            message = _message(err)
             log.warning("render job %s failed: %s", job_id, message)
-            done = self._update(
-                job_id,
-                lambda j: replace(j, state=JobState.FAILED, finished_at=_now(), error=message),
-            )
+            self._end(job_id, None, message)
         else:
-            done = self._update(
-                job_id,
-                lambda j: replace(j, state=JobState.FINISHED, finished_at=_now(), outcome=outcome),
-            )
+            self._end(job_id, outcome, None)
         finally:
             spec_path.unlink(missing_ok=True)
-        if done is not None and done.callback_url and self.webhooks is not None:
-            self._deliveries.submit(self._notify, done)
+
+    def _submit_remote(self, job_id: str, spec_path: Path, voice: str | None) -> None:
+        assert self.remote is not None
+        try:
+            flow_run_id = self.remote.submit(job_id, spec_path, voice)
+        except Exception as err:  # the server went away since start-up: the job says so, one line
+            message = f"could not submit the render to Prefect: {_message(err)}"
+            log.warning("render job %s: %s", job_id, message)
+            self._end(job_id, None, message)
+            spec_path.unlink(missing_ok=True)
+            return
+        self._update(job_id, lambda j: replace(j, flow_run_id=flow_run_id))
+        with self._lock:
+            self._followed[job_id] = spec_path
 
     def _notify(self, job: Job) -> None:
         assert job.callback_url is not None and self.webhooks is not None
         result = self.webhooks.deliver(job.callback_url, event_for(job))
         self._update(job.id, lambda j: replace(j, webhook=result))
+
+    # -- following runs on Prefect, and heartbeats of local renders --------------------------------
+
+    def _keep(self) -> None:
+        last_beat = 0.0
+        waited = 0.0
+        while not self._stop.wait(self.follow_every_s):
+            waited += self.follow_every_s
+            try:
+                self.follow_once()
+                if waited - last_beat >= self.beat_every_s:
+                    last_beat = waited
+                    self.store.beat(self._local_ids())
+            except Exception as err:  # a database or server hiccup: try again on the next round
+                log.warning("could not follow the render jobs: %s", err)
+
+    def _local_ids(self) -> list[str]:
+        with self._lock:
+            return [j.id for j in self._jobs.values() if j.runner is JobRunner.LOCAL and not j.ended]
+
+    def follow_once(self) -> None:
+        """Bring every followed Prefect job up to its flow run's state."""
+        with self._lock:
+            followed = list(self._followed.items())
+        for job_id, spec_path in followed:
+            job = self.get(job_id)
+            if job is None or job.flow_run_id is None or job.ended:
+                with self._lock:
+                    self._followed.pop(job_id, None)
+                continue
+            try:
+                state = self._state(job.flow_run_id)
+            except Exception as err:  # unreachable server: the job keeps its state meanwhile
+                log.warning("render job %s: cannot read flow run %s: %s", job_id, job.flow_run_id, err)
+                continue
+            self._apply(job, spec_path, state)
+
+    def _state(self, flow_run_id: str) -> RunState:
+        if self.remote is not None:
+            return self.remote.state(flow_run_id)
+        from web.prefect_runs import flow_run_state  # jobs submitted before the deployment was unset
+
+        return flow_run_state(flow_run_id)
+
+    def _apply(self, job: Job, spec_path: Path, state: RunState) -> None:
+        if state.phase is RunPhase.RUNNING and job.state is JobState.QUEUED:
+            started = state.since or _now()
+            self._update(job.id, lambda j: replace(j, state=JobState.RUNNING, started_at=started))
+            return
+        if state.phase is RunPhase.COMPLETED:
+            outcome = self.store.finished_render(spec_path)
+            if outcome is None:
+                error: str | None = (
+                    f"flow run {job.flow_run_id} completed, but its render is not in this catalog: "
+                    "the workers must use the same LESSONAUDIO_DATABASE_URL as the web server"
+                )
+            else:
+                error = self._claim(job, outcome)
+            self._settle(job, spec_path, outcome if error is None else None, error)
+        elif state.phase is RunPhase.FAILED:
+            self._settle(job, spec_path, None, state.message or f"flow run {job.flow_run_id} failed")
+
+    def _claim(self, job: Job, outcome: RenderOutcome) -> str | None:
+        """Record the job's token as the render's owner; why not, if that failed."""
+        try:
+            self.owners.claim(outcome.render_id, Path(outcome.folder), job.owner_id)
+        except Exception as err:
+            return (
+                f"render {outcome.render_id} finished, but its owner could not be recorded: {_message(err)}"
+            )
+        return None
+
+    def _settle(self, job: Job, spec_path: Path, outcome: RenderOutcome | None, error: str | None) -> None:
+        self._end(job.id, outcome, error)
+        with self._lock:
+            self._followed.pop(job.id, None)
+        spec_path.unlink(missing_ok=True)
+
+    # -- start-up ----------------------------------------------------------------------------------
+
+    def recover(self) -> None:
+        """Settle the jobs a previous process left queued or running (see the module docstring)."""
+        now = _now()
+        for stored in self.store.unfinished():
+            job = stored.job
+            if job.runner is JobRunner.PREFECT:
+                self._recover_remote(stored)
+                continue
+            reason = abandoned_reason(
+                stored.owner, stored.heartbeat_at, job.submitted_at, now, alive=_not_this_process
+            )
+            if reason is None:
+                continue  # another web process renders it
+            self._remember(job)
+            outcome = self.store.finished_render(stored.spec_path)
+            if outcome is not None:
+                self._settle(job, stored.spec_path, outcome, self._claim(job, outcome))
+            elif job.state is JobState.QUEUED and stored.spec_path.is_file():
+                log.info("render job %s was queued when the web server stopped: queued again", job.id)
+                self.store.adopt(job.id, self._process)
+                self._start(job, stored.spec_path, stored.voice)
+            else:
+                self._settle(job, stored.spec_path, None, STOPPED_REASON)
+
+    def _recover_remote(self, stored: StoredJob) -> None:
+        job = stored.job
+        self._remember(job)
+        if job.flow_run_id is not None:
+            with self._lock:
+                self._followed[job.id] = stored.spec_path
+        elif self.remote is not None and stored.spec_path.is_file():
+            self.store.adopt(job.id, self._process)
+            self._start(job, stored.spec_path, stored.voice)  # the same idempotency key: no second run
+        else:
+            self._settle(job, stored.spec_path, None, STOPPED_REASON)
 
 
 def event_for(job: Job) -> dict[str, Any]:

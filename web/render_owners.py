@@ -25,6 +25,11 @@ class RenderOwners:
     def __init__(self, engine: Engine) -> None:
         self._catalog = Catalog(engine)
 
+    @property
+    def engine(self) -> Engine:
+        """The catalog database's engine, for the other web tables kept there (jobs)."""
+        return self._catalog.engine
+
     def claim(self, render_id: str, folder: Path, token_id: int) -> None:
         """Record ``token_id`` as the owner of the finished render ``render_id`` in ``folder``."""
         if not self._set_owner(render_id, token_id):

@@ -1,4 +1,5 @@
-"""How a job's render runs: in this process (embedded, works on a fresh machine with no server).
+"""How a job's render runs: in this process (embedded, works on a fresh machine with no server), or
+as a flow run of a Prefect deployment when ``LESSONAUDIO_WEB_RENDER_DEPLOYMENT`` names one.
 
 The embedded runner calls the ``render-lesson`` flow on the job's worker thread with the job's
 reporter in the flow's progress context, exactly as the CLI does; Prefect uses the API named by
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from config import Settings
 from flows.progress import Reporter, reporting_to
-from web.jobs import RenderOutcome
+from web.job_types import RenderOutcome
+from web.prefect_runs import DeploymentRuns
 
 
 class EmbeddedRunner:
@@ -25,3 +28,16 @@ class EmbeddedRunner:
         with reporting_to(progress), in_process_runs():
             summary = render_lesson(str(spec_path), out_dir=str(self.out_dir), voice=voice)
         return RenderOutcome(summary.render_id, summary.folder, summary.duration_s)
+
+
+def deployment_runs(settings: Settings) -> DeploymentRuns | None:
+    """The deployment new jobs are submitted to, checked to exist on the server; None: render here.
+
+    Checked at start-up, so a mistyped name or a server without the deployment stops ``lessonaudio
+    web`` with one line instead of leaving every job queued.
+    """
+    if not settings.web_render_deployment:
+        return None
+    runs = DeploymentRuns(settings.web_render_deployment.strip(), settings.output_dir)
+    runs.check()
+    return runs

@@ -102,6 +102,7 @@ class JobOut(BaseModel):
     state: Literal["queued", "running", "finished", "failed"]
     lesson_id: str
     title: str
+    submitted_by: str = Field(description="Name of the token that submitted the job.")
     submitted_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -109,6 +110,10 @@ class JobOut(BaseModel):
     render_id: str | None = Field(description="Set when finished; see `/api/renders/{render_id}`.")
     error: str | None
     webhook: WebhookOut | None
+    runner: Literal["local", "prefect"] = Field(
+        description="`local`: rendered by the web server; `prefect`: a flow run on a Prefect worker."
+    )
+    flow_run_id: str | None = Field(description="The Prefect flow run, once a `prefect` job is submitted.")
     status_url: str
 
 

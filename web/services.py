@@ -18,7 +18,7 @@ from web.preview import PreviewAudio, PreviewService
 from web.ratelimit import RateLimiter
 from web.render_index import CatalogRenderIndex, FolderRenderIndex, RenderIndex
 from web.render_owners import RenderOwners
-from web.runners import EmbeddedRunner
+from web.runners import EmbeddedRunner, deployment_runs
 from web.sessions import SessionStore, SqlSessionStore
 from web.token_store import SqlTokenStore
 from web.tokens import TokenStore
@@ -91,6 +91,7 @@ def build_services(settings: Settings) -> Services:
             owners=owners,
             webhooks=webhooks,
             workers=settings.web_render_workers,
+            remote=deployment_runs(settings),
         ),
         renders=renders,
         webhooks=webhooks,

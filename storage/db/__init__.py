@@ -17,6 +17,7 @@ from storage.db.session import (
     open_database,
     upgrade_database,
 )
+from storage.db.web_jobs import WebJob
 from storage.db.web_tokens import WebSession, WebToken
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Render",
     "RenderStatus",
     "Segment",
+    "WebJob",
     "WebSession",
     "WebToken",
     "current_revision",

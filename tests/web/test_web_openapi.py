@@ -27,6 +27,7 @@ OPERATIONS = [
     ("/api/scripts/readings", "post"),
     ("/api/renders", "post"),
     ("/api/renders", "get"),
+    ("/api/jobs", "get"),
     ("/api/jobs/{job_id}", "get"),
     ("/api/renders/{render_id}", "get"),
     ("/api/renders/{render_id}/files/{name}", "get"),

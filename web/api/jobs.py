@@ -8,7 +8,7 @@ with is a job: the render only exists once the job has finished.
 # the ``access`` dependencies this module is given.
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from web.api.access import Access, visible
 from web.api.responses import error_responses
@@ -29,6 +29,7 @@ def job_out(job: Job) -> JobOut:
         state=job.state.value,
         lesson_id=job.lesson_id,
         title=job.title,
+        submitted_by=job.owner,
         submitted_at=job.submitted_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
@@ -40,6 +41,8 @@ def job_out(job: Job) -> JobOut:
         )
         if webhook
         else None,
+        runner=job.runner.value,
+        flow_run_id=job.flow_run_id,
         status_url=f"/api/jobs/{job.id}",
     )
 
@@ -100,6 +103,15 @@ def router(services: Services, access: Access) -> APIRouter:
         )
         return job_out(job)
 
+    @routes.get("/api/jobs", response_model=list[JobOut], responses=error_responses(401, 422))
+    def list_jobs(
+        who: Annotated[TokenInfo, Depends(access.teacher)],
+        limit: Annotated[int, Query(ge=1, le=500, description="At most this many.")] = 50,
+    ) -> list[JobOut]:
+        """Render jobs, newest first, with who submitted each and when: a teacher's own, every
+        teacher's for an admin. Jobs are kept in the catalog, so they outlive a server restart."""
+        return [job_out(job) for job in services.jobs.recent(None if who.is_admin else who.id, limit)]
+
     @routes.get("/api/jobs/{job_id}", response_model=JobOut, responses=error_responses(401, 404, 422))
     def job_status(
         job_id: Annotated[str, Path(pattern=JOB_ID)], who: Annotated[TokenInfo, Depends(access.teacher)]
@@ -112,7 +124,7 @@ def router(services: Services, access: Access) -> APIRouter:
             code="no_such_job",
             message=f"no render job {job_id!r}",
             where="job_id",
-            fix="jobs are kept in memory; after a server restart look the render up in /api/renders",
+            fix="list your jobs with GET /api/jobs",
         )
         return job_out(job)
 
