@@ -1,5 +1,5 @@
 // The teachers' page: sign-in, script checks with line numbers, preview, render progress, the lesson
-// player with its text (karaoke.js), downloads.
+// player with its text (karaoke.js), downloads. The paragraph editor and reading view are editor.js.
 // Plain browser JavaScript, no build step; every request goes to the same JSON API the docs describe.
 "use strict";
 
@@ -61,7 +61,8 @@ function setupSignOut() {
 
 // --- script checks ---------------------------------------------------------------------------------
 
-function jumpToLine(line, column) {
+function jumpToLine(line, column, paragraph) {
+  if (paragraph && window.scriptEditor && window.scriptEditor.focusParagraph(paragraph)) return;
   const area = $("script");
   const lines = area.value.split("\n");
   let offset = 0;
@@ -90,7 +91,7 @@ function showDiagnostics(report) {
     const link = el("a", { href: "#script" }, where);
     link.addEventListener("click", (event) => {
       event.preventDefault();
-      jumpToLine(d.line, d.column);
+      jumpToLine(d.line, d.column, d.paragraph);
     });
     const kind = d.severity === "warning" ? "warning: " : "";
     list.append(
@@ -101,6 +102,7 @@ function showDiagnostics(report) {
 }
 
 async function checkScript() {
+  if (window.scriptEditor) await window.scriptEditor.flush();
   const response = await api("POST", "/api/scripts/validate", { script: $("script").value });
   if (!response.ok) {
     $("diagnostics").replaceChildren(el("p", { class: "diag-error", role: "alert" }, await errorText(response)));
@@ -108,6 +110,7 @@ async function checkScript() {
   }
   const report = await response.json();
   showDiagnostics(report);
+  if (window.scriptEditor) window.scriptEditor.showProblems(report);
   return report;
 }
 
@@ -292,6 +295,7 @@ function setupScript() {
     const file = event.target.files[0];
     if (!file) return;
     $("script").value = await file.text();
+    if (window.scriptEditor) await window.scriptEditor.reload();
     await checkScript();
   });
   $("preview-form").addEventListener("submit", preview);
