@@ -4,15 +4,27 @@ Self-contained because it is mailed around and opened from buckets and CI artifa
 links break and external assets may be blocked. Every piece of text from the script or the recogniser
 goes through ``html.escape``: a lesson may legitimately contain ``<`` (a < b) and a transcript is
 untrusted machine output.
+
+Each player follows its segment's text as the web page's lesson player does: the sentence and the
+character being spoken are highlighted from the render's speech marks, and a sentence seeks the
+player to it. The page embeds the web page's own ``karaoke.js`` (one copy of that logic) and the
+marks as a JSON data block holding numbers only; the text is the escaped script text already shown.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
 from html import escape
+from importlib import resources
 from typing import Any
 
+from qa.snippets import snippet_start_s
+
+# The spoken sentence and character are blue, not yellow as on the web page: here yellow marks a
+# homophone in the lines under the text.
 _CSS = """
 body{font:15px/1.5 system-ui,"Noto Sans CJK SC","PingFang SC",sans-serif;margin:2em auto;max-width:70em;
 color:#222;padding:0 1em}
@@ -29,6 +41,33 @@ tr.flag{background:#fff3f3}.num{text-align:right;font-variant-numeric:tabular-nu
 .reason{color:#b00020;font-size:.85em}.att{font-size:.85em;color:#444}
 audio{height:2em;width:14em}svg{background:#fafafa;border:1px solid #eee}
 .legend span{padding:0 .4em;margin-right:.6em}
+.karaoke p{margin:0}
+.karaoke-sentence{font:inherit;color:inherit;background:none;border:0;border-radius:3px;padding:0;margin:0;
+cursor:pointer;text-align:start;display:inline}
+.karaoke-sentence:hover{background:#eef3fb}.karaoke-sentence:focus-visible{outline:2px solid #2458a6}
+.karaoke-sentence[aria-current]{background:#dde8fb}.karaoke-char.karaoke-now{background:#8fb5f0;border-radius:2px}
+"""
+
+MARK_TYPES = ("sentence", "character")
+"""The marks a player follows (``karaoke.js`` uses no word marks)."""
+
+_FOLLOW = """
+// Each segment's text follows its own player; one player plays at a time.
+(() => {
+  const marks = JSON.parse(document.getElementById("qa-marks").textContent);
+  const players = [];
+  for (const box of document.querySelectorAll(".karaoke[data-segment]")) {
+    const audio = box.closest("tr").querySelector("audio");
+    const segment = { index: Number(box.dataset.segment), paragraph: 0, text: box.textContent };
+    showLessonText(audio, box, { segments: [segment], marks: marks[box.dataset.segment] });
+    players.push(audio);
+  }
+  for (const audio of players) {
+    audio.addEventListener("play", () => {
+      for (const other of players) if (other !== audio) other.pause();
+    });
+  }
+})();
 """
 
 _PLOT_W, _PLOT_H, _PAD = 900, 180, 30
@@ -107,18 +146,55 @@ def _attempts(seg: dict[str, Any]) -> str:
     return '<div class="att">' + escape("; ".join(rows) + f" → kept {kept}") + "</div>"
 
 
-def _segment_row(seg: dict[str, Any], audio: bytes | None) -> str:
+@cache
+def karaoke_js() -> str:
+    """The web page's karaoke script, embedded so the report needs no server to follow its text."""
+    source = resources.files("web").joinpath("static/karaoke.js").read_text(encoding="utf-8")
+    if "</script" in source.lower() or "<!--" in source:
+        raise ValueError(
+            "web/static/karaoke.js contains </script or <!--, which would end its inline <script>"
+        )
+    return source
+
+
+def snippet_marks(seg: Mapping[str, Any], marks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The segment's sentence and character marks, in milliseconds from the start of its snippet."""
+    shift = round(snippet_start_s(float(seg["start"])) * 1000)
+    return [
+        {
+            "type": m["type"],
+            "segment": seg["index"],
+            "start": m["start"],
+            "end": m["end"],
+            "time": m["time"] - shift,
+            "end_time": m["end_time"] - shift,
+        }
+        for m in marks
+        if m["type"] in MARK_TYPES and m["segment"] == seg["index"]
+    ]
+
+
+def _json_block(data: object) -> str:
+    """JSON for a ``<script type="application/json">``: nothing in it can end the element."""
+    text = json.dumps(data, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _segment_row(seg: dict[str, Any], audio: bytes | None, follows: bool) -> str:
     player = (
-        f'<audio controls preload="none" src="data:audio/mpeg;base64,{base64.b64encode(audio).decode()}">'
-        "</audio>"
+        f'<audio controls preload="none" src="data:audio/mpeg;base64,{base64.b64encode(audio).decode()}" '
+        f'aria-label="Segment {seg["index"] + 1} audio"></audio>'
         if audio
         else ""
     )
     reasons = "".join(f'<div class="reason">{escape(r)}</div>' for r in seg["reasons"])
+    text = (
+        f'<div class="karaoke" data-segment="{seg["index"]}">' if follows and audio else "<div>"
+    ) + escape(seg["text"])
     return (
         f'<tr class="{"flag" if seg["flagged"] else ""}">'
         f'<td class="num">{seg["index"] + 1}</td>'
-        f"<td><div>{escape(seg['text'])}</div>"
+        f"<td>{text}</div>"
         f'<div class="line">{_line(seg["diff"], 1)}</div>'
         f'<div class="line">{_line(seg["diff"], 2)}</div>{reasons}{_attempts(seg)}</td>'
         f'<td class="num">{_pct(seg["cer"])}</td><td class="num">{_pct(seg["per"])}</td>'
@@ -126,10 +202,21 @@ def _segment_row(seg: dict[str, Any], audio: bytes | None) -> str:
     )
 
 
-def render_html(report: dict[str, Any], audio: Sequence[bytes | None] | None = None) -> str:
-    """The page for ``report`` (a qa.json dict); ``audio[i]`` is segment i's MP3 snippet, if any."""
+def render_html(
+    report: dict[str, Any],
+    audio: Sequence[bytes | None] | None = None,
+    marks: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+) -> str:
+    """The page for ``report`` (a qa.json dict); ``audio[i]`` is segment i's MP3 snippet, if any, and
+    ``marks[i]`` its speech marks as ``marks.json`` has them (times on the lesson's timeline)."""
     segments: list[dict[str, Any]] = report["segments"]
     clips = list(audio) if audio is not None else [None] * len(segments)
+    followed = {
+        str(seg["index"]): snippet_marks(seg, marks[k])
+        for k, seg in enumerate(segments)
+        if marks is not None and clips[k]
+    }
+    followed = {k: v for k, v in followed.items() if v}
     summary = report["summary"]
     threshold = float(report["thresholds"]["max_per"])
     cards = [
@@ -168,7 +255,12 @@ def render_html(report: dict[str, Any], audio: Sequence[bytes | None] | None = N
             '<table><tr><th class="num">#</th><th>script / transcript</th><th class="num">CER</th>'
             '<th class="num">PER</th><th class="num">time</th><th>listen</th></tr>'
         )
-        html.extend(_segment_row(segments[k], clips[k]) for k in members)
+        html.extend(
+            _segment_row(segments[k], clips[k], str(segments[k]["index"]) in followed) for k in members
+        )
         html.append("</table>")
+    if followed:
+        html.append(f'<script type="application/json" id="qa-marks">{_json_block(followed)}</script>')
+        html.append(f"<script>{karaoke_js()}{_FOLLOW}</script>")
     html.append("</body></html>\n")
     return "".join(html)

@@ -24,6 +24,12 @@ class SnippetError(WorkFailedError):
     pass
 
 
+def snippet_start_s(start_s: float) -> float:
+    """Where the snippet of a segment starting at ``start_s`` begins on the lesson's timeline: the
+    players' speech marks are shifted by it."""
+    return max(0.0, start_s - SNIPPET_PAD_S)
+
+
 def mp3_snippets(wav: Path, spans: Sequence[tuple[float, float]]) -> list[bytes]:
     """One MP3 per ``(start, end)`` span of ``wav``, padded a little so first and last sounds survive."""
     if not spans:
@@ -34,7 +40,7 @@ def mp3_snippets(wav: Path, spans: Sequence[tuple[float, float]]) -> list[bytes]
         for i, (start, end) in enumerate(spans):
             out = Path(tmp) / f"{i}.mp3"
             outputs.append(out)
-            a, b = max(0.0, start - SNIPPET_PAD_S), end + SNIPPET_PAD_S
+            a, b = snippet_start_s(start), end + SNIPPET_PAD_S
             command += [
                 "-map", "0:a",
                 "-af", f"atrim=start={a:.3f}:end={b:.3f},asetpts=PTS-STARTPTS",

@@ -43,6 +43,7 @@ from storage.layout import LESSON_WAV
 from tasks.assemble import AssembledLesson
 from tasks.backcheck_store import check_key, load_check, save_check, sha256_file
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
+from tasks.marks import lesson_marks
 
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
@@ -201,15 +202,24 @@ def _best(seg: SegmentCheck, attempts: tuple[Attempt, ...]) -> int:
 
 @task(name="write-qa-report", cache_policy=NO_CACHE)
 def write_qa_report(
-    check: LessonCheck, info: LessonInfo, lesson: AssembledLesson, qa: QAConfig, folder: Path
+    plan: LessonPlan,
+    check: LessonCheck,
+    info: LessonInfo,
+    lesson: AssembledLesson,
+    qa: QAConfig,
+    folder: Path,
 ) -> None:
+    """``lesson`` is the final one (after any re-assembly): its spans cut the snippets and its times
+    make the speech marks the players follow, the same marks ``marks.json`` gets later."""
     data = report_data(check, info, lesson.spans, qa, lesson.duration_s)
     write_text(folder / QA_JSON, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     try:
         snippets: list[bytes] | None = mp3_snippets(folder / LESSON_WAV, lesson.spans)
     except SnippetError:
         snippets = None  # the report without players is still the report
-    write_text(folder / QA_HTML, render_html(data, snippets))
+    write_text(
+        folder / QA_HTML, render_html(data, snippets, lesson_marks(plan, lesson) if snippets else None)
+    )
 
 
 def run_backcheck(
@@ -245,7 +255,7 @@ def run_backcheck(
             save_check(config.store, key, check)
     if kept != tuple(audios):
         lesson = reassemble(list(kept))
-    write_qa_report(check, info, lesson, config.qa, folder)
+    write_qa_report(plan, check, info, lesson, config.qa, folder)
     return Backchecked(kept, lesson, check, reused)
 
 

@@ -10,11 +10,12 @@ spaces get no character mark, as in Amazon Polly's speech marks.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from json.encoder import encode_basestring
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from audio.captions import CaptionWord
 from engines.estimate import estimate_times
@@ -219,6 +220,19 @@ def marks_json_items(shown: ShownTimes, sample_rate: int) -> list[str]:
         f'{{"time":{round((a + offset) * scale)},"end_time":{round((b + offset) * scale)},{tail}'
         for a, b, tail in fragments
     ]
+
+
+def lesson_marks(plan: LessonPlan, lesson: AssembledLesson) -> list[list[dict[str, Any]]]:
+    """Each segment's marks as ``marks.json`` holds them (milliseconds on the lesson's timeline).
+
+    Made by the same code as the file, for what is written before it: the QA report's players follow
+    the text with them, and the report is written by the back-check, ahead of the descriptions.
+    """
+    out: list[list[dict[str, Any]]] = []
+    for job, times in zip(plan.jobs, segment_times(plan, lesson), strict=True):
+        items = marks_json_items(shown_times(job, times), lesson.sample_rate)
+        out.append(json.loads(f"[{','.join(items)}]"))
+    return out
 
 
 def segment_marks(shown: ShownTimes) -> list[Mark]:

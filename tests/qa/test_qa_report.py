@@ -1,22 +1,40 @@
-"""qa.json, the self-contained qa.html and ``lessonaudio qa`` (exit codes for CI), from hand-made results."""
+"""qa.json, the self-contained qa.html and ``lessonaudio qa`` (exit codes for CI), from hand-made results;
+the players' speech marks from a real (tiny-voice) render."""
 
 from __future__ import annotations
 
 import base64
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from app.commands import qa as qa_command
+from engines.baker.engine import ENGINE_ID
+from engines.registry import VoiceConfig
+from lesson_specs import load_spec
 from qa.config import QAConfig, flag_reasons
-from qa.html import render_html
+from qa.html import karaoke_js, render_html
 from qa.metrics import Score
 from qa.report import LessonInfo, load_report, report_data, segment_summary
 from qa.results import Attempt, DiffItem, Hearing, LessonCheck, SegmentCheck, WindowResult
+from qa.snippets import SNIPPET_PAD_S
+from storage.pieces import PieceStore
+from storage.segments import SegmentStore
+from tasks.assemble import AssembledLesson, assemble_audio
+from tasks.backcheck import segment_refs, write_qa_report
+from tasks.describe import RenderInfo, write_descriptions
+from tasks.jobs import LessonPlan, SegmentAudio, VoiceIdentity
+from tasks.plan import plan_paragraphs
+from tasks.synthesize import render_segment
+from tests.tiny_voice import tiny_model_hash, use_tiny_voice
+from text_frontend.frontend import FrontEnd
 
 EVIL = '<script>alert("x")</script> & a<b'
 
@@ -82,6 +100,8 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert "标题&lt;&amp;&gt;" in page and "<b>明天" not in page and "voice failed &lt;oops&gt;" in page
     players = re.findall(r'<audio controls preload="none" src="data:audio/mpeg;base64,([^"]+)"', page)
     assert [base64.b64decode(p) for p in players] == [audio[0], audio[2]]
+    # Without speech marks the players follow no text, and the page runs no script.
+    assert 'class="karaoke"' not in page
     # The PER plot has one bar per segment, the flagged one in red, and the threshold line.
     assert page.count("<rect") == 3 and page.count('fill="#d93025"><title>') == 1
     assert "flag threshold 0.34" in page
@@ -135,3 +155,116 @@ def test_qa_subcommands_can_join_the_path_form(qa_json: Path) -> None:
     assert runner.invoke(root, ["qa", "check", str(qa_json)]).exit_code == 0
     assert "summary" in runner.invoke(root, ["qa", "--help"]).output
     assert load_report(qa_json)["lesson_id"] == "demo"
+
+
+def test_only_segments_with_a_player_and_marks_follow_their_text() -> None:
+    # Hand-made marks on the lesson's timeline; segment 1 has no player, segment 2 no marks.
+    segment_0: list[dict[str, Any]] = [
+        {"time": 300, "end_time": 900, "type": "sentence", "segment": 0, "start": 0, "end": 3},
+        {"time": 300, "end_time": 500, "type": "word", "segment": 0, "start": 0, "end": 2},
+        {"time": 300, "end_time": 400, "type": "character", "segment": 0, "start": 0, "end": 1},
+    ]
+    marks = [segment_0, [{**segment_0[0], "segment": 1}], []]
+    page = render_html(report(), [b"ID3-0", None, b"ID3-2"], marks)
+    assert page.count('class="karaoke"') == 1 and '<div class="karaoke" data-segment="0">&lt;script' in page
+    # Segment 0 starts at 0.2 s, its snippet SNIPPET_PAD_S earlier; word marks are left out.
+    shift = round((0.2 - SNIPPET_PAD_S) * 1000)
+    assert embedded_marks(page) == {
+        "0": [
+            {**m, "time": m["time"] - shift, "end_time": m["end_time"] - shift}
+            for m in segment_0
+            if m["type"] != "word"
+        ]
+    }
+    assert karaoke_js() in page and "function showLessonText(" in page
+    assert not re.search(r"https?:|//[a-z]", page)  # still self-contained
+    assert page.count("<script") == 2  # the marks (data) and karaoke.js with what starts it
+
+
+def embedded_marks(page: str) -> dict[str, list[dict[str, Any]]]:
+    found = re.search(r'<script type="application/json" id="qa-marks">(.*?)</script>', page)
+    assert found, "no speech marks in the page"
+    marks: dict[str, list[dict[str, Any]]] = json.loads(found.group(1))
+    return marks
+
+
+SCRIPT = """
+id: qa-marks
+title: 标记
+course: 测试课程
+paragraphs:
+  - text: 同学们好！今天我们学习勾股定理。
+  - text: 直角边是3cm和4cm，斜边是多少？请想一想。
+"""
+
+
+@dataclass(frozen=True)
+class TinyRender:
+    plan: LessonPlan
+    audios: list[SegmentAudio]
+    lesson: AssembledLesson
+    folder: Path
+
+
+@pytest.fixture
+def tiny_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TinyRender]:
+    """A short lesson rendered and assembled by the tiny voice (real timing, milliseconds of work)."""
+    for _ in use_tiny_voice(monkeypatch, tmp_path / "no-models"):
+        identity = VoiceIdentity("baker", ENGINE_ID, tiny_model_hash())
+        plan = plan_paragraphs(load_spec(SCRIPT), FrontEnd(), identity, max_chars=12)
+        config = VoiceConfig(models_dir=tmp_path / "no-models", http_url=None, threads=1)
+        store = SegmentStore(tmp_path / "segments")
+        audios = [render_segment(job, store, config) for job in plan.jobs]
+        folder = tmp_path / "render"
+        folder.mkdir()
+        lesson = assemble_audio(plan, audios, folder, PieceStore(tmp_path / "pieces"))
+        yield TinyRender(plan, audios, lesson, folder)
+
+
+def clean_check(plan: LessonPlan) -> LessonCheck:
+    """Every segment heard as written (the tiny voice says no words a recogniser could hear)."""
+    segments = []
+    for ref in segment_refs(plan):
+        diff = tuple(DiffItem("=", u, u) for u in ref.text)
+        hearing = Hearing(ref.text, Score(len(ref.units), 0, 0), diff, -18.0, ())
+        segments.append(SegmentCheck(ref.index, ref.paragraph, ref.text, ref.reference, 0, hearing))
+    return LessonCheck("hand-made", (), tuple(segments), audio_s=10.0, asr_s=0.0)
+
+
+def test_each_player_gets_its_segments_marks_from_marks_json_shifted_to_its_snippet(
+    tiny_render: TinyRender,
+) -> None:
+    plan, lesson, folder = tiny_render.plan, tiny_render.lesson, tiny_render.folder
+    assert len(plan.jobs) >= 3 and lesson.times  # the voice's own durations, not an even share
+    check = clean_check(plan)
+    write_qa_report.fn(plan, check, LessonInfo("qa-marks", "标记", "r1"), lesson, QAConfig(), folder)
+    info = RenderInfo("r1", "标记", (False,) * len(plan.jobs), check)
+    write_descriptions.fn(plan, tiny_render.audios, lesson, info, folder)
+
+    page = (folder / "qa.html").read_text(encoding="utf-8")
+    report = json.loads((folder / "qa.json").read_text(encoding="utf-8"))
+    written = json.loads((folder / "marks.json").read_text(encoding="utf-8"))
+    embedded = embedded_marks(page)
+    assert sorted(embedded, key=int) == [str(j.index) for j in plan.jobs]
+    for job, seg in zip(plan.jobs, report["segments"], strict=True):
+        assert f'<div class="karaoke" data-segment="{job.index}">{job.display_text}</div>' in page
+        shift = round(max(0.0, seg["start"] - SNIPPET_PAD_S) * 1000)
+        expected = [
+            {
+                k: m[k] - shift if k in ("time", "end_time") else m[k]
+                for k in ("type", "segment", "start", "end", "time", "end_time")
+            }
+            for m in written["marks"]
+            if m["segment"] == job.index and m["type"] in ("sentence", "character")
+        ]
+        mine = embedded[str(job.index)]
+        assert mine == sorted(mine, key=lambda m: m["time"]) and mine == expected
+        # Times count from the snippet's start: the first sound comes after its pad, within the segment.
+        chars = [m for m in mine if m["type"] == "character"]
+        assert len(chars) == sum(1 for c in job.display_text if c.isalnum())
+        assert SNIPPET_PAD_S * 1000 - 2 <= chars[0]["time"] < 400
+        assert chars[-1]["end_time"] <= round((seg["end"] - seg["start"] + SNIPPET_PAD_S) * 1000) + 2
+        # Each segment is one sentence here (the planner cuts at sentence ends), lit from its first sound.
+        (sentence,) = [m for m in mine if m["type"] == "sentence"]
+        assert (sentence["start"], sentence["end"]) == (0, len(job.display_text))
+        assert sentence["time"] == chars[0]["time"] and sentence["end_time"] == chars[-1]["end_time"]

@@ -3,6 +3,8 @@
 // lesson from that sentence. Times are read from audio.currentTime on every animation frame while the
 // audio plays (timeupdate alone comes only about four times a second, slower than a syllable), and on
 // timeupdate and seeked for the paused player.
+// The QA report (qa/html.py) embeds this file in qa.html and calls showLessonText once per segment
+// player, so it must stay self-contained: no other script's names, no fetches.
 "use strict";
 
 // Offsets in marks.json count code points; a JavaScript string counts UTF-16 units, so text is split
