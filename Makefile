@@ -16,7 +16,7 @@ UV_VERSION := 0.13.8
 EXAMPLE ?= lesson_specs/examples/math-g8-pythagoras.yaml
 OUT ?= out
 
-.PHONY: venv lock models render test lint typecheck pytest bench clean system-deps test-scale test-fast
+.PHONY: venv lock models render test lint typecheck pytest bench clean system-deps test-scale test-fast messages
 
 venv: $(STAMP)
 
@@ -67,6 +67,15 @@ test: lint typecheck pytest
 FAST := not real_voice and not whisper and not prepared_models and not browser and not slow and not scale
 test-fast: venv
 	$(BIN)/pytest -m "$(FAST)" -n auto
+
+# Translations: extract every _() / N_() message, merge them into each catalog (then translate the
+# new entries in i18n/locale/*/LC_MESSAGES/lessonaudio.po), compile. Commit .pot, .po and .mo.
+messages: venv
+	$(BIN)/pybabel extract -F i18n/babel.cfg --no-location --sort-output --project lessonaudio \
+	  -o i18n/lessonaudio.pot .
+	$(BIN)/pybabel update -i i18n/lessonaudio.pot -d i18n/locale -D lessonaudio --no-fuzzy-matching \
+	  --ignore-obsolete
+	$(BIN)/pybabel compile -d i18n/locale -D lessonaudio --statistics
 
 test-scale: models
 	$(BIN)/pytest -m scale

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from errors import InputError
+from i18n import _
 
 AUTO_NAMES = ("lexicon.yaml", "lexicon.yml")
 """Picked up beside a script that names no course lexicon, first found wins."""
@@ -63,12 +64,13 @@ def check_reference(reference: str) -> str:
     ref = reference.strip()
     if not ref:
         raise LexiconUnavailable(
-            "`course_lexicon` is empty", "write the path of the course's .lexicon.yaml file, or remove it"
+            _("`course_lexicon` is empty"),
+            _("write the path of the course's .lexicon.yaml file, or remove it"),
         )
     if not is_lexicon_name(ref):
         raise LexiconUnavailable(
-            f"course lexicon `{ref}` is not named like a lexicon file",
-            "name it lexicon.yaml or <course>.lexicon.yaml",
+            _("course lexicon `{name}` is not named like a lexicon file").format(name=ref),
+            _("name it lexicon.yaml or <course>.lexicon.yaml"),
         )
     return ref
 

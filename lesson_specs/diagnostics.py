@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from errors import InputError
+from i18n import _
 from text_frontend.excerpt import QUOTE_CHARS, excerpt, one_line
 
 Severity = Literal["error", "warning"]
@@ -45,10 +46,10 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}: "
-        para = f"paragraph {self.paragraph}: " if self.paragraph is not None else ""
-        kind = "warning: " if self.severity == "warning" else ""
-        fix = f" ({self.fix})" if self.fix else ""
-        return f"{where}{kind}{para}{self.message}{fix}"
+        para = _("paragraph {number}: ").format(number=self.paragraph) if self.paragraph is not None else ""
+        kind = _("warning: ") if self.severity == "warning" else ""
+        said = _("{message} ({fix})").format(message=self.message, fix=self.fix) if self.fix else self.message
+        return f"{where}{kind}{para}{said}"
 
 
 class SpecError(InputError):

@@ -20,6 +20,7 @@ from typing import Literal
 
 import yaml
 
+from i18n import _
 from lesson_specs.course_lexicon import (
     AUTO_NAMES,
     MAX_LEXICON_BYTES,
@@ -100,17 +101,19 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
         kind: Literal["missing", "other"] = "missing" if err.errno == errno.ENOENT else "other"
-        raise _Unreadable(f"cannot read file: {err.strerror or err}", kind) from None
+        raise _Unreadable(_("cannot read file: {reason}").format(reason=err.strerror or err), kind) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind_of = _file_kind(info.st_mode)
-            raise _Unreadable(f"cannot read file: it is {kind_of}, not a regular file", "special")
+            raise _Unreadable(
+                _("cannot read file: it is {kind}, not a regular file").format(kind=kind_of), "special"
+            )
         if info.st_size > limit:
             raise _Unreadable("too big", "too_big", info.st_size)
         data = read_at_most(fd, limit + 1)  # one byte more than allowed tells "too big" from "just fits"
     except OSError as err:
-        raise _Unreadable(f"cannot read file: {err.strerror or err}") from None
+        raise _Unreadable(_("cannot read file: {reason}").format(reason=err.strerror or err)) from None
     finally:
         os.close(fd)
     if len(data) > limit:  # grew after the fstat, or a file whose size stat cannot tell
@@ -126,7 +129,7 @@ def read_script_file(path: Path) -> bytes:
     except _Unreadable as err:
         if err.kind == "too_big":
             raise SpecError([oversize_diagnostic(source, err.size)]) from None
-        fix = "give the path of a .yaml lesson script" if err.kind == "special" else "check the path"
+        fix = _("give the path of a .yaml lesson script") if err.kind == "special" else _("check the path")
         raise SpecError([Diagnostic(source, 1, 1, err.message, fix)]) from None
 
 
@@ -145,7 +148,7 @@ def folder_lexicons(script: Path) -> LexiconSource:
                     return _read_lexicon(candidate, f"`{candidate}`")
             return None
         ref = check_reference(reference)
-        return _read_lexicon(script.parent / ref, f"course lexicon `{ref}`")
+        return _read_lexicon(script.parent / ref, _("course lexicon `{name}`").format(name=ref))
 
     return source
 
@@ -156,33 +159,34 @@ def _read_lexicon(path: Path, what: str) -> LexiconFile:
     except _Unreadable as err:
         if err.kind == "too_big":
             raise LexiconUnavailable(
-                f"{what} is over the {MAX_LEXICON_BYTES // 1024} KB limit",
-                "split the course's words into a smaller file",
+                _("{what} is over the {limit} KB limit").format(what=what, limit=MAX_LEXICON_BYTES // 1024),
+                _("split the course's words into a smaller file"),
             ) from None
-        fix = "the path is relative to the script's folder" if err.kind == "missing" else "check the file"
+        fix = (
+            _("the path is relative to the script's folder") if err.kind == "missing" else _("check the file")
+        )
         raise LexiconUnavailable(f"{what}: {err.message}", fix) from None
 
 
 def _file_kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
+        return _("a device")
+    return _("a special file")
 
 
 def oversize_diagnostic(source: str, size: int | None) -> Diagnostic:
     """The error for a script over ``MAX_SCRIPT_BYTES`` (``size`` None: how far over is unknown)."""
-    what = f"script is {size // 1024} KB, over" if size is not None else "script is over"
-    return Diagnostic(
-        source,
-        1,
-        1,
-        f"{what} the {MAX_SCRIPT_BYTES // 1024} KB limit",
-        "split the lesson into several scripts",
+    limit = MAX_SCRIPT_BYTES // 1024
+    message = (
+        _("script is {size} KB, over the {limit} KB limit").format(size=size // 1024, limit=limit)
+        if size is not None
+        else _("script is over the {limit} KB limit").format(limit=limit)
     )
+    return Diagnostic(source, 1, 1, message, _("split the lesson into several scripts"))
 
 
 def load_spec(
@@ -200,24 +204,14 @@ def load_spec(
     """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_SCRIPT_BYTES:
-        raise SpecError(
-            [
-                Diagnostic(
-                    source,
-                    1,
-                    1,
-                    f"script is {len(raw) // 1024} KB, over the {MAX_SCRIPT_BYTES // 1024} KB limit",
-                    "split the lesson into several scripts",
-                )
-            ]
-        )
+        raise SpecError([oversize_diagnostic(source, len(raw))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         prefix = raw[: err.start]
         line = prefix.count(b"\n") + 1
         raise SpecError(
-            [Diagnostic(source, line, 1, "file is not UTF-8 text", "save the script as UTF-8")]
+            [Diagnostic(source, line, 1, _("file is not UTF-8 text"), _("save the script as UTF-8"))]
         ) from None
     return _Validator(source, text, raw, known_voices, lexicons).run()
 
@@ -255,25 +249,31 @@ class _Validator:
         root = compose(self.src.text)
         if isinstance(root, YamlProblem):
             raise SpecError(
-                [Diagnostic(self.source, root.line, root.col, root.message, "fix the YAML syntax")]
+                [Diagnostic(self.source, root.line, root.col, root.message, _("fix the YAML syntax"))]
             )
         if root is None:
             raise SpecError(
                 [
                     Diagnostic(
-                        self.source, 1, 1, "the script is empty", "start with id:, title: and paragraphs:"
+                        self.source,
+                        1,
+                        1,
+                        _("the script is empty"),
+                        _("start with id:, title: and paragraphs:"),
                     )
                 ]
             )
         if not isinstance(root, yaml.MappingNode):
-            self.error(root, "the script must be a mapping of keys", "start with id:, title: and paragraphs:")
+            self.error(
+                root, _("the script must be a mapping of keys"), _("start with id:, title: and paragraphs:")
+            )
             raise SpecError(self.diagnostics)  # nothing below can be read without keys
         fields = self.mapping(root, TOP_KEYS, paragraph=None)
 
-        lesson_id = self.required_text(root, fields, "id", "add `id: my-lesson` (a-z, 0-9 and -)")
+        lesson_id = self.required_text(root, fields, "id", _("add `id: my-lesson` (a-z, 0-9 and -)"))
         if lesson_id is not None and fields.get("id") is not None:
             self.check_id(fields["id"], lesson_id)
-        title = self.required_text(root, fields, "title", "add `title: 课文标题`")
+        title = self.required_text(root, fields, "title", _("add `title: 课文标题`"))
         course = self.optional_text(fields.get("course"), "course")
         voice = self.optional_text(fields.get("voice"), "voice")
         if voice is not None and fields.get("voice") is not None:
@@ -311,18 +311,18 @@ class _Validator:
         for key_node, value_node in node.value:
             self.count(value_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(
-                    key_node, "keys must be plain words", f"use one of: {', '.join(allowed)}", paragraph
-                )
+                self.error(key_node, _("keys must be plain words"), _one_of(allowed), paragraph)
                 continue
             key = str(key_node.value)
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
-                fix = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(allowed)}"
-                self.error(key_node, f"unknown key `{key}`", fix, paragraph)
+                fix = _did_you_mean(close[0]) if close else _one_of(allowed)
+                self.error(key_node, _("unknown key `{key}`").format(key=key), fix, paragraph)
                 continue
             if key in found:
-                self.error(key_node, f"`{key}` is given twice", "keep one of them", paragraph)
+                self.error(
+                    key_node, _("`{key}` is given twice").format(key=key), _("keep one of them"), paragraph
+                )
                 continue
             found[key] = value_node
         return found
@@ -331,7 +331,9 @@ class _Validator:
         self.nodes_seen += 1
         if self.nodes_seen > MAX_NODES:
             self.error(
-                node, "the script has too many values (anchors/aliases?)", "write the script out plainly"
+                node,
+                _("the script has too many values (anchors/aliases?)"),
+                _("write the script out plainly"),
             )
             raise SpecError(self.diagnostics)
 
@@ -339,10 +341,13 @@ class _Validator:
         if node is None:
             return None
         if not isinstance(node, yaml.ScalarNode):
-            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
-            self.error(
-                node, f"`{what}` must be text, not {kind}", f"write `{what}: ...` on one line", paragraph
+            message = (
+                _("`{key}` must be text, not a list")
+                if isinstance(node, yaml.SequenceNode)
+                else _("`{key}` must be text, not a mapping")
             )
+            fix = _("write `{key}: ...` on one line")
+            self.error(node, message.format(key=what), fix.format(key=what), paragraph)
             return None
         if node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
             return None
@@ -352,7 +357,8 @@ class _Validator:
         value = self.scalar(fields.get(key), key)
         if value is None or not value.strip():
             where = fields.get(key, root)
-            self.error(where, f"`{key}` is missing" if key not in fields else f"`{key}` is empty", fix)
+            message = _("`{key}` is missing") if key not in fields else _("`{key}` is empty")
+            self.error(where, message.format(key=key), fix)
             return None
         return value.strip()
 
@@ -367,22 +373,23 @@ class _Validator:
             )
             self.error(
                 node,
-                f"id `{lesson_id}` is not a slug",
-                f"use lowercase a-z, 0-9 and single dashes, at most {MAX_ID_CHARS} characters,"
-                f" e.g. `{suggestion}`",
+                _("id `{id}` is not a slug").format(id=lesson_id),
+                _(
+                    "use lowercase a-z, 0-9 and single dashes, at most {limit} characters, e.g. `{example}`"
+                ).format(limit=MAX_ID_CHARS, example=suggestion),
             )
 
     def check_voice(self, node: yaml.Node, voice: str) -> None:
         if self.known_voices is not None and voice not in self.known_voices:
             close = difflib.get_close_matches(voice, list(self.known_voices), n=1)
-            fix = (
-                f"did you mean `{close[0]}`?"
-                if close
-                else f"use one of: {', '.join(sorted(self.known_voices))}"
-            )
-            self.error(node, f"unknown voice `{voice}`", fix)
+            fix = _did_you_mean(close[0]) if close else _one_of(sorted(self.known_voices))
+            self.error(node, _("unknown voice `{voice}`").format(voice=voice), fix)
         elif not _VOICE.fullmatch(voice):
-            self.error(node, f"voice `{voice}` is not a voice name", "use a name like `baker`")
+            self.error(
+                node,
+                _("voice `{voice}` is not a voice name").format(voice=voice),
+                _("use a name like `baker`"),
+            )
 
     def emotion(self, node: yaml.Node | None, paragraph: int | None) -> Emotion | None:
         value = self.scalar(node, "emotion", paragraph)
@@ -392,8 +399,12 @@ class _Validator:
             return Emotion(value.strip().lower())
         except ValueError:
             close = difflib.get_close_matches(value.strip().lower(), [e.value for e in Emotion], n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
-            self.error(node, f"unknown emotion `{value}`", f"{hint}valid emotions: {_EMOTIONS}", paragraph)
+            fix = _("valid emotions: {emotions}").format(emotions=_EMOTIONS)
+            if close:
+                fix = _("did you mean `{word}`? valid emotions: {emotions}").format(
+                    word=close[0], emotions=_EMOTIONS
+                )
+            self.error(node, _("unknown emotion `{emotion}`").format(emotion=value), fix, paragraph)
             return None
 
     def course_lexicon_file(self, root: yaml.Node, fields: dict[str, yaml.Node]) -> LexiconFile | None:
@@ -402,14 +413,16 @@ class _Validator:
         reference = self.scalar(node, "course_lexicon") if node is not None else None
         if node is not None and reference is None:
             if isinstance(node, yaml.ScalarNode):
-                self.error(node, "`course_lexicon` is empty", "write the path of the course's lexicon file")
+                self.error(
+                    node, _("`course_lexicon` is empty"), _("write the path of the course's lexicon file")
+                )
             return None
         if self.lexicons is None:
             if node is not None:
                 self.error(
                     node,
-                    "a course lexicon can only be read for a script in a folder or an inbox",
-                    "copy the entries you need into the script's own `lexicon:`",
+                    _("a course lexicon can only be read for a script in a folder or an inbox"),
+                    _("copy the entries you need into the script's own `lexicon:`"),
                 )
             return None
         try:
@@ -424,12 +437,14 @@ class _Validator:
         return lexicon
 
     def lexicon(self, node: yaml.Node | None, layer: str = LESSON) -> Lexicon:
-        lexicon, _ = build_lexicon({}, layer)
+        lexicon, _issues = build_lexicon({}, layer)
         if node is None or (isinstance(node, yaml.ScalarNode) and self.scalar(node, "lexicon") is None):
             return lexicon
         if not isinstance(node, yaml.MappingNode):
             self.error(
-                node, "`lexicon` must map words to readings", "write `词: ci2` or `Python: 派森` per line"
+                node,
+                _("`lexicon` must map words to readings"),
+                _("write `词: ci2` or `Python: 派森` per line"),
             )
             return lexicon
         raw: dict[str, str] = {}
@@ -443,12 +458,16 @@ class _Validator:
             if reading is None:
                 self.error(
                     value_node,
-                    f"lexicon entry `{word}` has no reading",
-                    "write pinyin like gou1 gu3 or words to say",
+                    _("lexicon entry `{word}` has no reading").format(word=word),
+                    _("write pinyin like gou1 gu3 or words to say"),
                 )
                 continue
             if word in raw:
-                self.error(key_node, f"lexicon word `{word}` is given twice", "keep one of them")
+                self.error(
+                    key_node,
+                    _("lexicon word `{word}` is given twice").format(word=word),
+                    _("keep one of them"),
+                )
                 continue
             raw[word] = reading
             value_nodes[word] = value_node
@@ -460,16 +479,18 @@ class _Validator:
                 if isinstance(node_at, yaml.ScalarNode) and issue.start < len(node_at.value)
                 else start(node_at)
             )
-            self.error(where, f"lexicon `{word}`: {issue.message}", issue.fix)
+            self.error(
+                where, _("lexicon `{word}`: {problem}").format(word=word, problem=issue.message), issue.fix
+            )
         return lexicon
 
     def paragraphs(self, root: yaml.Node, node: yaml.Node | None, default: Emotion) -> list[Paragraph]:
-        fix = "add `paragraphs:` with a list of `- text: ...` items"
+        fix = _("add `paragraphs:` with a list of `- text: ...` items")
         if node is None:
-            self.error(root, "`paragraphs` is missing", fix)
+            self.error(root, _("`paragraphs` is missing"), fix)
             return []
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.error(node, "`paragraphs` must be a non-empty list", fix)
+            self.error(node, _("`paragraphs` must be a non-empty list"), fix)
             return []
         result: list[Paragraph] = []
         for number, item in enumerate(node.value, start=1):
@@ -492,19 +513,25 @@ class _Validator:
         if crossing is not None:
             self.lesson_error(
                 paragraphs[crossing],
-                f"the lesson's paragraphs have {sum(chars):,} characters,"
-                f" over the {MAX_LESSON_CHARS:,} limit for one lesson",
+                _(
+                    "the lesson's paragraphs have {count:,} characters,"
+                    " over the {limit:,} limit for one lesson"
+                ).format(count=sum(chars), limit=MAX_LESSON_CHARS),
             )
         crossing = _first_over(pauses, MAX_LESSON_PAUSE_MS)
         if crossing is not None:
             self.lesson_error(
                 paragraphs[crossing],
-                f"the lesson's pauses add up to {sum(pauses) / 1000:g}s,"
-                f" over the {MAX_LESSON_PAUSE_MS // 60_000} minute limit for one lesson",
+                _(
+                    "the lesson's pauses add up to {seconds:g}s,"
+                    " over the {minutes} minute limit for one lesson"
+                ).format(seconds=sum(pauses) / 1000, minutes=MAX_LESSON_PAUSE_MS // 60_000),
             )
 
     def lesson_error(self, paragraph: Paragraph, message: str) -> None:
-        self.error(paragraph.origin.at(0), message, "split the lesson into several scripts", paragraph.number)
+        self.error(
+            paragraph.origin.at(0), message, _("split the lesson into several scripts"), paragraph.number
+        )
 
     def paragraph(self, item: yaml.Node, number: int, default: Emotion) -> Paragraph | None:
         if isinstance(item, yaml.ScalarNode):
@@ -514,14 +541,14 @@ class _Validator:
             fields = self.mapping(item, PARAGRAPH_KEYS, number)
             text_node = fields.get("text")
         else:
-            self.error(item, "a paragraph must be `- text: ...`", "write `- text: 同学们好。`", number)
+            self.error(item, _("a paragraph must be `- text: ...`"), _("write `- text: 同学们好。`"), number)
             return None
         emotion = self.emotion(fields.get("emotion"), number) or default
         pause_after = self.pause_after(fields.get("pause_after"), number)
         text = self.scalar(text_node, "text", number)
         if text_node is None or text is None or not text.strip():
             where = text_node if text_node is not None else item
-            self.error(where, "paragraph has no text", "add `text: ...` with the words to say", number)
+            self.error(where, _("paragraph has no text"), _("add `text: ...` with the words to say"), number)
             return None
         assert isinstance(text_node, yaml.ScalarNode)
         positions = self.src.scalar_positions(text_node)
@@ -529,8 +556,10 @@ class _Validator:
         if len(text) > MAX_PARAGRAPH_CHARS:
             self.error(
                 text_node,
-                f"paragraph is {len(text)} characters, over the {MAX_PARAGRAPH_CHARS} limit",
-                "split it into several paragraphs",
+                _("paragraph is {count} characters, over the {limit} limit").format(
+                    count=len(text), limit=MAX_PARAGRAPH_CHARS
+                ),
+                _("split it into several paragraphs"),
                 number,
             )
             return None
@@ -545,8 +574,16 @@ class _Validator:
         try:
             return parse_duration(value)
         except DurationError as err:
-            self.error(node, f"pause_after: {err}", err.fix, number)
+            self.error(node, _("pause_after: {problem}").format(problem=err), err.fix, number)
             return None
+
+
+def _did_you_mean(word: str) -> str:
+    return _("did you mean `{word}`?").format(word=word)
+
+
+def _one_of(choices: Collection[str]) -> str:
+    return _("use one of: {choices}").format(choices=", ".join(choices))
 
 
 def _first_over(sizes: list[int], limit: int) -> int | None:
@@ -568,27 +605,39 @@ def parse_course_lexicon(file: LexiconFile) -> tuple[Lexicon, list[Diagnostic]]:
     if len(file.data) > MAX_LEXICON_BYTES:
         limit = MAX_LEXICON_BYTES // 1024
         return Lexicon(), [
-            Diagnostic(file.source, 1, 1, f"course lexicon is over the {limit} KB limit", "split it")
+            Diagnostic(
+                file.source,
+                1,
+                1,
+                _("course lexicon is over the {limit} KB limit").format(limit=limit),
+                _("split it"),
+            )
         ]
     try:
         text = file.data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = file.data[: err.start].count(b"\n") + 1
-        return Lexicon(), [Diagnostic(file.source, line, 1, "file is not UTF-8 text", "save it as UTF-8")]
+        return Lexicon(), [
+            Diagnostic(file.source, line, 1, _("file is not UTF-8 text"), _("save it as UTF-8"))
+        ]
     checker = _Validator(file.source, text, file.data, None)
-    fix = "write `lexicon:` and under it one `词: ci2` or `Python: 派森` per line"
+    fix = _("write `lexicon:` and under it one `词: ci2` or `Python: 派森` per line")
     root = compose(text)
     if isinstance(root, YamlProblem):
-        return Lexicon(), [Diagnostic(file.source, root.line, root.col, root.message, "fix the YAML syntax")]
+        return Lexicon(), [
+            Diagnostic(file.source, root.line, root.col, root.message, _("fix the YAML syntax"))
+        ]
     if root is None:
-        return Lexicon(), [Diagnostic(file.source, 1, 1, "the course lexicon is empty", fix)]
+        return Lexicon(), [Diagnostic(file.source, 1, 1, _("the course lexicon is empty"), fix)]
     if not isinstance(root, yaml.MappingNode):
-        return Lexicon(), [Diagnostic(file.source, *start(root), "the course lexicon must be a mapping", fix)]
+        return Lexicon(), [
+            Diagnostic(file.source, *start(root), _("the course lexicon must be a mapping"), fix)
+        ]
     try:
         fields = checker.mapping(root, COURSE_LEXICON_KEYS, paragraph=None)
         checker.optional_text(fields.get("course"), "course")
         if "lexicon" not in fields:
-            checker.error(root, "`lexicon` is missing", fix)
+            checker.error(root, _("`lexicon` is missing"), fix)
         lexicon = checker.lexicon(fields.get("lexicon"), COURSE)
     except SpecError as err:  # too many nodes: what was found so far is all we report
         return Lexicon(), list(err.diagnostics)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from i18n import _
 from lesson_specs.diagnostics import Diagnostic
 from lesson_specs.model import LessonSpec, Paragraph
 from text_frontend.excerpt import excerpt
@@ -52,8 +53,10 @@ def _unspoken(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> lis
                 spec.source,
                 line,
                 col,
-                f"`{word}` will not be pronounced",
-                f"add a lexicon entry such as `{word}: 读法` or write [{word}](读法) inline",
+                _("`{word}` will not be pronounced").format(word=word),
+                _("add a lexicon entry such as `{word}: 读法` or write [{word}](读法) inline").format(
+                    word=word
+                ),
                 paragraph.number,
                 "warning",
             )
@@ -74,9 +77,13 @@ def _spelled(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list
                 spec.source,
                 line,
                 col,
-                f"`{quoted}` is not in the lexicon and will be spelled {excerpt(spelled_out(word.text), 24)}",
-                f"if it is said as a word, add `{quoted}: 读法` to the lesson's lexicon"
-                " (Chinese or pinyin, e.g. `Python: 派森`)",
+                _("`{word}` is not in the lexicon and will be spelled {letters}").format(
+                    word=quoted, letters=excerpt(spelled_out(word.text), 24)
+                ),
+                _(
+                    "if it is said as a word, add `{word}: 读法` to the lesson's lexicon"
+                    " (Chinese or pinyin, e.g. `Python: 派森`)"
+                ).format(word=quoted),
                 paragraph.number,
                 "warning",
             )
@@ -96,9 +103,11 @@ def _long_readings(
                 spec.source,
                 line,
                 col,
-                f"`{written}` is read as {reading.syllables} syllables, more than one segment holds "
-                f"({max_syllables}), so it will be cut mid-reading",
-                "write it in words or shorten it",
+                _(
+                    "`{written}` is read as {syllables} syllables, more than one segment holds"
+                    " ({limit}), so it will be cut mid-reading"
+                ).format(written=written, syllables=reading.syllables, limit=max_syllables),
+                _("write it in words or shorten it"),
                 paragraph.number,
                 "warning",
             )

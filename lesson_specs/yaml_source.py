@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from i18n import _
+
 MAX_NODES = 50_000
 """Anchors and aliases can make a small file expand enormously; we stop walking long before that."""
 
@@ -30,10 +32,10 @@ def compose(text: str) -> yaml.Node | YamlProblem | None:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = err.problem or err.context or "invalid YAML"
-        return YamlProblem(line, col, f"YAML syntax error: {what}")
+        what = err.problem or err.context or _("invalid YAML")
+        return YamlProblem(line, col, _("YAML syntax error: {problem}").format(problem=what))
     except (yaml.YAMLError, RecursionError, ValueError) as err:
-        return YamlProblem(1, 1, f"YAML syntax error: {err}")
+        return YamlProblem(1, 1, _("YAML syntax error: {problem}").format(problem=err))
 
 
 def start(node: yaml.Node) -> tuple[int, int]:

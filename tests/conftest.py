@@ -26,6 +26,9 @@ import pytest
 from config import Settings
 from tests.mounts import Mount, tmpfs_mounts
 
+# Tests read messages in English whatever the machine's locale; tests/test_i18n.py sets its own.
+os.environ["LESSONAUDIO_LANG"] = "en"
+
 _VOICES = ("baker", "tiny")
 
 

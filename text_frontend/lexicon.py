@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from i18n import _
 from text_frontend.markup import MarkupIssue, parse_reading
 
 LESSON = "lesson"
@@ -133,7 +134,7 @@ def build_lexicon(raw: Mapping[str, str], layer: str = LESSON) -> tuple[Lexicon,
     issues: dict[str, MarkupIssue] = {}
     for word, reading in raw.items():
         if not word.strip():
-            issues[word] = MarkupIssue(0, 0, "empty lexicon word", "remove the entry")
+            issues[word] = MarkupIssue(0, 0, _("empty lexicon word"), _("remove the entry"))
             continue
         parsed = parse_reading(word, reading)
         if isinstance(parsed, MarkupIssue):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from errors import InputError
+from i18n import _
 from text_frontend.excerpt import excerpt
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
@@ -96,14 +97,17 @@ def parse_duration(text: str) -> int:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise DurationError(
-            f"'{excerpt(text)}' is not a duration", "write a number with a unit, e.g. 500ms or 1.5s"
+            _("'{text}' is not a duration").format(text=excerpt(text)),
+            _("write a number with a unit, e.g. 500ms or 1.5s"),
         )
     value, unit = float(match.group(1)), match.group(2).lower()
     exact = value * (1000 if unit == "s" else 1)  # infinite for hundreds of digits: compare first
     if exact > MAX_PAUSE_MS:
         raise DurationError(
-            f"pause of {excerpt(text.strip())} is longer than {MAX_PAUSE_MS // 1000}s",
-            "split the lesson or use a shorter pause",
+            _("pause of {text} is longer than {limit}s").format(
+                text=excerpt(text.strip()), limit=MAX_PAUSE_MS // 1000
+            ),
+            _("split the lesson or use a shorter pause"),
         )
     return round(exact)
 
@@ -116,7 +120,7 @@ def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupI
     """
     reading = reading.strip()
     if not reading:
-        return MarkupIssue(0, 0, "empty reading", "write pinyin such as hang2, or the words to say")
+        return MarkupIssue(0, 0, _("empty reading"), _("write pinyin such as hang2, or the words to say"))
     if not looks_like_pinyin(reading):
         return reading
     syllables: list[str] = []
@@ -131,8 +135,10 @@ def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupI
         return MarkupIssue(
             0,
             len(reading),
-            f"'{excerpt(display)}' has {len(chars)} character(s) but {len(syllables)} syllable(s) were given",
-            "give one syllable per character, e.g. [银行](yin2 hang2)",
+            _("'{text}' has {chars} character(s) but {syllables} syllable(s) were given").format(
+                text=excerpt(display), chars=len(chars), syllables=len(syllables)
+            ),
+            _("give one syllable per character, e.g. [银行](yin2 hang2)"),
         )
     return tuple(syllables)
 
@@ -235,8 +241,9 @@ def _pause_total_issue(pieces: list[Piece]) -> MarkupIssue | None:
             return MarkupIssue(
                 piece.start,
                 piece.end,
-                f"the pauses add up to {whole / 1000:g}s, over the {MAX_TEXT_PAUSE_MS // 1000}s limit"
-                " for one paragraph",
-                "use fewer or shorter pauses, or split the paragraph",
+                _("the pauses add up to {seconds:g}s, over the {limit}s limit for one paragraph").format(
+                    seconds=whole / 1000, limit=MAX_TEXT_PAUSE_MS // 1000
+                ),
+                _("use fewer or shorter pauses, or split the paragraph"),
             )
     return None

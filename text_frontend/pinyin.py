@@ -15,6 +15,7 @@ from pypinyin.contrib.tone_convert import to_normal, to_tone, to_tone3
 from pypinyin.pinyin_dict import pinyin_dict
 
 from errors import InputError
+from i18n import _
 from text_frontend.excerpt import excerpt
 
 _QUOTE_CHARS = 20  # a syllable is at most six letters; anything longer is quoted in part
@@ -57,19 +58,21 @@ def normalize_syllable(raw: str) -> str:
     if match is None:
         raise PinyinError(
             raw,
-            f"'{quoted}' is not a pinyin syllable",
-            "write letters then a tone digit 1-5, e.g. hang2; 5 is the neutral tone",
+            _("'{text}' is not a pinyin syllable").format(text=quoted),
+            _("write letters then a tone digit 1-5, e.g. hang2; 5 is the neutral tone"),
         )
     base, tone = match.groups()
     if base not in syllable_inventory():
         raise PinyinError(
             raw,
-            f"'{quoted}' is not a Mandarin syllable",
-            "check the spelling; write ü as v, e.g. lv4",
+            _("'{text}' is not a Mandarin syllable").format(text=quoted),
+            _("check the spelling; write ü as v, e.g. lv4"),
         )
     if not tone:
         raise PinyinError(
-            raw, f"'{quoted}' has no tone", f"add a tone digit 1-5, e.g. {base}1; 5 is the neutral tone"
+            raw,
+            _("'{text}' has no tone").format(text=quoted),
+            _("add a tone digit 1-5, e.g. {example}; 5 is the neutral tone").format(example=f"{base}1"),
         )
     return base + tone
 
@@ -80,13 +83,15 @@ def _two_tones(raw: str, text: str) -> PinyinError:
     The two may disagree, and picking either would pin a reading the writer did not choose, so
     neither wins and the fix spells out both correct ways.
     """
-    message = f"'{excerpt(raw, _QUOTE_CHARS)}' has both a tone mark and a tone digit"
+    message = _("'{text}' has both a tone mark and a tone digit").format(text=excerpt(raw, _QUOTE_CHARS))
     letters = to_normal("".join(ch for ch in text if not ch.isdigit()).replace("v", "ü")).replace("ü", "v")
     digits = "".join(ch for ch in text if ch.isdigit())
     if letters in syllable_inventory() and len(digits) == 1 and digits in "12345":
         marked = to_tone(f"{letters.replace('v', 'ü')}{digits}")
-        return PinyinError(raw, message, f"write {letters}{digits} or {marked}")
-    return PinyinError(raw, message, "write the tone once: a digit (hang2) or a mark (háng)")
+        return PinyinError(
+            raw, message, _("write {digit} or {mark}").format(digit=f"{letters}{digits}", mark=marked)
+        )
+    return PinyinError(raw, message, _("write the tone once: a digit (hang2) or a mark (háng)"))
 
 
 def looks_like_pinyin(text: str) -> bool:
