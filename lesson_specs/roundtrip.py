@@ -335,7 +335,11 @@ def _detach_comments(root: CommentedMap, items: CommentedSeq) -> _Comments:
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
-    return [(len(line) - len(line.lstrip(" ")), line.strip()) for line in text.split("\n") if line.strip()]
+    """Whole lines of ``text`` (blank ones too: the teacher's spacing between paragraphs)."""
+    lines = text.split("\n")
+    if lines and not lines[-1].strip():
+        lines.pop()  # what follows the last newline is not a line
+    return [(len(line) - len(line.lstrip(" ")), line.strip()) if line.strip() else (0, "") for line in lines]
 
 
 def _token(value: str, column: int | None = 0) -> Any:
@@ -365,7 +369,7 @@ def _attach_after(item: Any, own: Any, after: Lines) -> None:
     last key, where ruamel.yaml writes them."""
     if not isinstance(item, CommentedMap) or not item or (own is None and not after):
         return
-    lines = "".join(" " * column + text + "\n" for column, text in after)
+    lines = "".join((" " * column + text if text else "") + "\n" for column, text in after)
     value = (own.value if own is not None else "\n") + lines
     token = _token(value, own.column if own is not None else 0)
     last = list(item.keys())[-1]

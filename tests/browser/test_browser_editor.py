@@ -48,6 +48,7 @@ paragraphs:
   - text: 他在银行工作，每天行走去上班。  # the bank sentence's own comment
   - text: 他说这个很好学。
     pause_after: 1s
+  - text: 我们用Kubernetes部署。
 # closing remark
 """
 AXE_SEVERE = ("serious", "critical")
@@ -128,10 +129,12 @@ def saved(driver: webdriver.Chrome) -> bool:
     return driver.find_element(By.ID, "editor-status").text != "正在保存…"
 
 
-def shot(driver: webdriver.Chrome, path: Path) -> None:
-    """The whole page (CDP: Selenium's Chrome driver has no full-page capture)."""
+def shot(driver: webdriver.Chrome, path: Path, top: WebElement, height: int) -> None:
+    """``height`` px of the page from ``top``'s top edge, the page's full width (CDP: Selenium's
+    Chrome driver cannot capture beyond the window)."""
+    y = driver.execute_script("return arguments[0].getBoundingClientRect().top + window.scrollY;", top)
     size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
-    clip = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
+    clip = {"x": 0, "y": max(0, y - 8), "width": size["width"], "height": height, "scale": 1}
     image = driver.execute_cdp_cmd(
         "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip}
     )
@@ -175,10 +178,10 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     area = by_label(browser, "Lesson script (YAML)")
     browser.execute_script("arguments[0].value = arguments[1];", area, SCRIPT)
     press(browser, by_role(browser, "button", "段落编辑"))
-    wait(browser).until(lambda d: len(cards(d)) == 3)
+    wait(browser).until(lambda d: len(cards(d)) == 4)
     assert not area.is_displayed()
-    first, second, third = cards(browser)
-    assert "第 10 行" in second.text and card_text(second) == "他在银行工作，每天行走去上班。"
+    first, second, third, _ = cards(browser)
+    assert "YAML 第 10 行" in second.text and card_text(second) == "他在银行工作，每天行走去上班。"
     assert Select(third.find_element(By.TAG_NAME, "select")).first_selected_option.text == "默认（gentle）"
 
     # Keyboard order inside a paragraph: text, emotion, pause, then its buttons.
@@ -216,7 +219,7 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     wait(browser).until(lambda d: choices.is_displayed())
     assert focused(browser).get_attribute("aria-label") == "行（háng）：在本段标注「行」读 háng"
     if DOCS.is_dir():
-        shot(browser, DOCS / "web-editor.png")
+        shot(browser, DOCS / "web-editor.png", browser.find_element(By.ID, "script-heading"), 1380)
     if axe_source is not None:
         assert axe_violations(browser, axe_source) == []
 
@@ -244,10 +247,29 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     press(browser, easy.find_element(By.CSS_SELECTOR, "button[aria-label='查看读音（第 2 段）']"))
     view = easy.find_element(By.CSS_SELECTOR, ".reading")
     wait(browser).until(lambda d: view.find_elements(By.CSS_SELECTOR, "button.cell.fix[data-start='5']"))
-    press(browser, view.find_element(By.CSS_SELECTOR, "button.cell.fix[data-start='5']"))
+    easy_cell = view.find_element(By.CSS_SELECTOR, "button.cell.fix[data-start='5']")
+    press(browser, easy_cell)
+    panel = view.find_element(By.CSS_SELECTOR, ".choices")
+    wait(browser).until(lambda d: panel.is_displayed())
+    focused(browser).send_keys(Keys.ESCAPE)  # closes the choices and goes back to the character
+    wait(browser).until(lambda d: not panel.is_displayed())
+    assert focused(browser) == easy_cell and easy_cell.get_attribute("aria-expanded") == "false"
+    press(browser, easy_cell)
     press(browser, view.find_element(By.CSS_SELECTOR, "button[aria-label='好学：hǎo xué，加入课程词典']"))
     wait(browser).until(lambda d: "lexicon:\n  好学: hao3 xue2\nparagraphs:" in yaml(d))
     wait(browser).until(lambda d: "来源：课程词典" in focused(d).accessible_name)
+
+    # A Latin word that would be spelled letter by letter gets the same fix: say how it is read.
+    latin = cards(browser)[3]
+    press(browser, latin.find_element(By.CSS_SELECTOR, "button[aria-label='查看读音（第 4 段）']"))
+    wait(browser).until(lambda d: latin.find_elements(By.CSS_SELECTOR, "button.cell.fix.latin"))
+    word = latin.find_element(By.CSS_SELECTOR, "button.cell.fix.latin")
+    assert "逐个字母" in word.accessible_name and "Kubernetes" in word.text
+    press(browser, word)
+    assert focused(browser) == by_label(browser, "读作")
+    focused(browser).send_keys("酷伯内提斯")
+    press(browser, by_role(browser, "button", "写入本段"))
+    wait(browser).until(lambda d: "我们用[Kubernetes](酷伯内提斯)部署。" in yaml(d))
 
     # A bad pause: Check script shows the error on its paragraph.
     pause = cards(browser)[0].find_element(By.CSS_SELECTOR, "input[type=text]")
@@ -266,8 +288,7 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     scroll, client = page_width(browser)
     assert scroll <= client, f"the page scrolls sideways at 375 px ({scroll} > {client})"
     if DOCS.is_dir():
-        browser.execute_script("document.getElementById('paragraph-editor').scrollIntoView();")
-        shot(browser, DOCS / "web-375.png")
+        shot(browser, DOCS / "web-375.png", cards(browser)[2], 812)
     if axe_source is not None:
         assert axe_violations(browser, axe_source) == []
 

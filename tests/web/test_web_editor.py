@@ -74,7 +74,34 @@ def test_paragraphs_come_with_their_lines_emotion_and_the_lexicon(client: TestCl
     assert found["lexicon"] == {"勾股": "gou1 gu3", "Python": "派森"}
 
 
-@pytest.mark.parametrize("script", [COMMENTED, EXAMPLE.read_text(encoding="utf-8")])
+SPACED = """\
+id: spaced
+title: 空行和块
+paragraphs:
+
+  # first
+  - text: |
+      第一行
+      第二行
+  - 只有文字的一段
+
+  - {text: 流式, emotion: sad}
+    # indented, after a flow mapping
+
+# end
+"""
+FOUR_SPACES = """\
+id: a
+title: b
+lexicon:
+    银行: yin2 hang2
+paragraphs:
+    -   text: 你好
+        emotion: happy
+"""
+
+
+@pytest.mark.parametrize("script", [COMMENTED, SPACED, FOUR_SPACES, EXAMPLE.read_text(encoding="utf-8")])
 def test_an_unchanged_list_gives_back_the_script_byte_for_byte(client: TestClient, script: str) -> None:
     found = post(client, "/api/scripts/paragraphs", {"script": script})
     applied = post(client, "/api/scripts/apply", {"script": script, "paragraphs": unchanged(found)})

@@ -15,7 +15,8 @@ const T = {
   empty: "脚本还是空的：在 YAML 源文件里写好或上传一个脚本，再切换到段落编辑。",
   paragraphs: "段落",
   paragraph: (n) => `第 ${n} 段`,
-  line: (n) => `第 ${n} 行`,
+  line: (n) => `YAML 第 ${n} 行`,
+  unknownEmotion: (e) => `${e}（未知）`,
   text: "段落文字",
   emotion: "情感",
   emotionDefault: (e) => `默认（${e}）`,
@@ -277,7 +278,11 @@ function card(p, k) {
   const emotion = el("select", { id: `${id}-emotion` });
   emotion.append(el("option", { value: "" }, T.emotionDefault(editor.emotion || "neutral")));
   for (const name of emotions()) emotion.append(el("option", { value: name }, name));
-  emotion.value = p.emotion && emotions().includes(p.emotion) ? p.emotion : "";
+  if (p.emotion && !emotions().includes(p.emotion)) {
+    // Kept as written until the teacher chooses another; the script check says what is wrong with it.
+    emotion.append(el("option", { value: p.emotion }, T.unknownEmotion(p.emotion)));
+  }
+  emotion.value = p.emotion || "";
   emotion.addEventListener("change", () => {
     p.emotion = emotion.value || null;
     sync();
@@ -342,12 +347,11 @@ async function move(k, step) {
 }
 
 async function remove(k) {
-  const [p] = editor.paragraphs.splice(k, 1);
+  editor.paragraphs.splice(k, 1);
   const next = editor.paragraphs[Math.min(k, editor.paragraphs.length - 1)];
   renderList(next ? `p${next.key}-text` : "add-paragraph");
   await sync();
   status(T.removed(k + 1));
-  void p;
 }
 
 async function addParagraph() {
@@ -431,7 +435,8 @@ async function showReading(p, k, focusStart) {
   const line = el("div", { class: "reading-line", lang: "zh-Hans" });
   for (const piece of reading.pieces) line.append(cell(p, k, piece));
   const issues = reading.issues.map((i) => el("p", { class: "diag-error" }, `${i.message}（${i.fix}）`));
-  box.replaceChildren(el("p", { class: "hint" }, T.readingHint), line, ...issues, el("div", { class: "choices", hidden: "" }));
+  const choices = el("div", { class: "choices", id: `p${p.key}-choices`, hidden: "" });
+  box.replaceChildren(el("p", { class: "hint" }, T.readingHint), line, ...issues, choices);
   if (focusStart !== undefined) {
     const target = box.querySelector(`[data-start="${focusStart}"]`);
     if (target) target.focus();
@@ -456,7 +461,7 @@ function cell(p, k, piece) {
   parts.push(el("span", { class: "visually-hidden" }, said));
   const button = el(
     "button",
-    { type: "button", class: `cell fix ${piece.kind}${piece.why === "inline" ? " inline" : ""}`, title, "aria-haspopup": "true", "aria-expanded": "false", "data-start": String(piece.start) },
+    { type: "button", class: `cell fix ${piece.kind}${piece.why === "inline" ? " inline" : ""}`, title, "aria-controls": `p${p.key}-choices`, "aria-expanded": "false", "data-start": String(piece.start) },
     ...parts,
   );
   button.addEventListener("click", () => openChoices(p, k, piece, button));
