@@ -28,10 +28,11 @@ def page_router(services: Services) -> APIRouter:
     def index(request: Request) -> Response:
         teacher = current(request)
         renders = [render_out(e) for e in visible_renders(services, teacher, 20)] if teacher else []
+        jobs = services.jobs.recent(None if teacher.is_admin else teacher.id, 20) if teacher else []
         return TEMPLATES.TemplateResponse(
             request,
             "index.html",
-            {"teacher": teacher, "emotions": emotion_names(), "renders": renders},
+            {"teacher": teacher, "emotions": emotion_names(), "renders": renders, "jobs": jobs},
         )
 
     @router.post(

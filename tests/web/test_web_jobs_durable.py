@@ -93,6 +93,12 @@ def test_a_job_survives_recreating_the_app(settings: Settings) -> None:
         files = client.get(f"/api/renders/{job['render_id']}", headers=bearer(alice)).json()["files"]
         mp3 = next(f for f in files if f["name"] == "lesson.mp3")
         assert client.get(mp3["url"], headers=bearer(alice)).status_code == 200
+        # The page lists it too, with who submitted it and when, and links its audio.
+        assert client.post("/session", json={"token": alice}).status_code == 204
+        page = client.get("/").text
+        assert "<td>alice</td>" in page and done["submitted_at"][:16].replace("T", " ") in page
+        assert f"/api/renders/{job['render_id']}/files/lesson.mp3" in page
+        client.cookies.clear()
         # Another teacher neither lists it nor opens it.
         assert client.get("/api/jobs", headers=bearer(bob)).json() == []
         assert client.get(url, headers=bearer(bob)).status_code == 404
@@ -162,6 +168,8 @@ def test_jobs_of_a_dead_web_process_are_settled_on_start(settings: Settings, tmp
         assert client.get(f"/api/renders/{outcome.render_id}", headers=bearer(alice)).status_code == 200
         requeued = wait_for_state(lambda: read(queued_job.id), TERMINAL)
         assert requeued["state"] == "finished", requeued  # queued, never started: rendered now
+        assert client.post("/session", json={"token": alice}).status_code == 204
+        assert STOPPED_REASON in client.get("/").text
 
 
 def test_a_job_of_a_live_web_process_is_left_alone(settings: Settings, tmp_path: Path) -> None:
