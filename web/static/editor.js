@@ -65,6 +65,7 @@ const T = {
   fixedOverride: (ch, py) => `已把「${ch}」标注为 ${py}。`,
   fixedLexicon: (w, py) => `已把「${w}：${py}」加入课程词典。`,
   needReading: "请先写下读法。",
+  textChanged: "段落文字已改动，读音已重新分析，请再选一次。",
   sources: {
     inline: "行内标注",
     lesson_lexicon: "课程词典",
@@ -205,19 +206,20 @@ function load(outline) {
   }));
 }
 
-// Every change goes to the server in order; the YAML view always shows the latest result.
+// Every change goes to the server in order; the YAML view always shows the latest result. The body
+// is built when its turn comes, so each paragraph's `source` names its place in the script sent.
 function sync(lexiconAdd) {
   clearTimeout(editor.timer);
   editor.dirty = false;
-  const sent = editor.paragraphs.slice();
-  const body = {
-    script: editor.base,
-    paragraphs: sent.map((p) => ({ source: p.source, text: p.text, emotion: p.emotion || null, pause_after: p.pause_after || null })),
-  };
-  editor.pending = editor.pending.then(async () => {
-    body.script = editor.base;
+  const turn = editor.pending.then(async () => {
+    const sent = editor.paragraphs.slice();
+    const body = {
+      script: editor.base,
+      paragraphs: sent.map((p) => ({ source: p.source, text: p.text, emotion: p.emotion || null, pause_after: p.pause_after || null })),
+      lexicon_add: lexiconAdd || {},
+    };
     status(T.saving);
-    const response = await api("POST", "/api/scripts/apply", { ...body, lexicon_add: lexiconAdd || {} });
+    const response = await api("POST", "/api/scripts/apply", body);
     if (!response.ok) {
       status(await errorText(response));
       return false;
@@ -233,6 +235,10 @@ function sync(lexiconAdd) {
     refreshLines();
     status(T.saved);
     return true;
+  });
+  editor.pending = turn.catch((error) => {
+    status(String(error));
+    return false;
   });
   return editor.pending;
 }
@@ -433,7 +439,7 @@ async function showReading(p, k, focusStart) {
   }
   const reading = await response.json();
   const line = el("div", { class: "reading-line", lang: "zh-Hans" });
-  for (const piece of reading.pieces) line.append(cell(p, k, piece));
+  for (const piece of reading.pieces) line.append(cell(p, k, { ...piece, written: reading.text }));
   const issues = reading.issues.map((i) => el("p", { class: "diag-error" }, `${i.message}（${i.fix}）`));
   const choices = el("div", { class: "choices", id: `p${p.key}-choices`, hidden: "" });
   box.replaceChildren(el("p", { class: "hint" }, T.readingHint), line, ...issues, choices);
@@ -495,7 +501,7 @@ function openChoices(p, k, piece, opener) {
     };
     here.addEventListener("click", () => {
       const value = spoken();
-      if (value) fixText(p, k, piece.start, piece.end, `[${piece.text}](${value})`, T.fixedOverride(piece.text, value));
+      if (value) fixText(p, k, piece, piece.start, piece.end, `[${piece.text}](${value})`, T.fixedOverride(piece.text, value));
     });
     lexicon.addEventListener("click", () => {
       const value = spoken();
@@ -547,13 +553,18 @@ function writeOverride(p, k, piece, candidate) {
     const o = piece.override;
     const syllables = o.syllables.slice();
     syllables[o.index] = candidate;
-    fixText(p, k, o.start, o.end, `[${o.text}](${syllables.join(" ")})`, T.fixedOverride(piece.text, toneMarked(candidate)));
+    fixText(p, k, piece, o.start, o.end, `[${o.text}](${syllables.join(" ")})`, T.fixedOverride(piece.text, toneMarked(candidate)));
   } else {
-    fixText(p, k, piece.start, piece.end, `[${piece.text}](${candidate})`, T.fixedOverride(piece.text, toneMarked(candidate)));
+    fixText(p, k, piece, piece.start, piece.end, `[${piece.text}](${candidate})`, T.fixedOverride(piece.text, toneMarked(candidate)));
   }
 }
 
-async function fixText(p, k, start, end, replacement, done) {
+async function fixText(p, k, piece, start, end, replacement, done) {
+  if (p.text !== piece.written) {
+    await showReading(p, k); // the text changed since it was read: positions are stale, read it again
+    status(T.textChanged);
+    return;
+  }
   p.text = p.text.slice(0, start) + replacement + p.text.slice(end);
   const area = document.getElementById(`p${p.key}-text`);
   if (area) area.value = p.text;
