@@ -8,6 +8,7 @@ Every field can be set as ``LESSONAUDIO_<FIELD>`` in the environment or a ``.env
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, ValidationError
@@ -87,6 +88,10 @@ class Settings(BaseSettings):
     # Web page and HTTP API: `lessonaudio web`.
     web_host: str = Field(default="127.0.0.1", description="Address `lessonaudio web` listens on.")
     web_port: int = Field(default=8000, ge=1, le=65535, description="Port `lessonaudio web` listens on.")
+    web_language: Literal["zh-CN", "en"] = Field(
+        default="zh-CN",
+        description="Language of the page and API for a browser whose Accept-Language asks for neither.",
+    )
     web_tts_per_minute: int = Field(
         default=10, ge=1, le=10_000, description="Preview (`POST /tts`) requests per token per minute."
     )

@@ -26,8 +26,10 @@ import pytest
 from config import Settings
 from tests.mounts import Mount, tmpfs_mounts
 
-# Tests read messages in English whatever the machine's locale; tests/test_i18n.py sets its own.
+# Tests read messages in English whatever the machine's locale (and a web client that sends no
+# Accept-Language gets English); tests/test_i18n.py and tests/web/test_web_language.py set their own.
 os.environ["LESSONAUDIO_LANG"] = "en"
+os.environ["LESSONAUDIO_WEB_LANGUAGE"] = "en"
 
 _VOICES = ("baker", "tiny")
 

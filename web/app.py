@@ -18,6 +18,7 @@ from web.bodylimit import BodyLimitMiddleware
 from web.docs import docs_router
 from web.errors import install_error_handlers
 from web.headers import SecurityHeadersMiddleware
+from web.language import LanguageMiddleware
 from web.routes_page import page_router
 from web.services import Services, build_services
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.web_max_body_kb * 1024)
+    app.add_middleware(LanguageMiddleware, default=settings.web_language)  # outermost: every message
     app.include_router(api_router(built))
     app.include_router(page_router(built))
     app.include_router(docs_router(app.openapi_url or "/openapi.json", f"{app.title} API"))

@@ -1,0 +1,94 @@
+"""The page and API answer in the reader's language: Accept-Language first, Chinese by default.
+
+These run the real app (fake voice and renderer: the subject is which language the messages are in)
+with the shipped default, ``web_language="zh-CN"``, unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from config import Settings
+from tests.browser.support import fake_app, new_token, web_settings
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+BROKEN = (
+    "id: Bad Id\ntitle: t\nparagraphs:\n  - text: 去[银行](yin2 hang)\n    emotion: hapy\n    colour: red\n"
+)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> FastAPI:
+    return fake_app(web_settings(tmp_path, web_language="zh-CN"))
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _validate(client: TestClient, app: FastAPI, accept: str | None) -> dict[str, object]:
+    if not hasattr(app.state, "test_token"):
+        app.state.test_token = new_token(app)
+    headers = {"Authorization": f"Bearer {app.state.test_token}"}
+    if accept is not None:
+        headers["Accept-Language"] = accept
+    response = client.post("/api/scripts/validate", headers=headers, json={"script": BROKEN})
+    assert response.status_code == 200
+    body: dict[str, object] = response.json()
+    body["content_language"] = response.headers.get("content-language")
+    body["vary"] = response.headers.get("vary")
+    return body
+
+
+def _said(report: dict[str, object]) -> str:
+    errors = report["errors"]
+    assert isinstance(errors, list) and len(errors) == 4
+    # The script's own words (去, 银行) are quoted in messages whatever the language: leave them out.
+    return " ".join(f"{d['message']} {d['fix']}" for d in errors).replace("去", "").replace("银行", "")
+
+
+def test_the_shipped_default_is_chinese() -> None:
+    assert Settings.model_fields["web_language"].default == "zh-CN"
+
+
+@pytest.mark.parametrize("accept", [None, "zh-CN,zh;q=0.9,en;q=0.8", "fr-FR", "zh-TW"])
+def test_a_chinese_reader_gets_no_english_message(
+    client: TestClient, app: FastAPI, accept: str | None
+) -> None:
+    report = _validate(client, app, accept)
+    said = _said(report)
+    assert report["content_language"] == "zh-CN" and "Accept-Language" in str(report["vary"])
+    assert "未知的键" in said and "没有声调" in said and "未知的情感" in said
+    for english in ("unknown", "paragraph", "tone", "did you mean", "use one of", "is not"):
+        assert english not in said
+
+
+def test_an_english_reader_gets_no_chinese_message(client: TestClient, app: FastAPI) -> None:
+    report = _validate(client, app, "en-US,en;q=0.9")
+    said = _said(report)
+    assert report["content_language"] == "en"
+    assert "unknown key" in said and "has no tone" in said
+    assert not HAN.search(said), said
+
+
+def test_each_request_keeps_its_own_language(client: TestClient, app: FastAPI) -> None:
+    """The language is per request, never left behind for the next one."""
+    first = _said(_validate(client, app, "en"))
+    second = _said(_validate(client, app, "zh-CN"))
+    third = _said(_validate(client, app, "en"))
+    assert first == third and not HAN.search(first) and HAN.search(second)
+
+
+def test_an_operator_can_make_english_the_default(tmp_path: Path) -> None:
+    app = fake_app(web_settings(tmp_path, web_language="en"))
+    with TestClient(app) as client:
+        assert not HAN.search(_said(_validate(client, app, None)))
+        assert HAN.search(_said(_validate(client, app, "zh")))
