@@ -12,15 +12,19 @@ ASR_ENGINES = ("whisper", "paraformer")
 
 @dataclass(frozen=True, slots=True)
 class RecognizerConfig:
-    """Hashable, so a process can keep one loaded recogniser per configuration."""
+    """Hashable, so a process can keep one loaded recogniser per configuration.
 
-    engine: str = "whisper"
-    models_dir: Path = Path()
-    model_dir: Path | None = None
+    Its values come from settings (``wiring.recognizer_config``); it has no defaults of its own, so
+    none can drift from the settings'.
+    """
+
+    engine: str
+    models_dir: Path
+    model_dir: Path | None
     """Overrides where the model is read from: required for paraformer, optional for whisper."""
-    threads: int = 2
-    beam_size: int = 1
-    batch_size: int = 8
+    threads: int
+    beam_size: int
+    batch_size: int
 
 
 def create_recognizer(config: RecognizerConfig) -> Recognizer:

@@ -18,19 +18,19 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from asr.registry import RecognizerConfig, create_recognizer  # noqa: E402
+from asr.registry import create_recognizer  # noqa: E402
 from audio.export import read_audio  # noqa: E402
 from benchmarks.lesson import PARAGRAPHS, write_lesson  # noqa: E402
 from config import Settings  # noqa: E402
 from engines.registry import VoiceConfig, create_engine  # noqa: E402
 from lesson_specs import load_spec_file  # noqa: E402
 from qa.check import SegmentRef, check_lesson, hear_clips  # noqa: E402
-from qa.config import QAConfig  # noqa: E402
 from qa.metrics import total  # noqa: E402
 from qa.normalize import reference_units  # noqa: E402
 from storage.pieces import PieceStore  # noqa: E402
@@ -40,6 +40,7 @@ from tasks.jobs import VoiceIdentity  # noqa: E402
 from tasks.plan import plan_paragraphs  # noqa: E402
 from tasks.synthesize import render_segment  # noqa: E402
 from text_frontend.frontend import FrontEnd  # noqa: E402
+from wiring import qa_config, recognizer_config  # noqa: E402
 
 TARGET_RTF = 0.06
 TARGET_SPEEDUP = 3.5
@@ -50,7 +51,7 @@ def main() -> None:
     models_dir = settings.resolved_models_dir
     load_before = os.getloadavg()[0]
     front_end = FrontEnd()
-    qa = QAConfig()
+    qa = qa_config(settings)
     with tempfile.TemporaryDirectory() as tmp:
         spec_path = Path(tmp) / "lesson.yaml"
         write_lesson(spec_path)
@@ -65,9 +66,10 @@ def main() -> None:
     refs = [SegmentRef(j.index, j.paragraph, j.display_text, reference_units(j.segment)) for j in plan.jobs]
 
     started = time.perf_counter()
-    fast = create_recognizer(RecognizerConfig(models_dir=models_dir, beam_size=1, batch_size=8))
+    recognizer = recognizer_config(settings)
+    fast = create_recognizer(replace(recognizer, beam_size=1, batch_size=8))
     load_s = time.perf_counter() - started
-    slow = create_recognizer(RecognizerConfig(models_dir=models_dir, beam_size=5, batch_size=1))
+    slow = create_recognizer(replace(recognizer, beam_size=5, batch_size=1))
     warm = samples[: rate * 2]
     fast.transcribe([warm], rate)
     slow.transcribe([warm], rate)

@@ -318,11 +318,12 @@ def rss_child() -> None:
 
         step("import prefect")
         from flows.in_process import in_process_runs
-        from flows.render import _front_end, render_lesson, voice_config
+        from flows.render import _front_end, render_lesson
 
         step("import the render flow (engines, audio, ASR modules)")
-        from tasks.backcheck import backcheck_config, recognizer_for
+        from tasks.backcheck import recognizer_for
         from tasks.synthesize import engine_for
+        from wiring import backcheck_config, voice_config
 
         engine_for(settings.default_voice, voice_config(settings))
         step("load the ONNX voice")

@@ -37,12 +37,13 @@ from config import Settings, load_settings  # noqa: E402
 from engines.baker import BakerEngine, load_baker  # noqa: E402
 from engines.baker.pitch import semitone_ratio  # noqa: E402
 from flows.in_process import in_process_runs  # noqa: E402
-from flows.render import _front_end, render_lesson, voice_config  # noqa: E402
+from flows.render import _front_end, render_lesson  # noqa: E402
 from lesson_specs import load_spec_file  # noqa: E402
 from tasks.jobs import VoiceIdentity  # noqa: E402
 from tasks.plan import plan_paragraphs  # noqa: E402
 from tasks.synthesize import engine_for  # noqa: E402
 from text_frontend.frontend import FrontEnd  # noqa: E402
+from wiring import voice_config  # noqa: E402
 
 TARGET_COLD = 1.3
 TARGET_WARM = 0.15

@@ -16,11 +16,14 @@ from engines.protocol import TTSEngine, UnknownVoiceError
 
 @dataclass(frozen=True, slots=True)
 class VoiceConfig:
-    """The settings values engines need; nothing here reads the environment."""
+    """The settings values engines need (``wiring.voice_config``).
+
+    No defaults of its own, so none can drift from the settings'.
+    """
 
     models_dir: Path
-    http_url: str | None = None
-    threads: int = 2
+    http_url: str | None
+    threads: int
 
 
 def _baker(config: VoiceConfig) -> TTSEngine:

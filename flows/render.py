@@ -29,28 +29,35 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from asr.protocol import RecognizerError
 from audio.export import WriteError
 from config import Settings, load_settings
-from engines.registry import VoiceConfig, identify
+from engines.registry import identify
 from flows.progress import reporter
 from flows.synthesis import RenderError, plan_and_synthesize, result_of, unwalked
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
 from storage.catalog import Catalog, SegmentQA, open_catalog
-from storage.db import database_config
 from storage.inbox import LexiconSnapshot, load_script
 from storage.layout import MANIFEST, OUTPUT_HINT, new_render_id, render_dir, staging_dir
 from storage.liveness import Heartbeat
-from storage.segments import segment_cache_root
 from storage.staging import reap
 from tasks.assemble import AssemblyError, assemble_lesson
-from tasks.backcheck import Backchecked, backcheck_config, run_backcheck
+from tasks.backcheck import Backchecked, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import VoiceIdentity
-from tasks.publish import publish_and_record, publish_config, s3_settings_for
-from tasks.synthesize import CacheConfig, cached_synthesis, ensure_synthesis_limit
+from tasks.publish import publish_and_record
+from tasks.synthesize import cached_synthesis, ensure_synthesis_limit
 from text_frontend.frontend import FrontEnd
+from wiring import (
+    backcheck_config,
+    cache_config,
+    database_config,
+    publish_config,
+    s3_settings_for,
+    synthesis_workers,
+    voice_config,
+)
 
-__all__ = ["RenderError", "RenderSummary", "cache_config", "render_lesson", "voice_config"]
+__all__ = ["RenderError", "RenderSummary", "SynthesisRunner", "render_lesson", "synthesis_runner"]
 
 log = logging.getLogger(__name__)
 
@@ -96,29 +103,14 @@ def _front_end() -> FrontEnd:
     return FrontEnd()
 
 
-def voice_config(settings: Settings) -> VoiceConfig:
-    return VoiceConfig(
-        models_dir=settings.resolved_models_dir,
-        http_url=settings.tts_http_url,
-        threads=settings.engine_threads,
-    )
-
-
-def cache_config(settings: Settings) -> CacheConfig:
-    return CacheConfig(
-        root=segment_cache_root(settings.cache_dir),
-        result_storage=settings.result_storage,
-        lock_url=settings.lock_url,
-    )
-
-
 class SynthesisRunner(ThreadPoolTaskRunner[Any]):
-    """Prefect's thread pool, sized by ``synthesis_workers`` when a flow run starts.
+    """Prefect's thread pool, sized by ``wiring.synthesis_workers`` when a flow run starts.
 
     A runner given to ``@flow`` is built when the module is imported, before any settings are read,
     and a deployed run loads the flow from its entrypoint, so nothing can hand it a runner built
-    from settings. Reading the count as the run starts gives a deployed run the same number of
-    workers as a render from the command line. An explicit ``max_workers`` is kept as given.
+    from settings. Reading the count as the run starts, through the same wiring a command line
+    render uses (:func:`synthesis_runner`), gives both the same number of workers. An explicit
+    ``max_workers`` is kept as given.
     """
 
     def __init__(self, max_workers: int | None = None) -> None:
@@ -130,9 +122,14 @@ class SynthesisRunner(ThreadPoolTaskRunner[Any]):
 
     def __enter__(self) -> SynthesisRunner:
         if self._from_settings:
-            self._max_workers = load_settings().synthesis_workers
+            self._max_workers = synthesis_workers(load_settings())
         super().__enter__()
         return self
+
+
+def synthesis_runner(settings: Settings) -> TaskRunner[Any]:
+    """The runner for a render started in this process, sized from the settings it already read."""
+    return SynthesisRunner(synthesis_workers(settings))
 
 
 _RUNNER: TaskRunner[Any] = SynthesisRunner()

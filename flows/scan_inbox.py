@@ -50,7 +50,6 @@ from lesson_specs.course_lexicon import (
 )
 from lesson_specs.loader import oversize_diagnostic
 from storage.catalog import open_catalog
-from storage.db import database_config
 from storage.db.inbox_items import REJECTED, RENDERED, SUBMITTED
 from storage.inbox import InboxLedger, InboxLocation, InboxScript, LexiconSnapshot, open_inbox_store
 from storage.inbox_files import (
@@ -63,7 +62,7 @@ from storage.inbox_files import (
     Skipped,
 )
 from storage.inbox_report import rejection_report
-from tasks.publish import s3_settings_for
+from wiring import database_config, s3_settings_for
 
 RENDER_DEPLOYMENT = "render-lesson/render-lesson"
 

@@ -24,10 +24,11 @@ from lesson_specs import LessonSpec
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore
 from tasks.assemble import AssemblyError, master_piece
+from tasks.cache_config import CacheConfig
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
 from tasks.pieces import PiecePlan, plan_pieces
 from tasks.plan import plan_paragraphs
-from tasks.synthesize import CacheConfig, SynthesisError
+from tasks.synthesize import SynthesisError
 from text_frontend.frontend import FrontEnd
 
 

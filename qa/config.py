@@ -19,13 +19,16 @@ from qa.metrics import Score
 
 @dataclass(frozen=True, slots=True)
 class QAConfig:
-    max_per: float = 0.34
+    """The first four come from settings (``wiring.qa_config``), whose defaults are the calibrated values
+    above; the last two are limits of the recogniser and the voice, not an operator's choice."""
+
+    max_per: float
     """A segment whose toneless-pinyin error rate is above this is flagged..."""
-    min_pinyin_errors: int = 2
+    min_pinyin_errors: int
     """...if at least this many syllables are wrong (short segments are noisy)."""
-    silence_dbfs: float = -50.0
+    silence_dbfs: float
     """A segment whose RMS level is below this is flagged as silent, whatever the recogniser says."""
-    attempts: int = 2
+    attempts: int
     """Re-syntheses tried for a flagged segment (0 = only report)."""
     rate_step: float = 0.12
     """Attempt k speaks at ``rate x (1 - k x rate_step)``: slower speech is clearer speech."""

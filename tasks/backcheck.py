@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,6 @@ from prefect.cache_policies import NO_CACHE
 from asr.protocol import Recognizer
 from asr.registry import RecognizerConfig, create_recognizer
 from audio.export import read_audio, write_text
-from config import Settings
 from qa.check import SegmentRef, check_lesson, hear_clips
 from qa.config import QAConfig
 from qa.html import render_html
@@ -41,6 +40,7 @@ from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 from qa.snippets import SnippetError, mp3_snippets
 from storage.layout import LESSON_WAV
 from tasks.assemble import AssembledLesson
+from tasks.backcheck_config import BackcheckConfig
 from tasks.backcheck_store import check_key, load_check, save_check, sha256_file
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
 from tasks.marks import lesson_marks
@@ -55,17 +55,6 @@ Reassemble = Callable[[list[SegmentAudio]], AssembledLesson]
 
 
 @dataclass(frozen=True, slots=True)
-class BackcheckConfig:
-    """Read once from settings at the flow's entry."""
-
-    enabled: bool = True
-    recognizer: RecognizerConfig = field(default_factory=RecognizerConfig)
-    qa: QAConfig = field(default_factory=QAConfig)
-    store: Path | None = None
-    """Where checks are kept by what was heard (``tasks.backcheck_store``); None: always listen."""
-
-
-@dataclass(frozen=True, slots=True)
 class Backchecked:
     """What the rest of the flow continues with: the audio that is in the lesson now, and the scores."""
 
@@ -74,28 +63,6 @@ class Backchecked:
     check: LessonCheck
     reused: bool = False
     """True when the check is that of an identical lesson heard before: nothing was transcribed."""
-
-
-def backcheck_config(settings: Settings) -> BackcheckConfig:
-    """The back-check's part of the settings, read once at the flow's entry."""
-    return BackcheckConfig(
-        enabled=settings.backcheck,
-        recognizer=RecognizerConfig(
-            engine=settings.asr_engine,
-            models_dir=settings.resolved_models_dir,
-            model_dir=settings.asr_model_dir,
-            threads=settings.asr_threads,
-            beam_size=settings.asr_beam_size,
-            batch_size=settings.asr_batch_size,
-        ),
-        qa=QAConfig(
-            max_per=settings.qa_max_per,
-            min_pinyin_errors=settings.qa_min_pinyin_errors,
-            silence_dbfs=settings.qa_silence_dbfs,
-            attempts=settings.qa_attempts,
-        ),
-        store=settings.cache_dir / "backcheck",
-    )
 
 
 _asr_lock = threading.Lock()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from contextlib import nullcontext
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -32,31 +31,12 @@ from errors import WorkFailedError
 from storage.locks import FlockLockManager
 from storage.segment_times import write_times
 from storage.segments import SegmentStore
+from tasks.cache_config import CacheConfig
 from tasks.jobs import SegmentAudio, SegmentJob
 
 
 class SynthesisError(WorkFailedError):
     """A segment the voice could not render; the message names the paragraph."""
-
-
-@dataclass(frozen=True, slots=True)
-class CacheConfig:
-    """Where cache records, cached results and locks live (all on one filesystem by default)."""
-
-    root: Path
-    result_storage: str | None = None
-    """A saved Prefect storage block (``"s3-bucket/lesson-cache"``) for workers on several machines."""
-    lock_url: str | None = None
-    """``redis://host:port/db`` to serialise cache keys across machines; default: flock on ``root``."""
-
-    @property
-    def segments(self) -> Path:
-        return self.root / "segments"
-
-    @property
-    def pieces(self) -> Path:
-        """Mastered paragraph pieces (``storage.pieces``), beside the segments they are made of."""
-        return self.root / "pieces"
 
 
 _engine_lock = threading.Lock()

@@ -80,7 +80,7 @@ class PreviewService:
 
     @classmethod
     def from_settings(cls, settings: Settings, front_end: SharedFrontEnd) -> PreviewService:
-        from flows.render import cache_config, voice_config
+        from wiring import cache_config, voice_config
 
         return cls(
             front_end=front_end,

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from config import Settings
-from storage.db import database_config
 from web.frontend import SharedFrontEnd
 from web.jobs import JobManager
 from web.preview import PreviewAudio, PreviewService
@@ -23,7 +22,8 @@ from web.sessions import SessionStore, SqlSessionStore
 from web.token_store import SqlTokenStore
 from web.tokens import TokenStore
 from web.validation import ScriptChecker
-from web.webhooks import WebhookConfig, WebhookSender
+from web.webhooks import WebhookSender
+from wiring import database_config, webhook_config
 
 
 class Previewer(Protocol):
@@ -55,17 +55,9 @@ class Services:
 
 
 def webhook_sender(settings: Settings) -> WebhookSender | None:
-    if not settings.web_webhook_secret:
-        return None
-    return WebhookSender(
-        WebhookConfig(
-            secret=settings.web_webhook_secret,
-            allow_private=settings.web_webhook_allow_private,
-            retries=settings.web_webhook_retries,
-            retry_delay_s=settings.web_webhook_retry_delay_s,
-            timeout_s=settings.web_webhook_timeout_s,
-        )
-    )
+    """The sender of render callbacks; None when no secret is set, so callbacks are refused."""
+    config = webhook_config(settings)
+    return WebhookSender(config) if config is not None else None
 
 
 def build_services(settings: Settings) -> Services:

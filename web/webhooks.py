@@ -32,11 +32,13 @@ MAX_DELAY_S = 300.0
 
 @dataclass(frozen=True, slots=True)
 class WebhookConfig:
+    """From settings (``wiring.webhook_config``); no defaults of its own, so none drift from the settings'."""
+
     secret: str
-    allow_private: bool = False
-    retries: int = 5
-    retry_delay_s: float = 1.0
-    timeout_s: float = 10.0
+    allow_private: bool
+    retries: int
+    retry_delay_s: float
+    timeout_s: float
 
 
 @dataclass(frozen=True, slots=True)

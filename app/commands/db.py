@@ -54,7 +54,8 @@ def open_catalog_or_exit(settings: Settings, *, create: bool = False) -> Catalog
     A missing SQLite file is created only with ``create`` (a command that records a render).
     """
     from storage.catalog import CatalogMissing, open_catalog
-    from storage.db import CatalogUnavailable, database_config
+    from storage.db import CatalogUnavailable
+    from wiring import database_config
 
     url = database_config(settings).url
     try:
@@ -72,11 +73,11 @@ def upgrade() -> None:
     from storage.db import (
         CatalogUnavailable,
         current_revision,
-        database_config,
         make_engine,
         upgrade_database,
     )
     from storage.db.session import explained
+    from wiring import database_config
 
     url = database_config(load_settings()).url
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -99,24 +99,23 @@ def _render(
     That server is the local one later renders reuse (``lessonaudio server``), unless the operator
     set ``PREFECT_API_URL``.
     """
-    from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
     from sqlalchemy.exc import SQLAlchemyError
 
     from audio.export import WriteError
     from engines.protocol import EngineError
     from flows.in_process import in_process_runs
     from flows.progress import reporting_to
-    from flows.render import RenderError, render_lesson
+    from flows.render import RenderError, render_lesson, synthesis_runner
     from lesson_specs import SpecError
     from models.errors import ModelError
-    from storage.db.session import CatalogUnavailable, database_config, database_error
+    from storage.db.session import CatalogUnavailable, database_error
     from tasks.publish import PublishFailed
+    from wiring import database_config
 
     try:
         with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
             # The settings this command read, so a setting given on the command line counts too.
-            runner: TaskRunner[Any] = ThreadPoolTaskRunner(max_workers=settings.synthesis_workers)
-            summary = render_lesson.with_options(task_runner=runner)(
+            summary = render_lesson.with_options(task_runner=synthesis_runner(settings))(
                 str(spec),
                 out_dir=str(out) if out is not None else str(settings.output_dir),
                 voice=voice,

@@ -7,7 +7,6 @@ skipping what is already there and then writing the pointer.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -163,7 +162,8 @@ def publish(
     from config import load_settings
     from storage.catalog import CatalogError
     from storage.publish import PublishInputError, read_render_folder
-    from tasks.publish import PublishFailed, publish_and_record, publish_config, publish_with_retries
+    from tasks.publish import PublishFailed, publish_and_record, publish_with_retries
+    from wiring import publish_config
 
     settings = load_settings()
     folder = Path(ref)
@@ -178,9 +178,9 @@ def publish(
             if not render.folder:
                 fail(f"error: render {ref} has no folder recorded (it never finished)")
             folder, render_pk = Path(render.folder), render.id
+        # The same retries as the flow's publish task, without starting a Prefect server.
         config = publish_config(settings)
-        retrying = partial(publish_with_retries, retries=config.retries, retry_delay_s=config.retry_delay_s)
-        result = publish_and_record(folder, config, catalog, render_pk, publisher=retrying)
+        result = publish_and_record(folder, config, catalog, render_pk, publisher=publish_with_retries)
     except (CatalogError, PublishInputError, PublishFailed) as err:
         fail(f"error: {one_line(err)}")
     finally:

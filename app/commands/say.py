@@ -130,17 +130,13 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Path:
     from config import load_settings
-    from engines import VoiceConfig, create_engine, preset
+    from engines import create_engine, preset
+    from wiring import voice_config
 
     settings = load_settings()
     voice_name = (voice or settings.default_voice).strip().lower()
     emotion_name = preset(emotion).emotion  # validate before loading anything heavy
-    config = VoiceConfig(
-        models_dir=settings.resolved_models_dir,
-        http_url=settings.tts_http_url,
-        threads=settings.engine_threads,
-    )
-    engine = create_engine(voice_name, config)
+    engine = create_engine(voice_name, voice_config(settings))
     audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
     target = output or Path.cwd() / default_output_name(text, emotion_name, voice_name)
     write_wav(target, audio)  # a WriteError already names the file and the reason

@@ -58,8 +58,9 @@ def serve(
 def _require_catalog(settings: Settings) -> None:
     """Nobody can sign in to a catalog without tokens, so a missing SQLite file is a mistyped URL or
     a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
-    from storage.db import CatalogUnavailable, database_config
+    from storage.db import CatalogUnavailable
     from storage.db.session import explained, sqlite_file
+    from wiring import database_config
 
     url = database_config(settings).url
     try:
@@ -112,9 +113,10 @@ def _store(settings: Settings, *, create: bool) -> Iterator[object]:
 
     from app.commands.db import missing_catalog_message
     from storage.catalog import CatalogMissing
-    from storage.db import CatalogUnavailable, database_config
+    from storage.db import CatalogUnavailable
     from storage.db.session import database_error, explained, sqlite_file
     from web.token_store import SqlTokenStore
+    from wiring import database_config
 
     url = database_config(settings).url
     try:

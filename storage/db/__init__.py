@@ -8,10 +8,8 @@ from storage.db.inbox_items import InboxItem
 from storage.db.models import Base, Lesson, Render, RenderStatus, Segment
 from storage.db.session import (
     CatalogUnavailable,
-    DatabaseConfig,
     DatabaseUrlError,
     current_revision,
-    database_config,
     head_revision,
     make_engine,
     open_database,
@@ -23,7 +21,6 @@ from storage.db.web_tokens import WebSession, WebToken
 __all__ = [
     "Base",
     "CatalogUnavailable",
-    "DatabaseConfig",
     "DatabaseUrlError",
     "InboxItem",
     "Lesson",
@@ -34,7 +31,6 @@ __all__ = [
     "WebSession",
     "WebToken",
     "current_revision",
-    "database_config",
     "head_revision",
     "make_engine",
     "open_database",

@@ -12,9 +12,8 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,14 +26,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from errors import InputError, UnavailableError
 from text_frontend.excerpt import one_line
 
-if TYPE_CHECKING:
-    from config import Settings
-
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "lessonaudio_alembic_version"
 """Not ``alembic_version``: the catalog may share a PostgreSQL database with other applications."""
 _PG_LOCK_KEY = 0x1E55_0A0D10
-DEFAULT_DB_NAME = "lessonaudio.db"
 URL_EXAMPLE = "sqlite:////path/lessonaudio.db or postgresql+psycopg://user@host/db"
 SUPPORTED = "sqlite or postgresql+psycopg (psycopg 3)"
 URL_CHARS = 200
@@ -51,25 +46,6 @@ class CatalogUnavailable(UnavailableError):
 
 class DatabaseUrlError(CatalogUnavailable, InputError, ValueError):
     """LESSONAUDIO_DATABASE_URL names no database this package can use."""
-
-
-@dataclass(frozen=True, slots=True)
-class DatabaseConfig:
-    """What the flow and CLI pass down: the URL only (engines are made where they are used)."""
-
-    url: str
-
-
-def database_config(settings: Settings) -> DatabaseConfig:
-    """The catalog every command and flow opens: LESSONAUDIO_DATABASE_URL, else the embedded default,
-    one SQLite file per machine next to the segment cache.
-
-    The one place that choice is made, so the CLI, the flows and the web page cannot drift apart
-    on which database an unset URL means. Importing it costs no Prefect.
-    """
-    if settings.database_url:
-        return DatabaseConfig(settings.database_url)
-    return DatabaseConfig(f"sqlite:///{(settings.cache_dir / DEFAULT_DB_NAME).resolve()}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

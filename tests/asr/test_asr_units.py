@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from hypothesis import strategies as st
 from asr.audio import to_rate
 from asr.paraformer import ParaformerRecognizer, _text_of
 from asr.protocol import Recognizer, RecognizerError, Samples
-from asr.registry import RecognizerConfig, create_recognizer
+from asr.registry import create_recognizer
 from asr.whisper import WhisperOptions
 from asr.windows import DEFAULT_WINDOW_S, WHISPER_LIMIT_S, Window, plan_windows
+from config import Settings
 from models.errors import ModelCorruptError, ModelMissingError
 from models.store import model_status
 from models.whisper import WHISPER_BASE, prepare_whisper, whisper_files
+from wiring import recognizer_config
 
 
 def spans_from(durations: list[float], gap: float = 0.5, lead: float = 0.2) -> list[tuple[float, float]]:
@@ -144,10 +147,11 @@ def test_paraformer_adapter_with_a_fake_model(tmp_path: Path) -> None:
 def test_paraformer_without_a_model_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(RecognizerError, match="LESSONAUDIO_ASR_MODEL_DIR"):
         ParaformerRecognizer(tmp_path / "nothing-here")
+    defaults = recognizer_config(Settings.model_construct())  # the declared defaults, not the environment
     with pytest.raises(RecognizerError, match="LESSONAUDIO_ASR_MODEL_DIR"):
-        create_recognizer(RecognizerConfig(engine="paraformer"))
+        create_recognizer(replace(defaults, engine="paraformer", model_dir=None))
     with pytest.raises(RecognizerError, match="unknown ASR engine"):
-        create_recognizer(RecognizerConfig(engine="kaldi"))
+        create_recognizer(replace(defaults, engine="kaldi"))
 
 
 def _linked_copy(models_dir: Path, target: Path) -> Path:

@@ -114,4 +114,4 @@ def test_unreachable_service() -> None:
 
 def test_registry_needs_a_url(tmp_path: object) -> None:
     with pytest.raises(EngineUnavailableError, match="LESSONAUDIO_TTS_HTTP_URL"):
-        create_engine("http", VoiceConfig(models_dir=tmp_path, http_url=None))  # type: ignore[arg-type]
+        create_engine("http", VoiceConfig(models_dir=tmp_path, http_url=None, threads=1))  # type: ignore[arg-type]

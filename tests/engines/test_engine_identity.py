@@ -14,20 +14,20 @@ pytestmark = pytest.mark.real_voice
 
 
 def test_baker_identity_matches_the_loaded_engine() -> None:
-    config = VoiceConfig(models_dir=baker_models_dir(), threads=1)
+    config = VoiceConfig(models_dir=baker_models_dir(), http_url=None, threads=1)
     engine = create_engine("baker", config)
     assert identify("baker", config) == (engine.engine_id, engine.model_hash)
     assert identify(None, config) == identify("baker", config)
 
 
 def test_identity_needs_no_model_files(tmp_path: Path) -> None:
-    empty = VoiceConfig(models_dir=tmp_path / "nothing-here")
+    empty = VoiceConfig(models_dir=tmp_path / "nothing-here", http_url=None, threads=1)
     engine_id, model_hash = identify("baker", empty)
     assert engine_id.startswith("baker") and len(model_hash) == 64
 
 
 def test_other_voices_are_asked_directly() -> None:
-    config = VoiceConfig(models_dir=baker_models_dir(), http_url="http://127.0.0.1:9/")
+    config = VoiceConfig(models_dir=baker_models_dir(), http_url="http://127.0.0.1:9/", threads=1)
     assert identify("http", config) == ("http:http://127.0.0.1:9", "remote-v1")
     with pytest.raises(EngineUnavailableError):
-        identify("http", VoiceConfig(models_dir=baker_models_dir()))
+        identify("http", VoiceConfig(models_dir=baker_models_dir(), http_url=None, threads=1))

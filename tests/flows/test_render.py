@@ -23,7 +23,8 @@ import soundfile as sf
 
 from audio.loudness import integrated_lufs, true_peak_dbtp
 from config import load_settings
-from flows.render import RenderError, RenderSummary, cache_config, render_lesson
+from flows.render import RenderError, RenderSummary, render_lesson
+from wiring import cache_config
 
 pytestmark = [
     pytest.mark.usefixtures("prefect_server"),

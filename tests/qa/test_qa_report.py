@@ -16,10 +16,11 @@ import typer
 from typer.testing import CliRunner
 
 from app.commands import qa as qa_command
+from config import Settings
 from engines.baker.engine import ENGINE_ID
 from engines.registry import VoiceConfig
 from lesson_specs import load_spec
-from qa.config import QAConfig, flag_reasons
+from qa.config import flag_reasons
 from qa.html import karaoke_js, render_html
 from qa.metrics import Score
 from qa.report import LessonInfo, load_report, report_data, segment_summary
@@ -35,13 +36,17 @@ from tasks.plan import plan_paragraphs
 from tasks.synthesize import render_segment
 from tests.tiny_voice import tiny_model_hash, use_tiny_voice
 from text_frontend.frontend import FrontEnd
+from wiring import qa_config
+
+QA = qa_config(Settings.model_construct())
+"""The thresholds as the settings declare them, whatever this machine's environment says."""
 
 EVIL = '<script>alert("x")</script> & a<b'
 
 
 def hearing(transcript: str, score: Score, level: float = -18.0) -> Hearing:
     diff = tuple(DiffItem("=" if c == "好" else "s", c, c) for c in transcript) or (DiffItem("d", "好", ""),)
-    return Hearing(transcript, score, diff, level, flag_reasons(score, level, QAConfig()))
+    return Hearing(transcript, score, diff, level, flag_reasons(score, level, QA))
 
 
 def lesson_check() -> LessonCheck:
@@ -71,7 +76,7 @@ def lesson_check() -> LessonCheck:
 
 def report() -> dict[str, object]:
     spans = [(0.2, 1.5), (2.2, 3.5), (4.2, 5.0)]
-    return report_data(lesson_check(), LessonInfo("demo", "标题<&>", "r1"), spans, QAConfig(), 9.5)
+    return report_data(lesson_check(), LessonInfo("demo", "标题<&>", "r1"), spans, QA, 9.5)
 
 
 def test_report_summary_and_manifest_record() -> None:
@@ -237,7 +242,7 @@ def test_each_player_gets_its_segments_marks_from_marks_json_shifted_to_its_snip
     plan, lesson, folder = tiny_render.plan, tiny_render.lesson, tiny_render.folder
     assert len(plan.jobs) >= 3 and lesson.times  # the voice's own durations, not an even share
     check = clean_check(plan)
-    write_qa_report.fn(plan, check, LessonInfo("qa-marks", "标记", "r1"), lesson, QAConfig(), folder)
+    write_qa_report.fn(plan, check, LessonInfo("qa-marks", "标记", "r1"), lesson, QA, folder)
     info = RenderInfo("r1", "标记", (False,) * len(plan.jobs), check)
     write_descriptions.fn(plan, tiny_render.audios, lesson, info, folder)
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from asr.simplified import to_simplified
+from config import Settings
 from qa.align import align, attribute
-from qa.config import QAConfig, flag_reasons
+from qa.config import flag_reasons
 from qa.metrics import Score, edit_distance, score_pairs, total
 from qa.normalize import Unit, transcript_units
 from text_frontend.frontend import FrontEnd
+from wiring import qa_config
+
+QA = qa_config(Settings.model_construct())
+"""The thresholds as the settings declare them, whatever this machine's environment says."""
 
 
 @pytest.fixture(scope="module")
@@ -113,11 +120,11 @@ def test_empty_reference_and_transcript() -> None:
 
 
 def test_flags_need_rate_and_count_or_silence() -> None:
-    config = QAConfig()
+    config = QA
     assert flag_reasons(Score(10, 5, 0), -20.0, config) == ()  # homophones only
     assert flag_reasons(Score(10, 5, 5), -20.0, config) == ("PER 0.50 > 0.34",)
     assert flag_reasons(Score(1, 1, 1), -20.0, config) == ()  # one missed syllable in 咦？
     assert flag_reasons(Score(1, 1, 1), -80.0, config)[0].startswith("silent")
     with pytest.raises(ValueError):
-        QAConfig(window_s=31)
-    assert QAConfig().retry_rate(2) == pytest.approx(0.76)
+        replace(QA, window_s=31)
+    assert QA.retry_rate(2) == pytest.approx(0.76)

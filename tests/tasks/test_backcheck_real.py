@@ -20,19 +20,20 @@ import pytest
 from asr.registry import RecognizerConfig
 from asr.windows import plan_windows
 from audio.export import read_audio
-from config import load_settings
+from config import Settings, load_settings
 from engines.registry import VoiceConfig, create_engine
 from lesson_specs import load_spec_file
-from qa.config import QAConfig
 from qa.results import LessonCheck
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore
 from tasks.assemble import assemble_audio
-from tasks.backcheck import BackcheckConfig, recognizer_for, retry_flagged, segment_refs
+from tasks.backcheck import recognizer_for, retry_flagged, segment_refs
+from tasks.backcheck_config import BackcheckConfig
 from tasks.jobs import LessonPlan, SegmentAudio, VoiceIdentity
 from tasks.plan import plan_paragraphs
 from tasks.synthesize import render_segment
 from text_frontend.frontend import FrontEnd
+from wiring import backcheck_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_voice, pytest.mark.whisper]
 
@@ -85,7 +86,9 @@ def voice(models_dir: Path, tmp_path_factory: pytest.TempPathFactory, front_end:
 
 @pytest.fixture(scope="module")
 def checking(models_dir: Path) -> BackcheckConfig:
-    return BackcheckConfig(recognizer=RecognizerConfig(models_dir=models_dir), qa=QAConfig())
+    # The declared defaults (not this machine's environment), with the prepared models.
+    settings = Settings.model_construct(models_dir=models_dir)
+    return replace(backcheck_config(settings), store=None)
 
 
 def check(
@@ -226,7 +229,8 @@ def test_whisper_transcribes_like_faster_whispers_own_batched_pipeline(
 
 @pytest.mark.usefixtures("prefect_server")
 def test_render_flow_backcheck_replaces_a_corrupted_segment(render_env: Path, tmp_path: Path) -> None:
-    from flows.render import cache_config, render_lesson
+    from flows.render import render_lesson
+    from wiring import cache_config
 
     spec = write_lesson(tmp_path / "lesson.yaml", PARAGRAPHS[:3], "backcheck-flow")
     first = render_lesson(str(spec), out_dir=str(tmp_path / "out"))

@@ -46,7 +46,7 @@ def render(
     spec_text: str | Path, folder: Path, models_dir: Path, front_end: FrontEnd, cache: Path | None = None
 ) -> Rendered:
     spec = load_spec_file(spec_text) if isinstance(spec_text, Path) else load_spec(spec_text)
-    config = VoiceConfig(models_dir=models_dir, threads=2)
+    config = VoiceConfig(models_dir=models_dir, http_url=None, threads=2)
     voice = VoiceIdentity("baker", *identify("baker", config))
     plan = plan_paragraphs(spec, front_end, voice, max_chars=50)
     cache = cache or folder / "cache"

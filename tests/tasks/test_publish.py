@@ -262,17 +262,17 @@ def test_configuration_errors_are_not_retried(s3: MotoS3, render_factory: Render
 
 
 def test_publish_with_retries_backs_off_then_gives_up(s3: MotoS3, render_factory: RenderFactory) -> None:
-    from tasks.publish import publish_with_retries
+    from tasks.publish import PublishConfig, publish_with_retries
 
     render = render_factory()
-    target = S3Target(s3.settings(s3.new_bucket()))
+    config = PublishConfig(S3Target(s3.settings(s3.new_bucket())), None, retries=3, retry_delay_s=0.5)
     s3.stop()
     slept: list[float] = []
     with pytest.raises(Exception, match="Could not connect"):
-        publish_with_retries(render.folder, target, retries=3, retry_delay_s=0.5, sleep=slept.append)
+        publish_with_retries(render.folder, config, sleep=slept.append)
     assert slept == [0.5, 1.0, 2.0]
     s3.start()
-    result = publish_with_retries(render.folder, target, retries=3, retry_delay_s=0.5, sleep=slept.append)
+    result = publish_with_retries(render.folder, config, sleep=slept.append)
     assert result.pointer_moved and slept == [0.5, 1.0, 2.0]
 
 
@@ -291,11 +291,10 @@ def test_failure_reasons_name_the_s3_error_not_its_wrapper(s3: MotoS3, render_fa
 
 def test_publishing_reads_the_store_the_render_writes(tmp_path: Path) -> None:
     from config import Settings
-    from flows.render import cache_config
-    from tasks.publish import segments_root
+    from wiring import cache_config, publish_config
 
     settings = Settings(cache_dir=tmp_path)
-    assert segments_root(settings) == cache_config(settings).segments
+    assert publish_config(settings).segments_root == cache_config(settings).segments
 
 
 class _Interleaved:

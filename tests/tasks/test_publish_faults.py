@@ -28,7 +28,8 @@ from storage.db import Render, Segment
 from storage.objects import ObjectInfo, ObjectStore, S3ObjectStore, make_s3_client
 from storage.publish import LATEST, PublishResult, publish_folder
 from storage.segments import SegmentStore
-from tasks.publish import PublishConfig, PublishFailed, S3Target, publish_and_record, publish_config
+from tasks.publish import PublishConfig, PublishFailed, S3Target, publish_and_record
+from wiring import publish_config
 
 if TYPE_CHECKING:
     from tests.s3_server import FakeRender, MotoS3, RenderFactory
@@ -148,7 +149,7 @@ def test_a_short_outage_is_ridden_out_by_the_retries(
 
 def test_settings_make_the_publish_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from config import Settings
-    from flows.render import cache_config
+    from wiring import cache_config
 
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path))
     local = publish_config(Settings())

@@ -387,7 +387,7 @@ def test_a_preview_with_too_much_pause_is_refused_before_any_synthesis(tmp_path:
     segments = tmp_path / "segments"
     services.preview = PreviewService(
         front_end=SharedFrontEnd(),
-        voice=VoiceConfig(models_dir=tmp_path / "no-models"),
+        voice=VoiceConfig(models_dir=tmp_path / "no-models", http_url=None, threads=1),
         store=SegmentStore(segments),
         default_voice="baker",
         max_segment_chars=settings.max_segment_chars,

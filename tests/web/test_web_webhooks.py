@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from config import Settings
 from tests.browser.support import EXAMPLE, fake_app, new_token, web_settings
 from web.netguard import TargetRefused, check_target
 from web.webhooks import (
@@ -25,8 +27,16 @@ from web.webhooks import (
     WebhookSender,
     verify,
 )
+from wiring import webhook_config
 
 SECRET = "s3cret-for-tests"
+
+
+def hooks(**changes: Any) -> WebhookConfig:
+    """The callback settings as declared (not as this machine's environment says), with ``SECRET``."""
+    config = webhook_config(Settings.model_construct(web_webhook_secret=SECRET))
+    assert config is not None
+    return replace(config, **changes)
 
 
 class Receiver:
@@ -86,7 +96,7 @@ def never_connect(request: httpx.Request) -> httpx.Response:
 )
 def test_inward_targets_are_refused_before_connecting(url: str) -> None:
     sender = WebhookSender(
-        WebhookConfig(SECRET, retries=3), transport=httpx.MockTransport(never_connect), sleep=lambda s: None
+        hooks(retries=3), transport=httpx.MockTransport(never_connect), sleep=lambda s: None
     )
     with pytest.raises(TargetRefused, match="not a public internet address"):
         sender.check(url)
@@ -153,7 +163,7 @@ def test_a_name_that_turns_inward_after_submission_is_not_called() -> None:
     delivery attempt resolves again and connects only to an address that passed the check."""
     answers = iter([["93.184.216.34"], ["fec0::1"]])
     sender = WebhookSender(
-        WebhookConfig(SECRET, retries=2),
+        hooks(retries=2),
         resolver=lambda h, p: next(answers),
         transport=httpx.MockTransport(never_connect),
         sleep=lambda s: None,
@@ -194,9 +204,7 @@ def test_delivery_is_signed_and_retried_with_backoff() -> None:
     receiver = Receiver([500, 503])
     sleeps: list[float] = []
     try:
-        sender = WebhookSender(
-            WebhookConfig(SECRET, allow_private=True, retries=4, retry_delay_s=0.5), sleep=sleeps.append
-        )
+        sender = WebhookSender(hooks(allow_private=True, retries=4, retry_delay_s=0.5), sleep=sleeps.append)
         result = sender.deliver(receiver.url, {"event": "render.finished", "title": "勾股定理"})
     finally:
         receiver.close()
@@ -214,7 +222,7 @@ def test_delivery_is_signed_and_retried_with_backoff() -> None:
 def test_a_client_error_is_not_retried() -> None:
     receiver = Receiver([410])
     try:
-        sender = WebhookSender(WebhookConfig(SECRET, allow_private=True, retries=4), sleep=lambda s: None)
+        sender = WebhookSender(hooks(allow_private=True, retries=4), sleep=lambda s: None)
         result = sender.deliver(receiver.url, {"event": "render.finished"})
     finally:
         receiver.close()
@@ -222,9 +230,7 @@ def test_a_client_error_is_not_retried() -> None:
 
 
 def test_an_unreachable_receiver_gives_up_after_the_retries() -> None:
-    sender = WebhookSender(
-        WebhookConfig(SECRET, allow_private=True, retries=2, timeout_s=2), sleep=lambda s: None
-    )
+    sender = WebhookSender(hooks(allow_private=True, retries=2, timeout_s=2), sleep=lambda s: None)
     result = sender.deliver("http://127.0.0.1:9/closed", {"event": "render.finished"})
     assert not result.delivered and result.attempts == 3 and result.status is None
     assert result.error is not None and "Connect" in result.error
