@@ -113,7 +113,7 @@ def press(driver: webdriver.Chrome, element: WebElement, key: str = Keys.ENTER) 
 
 
 def yaml(driver: webdriver.Chrome) -> str:
-    value = by_label(driver, "Lesson script (YAML)").get_attribute("value")
+    value = driver.find_element(By.ID, "script").get_attribute("value")
     return value or ""
 
 
@@ -170,12 +170,13 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     url, token = site
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
     browser.get(url)
-    by_label(browser, "Teacher token").send_keys(token)
-    by_role(browser, "button", "Sign in").click()
-    wait(browser).until(lambda d: "Signed in as" in d.page_source)
+    # The page's own controls by id: their words follow the reader's language; the editor's are Chinese.
+    browser.find_element(By.ID, "token").send_keys(token)
+    browser.find_element(By.CSS_SELECTOR, "#sign-in-form button[type=submit]").click()
+    wait(browser).until(lambda d: d.find_elements(By.ID, "sign-out"))
 
     # The script goes in the YAML view; one button shows it as paragraphs.
-    area = by_label(browser, "Lesson script (YAML)")
+    area = browser.find_element(By.ID, "script")
     browser.execute_script("arguments[0].value = arguments[1];", area, SCRIPT)
     press(browser, by_role(browser, "button", "段落编辑"))
     wait(browser).until(lambda d: len(cards(d)) == 4)
@@ -274,7 +275,7 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     # A bad pause: Check script shows the error on its paragraph.
     pause = cards(browser)[0].find_element(By.CSS_SELECTOR, "input[type=text]")
     press(browser, pause, "2 minutes")
-    press(browser, by_role(browser, "button", "Check script"))
+    press(browser, browser.find_element(By.ID, "check"))
     problems = cards(browser)[0].find_element(By.CSS_SELECTOR, "ul.problems")
     wait(browser).until(lambda d: "pause_after" in problems.text)
     assert "pause_after: 2 minutes" in yaml(browser)

@@ -128,9 +128,14 @@ const editor = {
   timer: null,
 };
 
-function emotions() {
+// The emotions the page offers, as the preview's <select> names them (in the reader's language).
+function emotionLabels() {
   const select = $("emotion");
-  return select ? Array.from(select.options, (o) => o.value) : ["neutral"];
+  return new Map(select ? Array.from(select.options, (o) => [o.value, o.textContent]) : [["neutral", "neutral"]]);
+}
+
+function emotions() {
+  return Array.from(emotionLabels().keys());
 }
 
 function setupViews() {
@@ -282,8 +287,10 @@ function card(p, k) {
     later();
   });
   const emotion = el("select", { id: `${id}-emotion` });
-  emotion.append(el("option", { value: "" }, T.emotionDefault(editor.emotion || "neutral")));
-  for (const name of emotions()) emotion.append(el("option", { value: name }, name));
+  const labels = emotionLabels();
+  const fallback = editor.emotion || "neutral";
+  emotion.append(el("option", { value: "" }, T.emotionDefault(labels.get(fallback) || fallback)));
+  for (const [name, label] of labels) emotion.append(el("option", { value: name }, label));
   if (p.emotion && !emotions().includes(p.emotion)) {
     // Kept as written until the teacher chooses another; the script check says what is wrong with it.
     emotion.append(el("option", { value: p.emotion }, T.unknownEmotion(p.emotion)));
