@@ -26,8 +26,9 @@ clip at a time (batch size 1, e.g. the benchmark's per-segment baseline) keeps o
 threads, as nothing could run beside it. A single clip given to a batching recogniser (one flagged
 segment heard again) runs on one thread, a small cost accepted so that replicas never share threads.
 
-The model is loaded from the verified bytes (``models.whisper.whisper_files``), so a file swapped
-after its hash check is never used and nothing is ever fetched from a model hub.
+The model is loaded from the files that were verified, opened once (``models.verified_dir``), so a
+file swapped after its hash check is never used and nothing is ever fetched from a model hub. Loading
+by path rather than from bytes in memory keeps the load from holding the 145 MB file twice over.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,6 +46,7 @@ from asr.audio import ASR_RATE, to_rate
 from asr.protocol import RecognizerError, Samples, Transcript
 from asr.simplified import to_simplified
 from asr.windows import WHISPER_LIMIT_S
+from models.heap import release_free_heap
 
 TOKENS_PER_SECOND = 12
 """Cap on decoded tokens per second of audio (Mandarin is ~8): stops a repetition loop early."""
@@ -92,18 +93,18 @@ class WhisperRecognizer:
         except ImportError as err:  # pragma: no cover - a broken install
             raise RecognizerError(f"faster-whisper is not installed: {err}") from err
         if model_dir is None:
-            from models.whisper import WHISPER_BASE, whisper_files
+            from models.verified_dir import verified_dir
+            from models.whisper import WHISPER_BASE
 
             # A missing or corrupt file raises ModelError naming the fix (`lessonaudio models prepare`).
-            files: dict[str, Any] = dict(whisper_files(models_dir))
-            model = WhisperModel(
-                WHISPER_BASE.name,
-                device="cpu",
-                compute_type=options.compute_type,
-                cpu_threads=max(options.threads // options.workers, 1),
-                num_workers=options.workers,
-                files=files,
-            )
+            with verified_dir(models_dir, WHISPER_BASE) as verified:
+                model = WhisperModel(
+                    str(verified),
+                    device="cpu",
+                    compute_type=options.compute_type,
+                    cpu_threads=max(options.threads // options.workers, 1),
+                    num_workers=options.workers,
+                )
             self.engine_id = (
                 f"faster-whisper/{WHISPER_BASE.name}/{options.compute_type}/beam{options.beam_size}"
             )
@@ -122,6 +123,7 @@ class WhisperRecognizer:
             )
             self.engine_id = f"faster-whisper/{model_dir.name}/{options.compute_type}/beam{options.beam_size}"
         self._model = model
+        release_free_heap()  # what converting the weights allocated and freed again
         tokenizer = Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="zh"
         )

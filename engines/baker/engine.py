@@ -35,6 +35,7 @@ from engines.baker.pitch import semitone_ratio, shift_pitch
 from engines.baker.timing import Span, scale_spans, syllable_spans, token_spans
 from engines.protocol import Audio, Prosody, TokenTimes, VoiceFailedError
 from models import BAKER, read_verified
+from models.heap import release_free_heap
 from text_frontend.excerpt import excerpt, one_line
 from text_frontend.types import Syllable, Token
 
@@ -254,4 +255,8 @@ def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:
     with ThreadPoolExecutor(max(1, min(2, threads))) as pool:
         acoustic = pool.submit(make_session, files["fastspeech2.onnx"], threads)
         vocoder = pool.submit(make_session, files["mb_melgan.onnx"], threads)
-        return BakerEngine(phones, acoustic.result(), vocoder.result(), model_hash, workers=threads)
+        engine = BakerEngine(phones, acoustic.result(), vocoder.result(), model_hash, workers=threads)
+    del files
+    # Building the sessions (graph optimisation, dequantised weights) frees most of what it allocates.
+    release_free_heap()
+    return engine

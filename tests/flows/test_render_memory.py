@@ -1,0 +1,77 @@
+"""A render's peak memory, measured as the operating system sees it: a ``lessonaudio render`` process.
+
+The render loads the voice, synthesises, assembles and then loads Whisper for the back-check, all in
+one process; what a machine must have free is that process's peak resident size. The example lesson
+is rendered from an empty segment cache with the back-check on, as ``benchmarks/bench_commands.py``'s
+cold render does; the README's "What people wait for" table gives the measured value (about 800 MB).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.process_tree import ROOT, command_env
+from text_frontend.normalize.wetn import default_cache_dir
+
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss is in kB on Linux"),
+    pytest.mark.real_voice,
+    pytest.mark.whisper,
+    pytest.mark.slow,  # starts the render's own Prefect server
+]
+
+EXAMPLE = ROOT / "lesson_specs" / "examples" / "chinese-g3-spring.yaml"
+BUDGET_MB = 900
+"""The target for a render's peak; the render measures about 800 MB, the rest is headroom for other
+CPUs' kernels and library builds."""
+
+# Read at import, before a fixture points LESSONAUDIO_CACHE_DIR at a session folder.
+_MACHINE_GRAMMARS = default_cache_dir()
+
+
+def grammars_into(cache_dir: Path) -> None:
+    """Compiled text-normalisation grammars, so the render does not compile them (a once-per-machine
+    step of its own, not a render's memory)."""
+    if _MACHINE_GRAMMARS.is_dir():
+        shutil.copytree(_MACHINE_GRAMMARS, cache_dir / "wetn")
+    else:
+        from text_frontend.normalize.wetn import WeTextNormalizer
+
+        WeTextNormalizer(cache_dir / "wetn")
+
+
+def test_a_render_with_back_check_stays_under_its_memory_budget(models_dir: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    grammars_into(cache_dir)
+    env = command_env(
+        LESSONAUDIO_CACHE_DIR=str(cache_dir),
+        LESSONAUDIO_MODELS_DIR=str(models_dir),
+        LESSONAUDIO_DATABASE_URL=f"sqlite:///{tmp_path / 'catalog.db'}",
+        LESSONAUDIO_BACKCHECK="true",
+    )
+    log = tmp_path / "render.log"
+    with log.open("wb") as err:
+        render = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "render", str(EXAMPLE), "--out", str(tmp_path / "out")],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        # This child's own peak (with any children it waited for), not the largest of every child
+        # this test session ever had, which RUSAGE_CHILDREN would give.
+        _, status, usage = os.wait4(render.pid, 0)
+        render.returncode = os.waitstatus_to_exitcode(status)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert render.returncode == 0, output[-3000:]
+    assert "6 synthesised" in output and "back-check: PER" in output, output[-3000:]
+    assert "reused: this audio was checked before" not in output  # Whisper was loaded and ran
+    peak_mb = usage.ru_maxrss / 1024
+    assert peak_mb <= BUDGET_MB, f"peak RSS {peak_mb:.0f} MB, budget {BUDGET_MB} MB"
