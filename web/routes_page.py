@@ -7,14 +7,18 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from engines import emotion_names
+from i18n import _, current_language, ngettext
 from web.api.renders import render_out, visible_renders
 from web.api.responses import error_responses
 from web.auth import SESSION_COOKIE, check_token
+from web.page_text import EMOTION_LABELS, JOB_STATE_LABELS, page_text, translated
 from web.schemas import SessionRequest
 from web.services import Services
 from web.tokens import TokenInfo
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES.env.add_extension("jinja2.ext.i18n")
+TEMPLATES.env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=True)  # type: ignore[attr-defined]
 
 
 def page_router(services: Services) -> APIRouter:
@@ -32,7 +36,16 @@ def page_router(services: Services) -> APIRouter:
         return TEMPLATES.TemplateResponse(
             request,
             "index.html",
-            {"teacher": teacher, "emotions": emotion_names(), "renders": renders, "jobs": jobs},
+            {
+                "teacher": teacher,
+                "emotions": emotion_names(),
+                "renders": renders,
+                "jobs": jobs,
+                "language": current_language(),
+                "emotion_labels": translated(EMOTION_LABELS),
+                "state_labels": translated(JOB_STATE_LABELS),
+                "page_text": page_text(),
+            },
         )
 
     @router.post(

@@ -92,3 +92,34 @@ def test_an_operator_can_make_english_the_default(tmp_path: Path) -> None:
     with TestClient(app) as client:
         assert not HAN.search(_said(_validate(client, app, None)))
         assert HAN.search(_said(_validate(client, app, "zh")))
+
+
+def _visible_text(html: str) -> str:
+    """The page's words: tags, the scripts' JSON and the teacher's sample paragraph left out."""
+    html = re.sub(r"<script[^>]*>.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r"<textarea[^>]*>.*?</textarea>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def _signed_in(client: TestClient, app: FastAPI) -> None:
+    response = client.post("/session", json={"token": new_token(app)})
+    assert response.status_code == 204
+
+
+def test_the_page_is_chinese_for_a_chinese_browser(client: TestClient, app: FastAPI) -> None:
+    signed_out = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+    assert '<html lang="zh-CN">' in signed_out and "登录" in signed_out
+    _signed_in(client, app)
+    page = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+    words = _visible_text(page)
+    assert "检查脚本" in words and "生成课程音频" in words and "开心" in words
+    for english in ("Sign in", "Check script", "Render lesson", "Past renders", "happy"):
+        assert english not in words
+
+
+def test_the_page_is_english_for_an_english_browser(client: TestClient, app: FastAPI) -> None:
+    _signed_in(client, app)
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+    words = _visible_text(page)
+    assert '<html lang="en">' in page and "Check script" in words and "happy" in words
+    assert not HAN.search(words), HAN.findall(words)
