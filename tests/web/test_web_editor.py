@@ -42,6 +42,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         test_client.headers["Authorization"] = f"Bearer {new_token(app)}"
+        test_client.headers["Accept-Language"] = "en"  # messages are asserted in English
         yield test_client
 
 
