@@ -265,15 +265,14 @@ def _like(old: Any, new: str) -> str:
 
 
 def _add_lexicon(root: CommentedMap, entries: Mapping[str, str]) -> None:
+    """Set ``entries`` in the lesson's ``lexicon:``; a new one goes just above ``paragraphs:``."""
     lexicon = root.get("lexicon")
     if not isinstance(lexicon, CommentedMap):
         lexicon = CommentedMap()
-        keys = list(root.keys())
-        at = keys.index("paragraphs") if "paragraphs" in keys else len(keys)
-        if "lexicon" in root:
-            del root["lexicon"]
-            at = min(at, len(root))
-        root.insert(at, "lexicon", lexicon)
+        if "lexicon" in root:  # written but empty: filled where it is
+            root["lexicon"] = lexicon
+        else:
+            root.insert(list(root.keys()).index("paragraphs"), "lexicon", lexicon)
     for word, reading in entries.items():
         lexicon[word] = reading
 

@@ -287,3 +287,10 @@ def test_the_editor_routes_need_a_token(app: FastAPI) -> None:
     with TestClient(app) as anonymous:
         for path in ("/api/scripts/paragraphs", "/api/scripts/apply", "/api/scripts/readings"):
             assert anonymous.post(path, json={}).status_code == 401
+
+
+def test_a_lexicon_written_empty_is_filled_where_it_is() -> None:
+    script = "id: a\nlexicon:\ntitle: b\nparagraphs:\n  - text: 银行\n"
+    written = apply_edits(script, [ParagraphEdit(0, "银行")], {"银行": "yin2 hang2"})
+    assert written == "id: a\nlexicon:\n  银行: yin2 hang2\ntitle: b\nparagraphs:\n  - text: 银行\n"
+    assert load_spec(written).lexicon.entries
