@@ -199,6 +199,17 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     assert outline not in ("none", ""), "keyboard focus must be visible"
     wait(browser).until(lambda d: "同学们好！今天我们学习新课。" in yaml(d))
 
+    # Its preview button speaks the paragraph (the fake voice: a short tone) in its own player.
+    focused(browser).send_keys(Keys.ENTER)
+    player = first.find_element(By.TAG_NAME, "audio")
+    wait(browser).until(
+        lambda d: d.execute_script(
+            "return arguments[0].readyState >= 1 && arguments[0].duration > 0;", player
+        )
+    )
+    assert player.get_attribute("aria-label") == "第 1 段试听音频"
+    assert focused(browser).text == "试听", "the keyboard focus stays on the button"
+
     # Move the third paragraph up, by keyboard: the YAML follows, comments stay with their paragraphs.
     press(browser, third.find_element(By.CSS_SELECTOR, "button[aria-label='上移第 3 段']"))
     wait(browser).until(lambda d: card_text(cards(d)[1]) == "他说这个很好学。")

@@ -375,7 +375,9 @@ async function addParagraph() {
 }
 
 async function previewParagraph(p, button, audio, said) {
-  button.disabled = true;
+  // Busy, not disabled: a disabled button would drop the keyboard focus.
+  if (button.getAttribute("aria-busy") === "true") return;
+  button.setAttribute("aria-busy", "true");
   said.textContent = T.previewing;
   try {
     const emotion = p.emotion || editor.emotion || "neutral";
@@ -392,7 +394,7 @@ async function previewParagraph(p, button, audio, said) {
       said.textContent += ` ${T.pressPlay}`;
     });
   } finally {
-    button.disabled = false;
+    button.removeAttribute("aria-busy");
   }
 }
 
