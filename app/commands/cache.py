@@ -32,9 +32,9 @@ def info() -> None:
     """Files and bytes per kind: segments, mastered paragraphs, Prefect records and results."""
     from config import load_settings
     from storage.housekeeping import usage
-    from storage.segments import segment_cache_root
+    from wiring import cache_config
 
-    root = segment_cache_root(load_settings().cache_dir)
+    root = cache_config(load_settings()).root  # the cache the renders use
     typer.echo(f"segment cache: {root}")
     _table(usage(root))
 
@@ -52,9 +52,9 @@ def prune_command(
     """
     from config import load_settings
     from storage.housekeeping import prune
-    from storage.segments import segment_cache_root
+    from wiring import cache_config
 
-    root = segment_cache_root(load_settings().cache_dir)
+    root = cache_config(load_settings()).root  # the cache the renders use
     removed = prune(root, older_than_s=older_than * 86_400, dry_run=dry_run)
     typer.echo(f"{'would remove' if dry_run else 'removed'} from {root} (unused for {older_than:g} days):")
     _table(removed)
