@@ -263,17 +263,17 @@ class JobManager:
         def update(change: Callable[[Job], Job]) -> None:
             self._update(job_id, change, save=False)
 
+        outcome: RenderOutcome | None = None
+        message: str | None = None
         try:
             outcome = self.runner.run(spec_path, voice, JobProgress(update))
             self.owners.claim(outcome.render_id, Path(outcome.folder), owner_id)
         except Exception as err:  # any failure ends the job with its message; the server keeps serving
-            message = _message(err)
+            outcome, message = None, _message(err)
             log.warning("render job %s failed: %s", job_id, message)
-            self._end(job_id, None, message)
-        else:
-            self._end(job_id, outcome, None)
         finally:
-            spec_path.unlink(missing_ok=True)
+            spec_path.unlink(missing_ok=True)  # before the job says it ended: nothing is left after
+        self._end(job_id, outcome, message)
 
     def _submit_remote(self, job_id: str, spec_path: Path, voice: str | None) -> None:
         assert self.remote is not None
@@ -282,8 +282,8 @@ class JobManager:
         except Exception as err:  # the server went away since start-up: the job says so, one line
             message = f"could not submit the render to Prefect: {_message(err)}"
             log.warning("render job %s: %s", job_id, message)
-            self._end(job_id, None, message)
             spec_path.unlink(missing_ok=True)
+            self._end(job_id, None, message)
             return
         self._update(job_id, lambda j: replace(j, flow_run_id=flow_run_id))
         with self._lock:
@@ -366,10 +366,10 @@ class JobManager:
         return None
 
     def _settle(self, job: Job, spec_path: Path, outcome: RenderOutcome | None, error: str | None) -> None:
-        self._end(job.id, outcome, error)
         with self._lock:
             self._followed.pop(job.id, None)
         spec_path.unlink(missing_ok=True)
+        self._end(job.id, outcome, error)
 
     # -- start-up ----------------------------------------------------------------------------------
 

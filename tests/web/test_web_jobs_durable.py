@@ -18,6 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,14 +30,17 @@ from fastapi.testclient import TestClient
 
 from app.prefect_server import free_port, local_prefect_server
 from config import Settings
+from lesson_specs import load_spec_file
 from storage.catalog import open_catalog
 from storage.db.models import utcnow
 from storage.liveness import ProcessOwner, this_host
 from tests.browser.support import EXAMPLE, FakeRunner, fake_app, new_token, web_settings
 from tests.process_tree import ROOT, Command, answers, command_env, running, wait_for
 from web.job_store import JobStore
-from web.job_types import Job, JobState
-from web.jobs import STOPPED_REASON
+from web.job_types import Job, JobRunner, JobState
+from web.jobs import STOPPED_REASON, JobManager
+from web.prefect_runs import RunPhase, RunState
+from web.render_owners import RenderOwners
 from web.services import Services
 from web.token_store import SqlTokenStore
 
@@ -230,6 +234,107 @@ def test_the_job_list_is_newest_first_and_admins_see_everyone(settings: Settings
         assert client.get("/api/jobs?limit=0", headers=bearer(root)).status_code == 422
     services: Services = app.state.services
     assert services.jobs.store.recent() != []
+
+
+# -- following flow runs (the Prefect side replaced by a recording fake; the real one is below) ----
+
+
+@dataclass
+class FakeRuns:
+    """``RemoteRuns`` whose flow runs are in the states the test sets."""
+
+    states: dict[str, RunState] = field(default_factory=dict)
+    refuse: str | None = None
+    submitted: list[tuple[str, Path]] = field(default_factory=list)
+
+    def submit(self, job_id: str, spec_path: Path, voice: str | None) -> str:
+        if self.refuse:
+            raise ConnectionError(self.refuse)
+        self.submitted.append((job_id, spec_path))
+        run_id = str(UUID(int=len(self.submitted)))
+        self.states[run_id] = RunState(RunPhase.WAITING, None, None)
+        return run_id
+
+    def state(self, flow_run_id: str) -> RunState:
+        return self.states[flow_run_id]
+
+
+@contextmanager
+def remote_jobs(settings: Settings, runs: FakeRuns) -> Iterator[tuple[JobManager, int]]:
+    assert settings.database_url is not None
+    tokens = SqlTokenStore.open(settings.database_url)
+    manager = JobManager(
+        runner=FakeRunner(settings.output_dir),
+        jobs_dir=settings.cache_dir / "web-jobs",
+        owners=RenderOwners(tokens.engine),
+        remote=runs,
+        follow_every_s=0.05,
+    )
+    try:
+        yield manager, tokens.create("alice")[0].id
+    finally:
+        manager.close()
+        tokens.close()
+
+
+def wait_for_job(manager: JobManager, job_id: str, states: set[JobState]) -> Job:
+    deadline = time.monotonic() + 30
+    while (job := manager.get(job_id)) is None or job.state not in states:
+        assert time.monotonic() < deadline, f"job {job_id} still {job}"
+        time.sleep(0.05)
+    return job
+
+
+def submit_example(manager: JobManager, owner_id: int) -> Job:
+    script = EXAMPLE.read_text("utf-8")
+    spec = load_spec_file(EXAMPLE)
+    return manager.submit(script, spec, owner="alice", owner_id=owner_id, voice=None, callback_url=None)
+
+
+def wait_for_run(manager: JobManager, job_id: str) -> str:
+    """The job's flow run id, once it has been submitted."""
+    deadline = time.monotonic() + 30
+    while (job := manager.get(job_id)) is None or job.flow_run_id is None:
+        assert time.monotonic() < deadline, f"job {job_id} was never submitted"
+        time.sleep(0.05)
+    return job.flow_run_id
+
+
+def test_a_job_follows_its_flow_run_to_the_end(settings: Settings) -> None:
+    runs = FakeRuns()
+    with remote_jobs(settings, runs) as (manager, alice):
+        job = submit_example(manager, alice)
+        assert job.runner is JobRunner.PREFECT
+        flow_run_id = wait_for_run(manager, job.id)
+        (_, spec_path) = runs.submitted[0]
+        assert spec_path.is_file()  # the worker reads it
+        started = utcnow()
+        runs.states[flow_run_id] = RunState(RunPhase.RUNNING, None, started)
+        running_job = wait_for_job(manager, job.id, {JobState.RUNNING})
+        assert running_job.started_at == started
+        runs.states[flow_run_id] = RunState(RunPhase.FAILED, "flow run x crashed: worker lost", None)
+        failed = wait_for_job(manager, job.id, {JobState.FAILED})
+        assert failed.error == "flow run x crashed: worker lost"
+        assert not spec_path.exists()
+        assert manager.store.get(job.id) == replace(failed, stages=())
+
+
+def test_a_completed_run_whose_render_is_not_in_the_catalog_says_why(settings: Settings) -> None:
+    runs = FakeRuns()
+    with remote_jobs(settings, runs) as (manager, alice):
+        job = submit_example(manager, alice)
+        flow_run_id = wait_for_run(manager, job.id)
+        runs.states[flow_run_id] = RunState(RunPhase.COMPLETED, None, utcnow())
+        failed = wait_for_job(manager, job.id, {JobState.FAILED})
+        assert failed.error is not None and "same LESSONAUDIO_DATABASE_URL" in failed.error
+
+
+def test_a_submission_the_server_refuses_fails_the_job_with_the_reason(settings: Settings) -> None:
+    runs = FakeRuns(refuse="connection refused")
+    with remote_jobs(settings, runs) as (manager, alice):
+        job = submit_example(manager, alice)
+        failed = wait_for_job(manager, job.id, {JobState.FAILED})
+        assert failed.error == "could not submit the render to Prefect: ConnectionError: connection refused"
 
 
 # -- the real server, killed and started again -------------------------------------------------------
