@@ -123,9 +123,31 @@ def _message(err: BaseException) -> str:
     return str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
 
 
-def _not_this_process(pid: int) -> bool:
-    """Alive, for a job's recorded pid, means another process: this one just started and holds none."""
-    return pid != os.getpid() and pid_alive(pid)
+_IN_HAND: set[str] = set()
+"""Jobs some manager of this process is carrying on (tests run several apps in one process)."""
+_IN_HAND_LOCK = threading.Lock()
+
+
+def _hold(job_id: str, holding: bool) -> None:
+    with _IN_HAND_LOCK:
+        if holding:
+            _IN_HAND.add(job_id)
+        else:
+            _IN_HAND.discard(job_id)
+
+
+def _alive_for(job_id: str) -> Callable[[int], bool]:
+    """Whether the process recorded on ``job_id`` still carries it: another live process, or this
+    one if a manager here holds the job (a recorded pid equal to ours may be an earlier process in
+    a container whose web server is always pid 1)."""
+
+    def alive(pid: int) -> bool:
+        if pid != os.getpid():
+            return pid_alive(pid)
+        with _IN_HAND_LOCK:
+            return job_id in _IN_HAND
+
+    return alive
 
 
 @dataclass
@@ -187,6 +209,7 @@ class JobManager:
             spec_path.unlink(missing_ok=True)
             raise
         self._remember(job)
+        _hold(job.id, True)
         self._start(job, spec_path, voice)
         return job
 
@@ -227,6 +250,10 @@ class JobManager:
         """
         self._stop.set()
         self._renders.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            dropped = [j.id for j in self._jobs.values() if j.state is JobState.QUEUED]
+        for job_id in dropped:  # free for a manager started next in this process (tests do)
+            _hold(job_id, False)
         self._submissions.shutdown(wait=False, cancel_futures=True)
         self._deliveries.shutdown(wait=False, cancel_futures=True)
 
@@ -240,6 +267,8 @@ class JobManager:
             if job is None:
                 return None
             self._jobs[job_id] = changed = change(job)
+            if changed.ended:
+                _hold(job_id, False)
             if save:
                 self.store.save(changed)
             return changed
@@ -382,7 +411,7 @@ class JobManager:
                 self._recover_remote(stored)
                 continue
             reason = abandoned_reason(
-                stored.owner, stored.heartbeat_at, job.submitted_at, now, alive=_not_this_process
+                stored.owner, stored.heartbeat_at, job.submitted_at, now, alive=_alive_for(job.id)
             )
             if reason is None:
                 continue  # another web process renders it
@@ -393,6 +422,7 @@ class JobManager:
             elif job.state is JobState.QUEUED and stored.spec_path.is_file():
                 log.info("render job %s was queued when the web server stopped: queued again", job.id)
                 self.store.adopt(job.id, self._process)
+                _hold(job.id, True)
                 self._start(job, stored.spec_path, stored.voice)
             else:
                 self._settle(job, stored.spec_path, None, STOPPED_REASON)
@@ -405,6 +435,7 @@ class JobManager:
                 self._followed[job.id] = stored.spec_path
         elif self.remote is not None and stored.spec_path.is_file():
             self.store.adopt(job.id, self._process)
+            _hold(job.id, True)
             self._start(job, stored.spec_path, stored.voice)  # the same idempotency key: no second run
         else:
             self._settle(job, stored.spec_path, None, STOPPED_REASON)

@@ -204,6 +204,22 @@ def test_a_job_of_a_live_web_process_is_left_alone(settings: Settings, tmp_path:
     assert seen["state"] == "running", seen
 
 
+def test_a_second_app_in_the_same_process_leaves_the_first_ones_render_alone(settings: Settings) -> None:
+    """The recorded pid is this process's: the job is alive because a manager here holds it."""
+    first = fake_app(settings, FakeRunner(settings.output_dir, delay_s=3.0))
+    alice = new_token(first, "alice")
+    with TestClient(first) as client:
+        answer = client.post(
+            "/api/renders", json={"script": EXAMPLE.read_text("utf-8")}, headers=bearer(alice)
+        )
+        url = answer.json()["status_url"]
+        wait_for_state(lambda: client.get(url, headers=bearer(alice)).json(), {"running"})
+        with TestClient(fake_app(settings)) as second:
+            assert second.get(url, headers=bearer(alice)).json()["state"] == "running"
+        done = wait_for_state(lambda: client.get(url, headers=bearer(alice)).json(), TERMINAL)
+    assert done["state"] == "finished", done
+
+
 def _no_progress() -> Any:
     from web.jobs import JobProgress
 
