@@ -1,10 +1,13 @@
 """The ``lessonaudio`` command: the one entry point teachers and operators type.
 
-Each subcommand reads settings once, calls into the library, and turns the project's own exceptions
-into a clear message and exit code 1; a traceback here would mean a bug, not bad input.
+Each subcommand reads settings once and calls into the library. What it raises is not caught there:
+the root group (:class:`app.exit_codes.ExitCodeGroup`) turns every error into one line on stderr and
+the exit code of its kind, documented in ``app.exit_codes``.
 """
 
 from __future__ import annotations
+
+import os
 
 import typer
 
@@ -21,9 +24,12 @@ from app.commands import serve as serve_command
 from app.commands import server as server_command
 from app.commands import validate as validate_command
 from app.commands import web as web_command
+from app.exit_codes import ExitCodeGroup
+from i18n import language_from_env, use_language
 
 app = typer.Typer(
     name="lessonaudio",
+    cls=ExitCodeGroup,
     help="Turn Chinese lesson scripts (YAML) into finished lesson audio.",
     no_args_is_help=True,
     add_completion=False,
@@ -47,17 +53,9 @@ app.add_typer(server_command.app, name="server")
 
 
 def main() -> None:
-    try:
+    """Run the command in the reader's language: ``LESSONAUDIO_LANG``, else the locale."""
+    with use_language(language_from_env(os.environ)):
         app()
-    except Exception as err:
-        # Settings are read inside each command; a bad variable is the operator's input, not a bug.
-        # Imported only now: config costs pydantic, which --help and most commands never need.
-        from config import SettingsError
-
-        if not isinstance(err, SettingsError):
-            raise
-        typer.echo(f"lessonaudio: bad setting: {err}", err=True)
-        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ is: anything else that escapes is a bug.
 
 Private exceptions used for control flow inside one module (their names start with ``_``) never
 leave it and stay outside the tree.
+
+The kinds become exit codes in one place, ``app.exit_codes``, and HTTP statuses in one place,
+``web.errors``; commands and routes let these exceptions propagate there.
 """
 
 from __future__ import annotations

@@ -3,6 +3,27 @@
 ``{"error": {"code", "message", "where", "fix"}, "diagnostics": [...]}``; ``diagnostics`` only for
 lesson scripts. Handlers here also turn FastAPI's validation errors and Starlette's HTTP errors into
 that shape, and anything unexpected into a 500 without a traceback in the response.
+
+This is also the one place the project's exception tree (``errors``) becomes HTTP statuses, so a
+route lets a project error propagate instead of catching it:
+
+====================  ======  ====================  =========================================
+kind                  status  ``error.code``        meaning
+====================  ======  ====================  =========================================
+``InputError``        422     ``invalid_input``     what was sent is wrong; the message says how
+``NotFoundError``     404     ``not_found``         a named thing does not exist
+``UnavailableError``  503     ``unavailable``       the voice, catalog, bucket or disk cannot
+                                                    be used now; try again later
+``WorkFailedError``   500     ``work_failed``       the work itself failed; the message says
+                                                    where
+any other exception   500     ``internal_error``    a bug; the server log has the traceback
+====================  ======  ====================  =========================================
+
+422 rather than 400 for input, as FastAPI answers a request that fails its schema: the request was
+read, what it says is wrong. 500 rather than 502 for failed work, since the work runs here.
+
+A route raises :class:`ApiError` itself only to say more than the kind does (its own ``code`` and
+``where``, as a 404 for an id the caller may not see, or a refused ``callback_url``).
 """
 
 from __future__ import annotations
@@ -16,7 +37,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from lesson_specs import Diagnostic
+from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
+from lesson_specs import Diagnostic, SpecError
+from text_frontend.excerpt import one_line
 
 log = logging.getLogger("lessonaudio.web")
 
@@ -129,8 +152,46 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+PROJECT_ERRORS: tuple[tuple[type[LessonaudioError], int, str, str], ...] = (
+    # Order matters where a class has two kinds (as ``app.exit_codes``): a bad database URL is input
+    # before it is an unavailable catalog, a voice that cannot load is unavailable before failed.
+    (InputError, 422, "invalid_input", "correct what the message names and send the request again"),
+    (NotFoundError, 404, "not_found", "check the name or id; the list routes show what exists"),
+    (UnavailableError, 503, "unavailable", "try again later; if it keeps failing, tell the operator"),
+    (WorkFailedError, 500, "work_failed", "the message says what failed; try again or tell the operator"),
+)
+_OTHER_PROJECT_ERROR = (500, "work_failed", PROJECT_ERRORS[-1][3])
+
+
+def project_status(exc: LessonaudioError) -> tuple[int, str, str]:
+    """Status, ``error.code`` and fix for a project exception, by its kind."""
+    return next(
+        ((status, code, fix) for kind, status, code, fix in PROJECT_ERRORS if isinstance(exc, kind)),
+        _OTHER_PROJECT_ERROR,
+    )
+
+
+def _project_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LessonaudioError)
+    status, code, fix = project_status(exc)
+    if status >= 500:  # the operator's to look at: the client sees the message, the log the cause
+        log.warning(
+            "%s %s answered %d: %s", request.method, request.url.path, status, exc, exc_info=status == 500
+        )
+    if isinstance(exc, SpecError):
+        first = exc.errors[0] if exc.errors else None
+        message = f"the script has {len(exc.errors)} error(s)"
+        message += f"; first: {first.message}" if first else ""
+        body = error_body(code, message, request.url.path, first.fix if first else fix)
+        body["diagnostics"] = [diagnostic_json(d) for d in exc.diagnostics]
+    else:
+        body = error_body(code, one_line(str(exc)), request.url.path, fix)
+    return JSONResponse(body, status_code=status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(LessonaudioError, _project_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from errors import InputError
 from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def g2p(
     Characters produced by normalisation (the 十 of "10") are dimmed in the table and have
     "source": null in JSON; verbatim ones carry their index in the input line. Latin words read by
     the built-in English lexicon or spelled letter by letter are listed under "latin_words". Markup errors
-    (``[行](hāng2)``, a stray ``]]``) are printed on stderr, one line each, and make the exit code 1:
+    (``[行](hāng2)``, a stray ``]]``) are printed on stderr, one line each, and make the exit code 2:
     the reading shown is then not the one the markup meant. ``--explain`` adds, per polyphone, which
     layer chose its reading, so a teacher knows whether to fix an override, a lexicon entry, or to
     add one (a rule, dictionary word or model choice is the G2P's own).
@@ -121,7 +122,7 @@ def g2p(
 
     front_end = FrontEnd()
     console = Console()
-    failed = False
+    failed = 0
     for line in _lines(texts):
         result = front_end.g2p_line(line)
         explanations = _explain(front_end, line) if explain else []
@@ -134,6 +135,6 @@ def g2p(
             _show_explanations(console, explanations)
         for issue in result["issues"]:
             typer.echo(_issue_line(line, issue), err=True)
-            failed = True
-    if failed:
-        raise typer.Exit(1)
+            failed += 1
+    if failed:  # after every line was shown: the reading printed is not the one the markup meant
+        raise InputError(f"{failed} markup error(s), listed above")

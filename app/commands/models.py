@@ -15,25 +15,21 @@ def _size(n: int | None) -> str:
 def prepare() -> None:
     """Download and convert models that are missing or corrupt; does nothing when all are ok."""
     from config import load_settings
-    from models import SPECS, ModelError, prepare_model
+    from models import SPECS, prepare_model
     from models.whisper import WHISPER_BASE, prepare_whisper
 
     settings = load_settings()
     models_dir = settings.resolved_models_dir
-    try:
-        for spec in (*SPECS.values(), WHISPER_BASE):  # Whisper-base: the ASR back-check
-            result = (
-                prepare_whisper(models_dir, log=lambda msg: typer.echo(f"  {msg}"))
-                if spec is WHISPER_BASE
-                else prepare_model(spec, models_dir, log=lambda msg: typer.echo(f"  {msg}"))
-            )
-            if result.changed:
-                typer.echo(f"{spec.name}: prepared in {result.directory} ({'; '.join(result.actions)})")
-            else:
-                typer.echo(f"{spec.name}: already prepared in {result.directory}, nothing to do")
-    except ModelError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
+    for spec in (*SPECS.values(), WHISPER_BASE):  # Whisper-base: the ASR back-check
+        result = (
+            prepare_whisper(models_dir, log=lambda msg: typer.echo(f"  {msg}"))
+            if spec is WHISPER_BASE
+            else prepare_model(spec, models_dir, log=lambda msg: typer.echo(f"  {msg}"))
+        )
+        if result.changed:
+            typer.echo(f"{spec.name}: prepared in {result.directory} ({'; '.join(result.actions)})")
+        else:
+            typer.echo(f"{spec.name}: already prepared in {result.directory}, nothing to do")
 
 
 @app.command("list")

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from app.exit_codes import FAILED
+from errors import InputError
 from qa.report import QAReportError, load_report
 
 
@@ -79,15 +81,18 @@ def qa(
         typer.Option("--fail-over", min=0.0, help="Exit 1 when the lesson PER (0-1) is above this (for CI)."),
     ] = None,
 ) -> None:
-    """Print a render's back-check summary; with --fail-over, fail when its PER is too high."""
+    """Print a render's back-check summary; with --fail-over, fail when its PER is too high.
+
+    A path that holds no readable report exits 2 (input), never 1, so a CI gate can tell "this render
+    failed the check" from "the gate points at the wrong place".
+    """
     try:
         report = load_report(path)
-    except QAReportError as err:
-        typer.echo(f"error: {err}", err=True)
-        raise typer.Exit(2) from None
+    except QAReportError as err:  # here the report is the path the user gave: an input error
+        raise InputError(str(err)) from None
     for line in summary_lines(report):
         typer.echo(line)
     per = float(report["summary"]["per"])
     if fail_over is not None and per > fail_over:
         typer.echo(f"FAIL: lesson PER {per:.4f} is over --fail-over {fail_over:.4f}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(FAILED)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.commands.db import fail, open_catalog_or_exit
+from app.commands.db import open_catalog_for_command
+from errors import NotFoundError
 
 if TYPE_CHECKING:
     from storage.catalog import CourseQA
@@ -54,12 +55,12 @@ def qa_summary(
     """Course-level QA from the catalog: per lesson and in total (CER/PER as the back-check recorded)."""
     from config import load_settings
 
-    catalog = open_catalog_or_exit(load_settings())
+    catalog = open_catalog_for_command(load_settings())
     try:
         known = catalog.courses()
         if course not in known:
             listed = ", ".join(c or "(no course)" for c in known) or "none yet"
-            fail(f"error: no lessons of course {course!r} in the catalog (courses: {listed})")
+            raise NotFoundError(f"no lessons of course {course!r} in the catalog (courses: {listed})")
         summary = catalog.course_qa(course)
     finally:
         catalog.close()

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from text_frontend.excerpt import one_line as shorten
-
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
@@ -67,28 +65,17 @@ def render(
 
     from app.child_lifetime import exit_on_sigterm
     from app.prefect_env import quiet_prefect
-    from app.prefect_server import PrefectServerError
     from app.shared_server import shared_prefect_api
     from config import load_settings
-    from lesson_specs import SpecError, load_spec_file
+    from lesson_specs import load_spec_file
 
     console = Console(stderr=True)
-    try:
-        load_spec_file(spec)
-    except SpecError as err:
-        for diagnostic in err.diagnostics:
-            typer.echo(str(diagnostic), err=True)
-        raise typer.Exit(1) from None
+    load_spec_file(spec)  # a script with errors is refused before a server starts for nothing
     settings = load_settings()
     quiet_prefect(log_failures=False)
     exit_on_sigterm()
-    try:
-        with shared_prefect_api(settings.cache_dir, announce=console.print):
-            _render(console, settings, spec, out, voice, publish)
-    except PrefectServerError as err:  # its message ends with the server's log: point to the file
-        first = str(err).splitlines()[0].rstrip(":")
-        typer.echo(f"render failed: {first} (its log: {err.log})", err=True)
-        raise typer.Exit(1) from None
+    with shared_prefect_api(settings.cache_dir, announce=console.print):
+        _render(console, settings, spec, out, voice, publish)
 
 
 def _render(
@@ -99,48 +86,20 @@ def _render(
     That server is the local one later renders reuse (``lessonaudio server``), unless the operator
     set ``PREFECT_API_URL``.
     """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from audio.export import WriteError
-    from engines.protocol import EngineError
     from flows.in_process import in_process_runs
     from flows.progress import reporting_to
-    from flows.render import RenderError, render_lesson, synthesis_runner
-    from lesson_specs import SpecError
-    from models.errors import ModelError
-    from storage.db.session import CatalogUnavailable, database_error
-    from tasks.publish import PublishFailed
-    from wiring import database_config
+    from flows.render import render_lesson, synthesis_runner
 
-    try:
-        with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
-            # The settings this command read, so a setting given on the command line counts too.
-            summary = render_lesson.with_options(task_runner=synthesis_runner(settings))(
-                str(spec),
-                out_dir=str(out) if out is not None else str(settings.output_dir),
-                voice=voice,
-                publish=publish,
-            )
-    except (RenderError, EngineError, ModelError, SpecError, PublishFailed) as err:
-        # One bounded line: messages quote segment text, which a long number makes thousands of
-        # characters long.
-        typer.echo(f"render failed: {shorten(str(err))}", err=True)
-        raise typer.Exit(1) from None
-    except CatalogUnavailable as err:
-        typer.echo(f"render failed: {err}", err=True)
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as err:  # a write after the catalog opened: a disk that filled up, say
-        catalog_url = database_config(settings).url
-        typer.echo(f"render failed: {database_error(catalog_url, err)}", err=True)
-        raise typer.Exit(1) from None
-    except WriteError as err:  # names the file, the system's reason and the setting that moves it
-        typer.echo(f"render failed: {err}", err=True)
-        raise typer.Exit(1) from None
-    except OSError as err:  # a full disk, an output folder that cannot be created or written
-        typer.echo(
-            f"render failed: {shorten(str(err))} (check the output folder and the free disk space)", err=True
+    # What fails (the script, the voice, the catalog, the disk) reaches the CLI's one error handler
+    # (app.exit_codes): one bounded line, although messages may quote long segment text.
+    with RichReporter(console) as bars, reporting_to(bars), in_process_runs():
+        # The settings this command read, so a setting given on the command line counts too.
+        summary = render_lesson.with_options(task_runner=synthesis_runner(settings))(
+            str(spec),
+            out_dir=str(out) if out is not None else str(settings.output_dir),
+            voice=voice,
+            publish=publish,
         )
-        raise typer.Exit(1) from None
     console.print(
         f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "
         f"({summary.synthesized} synthesised, {summary.reused} reused) in {summary.seconds:.1f} s",

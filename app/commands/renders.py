@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from app.commands.db import fail, one_line, open_catalog_or_exit
+from app.commands.db import open_catalog_for_command
+from errors import InputError, NotFoundError
 from storage.render_status import RenderStatus
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _status(value: str | None) -> RenderStatus | None:
     try:
         return RenderStatus(value.strip().lower())
     except ValueError:
-        fail(f"error: unknown status {value!r} (choose from {STATUSES})")
+        raise InputError(f"unknown status {value!r} (choose from {STATUSES})") from None
 
 
 def _time(render: Render) -> str:
@@ -56,7 +57,7 @@ def list_renders(
     from config import load_settings
 
     wanted = _status(status)
-    catalog = open_catalog_or_exit(load_settings())
+    catalog = open_catalog_for_command(load_settings())
     try:
         renders = catalog.list_renders(course=course, status=wanted, limit=limit)
     finally:
@@ -84,13 +85,10 @@ def list_renders(
 def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list`) or render id.")]) -> None:
     """Show one render: versions, timings, QA, where it was published and its objects."""
     from config import load_settings
-    from storage.catalog import CatalogError
 
-    catalog = open_catalog_or_exit(load_settings())
+    catalog = open_catalog_for_command(load_settings())
     try:
         render = catalog.get_render(ref)
-    except CatalogError as err:
-        fail(f"error: {err}")
     finally:
         catalog.close()
     lines = [
@@ -160,15 +158,14 @@ def publish(
     """Publish (again) to the configured store: finishes a failed publish, does nothing if done."""
     # Imported here: Prefect (behind tasks.publish) is slow to import for the read-only commands.
     from config import load_settings
-    from storage.catalog import CatalogError
-    from storage.publish import PublishInputError, read_render_folder
-    from tasks.publish import PublishFailed, publish_and_record, publish_with_retries
+    from storage.publish import read_render_folder
+    from tasks.publish import publish_and_record, publish_with_retries
     from wiring import publish_config
 
     settings = load_settings()
     folder = Path(ref)
     # Publishing a folder records its render (a write, like the render itself); an id must exist.
-    catalog = open_catalog_or_exit(settings, create=folder.is_dir())
+    catalog = open_catalog_for_command(settings, create=folder.is_dir())
     try:
         if folder.is_dir():
             manifest = read_render_folder(folder).manifest
@@ -176,13 +173,11 @@ def publish(
         else:
             render = catalog.get_render(ref)
             if not render.folder:
-                fail(f"error: render {ref} has no folder recorded (it never finished)")
+                raise NotFoundError(f"render {ref} has no folder recorded (it never finished)")
             folder, render_pk = Path(render.folder), render.id
         # The same retries as the flow's publish task, without starting a Prefect server.
         config = publish_config(settings)
         result = publish_and_record(folder, config, catalog, render_pk, publisher=publish_with_retries)
-    except (CatalogError, PublishInputError, PublishFailed) as err:
-        fail(f"error: {one_line(err)}")
     finally:
         catalog.close()
     pointer = "" if result.pointer_moved else " (unchanged: it names a newer render)"

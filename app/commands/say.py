@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from errors import InputError
-from text_frontend.excerpt import excerpt, one_line
+from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
     from engines.protocol import Audio, TTSEngine
@@ -103,39 +103,26 @@ def say(
 ) -> None:
     """Speak one line of Chinese to a WAV file and print its path.
 
-    Every failure is one line on stderr: exit 1 for what the user can fix (the text, the options,
-    the settings, the models, the output path), exit 2 for anything else, which is a bug to report.
+    Every failure is one line on stderr, with the exit code of its kind (``app.exit_codes``): 2 for
+    the text, the options or the settings, 4 for missing models or an unwritable output path.
     """
-    from config import SettingsError
-    from engines import EngineError
-    from models import ModelError
-
-    try:
-        target = _say(text, emotion, voice, output)
-    except (EngineError, ModelError, SayInputError) as exc:
-        _fail(str(exc))
-    except SettingsError as exc:
-        _fail(f"bad setting: {exc}")
-    except OSError as exc:  # the machine, not the code: a full disk, an unreadable cache folder
-        _fail(str(exc))
-    except Exception as exc:  # a bug: still one line, never a traceback in the teacher's terminal
-        _fail(f"unexpected {type(exc).__name__}: {exc} (please report this)", code=2)
-    typer.echo(str(target))
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    typer.echo(f"error: {one_line(message)}", err=True)
-    raise typer.Exit(code) from None
+    typer.echo(str(_say(text, emotion, voice, output)))
 
 
 def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Path:
     from config import load_settings
-    from engines import create_engine, preset
+    from engines import UnknownEmotionError, create_engine, preset, voice_names
     from wiring import voice_config
 
     settings = load_settings()
     voice_name = (voice or settings.default_voice).strip().lower()
-    emotion_name = preset(emotion).emotion  # validate before loading anything heavy
+    # The options are the user's input: checked before anything heavy loads, and refused as input.
+    try:
+        emotion_name = preset(emotion).emotion
+    except UnknownEmotionError as err:
+        raise SayInputError(str(err)) from None
+    if voice_name not in voice_names():
+        raise SayInputError(f"unknown voice {voice_name!r}; choose one of: {', '.join(voice_names())}")
     engine = create_engine(voice_name, voice_config(settings))
     audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
     target = output or Path.cwd() / default_output_name(text, emotion_name, voice_name)

@@ -11,6 +11,7 @@ import typer
 
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
+from errors import InputError
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -30,7 +31,7 @@ def serve(
     command ends. Runs are executed in this process, so the voice and Whisper load once for all of
     them (flows.warm_runs).
     """
-    from app.prefect_server import PrefectServerError, local_prefect_server
+    from app.prefect_server import local_prefect_server
     from config import load_settings
 
     settings = load_settings()
@@ -43,17 +44,12 @@ def serve(
     if not external:
         # Known before the server starts, so Prefect reads it on import like any other setting.
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
-    from flows.deployments import ScheduleError, build_deployments, describe_scan_schedule
-    from storage.inbox import InboxError
+    from flows.deployments import build_deployments, describe_scan_schedule
 
-    try:
-        # Checked before a server is started for nothing.
-        deployments = build_deployments(settings)
-        if settings.inbox:
-            _check_inbox(settings.inbox)
-    except (ScheduleError, InboxError) as err:
-        typer.echo(f"serve failed: {err}", err=True)
-        raise typer.Exit(1) from None
+    # Checked before a server is started for nothing.
+    deployments = build_deployments(settings)
+    if settings.inbox:
+        _check_inbox(settings.inbox)
     inbox = (
         f"scanning {settings.inbox} {describe_scan_schedule(settings)}"
         if settings.inbox
@@ -63,12 +59,8 @@ def serve(
         _serve(deployments, external.removesuffix("/api"), inbox, runs)
         return
     home = settings.cache_dir / "prefect-server"
-    try:
-        with local_prefect_server(home=home, port=port, log_level=server_log_level) as server:
-            _serve(deployments, server.ui_url, inbox, runs)
-    except PrefectServerError as err:
-        typer.echo(f"serve failed: {err}", err=True)
-        raise typer.Exit(1) from None
+    with local_prefect_server(home=home, port=port, log_level=server_log_level) as server:
+        _serve(deployments, server.ui_url, inbox, runs)
 
 
 def _check_inbox(where: str) -> None:
@@ -115,24 +107,19 @@ def worker(
     quiet_prefect()
     exit_on_sigterm()
     if not os.environ.get("PREFECT_API_URL"):
-        typer.echo("worker needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)", err=True)
-        raise typer.Exit(1)
+        raise InputError("worker needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)")
     import socket
 
     from flows.deployments import RENDER, SCAN
     from flows.render import render_lesson
     from flows.scan_inbox import scan_inbox
-    from flows.warm_runs import UnknownPool, work_pool_worker
+    from flows.warm_runs import work_pool_worker
 
     flows: dict[str, Flow[..., Any]] = {RENDER: render_lesson, SCAN: scan_inbox}
     name = name or f"{socket.gethostname()}-{os.getpid()}"
     typer.echo(f"worker {name}: runs of {', '.join(flows)} from pool {pool!r} (Ctrl-C to stop)", err=True)
-    try:
-        with contextlib.suppress(KeyboardInterrupt):
-            work_pool_worker(pool, flows, name=name, slots=runs)
-    except UnknownPool as err:
-        typer.echo(f"worker failed: {err}", err=True)
-        raise typer.Exit(1) from None
+    with contextlib.suppress(KeyboardInterrupt):
+        work_pool_worker(pool, flows, name=name, slots=runs)
 
 
 def deploy(
@@ -151,14 +138,9 @@ def deploy(
     settings = load_settings()
     quiet_prefect()
     if not os.environ.get("PREFECT_API_URL"):
-        typer.echo("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)", err=True)
-        raise typer.Exit(1)
-    from flows.deployments import ScheduleError, deploy_to_pool
+        raise InputError("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)")
+    from flows.deployments import deploy_to_pool
 
-    try:
-        ids = deploy_to_pool(settings, pool, source.resolve())
-    except ScheduleError as err:
-        typer.echo(f"deploy failed: {err}", err=True)
-        raise typer.Exit(1) from None
+    ids = deploy_to_pool(settings, pool, source.resolve())
     for deployment_id in ids:
         typer.echo(deployment_id)

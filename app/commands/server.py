@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from app.exit_codes import FAILED
+from errors import UnavailableError
+
 if TYPE_CHECKING:
     from app.shared_server import SharedServer
 
@@ -32,7 +35,6 @@ def _note_operator_server() -> None:
 @app.command()
 def start() -> None:
     """Start the server now (a render would start it on first use); no-op when it is running."""
-    from app.prefect_server import PrefectServerError
     from app.shared_server import ensure_server
     from config import load_settings
 
@@ -40,13 +42,8 @@ def start() -> None:
     _note_operator_server()
     try:
         server, started = ensure_server(settings.cache_dir, announce=lambda line: typer.echo(line, err=True))
-    except PrefectServerError as err:
-        first = str(err).splitlines()[0].rstrip(":")
-        typer.echo(f"error: {first} (its log: {err.log})", err=True)
-        raise typer.Exit(1) from None
-    except OSError as err:
-        typer.echo(f"error: cannot start the local Prefect server: {err}", err=True)
-        raise typer.Exit(1) from None
+    except OSError as err:  # the state folder or the port: say what was being started
+        raise UnavailableError(f"cannot start the local Prefect server: {err}") from err
     verb = "started" if started else "already running"
     typer.echo(f"{verb}: {_describe(server)}")
 
@@ -62,7 +59,7 @@ def status() -> None:
     server = read_state(server_home(settings.cache_dir))
     if server is None or not alive(server):
         typer.echo("not running (the next render starts it)")
-        raise typer.Exit(1)
+        raise typer.Exit(FAILED)
     typer.echo(f"running: {_describe(server)}")
 
 
@@ -76,6 +73,5 @@ def stop() -> None:
     try:
         server = stop_server(settings.cache_dir)
     except OSError as err:
-        typer.echo(f"error: cannot stop the local Prefect server: {err}", err=True)
-        raise typer.Exit(1) from None
+        raise UnavailableError(f"cannot stop the local Prefect server: {err}") from err
     typer.echo(f"stopped the server at {server.ui_url} (pid {server.pid})" if server else "not running")

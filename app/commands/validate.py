@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from errors import InputError
+
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
 
@@ -23,23 +25,16 @@ def validate(
 ) -> None:
     """Check lesson scripts and print every problem as file:line:col: paragraph N: message (fix).
 
-    Exits 1 if any script has errors; warnings (e.g. a Latin word with no lexicon entry, a number
+    Exits 2 (input) if any script has errors; warnings (e.g. a Latin word with no lexicon entry, a number
     read as more syllables than a segment holds) do not fail.
     """
-    from pydantic import ValidationError
-
     from config import load_settings
     from lesson_specs import SpecError, load_spec_file
     from lesson_specs.pronounceability import pronunciation_warnings
-    from text_frontend.excerpt import one_line
 
     failed = 0
     front_end: FrontEnd | None = None
-    try:
-        max_syllables = load_settings().max_segment_chars
-    except ValidationError as err:
-        typer.echo(f"error: bad LESSONAUDIO_* setting: {one_line(str(err))}", err=True)
-        raise typer.Exit(1) from None
+    max_syllables = load_settings().max_segment_chars
     for path in files:
         try:
             spec = load_spec_file(path)
@@ -58,6 +53,5 @@ def validate(
                 typer.echo(str(diagnostic), err=True)
         note = f" ({len(found)} warning{'s' if len(found) != 1 else ''})" if found else ""
         typer.echo(f"{path}: ok, {len(spec.paragraphs)} paragraphs{note}")
-    if failed:
-        typer.echo(f"{failed} of {len(files)} script(s) have errors", err=True)
-        raise typer.Exit(1)
+    if failed:  # every script is checked first, so one run lists every problem
+        raise InputError(f"{failed} of {len(files)} script(s) have errors")

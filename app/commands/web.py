@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from errors import NotFoundError
 
 if TYPE_CHECKING:
     from config import Settings
@@ -25,11 +27,6 @@ token_app = typer.Typer(
     help="Teacher tokens for the page and API (stored as sha256 only).", no_args_is_help=True
 )
 app.add_typer(token_app, name="token")
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(1)
 
 
 @app.callback()
@@ -58,34 +55,27 @@ def serve(
 def _require_catalog(settings: Settings) -> None:
     """Nobody can sign in to a catalog without tokens, so a missing SQLite file is a mistyped URL or
     a skipped step: say so instead of creating an empty catalog and serving a page no one can use."""
-    from storage.db import CatalogUnavailable
     from storage.db.session import explained, sqlite_file
     from wiring import database_config
 
     url = database_config(settings).url
-    try:
-        with explained(url):
-            path = sqlite_file(url)
-            missing = path is not None and not path.is_file()
-    except CatalogUnavailable as err:
-        _fail(f"error: {err}")
+    with explained(url):
+        path = sqlite_file(url)
+        missing = path is not None and not path.is_file()
     if missing:
-        _fail(
-            f"error: no catalog at {path} (create a teacher token first: "
+        raise NotFoundError(
+            f"no catalog at {path} (create a teacher token first: "
             "`lessonaudio web token create NAME`; check LESSONAUDIO_DATABASE_URL)"
         )
 
 
 @contextmanager
 def _prefect_api(settings: Settings) -> Iterator[None]:
-    """``prefect_api`` with this command's log, and its start-up failure as a CLI error."""
-    from app.prefect_server import PrefectServerError, prefect_api
+    """``prefect_api`` with this command's log (its start-up failure names that log)."""
+    from app.prefect_server import prefect_api
 
-    try:
-        with prefect_api(log=settings.cache_dir / "prefect-web.log", announce=_announce):
-            yield
-    except PrefectServerError as err:
-        _fail(f"error: cannot start the web server: {err}")
+    with prefect_api(log=settings.cache_dir / "prefect-web.log", announce=_announce):
+        yield
 
 
 def _announce(message: str) -> None:
@@ -96,10 +86,7 @@ def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
     from web.app import create_app
     from web.server import serve as serve_http
 
-    try:
-        application = create_app(settings)
-    except Exception as err:  # a bad database URL or unwritable cache dir: one line, not a traceback
-        _fail(f"error: cannot start the web server: {err}")
+    application = create_app(settings)
     bind_host = host or settings.web_host
     bind_port = port or settings.web_port
     typer.echo(f"serving on http://{bind_host}:{bind_port}/ (API docs at /docs); Ctrl-C stops")
@@ -109,28 +96,21 @@ def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
 @contextmanager
 def _store(settings: Settings, *, create: bool) -> Iterator[object]:
     """The token store; only ``create`` (making a token) may create a SQLite catalog that is missing."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from app.commands.db import missing_catalog_message
+    from app.commands.db import missing_catalog
     from storage.catalog import CatalogMissing
-    from storage.db import CatalogUnavailable
-    from storage.db.session import database_error, explained, sqlite_file
+    from storage.db.session import explained, sqlite_file
     from web.token_store import SqlTokenStore
     from wiring import database_config
 
     url = database_config(settings).url
+    with explained(url):
+        path = sqlite_file(url)
+    if not create and path is not None and not path.is_file():
+        raise missing_catalog(CatalogMissing(path))
+    store = SqlTokenStore.open(url)
     try:
-        with explained(url):
-            path = sqlite_file(url)
-            if not create and path is not None and not path.is_file():
-                _fail(missing_catalog_message(CatalogMissing(path)))
-        store = SqlTokenStore.open(url)
-    except CatalogUnavailable as err:
-        _fail(f"error: {err}")
-    try:
-        yield store
-    except SQLAlchemyError as err:  # a write on a disk that filled up or went read-only since
-        _fail(f"error: {database_error(url, err)}")
+        with explained(url):  # a write on a disk that filled up or went read-only since
+            yield store
     finally:
         store.close()
 
@@ -150,15 +130,12 @@ def create(
     renders it submitted; an --admin token sees all."""
     from config import load_settings
     from web.token_store import SqlTokenStore
-    from web.tokens import Role, TokenError
+    from web.tokens import Role
 
     role = Role.ADMIN if admin else Role.TEACHER
     with _store(load_settings(), create=True) as store:
         assert isinstance(store, SqlTokenStore)
-        try:
-            info, token = store.create(name, role)
-        except TokenError as err:
-            _fail(f"error: {err}")
+        info, token = store.create(name, role)
     typer.echo(f"created {role} token {info.name!r}; it is shown only now, hand it over:", err=True)
     typer.echo(token)
 
@@ -196,12 +173,8 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token
     """Revoke a token: every request and page session using it is refused from now on."""
     from config import load_settings
     from web.token_store import SqlTokenStore
-    from web.tokens import TokenError
 
     with _store(load_settings(), create=False) as store:
         assert isinstance(store, SqlTokenStore)
-        try:
-            info = store.revoke(name)
-        except TokenError as err:
-            _fail(f"error: {err}")
+        info = store.revoke(name)
     typer.echo(f"revoked token {info.name!r}")

@@ -24,11 +24,11 @@ def test_examples_validate_clean() -> None:
     assert "warning" not in result.output
 
 
-def test_errors_exit_1_with_positions(tmp_path: Path) -> None:
+def test_errors_exit_2_with_positions(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: Bad Id\ntitle: t\nparagraphs:\n  - text: 银[行](hangg2)\n    emotion: joy\n", "utf-8")
     result = runner.invoke(app, ["validate", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # input (app.exit_codes)
     assert f"{bad}:1:5: id `Bad Id` is not a slug" in result.output
     assert f"{bad}:4:16: paragraph 1: 'hangg2' is not a Mandarin syllable" in result.output
     assert f"{bad}:5:14: paragraph 1: unknown emotion `joy`" in result.output
@@ -55,7 +55,7 @@ def test_unpronounced_text_warns_but_passes(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot read file" in result.output
 
 
@@ -78,14 +78,14 @@ def test_special_and_huge_files_are_one_line_errors(tmp_path: Path) -> None:
         timeout=120,  # a FIFO opened for reading without a writer would block here forever
         preexec_fn=cap_memory,
     )
-    assert done.returncode == 1, done.stderr
+    assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
         "/dev/zero:1:1: cannot read file: it is a device, not a regular file"
         " (give the path of a .yaml lesson script)",
         f"{fifo}:1:1: cannot read file: it is a named pipe (FIFO), not a regular file"
         " (give the path of a .yaml lesson script)",
         f"{huge}:1:1: script is 10485760 KB, over the 200 KB limit (split the lesson into several scripts)",
-        "3 of 3 script(s) have errors",
+        "error: 3 of 3 script(s) have errors",
     ]
 
 
@@ -99,7 +99,7 @@ def test_render_refuses_invalid_script_before_starting_prefect(tmp_path: Path) -
         text=True,
         timeout=120,
     )
-    assert done.returncode == 1
+    assert done.returncode == 2
     assert f"{bad}:3:13: `paragraphs` must be a non-empty list" in done.stderr
     assert "Traceback" not in done.stderr and "Prefect" not in done.stderr
 

@@ -7,18 +7,22 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-import typer
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
-from app.commands.say import default_output_name, say
+from app.cli import app as cli
+from app.commands.say import default_output_name
+from app.exit_codes import BUG, FAILED, INPUT, UNAVAILABLE
 from engines.protocol import VoiceFailedError
 from tests.voice_fixtures import baker_models_dir
 
 pytestmark = [pytest.mark.slow, pytest.mark.real_voice]
 
-cli = typer.Typer()
-cli.command()(say)
 runner = CliRunner()
+
+
+def say_cli(args: list[str]) -> Result:
+    """``lessonaudio say ARGS`` through the real command, whose root maps errors to exit codes."""
+    return runner.invoke(cli, ["say", *args])
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +33,7 @@ def _models_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_writes_wav_to_output(tmp_path: Path) -> None:
     out = tmp_path / "hi.wav"
-    result = runner.invoke(cli, ["同学们好", "--emotion", "happy", "--voice", "baker", "-o", str(out)])
+    result = say_cli(["同学们好", "--emotion", "happy", "--voice", "baker", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(out)
     info = sf.info(str(out))
@@ -42,7 +46,7 @@ def test_the_wav_follows_the_umask(tmp_path: Path, umask: int) -> None:
     out = tmp_path / "hi.wav"
     previous = os.umask(umask)
     try:
-        result = runner.invoke(cli, ["你好", "-o", str(out)])
+        result = say_cli(["你好", "-o", str(out)])
     finally:
         os.umask(previous)
     assert result.exit_code == 0, result.output
@@ -52,15 +56,15 @@ def test_the_wav_follows_the_umask(tmp_path: Path, umask: int) -> None:
 def test_an_unwritable_output_names_the_file_and_the_reason(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a folder")
     out = tmp_path / "file" / "hi.wav"
-    result = runner.invoke(cli, ["你好", "-o", str(out)])
-    assert result.exit_code == 1
+    result = say_cli(["你好", "-o", str(out)])
+    assert result.exit_code == UNAVAILABLE
     assert result.output.startswith(f"error: cannot write {out}: {out.parent} is a file"), result.output
     assert len(result.output.strip().splitlines()) == 1
 
 
 def test_default_name_in_current_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, ["你好。"])
+    result = say_cli(["你好。"])
     assert result.exit_code == 0, result.output
     expected = tmp_path / default_output_name("你好。", "neutral", "baker")
     assert result.output.strip() == str(expected)
@@ -81,9 +85,9 @@ def test_default_name_in_current_dir(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (["[" + "银" * 1900 + "](yin2)"], "has 1900 character(s) but 1 syllable(s)"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], message: str) -> None:
-    result = runner.invoke(cli, [*args, "-o", str(tmp_path / "x.wav")])
-    assert result.exit_code == 1
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    result = say_cli([*args, "-o", str(tmp_path / "x.wav")])
+    assert result.exit_code == INPUT
     assert result.output.strip().startswith("error: ")
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
@@ -94,29 +98,29 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path: Path, args: list[str], messa
 
 def test_missing_model_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONAUDIO_MODELS_DIR", str(tmp_path / "empty"))
-    result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
-    assert result.exit_code == 1
+    result = say_cli(["你好", "-o", str(tmp_path / "x.wav")])
+    assert result.exit_code == UNAVAILABLE
     assert "lessonaudio models prepare" in result.output
     assert len(result.output.strip().splitlines()) == 1
 
 
 def test_multi_segment_text_joins_segments_with_pauses(tmp_path: Path) -> None:
     out = tmp_path / "two.wav"
-    result = runner.invoke(cli, ["你好。同学们，早上好！", "-o", str(out)])
+    result = say_cli(["你好。同学们，早上好！", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert 1.5 < sf.info(str(out)).duration < 5.0
 
 
 def test_numbers_are_read_by_the_front_end(tmp_path: Path) -> None:
     out = tmp_path / "n.wav"
-    result = runner.invoke(cli, ["第3课", "-o", str(out)])
+    result = say_cli(["第3课", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert sf.info(str(out)).duration > 0.5
 
 
 def test_a_200_digit_number_is_said_in_pieces_with_a_warning(tmp_path: Path) -> None:
     out = tmp_path / "pi.wav"
-    result = runner.invoke(cli, ["圆周率是3." + "1415926535" * 20, "-o", str(out)])
+    result = say_cli(["圆周率是3." + "1415926535" * 20, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(out)
     (warning,) = result.stderr.strip().splitlines()
@@ -141,17 +145,17 @@ class _BrokenEngine:
     [
         (
             VoiceFailedError("the Baker voice failed: " + "x" * 10_000),
-            1,
+            FAILED,
             "error: the Baker voice failed: xxx",
         ),
-        (RuntimeError("boom " + "y" * 10_000), 2, "error: unexpected RuntimeError: boom yyy"),
+        (RuntimeError("boom " + "y" * 10_000), BUG, "error: unexpected RuntimeError: boom yyy"),
     ],
 )
 def test_engine_failure_is_one_short_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception, code: int, start: str
 ) -> None:
     monkeypatch.setattr("engines.create_engine", lambda name, config: _BrokenEngine(error))
-    result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
+    result = say_cli(["你好", "-o", str(tmp_path / "x.wav")])
     assert result.exit_code == code
     assert result.output.startswith(start)
     assert len(result.output.strip().splitlines()) == 1 and len(result.output) <= 320
@@ -160,8 +164,8 @@ def test_engine_failure_is_one_short_line(
 
 def test_bad_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONAUDIO_MAX_SEGMENT_CHARS", "lots")
-    result = runner.invoke(cli, ["你好", "-o", str(tmp_path / "x.wav")])
-    assert result.exit_code == 1
+    result = say_cli(["你好", "-o", str(tmp_path / "x.wav")])
+    assert result.exit_code == INPUT
     assert result.output.startswith("error: bad setting: LESSONAUDIO_MAX_SEGMENT_CHARS='lots'")
     assert len(result.output.strip().splitlines()) == 1
 
@@ -175,7 +179,7 @@ def test_bad_setting_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 )
 def test_too_long_a_line_is_refused_in_one_line(tmp_path: Path, text: str, message: str) -> None:
     out = tmp_path / "x.wav"
-    result = runner.invoke(cli, [text, "-o", str(out)])
-    assert result.exit_code == 1, result.output
+    result = say_cli([text, "-o", str(out)])
+    assert result.exit_code == INPUT, result.output
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert not out.exists()

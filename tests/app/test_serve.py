@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from app.exit_codes import INPUT
 from app.prefect_server import LocalServer, free_port, local_prefect_server
 from tests.process_tree import Command, api, command_env, running, wait_for
 
@@ -176,7 +177,7 @@ def test_interval_fires_on_a_postgres_server(
 def test_a_bad_cron_is_one_line(tmp_path: Path, models_dir: Path, inbox: Path) -> None:
     env = _settings(tmp_path, models_dir, inbox) | {"LESSONAUDIO_INBOX_CRON": "every minute"}
     with running(["serve", "--port", str(free_port())], env, tmp_path / "serve.log") as serve:
-        assert serve.process.wait(timeout=60) == 1
+        assert serve.process.wait(timeout=60) == INPUT
     assert "LESSONAUDIO_INBOX_CRON='every minute' is not a cron expression" in serve.output()
     assert "Traceback" not in serve.output()
     assert not (tmp_path / "cache" / "prefect-server").exists()  # refused before a server was started
@@ -188,8 +189,8 @@ def test_an_inbox_that_is_not_a_folder_is_one_line(tmp_path: Path, models_dir: P
     inbox = tmp_path / where if "://" not in where else where
     env = _settings(tmp_path, models_dir, tmp_path) | {"LESSONAUDIO_INBOX": str(inbox)}
     with running(["serve", "--port", str(free_port())], env, tmp_path / "serve.log") as serve:
-        assert serve.process.wait(timeout=60) == 1
+        assert serve.process.wait(timeout=60) == INPUT
     lines = serve.output().strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("serve failed: "), serve.output()
+    assert len(lines) == 1 and lines[0].startswith("error: "), serve.output()
     assert ("is not a folder" in lines[0]) != ("://" in where), lines[0]
     assert not (tmp_path / "cache" / "prefect-server").exists()  # refused before a server was started

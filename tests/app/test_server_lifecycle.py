@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from app.exit_codes import UNAVAILABLE
 from app.prefect_server import free_port
 from app.shared_server import alive, read_state, server_home
 from tests.process_tree import ROOT, Command, answers, api, command_env, ports_of, running, wait_for
@@ -206,10 +207,10 @@ def test_render_whose_server_cannot_start_says_so_in_one_line(folders: Folders, 
     env = {**folders.env, "LESSONAUDIO_CACHE_DIR": str(cache)}
     env["PREFECT_API_DATABASE_CONNECTION_URL"] = database
     with running(["render", str(spec)], env, tmp_path / "render.log") as render:
-        assert render.process.wait(timeout=180) == 1, render.output()
+        assert render.process.wait(timeout=180) == UNAVAILABLE, render.output()
         output = render.output()
         assert "Traceback" not in output, output
         last = output.strip().splitlines()[-1]
-        assert last.startswith("render failed: Prefect server on port "), output
+        assert last.startswith("error: Prefect server on port "), output
         assert last.endswith(f"(its log: {server_home(cache) / 'server.log'})"), output
         assert not render.tree(), render.tree()

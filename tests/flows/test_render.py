@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from app.exit_codes import UNAVAILABLE
 from audio.loudness import integrated_lufs, true_peak_dbtp
 from config import load_settings
 from flows.render import RenderError, RenderSummary, render_lesson
@@ -282,8 +283,8 @@ def test_an_unwritable_output_folder_is_a_message_not_a_traceback(render_env: Pa
     env = _subprocess_env(render_env, render_env / "cache", tmp_path / "prefect")
     process = _cli(["render", str(spec), "--out", str(blocker / "out")], env)
     _, stderr = process.communicate(timeout=300)
-    assert process.returncode == 1
-    assert "render failed:" in stderr and "output folder" in stderr
+    assert process.returncode == UNAVAILABLE  # a WriteError (app.exit_codes)
+    assert "error: " in stderr and "output folder" in stderr
     assert "Traceback" not in stderr
 
 
@@ -369,9 +370,7 @@ def test_a_full_or_read_only_cache_is_named_in_one_line(
     last = process.stderr.strip().splitlines()[-1]
     segment = re.escape(str(cache / "segment-cache")) + r"/\S+"
     hint = re.escape("(free space or set LESSONAUDIO_CACHE_DIR)")
-    assert re.fullmatch(rf"render failed: paragraph 1: cannot write {segment}: {reason} {hint}", last), (
-        process.stderr
-    )
+    assert re.fullmatch(rf"error: paragraph 1: cannot write {segment}: {reason} {hint}", last), process.stderr
     assert "Traceback" not in process.stderr
 
 

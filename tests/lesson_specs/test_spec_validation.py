@@ -353,7 +353,7 @@ def test_validate_cli_warns_about_long_readings_in_short_lines(tmp_path: Path) -
         "id: a\ntitle: t\nparagraphs:\n  - text: 你好]]\n    emotion: " + "x" * 5000 + "\n", "utf-8"
     )
     result = CliRunner().invoke(app, ["validate", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{bad}:4:13: paragraph 1: unmatched ]]" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 300
 
@@ -474,7 +474,7 @@ def test_validate_cli_reports_a_bad_course_lexicon_without_a_traceback(tmp_path:
     script = _course(tmp_path, "", None)
     (script.parent / "lexicon.yaml").write_text("lexicon:\n  银行: [yin2\n", "utf-8")
     result = CliRunner().invoke(app, ["validate", str(script)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{script.parent / 'lexicon.yaml'}:3:1: YAML syntax error" in result.output
     assert "Traceback" not in result.output
 

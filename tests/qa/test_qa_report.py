@@ -136,10 +136,13 @@ def test_fail_over_exit_codes(qa_json: Path, threshold: str, code: int) -> None:
 
 
 def test_qa_command_on_a_folder_without_report(tmp_path: Path) -> None:
-    result = CliRunner().invoke(qa_command.app, [str(tmp_path)])
+    """Exit 2 (input), not the gate's 1: through the real command, whose root maps the error."""
+    from app.cli import app as cli
+
+    result = CliRunner().invoke(cli, ["qa", str(tmp_path)])
     assert result.exit_code == 2 and "qa.json does not exist" in result.output
     (tmp_path / "qa.json").write_text('{"hello": 1}')
-    result = CliRunner().invoke(qa_command.app, [str(tmp_path)])
+    result = CliRunner().invoke(cli, ["qa", str(tmp_path)])
     assert result.exit_code == 2 and "not a lessonaudio QA report" in result.output
 
 

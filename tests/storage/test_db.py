@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from app.commands import db as db_command
 from app.commands import qa_summary as qa_summary_command
 from app.commands import renders as renders_command
+from app.exit_codes import INPUT, NOT_FOUND, UNAVAILABLE, ExitCodeGroup
 from storage.catalog import Catalog, CatalogError, SegmentQA, open_catalog
 from storage.db import (
     Base,
@@ -37,8 +38,8 @@ pytest_plugins = ["tests.s3_server"]
 
 
 def cli_app() -> typer.Typer:
-    """The sub-apps mounted the way app/cli.py mounts them."""
-    app = typer.Typer(pretty_exceptions_enable=False)
+    """The sub-apps mounted the way app/cli.py mounts them, under its root that maps errors to codes."""
+    app = typer.Typer(cls=ExitCodeGroup, pretty_exceptions_enable=False)
     app.add_typer(db_command.app, name="db")
     app.add_typer(renders_command.app, name="renders")
     qa = typer.Typer(no_args_is_help=True)
@@ -143,7 +144,7 @@ def test_renders_list_and_show(catalog: Catalog, run_cli: CliRunner, render_fact
     assert none.exit_code == 0 and none.output.strip() == "no renders match"
 
     bad = run_cli.invoke(cli_app(), ["renders", "list", "--status", "done"])
-    assert bad.exit_code == 1
+    assert bad.exit_code == INPUT
     assert bad.output.strip() == (
         "error: unknown status 'done' (choose from running, finished, published, failed, abandoned)"
     )
@@ -156,7 +157,7 @@ def test_renders_list_and_show(catalog: Catalog, run_cli: CliRunner, render_fact
     assert run_cli.invoke(cli_app(), ["renders", "show", str(failed_pk)]).output.count("engine crashed") == 1
 
     missing = run_cli.invoke(cli_app(), ["renders", "show", "nope"])
-    assert missing.exit_code == 1 and len(missing.output.strip().splitlines()) == 1
+    assert missing.exit_code == NOT_FOUND and len(missing.output.strip().splitlines()) == 1
     assert "no render 'nope'" in missing.output
 
 
@@ -194,7 +195,7 @@ def test_course_qa_summary(catalog: Catalog, run_cli: CliRunner, render_factory:
         f"course {course}: 2 lessons, 6 segments, 4 checked, 1 flagged, mean CER 7.5 %, 1 failed renders"
     )
     unknown = run_cli.invoke(cli_app(), ["qa", "summary", "--course", "化学"])
-    assert unknown.exit_code == 1 and len(unknown.output.strip().splitlines()) == 1
+    assert unknown.exit_code == NOT_FOUND and len(unknown.output.strip().splitlines()) == 1
     assert "no lessons of course '化学'" in unknown.output and "其他课程" in unknown.output
 
 
@@ -203,17 +204,26 @@ def test_unreachable_or_malformed_database_is_one_line(
 ) -> None:
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path))
     runner = CliRunner()
-    for url, words in (
+    for url, code, words in (
         (
             "postgresql+psycopg://nobody:secret@127.0.0.1:1/none",
+            UNAVAILABLE,
             "error: the catalog database postgresql+psycopg://nobody:***@127.0.0.1:1/none: connection failed",
         ),
-        ("not a url", "error: cannot read LESSONAUDIO_DATABASE_URL 'not a url': expected e.g. sqlite:////"),
-        ("mysql+nosuchdriver://x/y", "error: LESSONAUDIO_DATABASE_URL mysql+nosuchdriver://x/y names an"),
+        (
+            "not a url",
+            INPUT,
+            "error: cannot read LESSONAUDIO_DATABASE_URL 'not a url': expected e.g. sqlite:////",
+        ),
+        (
+            "mysql+nosuchdriver://x/y",
+            INPUT,
+            "error: LESSONAUDIO_DATABASE_URL mysql+nosuchdriver://x/y names an",
+        ),
     ):
         monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", url)
         result = runner.invoke(cli_app(), ["renders", "list"])
-        assert result.exit_code == 1, (url, result.output)
+        assert result.exit_code == code, (url, result.output)
         assert len(result.output.strip().splitlines()) == 1 and words in result.output
         assert "secret" not in result.output and "Traceback" not in result.output
 
@@ -247,7 +257,7 @@ def test_reading_a_missing_sqlite_catalog_creates_nothing(
     monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{typo}")
     monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
     result = CliRunner().invoke(cli_app(), command)
-    assert result.exit_code == 1
+    assert result.exit_code == NOT_FOUND
     assert result.output.strip() == (
         f"error: no catalog at {typo} (run `lessonaudio db upgrade` or render a lesson first; "
         "check LESSONAUDIO_DATABASE_URL)"

@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 from typer.testing import CliRunner
 
 from app.commands import web as web_command
+from app.exit_codes import INPUT, NOT_FOUND, UNAVAILABLE, ExitCodeGroup
 from storage.db import make_engine, upgrade_database
 from storage.db.session import _alembic_config
 from tests.browser.support import fake_app, web_settings
@@ -24,7 +25,7 @@ from web.tokens import Role, token_hash
 
 def cli() -> typer.Typer:
     """The sub-app mounted the way app/cli.py mounts it (``app.add_typer(web.app, name="web")``)."""
-    root = typer.Typer(pretty_exceptions_enable=False)
+    root = typer.Typer(cls=ExitCodeGroup, pretty_exceptions_enable=False)
     root.add_typer(web_command.app, name="web")
     return root
 
@@ -66,20 +67,20 @@ def test_token_lifecycle(runner: CliRunner, tmp_path: Path) -> None:
 def test_token_errors_are_one_line(runner: CliRunner, args: list[str], message: str) -> None:
     assert runner.invoke(cli(), ["web", "token", "create", "someone"]).exit_code == 0
     result = runner.invoke(cli(), ["web", "token", *args])
-    assert result.exit_code == 1 and message in result.stderr
+    assert result.exit_code == INPUT and message in result.stderr
     assert "Traceback" not in result.output
 
 
 def test_duplicate_names_are_refused(runner: CliRunner) -> None:
     assert runner.invoke(cli(), ["web", "token", "create", "li"]).exit_code == 0
     again = runner.invoke(cli(), ["web", "token", "create", "li"])
-    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert again.exit_code == INPUT and "already exists" in again.stderr
 
 
 def test_unreachable_database_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", "sqlite:////proc/no/such/dir/web.db")
     result = runner.invoke(cli(), ["web", "token", "create", "li"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == UNAVAILABLE, result.output
     assert "error: the catalog database /proc/no/such/dir/web.db: " in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
@@ -92,7 +93,7 @@ def test_reading_a_mistyped_catalog_url_creates_nothing(
     typo = tmp_path / "sub" / "wbe.db"
     monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{typo}")
     result = runner.invoke(cli(), ["web", *args])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == NOT_FOUND, result.output
     assert f"no catalog at {typo}" in result.stderr and "LESSONAUDIO_DATABASE_URL" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not typo.exists() and not typo.parent.exists()

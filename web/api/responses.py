@@ -13,10 +13,18 @@ MEANING = {
     413: "Request body over the size limit.",
     422: "The request or the lesson script is invalid; the body says where and how to fix it.",
     429: "Too many requests; `Retry-After` says how many seconds to wait.",
-    503: "The voice is not available on this server.",
+    500: "The work failed (`work_failed`, the message says where) or the server hit a bug "
+    "(`internal_error`).",
+    503: "Something the request needs (the voice, the catalog database, storage) cannot be used now; "
+    "try again later.",
 }
+ALWAYS = (500, 503)
+"""Any route can answer these (``web.errors`` maps the project's exceptions), so every route says so."""
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for ``codes``: every error has the one JSON shape of ``web.errors``."""
-    return {code: {"model": ErrorResponse, "description": MEANING[code]} for code in codes}
+    """OpenAPI ``responses`` for ``codes`` and :data:`ALWAYS`: every error has the one JSON shape of
+    ``web.errors``."""
+    return {
+        code: {"model": ErrorResponse, "description": MEANING[code]} for code in sorted({*codes, *ALWAYS})
+    }

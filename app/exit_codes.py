@@ -1,0 +1,157 @@
+"""The ``lessonaudio`` command's exit codes, and the one place an error becomes one of them.
+
+Commands do not catch the project's exceptions: they let them reach :class:`ExitCodeGroup`, the root
+command's group, which prints what went wrong on stderr and exits with the code of its kind, so a
+script or CI job can tell "fix your input" from "try again later" without reading the text.
+
+====  =====================================================================================
+code  meaning
+====  =====================================================================================
+0     done
+1     the work failed (``WorkFailedError``, or a project error of no kind), or a check said
+      no: ``qa --fail-over`` over its limit, ``server status`` when the server is not running
+2     input: a script, a setting, an option or the command line is wrong; fixing it is the
+      fix (``InputError``; click's own usage errors are 2 as well)
+3     not found: a render id, a catalog, a course, a work pool (``NotFoundError``)
+4     unavailable: a database, a bucket, a model, the Prefect server or the disk cannot be
+      used now; start it, free it, retry (``UnavailableError``, and the machine's own
+      ``OSError`` and ``SQLAlchemyError``)
+70    a bug (any other exception): one line; ``LESSONAUDIO_DEBUG=1`` adds the traceback
+130   interrupted (Ctrl-C)
+====  =====================================================================================
+
+The message is one line, ``error: <message>``, bounded in length and never a traceback. A lesson
+script's errors are the exception: each diagnostic gets its own ``file:line:col:`` line, which
+editors jump to, and a last ``error:`` line counts them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+import traceback
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
+from text_frontend.excerpt import one_line
+
+OK = 0
+FAILED = 1
+INPUT = 2
+NOT_FOUND = 3
+UNAVAILABLE = 4
+BUG = 70
+INTERRUPTED = 130
+
+DEBUG_VARIABLE = "LESSONAUDIO_DEBUG"
+"""Set (to anything but empty or 0), every error also prints its traceback, with the same exit code."""
+
+KINDS: tuple[tuple[type[LessonaudioError], int], ...] = (
+    # Order matters where a class has two kinds: a bad database URL is also "the catalog is
+    # unavailable", but fixing the URL is the fix; a voice that cannot load is also an engine error.
+    (InputError, INPUT),
+    (NotFoundError, NOT_FOUND),
+    (UnavailableError, UNAVAILABLE),
+    (WorkFailedError, FAILED),
+)
+MACHINE_HINT = "check the path, its permissions and the free disk space"
+
+
+def exit_code(error: BaseException) -> int:
+    """The exit code for ``error`` (see the module's table)."""
+    if isinstance(error, LessonaudioError):
+        return next((code for kind, code in KINDS if isinstance(error, kind)), FAILED)
+    if isinstance(error, OSError) or _is_sqlalchemy(error):
+        return UNAVAILABLE
+    return BUG
+
+
+def error_lines(error: BaseException) -> list[str]:
+    """What the command prints on stderr for ``error``: one line, or a script's diagnostics and one."""
+    if _is(error, "lesson_specs.diagnostics", "SpecError"):
+        from lesson_specs import SpecError  # already loaded: ``_is`` found it
+
+        assert isinstance(error, SpecError)
+        found = len(error.errors)
+        where = error.diagnostics[0].file if error.diagnostics else "the script"
+        return [*(str(d) for d in error.diagnostics), f"error: {where} has {found} error(s), listed above"]
+    return [f"error: {one_line(_message(error))}"]
+
+
+def _is(error: BaseException, module: str, name: str) -> bool:
+    """``error`` is ``module.name``, asked without importing ``module``: an error of a module that
+    was never loaded cannot be raised, and a command's imports stay what it needs on success."""
+    loaded = sys.modules.get(module)
+    kind = getattr(loaded, name, None)
+    return isinstance(kind, type) and isinstance(error, kind)
+
+
+def _message(error: BaseException) -> str:
+    if _is(error, "app.prefect_server", "PrefectServerError"):  # the message ends with the server's
+        first = (str(error).splitlines() or [""])[0].rstrip(":")  # log: name the file instead
+        return f"{first} (its log: {getattr(error, 'log', '?')})"
+    if _is(error, "config.settings", "SettingsError"):
+        return f"bad setting: {error}"
+    if isinstance(error, LessonaudioError):
+        return str(error)
+    if isinstance(error, OSError):  # a full disk, a folder that cannot be created or written
+        return f"{error} ({MACHINE_HINT})"
+    if _is_sqlalchemy(error):  # a write after the catalog opened: a disk that filled up, say
+        return _database_message(error)
+    return (
+        f"unexpected {type(error).__name__}: {error} (a bug: rerun with {DEBUG_VARIABLE}=1 for the "
+        "traceback, and please report it)"
+    )
+
+
+def _is_sqlalchemy(error: BaseException) -> bool:
+    return _is(error, "sqlalchemy.exc", "SQLAlchemyError")
+
+
+def _database_message(error: BaseException) -> str:
+    """The catalog database's name and the driver's reason; the catalog is the only SQL database."""
+    from config import load_settings
+    from storage.db.session import database_error
+    from wiring import database_config
+
+    try:
+        url = database_config(load_settings()).url
+    except LessonaudioError:
+        origin = getattr(error, "orig", None) or error
+        return f"the catalog database: {(str(origin).strip().splitlines() or [''])[0]}"
+    return str(database_error(url, error))
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_VARIABLE, "").strip() not in ("", "0")
+
+
+def report(error: Exception) -> int:
+    """Print ``error`` the way every command does, and return its exit code."""
+    if debugging():
+        traceback.print_exception(error)
+    for line in error_lines(error):
+        typer.echo(line, err=True)
+    return exit_code(error)
+
+
+class ExitCodeGroup(TyperGroup):
+    """The root command: whatever a subcommand raises ends here, as one message and one exit code.
+
+    Click's own exceptions (usage errors, ``typer.Exit``, Abort) and a closed pipe keep click's
+    handling; everything else goes through :func:`report`.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors its own click: its Context is not public
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):  # click's usage errors are the last
+            raise
+        except Exception as error:
+            if isinstance(error, OSError) and error.errno == errno.EPIPE:  # click quiets a closed pipe
+                raise
+            raise typer.Exit(report(error)) from None
