@@ -99,7 +99,7 @@ def _message(error: BaseException) -> str:
     if isinstance(error, LessonaudioError):
         return str(error)
     if isinstance(error, OSError):  # a full disk, a folder that cannot be created or written
-        return f"{error} ({MACHINE_HINT})"
+        return f"{error} ({MACHINE_HINT})" if error.filename else str(error)
     if _is_sqlalchemy(error):  # a write after the catalog opened: a disk that filled up, say
         return _database_message(error)
     return (

@@ -213,3 +213,9 @@ def test_a_prefect_server_error_names_its_log_not_its_tail(tmp_path: Path) -> No
     error = PrefectServerError("the Prefect server did not start:\n  line 1 of its log\n  line 2", log)
     assert error_lines(error) == [f"error: the Prefect server did not start (its log: {log})"]
     assert exit_code(error) == UNAVAILABLE
+
+
+def test_a_machine_error_without_a_path_gets_no_path_hint() -> None:
+    error = OSError(errno.EADDRINUSE, "Address already in use")
+    assert error_lines(error) == ["error: [Errno 98] Address already in use"]
+    assert exit_code(error) == UNAVAILABLE
