@@ -52,6 +52,8 @@ class SharedServer:
     started_at: float
     prefect: str
     """Prefect's version when it started: a server from before an upgrade is replaced, not reused."""
+    csrf_protection: bool | None = None
+    """Whether it was started to demand CSRF tokens (None: recorded before this was kept)."""
 
 
 def server_home(cache_dir: Path) -> Path:
@@ -213,6 +215,7 @@ def _start(home: Path, previous: SharedServer | None, startup_timeout: float) ->
         log=str(log),
         started_at=time.time(),
         prefect=_prefect_version(),
+        csrf_protection=_truthy(env.get("PREFECT_SERVER_CSRF_PROTECTION_ENABLED")),
     )
     try:
         deadline = time.monotonic() + startup_timeout
@@ -226,6 +229,23 @@ def _start(home: Path, previous: SharedServer | None, startup_timeout: float) ->
         _terminate(server, timeout=5.0)
         raise
     return server
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def client_settings(server: SharedServer) -> dict[str, str]:
+    """Prefect client settings that spare each command handshakes this server needs no longer.
+
+    The server runs the Prefect version recorded when it started (a different one is replaced), so
+    the client's version check, a request per client, can only pass. A server started without CSRF
+    protection refuses no request for lack of a token, so the client need not fetch one first.
+    """
+    settings = {"PREFECT_CLIENT_SERVER_VERSION_CHECK_ENABLED": "false"}
+    if server.csrf_protection is False:
+        settings["PREFECT_CLIENT_CSRF_SUPPORT_ENABLED"] = "false"
+    return settings
 
 
 def _port_free(port: int) -> bool:
@@ -312,8 +332,11 @@ def shared_prefect_api(
             yield None
         return
     os.environ["PREFECT_API_URL"] = server.api_url
+    added = [name for name in client_settings(server) if name not in os.environ]  # the operator's win
+    os.environ.update({name: client_settings(server)[name] for name in added})
     try:
         yield server
     finally:
         flush_prefect_clients()
-        os.environ.pop("PREFECT_API_URL", None)
+        for name in ("PREFECT_API_URL", *added):
+            os.environ.pop(name, None)

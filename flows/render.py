@@ -30,6 +30,7 @@ from asr.protocol import RecognizerError
 from audio.export import WriteError
 from config import Settings, load_settings
 from engines.registry import identify
+from flows.plain_parameters import plain_parameters
 from flows.progress import reporter
 from flows.synthesis import RenderError, plan_and_synthesize, result_of, unwalked
 from lesson_specs import LessonSpec
@@ -135,6 +136,7 @@ def synthesis_runner(settings: Settings) -> TaskRunner[Any]:
 _RUNNER: TaskRunner[Any] = SynthesisRunner()
 
 
+@plain_parameters
 @flow(name="render-lesson", task_runner=_RUNNER, validate_parameters=True)
 def render_lesson(
     spec_path: str,

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,10 @@ def test_first_render_starts_the_server_and_the_next_reuses_it(
     # Both renders are ordinary flow runs of that server, for its UI.
     runs = flow_runs(str(server["api_url"]))
     assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}, runs
+    given = {"spec_path": str(spec), "out_dir": str(tmp_path / "out"), "voice": None, "publish": False}
+    given |= {"spec_sha256": None, "lexicon_path": None, "lexicon_sha256": None}
+    assert [r["parameters"] for r in runs] == [given, given]  # recorded as given
+    assert server["csrf_protection"] is False  # so the renders' clients fetched no CSRF token
 
     status = run(["server", "status"], env)
     assert status.returncode == 0 and f"pid {pid}" in status.stdout, status
@@ -158,3 +163,17 @@ def test_prefect_api_url_wins(tmp_path: Path, models_dir: Path, spec: Path) -> N
     assert STARTING not in rendered.stderr
     assert not (tmp_path / "render" / "cache" / SERVER_DIR).exists()
     assert len(flow_runs(api_url)) == 1
+
+
+def test_a_server_that_demands_csrf_tokens_gets_them(tmp_path: Path, models_dir: Path, spec: Path) -> None:
+    """Renders skip fetching a CSRF token only from a server started without CSRF protection."""
+    env = environment(tmp_path, models_dir, PREFECT_SERVER_CSRF_PROTECTION_ENABLED="true")
+    assert run(["server", "start"], env).returncode == 0
+    server = state(tmp_path)
+    assert server["csrf_protection"] is True
+
+    env.pop("PREFECT_SERVER_CSRF_PROTECTION_ENABLED")  # the server keeps demanding them
+    rendered = run(["render", str(spec)], env)
+    assert rendered.returncode == 0, rendered.stderr
+    with pytest.raises(urllib.error.HTTPError, match="403"):
+        flow_runs(str(server["api_url"]))  # a request without a token is refused
