@@ -103,6 +103,7 @@ class JobOut(BaseModel):
     lesson_id: str
     title: str
     submitted_by: str = Field(description="Name of the token that submitted the job.")
+    script_sha256: str = Field(description="SHA-256 of the submitted script's UTF-8 bytes.")
     submitted_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

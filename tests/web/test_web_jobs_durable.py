@@ -8,6 +8,7 @@ Prefect server whose worker renders it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -93,6 +94,7 @@ def test_a_job_survives_recreating_the_app(settings: Settings) -> None:
         assert job["id"] == done["id"] and job["state"] == "finished"
         assert job["submitted_by"] == "alice" and job["submitted_at"] == done["submitted_at"]
         assert job["render_id"] == done["render_id"] and job["runner"] == "local"
+        assert job["script_sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
         assert client.get(url, headers=bearer(alice)).json()["render_id"] == done["render_id"]
         files = client.get(f"/api/renders/{job['render_id']}", headers=bearer(alice)).json()["files"]
         mp3 = next(f for f in files if f["name"] == "lesson.mp3")

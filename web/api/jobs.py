@@ -30,6 +30,7 @@ def job_out(job: Job) -> JobOut:
         lesson_id=job.lesson_id,
         title=job.title,
         submitted_by=job.owner,
+        script_sha256=job.script_sha256,
         submitted_at=job.submitted_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
