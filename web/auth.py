@@ -10,12 +10,13 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from i18n import N_, _
 from web.errors import ApiError
 from web.sessions import SessionStore
 from web.tokens import TokenInfo, TokenStore
 
 SESSION_COOKIE = "lessonaudio_session"
-TOKEN_FIX = "send `Authorization: Bearer <token>` with a token from `lessonaudio web token create`"
+TOKEN_FIX = N_("send `Authorization: Bearer <token>` with a token from `lessonaudio web token create`")
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -23,13 +24,13 @@ bearer_scheme = HTTPBearer(
 )
 
 
-def unauthorized(message: str, fix: str = TOKEN_FIX) -> ApiError:
+def unauthorized(message: str, fix: str | None = None) -> ApiError:
     return ApiError(
         401,
         "unauthorized",
         message,
         where="Authorization",
-        fix=fix,
+        fix=fix if fix is not None else _(TOKEN_FIX),
         headers={"WWW-Authenticate": 'Bearer realm="lessonaudio"'},
     )
 
@@ -37,10 +38,10 @@ def unauthorized(message: str, fix: str = TOKEN_FIX) -> ApiError:
 def check_token(tokens: TokenStore, token: str | None) -> TokenInfo:
     """The active token ``token`` is, or a 401 that says why not."""
     if not token:
-        raise unauthorized("no teacher token given")
+        raise unauthorized(_("no teacher token given"))
     info = tokens.authenticate(token)
     if info is None:
-        raise unauthorized("the teacher token is unknown or revoked")
+        raise unauthorized(_("the teacher token is unknown or revoked"))
     return info
 
 
@@ -55,11 +56,11 @@ def caller(
         return check_token(tokens, credentials.credentials)
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
-        raise unauthorized("no teacher token given")
+        raise unauthorized(_("no teacher token given"))
     info = sessions.authenticate(session_id)
     if info is None:
         raise unauthorized(
-            "the session has ended (signed out, expired, or its token was revoked)",
-            fix="sign in again with your teacher token, or " + TOKEN_FIX,
+            _("the session has ended (signed out, expired, or its token was revoked)"),
+            fix=_("sign in again with your teacher token, or {how}").format(how=_(TOKEN_FIX)),
         )
     return info

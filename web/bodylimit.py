@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from i18n import _
 from web.errors import ApiError, error_body
 
 
@@ -16,9 +17,9 @@ def too_large(limit: int) -> ApiError:
     return ApiError(
         413,
         "body_too_large",
-        f"request body is over the {limit // 1024} KB limit",
+        _("request body is over the {limit} KB limit").format(limit=limit // 1024),
         where="body",
-        fix="send a smaller body; a lesson script may be at most 200 KB (split longer lessons)",
+        fix=_("send a smaller body; a lesson script may be at most 200 KB (split longer lessons)"),
     )
 
 

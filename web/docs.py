@@ -21,6 +21,7 @@ from fastapi import APIRouter
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse
 
+from i18n import _
 from web.errors import ApiError
 
 DOCS_URL = "/docs"
@@ -86,7 +87,11 @@ def docs_router(openapi_url: str, title: str) -> APIRouter:
         media_type = ASSETS.get(name)
         if media_type is None:
             raise ApiError(
-                404, "not_found", f"no docs asset {name!r}", where="name", fix=f"open {DOCS_URL} instead"
+                404,
+                "not_found",
+                _("no docs asset `{name}`").format(name=name),
+                where="name",
+                fix=_("open {url} instead").format(url=DOCS_URL),
             )
         return FileResponse(
             ASSETS_DIR / name, media_type=media_type, headers={"Cache-Control": "public, max-age=86400"}

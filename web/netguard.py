@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
 from errors import InputError
+from i18n import _
 
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -119,7 +120,7 @@ def check_target(url: str, *, allow_private: bool, resolver: Resolver = resolve)
     except (OSError, UnicodeError) as err:
         raise TargetRefused(f"callback host {host!r} does not resolve: {err}") from None
     if not addresses:
-        raise TargetRefused(f"callback host {host!r} has no address")
+        raise TargetRefused(_("callback host `{host}` has no address").format(host=host))
     if not allow_private:
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])

@@ -23,6 +23,7 @@ import soundfile as sf
 from config import Settings
 from engines import EngineError, UnknownEmotionError, preset, voice_names
 from engines.registry import VoiceConfig
+from i18n import _
 from models.errors import ModelError
 from storage.segments import SegmentStore
 from tasks.jobs import SegmentJob, VoiceIdentity, segment_key
@@ -100,9 +101,9 @@ class PreviewService:
             raise ApiError(
                 422,
                 "unknown_voice",
-                f"unknown voice {voice_name!r}",
+                _("unknown voice `{voice}`").format(voice=voice_name),
                 where="voice",
-                fix=f"choose one of: {', '.join(voice_names())}",
+                fix=_("use one of: {choices}").format(choices=", ".join(voice_names())),
             )
         analysis = self._front_end.get().analyze(text, max_chars=self._max_chars)
         if analysis.issues:
@@ -110,7 +111,9 @@ class PreviewService:
             raise ApiError(
                 422,
                 "bad_markup",
-                f"{issue.message}: {excerpt(text[issue.start : issue.end])!r}",
+                _("{problem}: `{text}`").format(
+                    problem=issue.message, text=excerpt(text[issue.start : issue.end])
+                ),
                 where=f"text[{issue.start}:{issue.end}]",
                 fix=issue.fix,
             )
@@ -119,9 +122,9 @@ class PreviewService:
             raise ApiError(
                 422,
                 "nothing_to_say",
-                "the text has no Chinese to read",
+                _("the text has no Chinese to read"),
                 where="text",
-                fix="write the paragraph in Chinese; say Latin words with [Python](派森)",
+                fix=_("write the paragraph in Chinese; say Latin words with [Python](派森)"),
             )
         try:
             engine = engine_for(voice_name, self._voice)
@@ -152,8 +155,8 @@ class PreviewService:
             raise ApiError(
                 503,
                 "voice_unavailable",
-                f"the voice {voice_name!r} is not available: {err}",
-                fix="ask the operator to run `lessonaudio models prepare`",
+                _("the voice `{voice}` is not available: {reason}").format(voice=voice_name, reason=err),
+                fix=_("ask the operator to run `lessonaudio models prepare`"),
             ) from None
         joined = np.concatenate(parts).astype(np.float32, copy=False)
         return PreviewAudio(_wav_bytes(joined, rate), joined.size / rate, len(segments), cached)

@@ -13,6 +13,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 
+from i18n import N_, _
 from web.auth import bearer_scheme, caller
 from web.errors import ApiError
 from web.ratelimit import RateLimiter
@@ -30,9 +31,11 @@ def limit(limiter: RateLimiter, who: TokenInfo, what: str) -> None:
         raise ApiError(
             429,
             "rate_limited",
-            f"too many {what} requests: at most {limiter.limit} per minute per token",
+            _("too many {what} requests: at most {limit} per minute per token").format(
+                what=_(what), limit=limiter.limit
+            ),
             where=what,
-            fix=f"wait {wait} s and try again",
+            fix=_("wait {seconds} s and try again").format(seconds=wait),
             headers={"Retry-After": str(wait)},
         )
 
@@ -59,9 +62,9 @@ class Access:
             return caller(services.tokens, services.sessions, request, credentials)
 
         self.teacher: Dependency = teacher
-        self.preview: Dependency = limited(teacher, services.tts_limit, "preview")
-        self.render: Dependency = limited(teacher, services.render_limit, "render")
-        self.script_check: Dependency = limited(teacher, services.validate_limit, "script check")
+        self.preview: Dependency = limited(teacher, services.tts_limit, N_("preview"))
+        self.render: Dependency = limited(teacher, services.render_limit, N_("render"))
+        self.script_check: Dependency = limited(teacher, services.validate_limit, N_("script check"))
 
 
 def visible(

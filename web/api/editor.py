@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from i18n import _
 from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Diagnostic
 from lesson_specs.roundtrip import ParagraphEdit, RoundTripError, ScriptOutline, apply_edits, outline
 from text_frontend.lexicon import LESSON, build_lexicon
@@ -171,17 +172,21 @@ def _script_error(err: RoundTripError) -> ApiError:
         422,
         "bad_script",
         err.message,
-        where=f"line {err.line}, column {err.col}",
+        where=_("line {line}, column {column}").format(line=err.line, column=err.col),
         fix=err.fix,
         diagnostics=[diagnostic],
     )
 
 
 def _check_lexicon(entries: dict[str, str]) -> None:
-    _, issues = build_lexicon(entries, LESSON)
+    _lexicon, issues = build_lexicon(entries, LESSON)
     for word, issue in issues.items():
         raise ApiError(
-            422, "bad_lexicon_entry", f"lexicon `{word}`: {issue.message}", where="lexicon_add", fix=issue.fix
+            422,
+            "bad_lexicon_entry",
+            _("lexicon `{word}`: {problem}").format(word=word, problem=issue.message),
+            where="lexicon_add",
+            fix=issue.fix,
         )
 
 
@@ -221,9 +226,9 @@ def router(services: Services, access: Access) -> APIRouter:
             raise ApiError(
                 422,
                 "script_too_large",
-                f"the edited script is over {MAX_SCRIPT_BYTES // 1024} KB",
+                _("the edited script is over {limit} KB").format(limit=MAX_SCRIPT_BYTES // 1024),
                 where="paragraphs",
-                fix="split the lesson into several scripts",
+                fix=_("split the lesson into several scripts"),
             )
         return ApplyOut(script=script, **outline_out(found).model_dump())
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import FileResponse
 
+from i18n import _
 from web.api.access import Access
 from web.api.media import MEDIA_TYPES, FileName
 from web.api.renders import RENDER_ID, render_entry
@@ -45,9 +46,9 @@ def router(services: Services, access: Access) -> APIRouter:
             raise ApiError(
                 404,
                 "no_such_file",
-                f"render {render_id} has no {name}",
+                _("render {id} has no {name}").format(id=render_id, name=name),
                 where="name",
-                fix="the QA report exists only when the back-check ran",
+                fix=_("the QA report exists only when the back-check ran"),
             )
         headers = {"Cache-Control": "private, max-age=3600"}
         if name == QA_HTML:

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from i18n import _
 from web.api.access import Access, visible
 from web.api.responses import error_responses
 from web.errors import ApiError
@@ -57,10 +58,12 @@ def checked_callback(services: Services, url: str | None) -> str | None:
         raise ApiError(
             422,
             "webhooks_disabled",
-            "this server sends no callbacks: it has no webhook secret",
+            _("this server sends no callbacks: it has no webhook secret"),
             where="callback_url",
-            fix="leave callback_url out and poll status_url, or ask the operator to set "
-            "LESSONAUDIO_WEB_WEBHOOK_SECRET",
+            fix=_(
+                "leave callback_url out and poll status_url, or ask the operator to set"
+                " LESSONAUDIO_WEB_WEBHOOK_SECRET"
+            ),
         )
     try:
         services.webhooks.check(callback)
@@ -87,9 +90,11 @@ def router(services: Services, access: Access) -> APIRouter:
             raise ApiError(
                 422,
                 "invalid_script",
-                f"the script has {len(report.errors)} error(s)"
-                + (f"; first: {first.message}" if first else ""),
-                where=f"script line {first.line}, column {first.col}" if first else "script",
+                _("the script has {count} error(s)").format(count=len(report.errors))
+                + (_("; first: {message}").format(message=first.message) if first else ""),
+                where=_("script line {line}, column {column}").format(line=first.line, column=first.col)
+                if first
+                else "script",
                 fix=first.fix if first else None,
                 diagnostics=report.errors + report.warnings,
             )
@@ -123,9 +128,9 @@ def router(services: Services, access: Access) -> APIRouter:
             lambda job: job.owner_id,
             who,
             code="no_such_job",
-            message=f"no render job {job_id!r}",
+            message=_("no render job `{id}`").format(id=job_id),
             where="job_id",
-            fix="list your jobs with GET /api/jobs",
+            fix=_("list your jobs with GET /api/jobs"),
         )
         return job_out(job)
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from i18n import _
 from web.api.access import Access, visible
 from web.api.media import MEDIA_TYPES
 from web.api.responses import error_responses
@@ -51,9 +52,9 @@ def render_entry(services: Services, render_id: str, who: TokenInfo) -> RenderEn
         lambda _: services.owners.owner(render_id),
         who,
         code="no_such_render",
-        message=f"no render {render_id!r}",
+        message=_("no render `{id}`").format(id=render_id),
         where="render_id",
-        fix="see /api/renders",
+        fix=_("see /api/renders"),
     )
 
 
