@@ -65,7 +65,7 @@ def create_engine(voice: str | None, config: VoiceConfig) -> TTSEngine:
 
 
 def _baker_identity(config: VoiceConfig) -> tuple[str, str]:
-    from engines.baker.engine import ENGINE_ID, combined_hash
+    from engines.baker.identity import ENGINE_ID, combined_hash
     from models import BAKER
 
     return ENGINE_ID, combined_hash([(p.name, p.sha256) for p in BAKER.files])

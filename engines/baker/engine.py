@@ -19,7 +19,6 @@ with the audio through the pitch shift's resampling and the pauses between chunk
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,6 +28,8 @@ import numpy.typing as npt
 import onnxruntime as ort
 from onnxruntime.capi.onnxruntime_pybind11_state import InvalidArgument
 
+from engines.baker.identity import ENGINE_ID as ENGINE_ID  # re-exported: tests and benchmarks import it here
+from engines.baker.identity import combined_hash as combined_hash
 from engines.baker.limits import MAX_POSITIONS, within_positions
 from engines.baker.phones import Chunk, PhoneSet, split_chunks
 from engines.baker.pitch import semitone_ratio, shift_pitch
@@ -40,17 +41,7 @@ from text_frontend.excerpt import excerpt, one_line
 from text_frontend.types import Syllable, Token
 
 SAMPLE_RATE = 24_000
-# Bump when the DSP around the models changes output for the same input: it is part of cache keys.
-# (The compact vocoder of models/convert_baker.py did not bump it: its audio is bit-identical, see
-# tests/engines/test_engine_speed_equivalence.py; the new pin changes ``model_hash`` anyway.)
-ENGINE_ID = "baker-onnx/1"
 _PEAK_LIMIT = 0.99
-
-
-def combined_hash(file_hashes: Sequence[tuple[str, str]]) -> str:
-    """One hash for a multi-file model, independent of file order."""
-    text = "".join(f"{name} {digest}\n" for name, digest in sorted(file_hashes))
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def make_session(model: bytes, threads: int) -> ort.InferenceSession:
