@@ -8,6 +8,7 @@ is: anything else that escapes is a bug.
     LessonaudioError
     ├── InputError: what a user wrote or set is wrong; fixing it is the fix
     │   ├── SpecError (lesson_specs): a script, with every diagnostic found
+    │   ├── RoundTripError (lesson_specs.roundtrip): a script the editor cannot read or write back
     │   ├── LexiconUnavailable (lesson_specs.course_lexicon)
     │   ├── PinyinError, DurationError, TermTableError (text_frontend)
     │   ├── SettingsError (config): a bad LESSONAUDIO_* variable
@@ -15,7 +16,7 @@ is: anything else that escapes is a bug.
     │   ├── PublishInputError, InboxError (storage)
     │   ├── ScheduleError (flows.deployments)
     │   ├── SayInputError (app.commands.say)
-    │   └── TokenError, TargetRefused (web)
+    │   └── TokenError, TargetRefused, DeploymentUnavailable (web)
     ├── NotFoundError: a named thing does not exist
     │   ├── CatalogError, CatalogMissing (storage.catalog)
     │   └── UnknownPool (flows.warm_runs): a work pool the server does not have
