@@ -54,6 +54,7 @@ def test_a_render_with_back_check_stays_under_its_memory_budget(models_dir: Path
         LESSONAUDIO_MODELS_DIR=str(models_dir),
         LESSONAUDIO_DATABASE_URL=f"sqlite:///{tmp_path / 'catalog.db'}",
         LESSONAUDIO_BACKCHECK="true",
+        PREFECT_HOME=str(tmp_path / "prefect-home"),  # not the user's Prefect profile
     )
     log = tmp_path / "render.log"
     with log.open("wb") as err:
