@@ -29,7 +29,7 @@ A route raises :class:`ApiError` itself only to say more than the kind does (its
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,6 +38,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
+from i18n import N_, _, current_language
 from lesson_specs import Diagnostic, SpecError
 from text_frontend.excerpt import one_line
 
@@ -106,16 +107,65 @@ _STATUS_CODES = {
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
-    message = str(exc.detail)
-    fix = "see /docs for the API's paths and methods" if exc.status_code in (404, 405) else None
+    message = _(_HTTP_MESSAGES[exc.status_code]) if exc.status_code in _HTTP_MESSAGES else str(exc.detail)
+    fix = _("see /docs for the API's paths and methods") if exc.status_code in (404, 405) else None
     if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode
-        code, message = "unreadable_body", "the request body is not JSON encoded as UTF-8"
-        fix = "send UTF-8 JSON with `Content-Type: application/json`"
+        code, message = "unreadable_body", _("the request body is not JSON encoded as UTF-8")
+        fix = _("send UTF-8 JSON with `Content-Type: application/json`")
     return JSONResponse(
         error_body(code, message, "body" if exc.status_code == 400 else request.url.path, fix),
         status_code=exc.status_code,
         headers=getattr(exc, "headers", None),
     )
+
+
+_HTTP_MESSAGES = {
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+    406: N_("Not Acceptable"),
+    415: N_("Unsupported Media Type"),
+}
+"""Starlette's own answers, whose detail is the status phrase in English."""
+
+_VALIDATION_MESSAGES = {
+    "missing": N_("this field is required"),
+    "string_type": N_("must be text"),
+    "string_too_short": N_("must have at least {min_length} character(s)"),
+    "string_too_long": N_("must have at most {max_length} character(s)"),
+    "literal_error": N_("must be one of: {expected}"),
+    "enum": N_("must be one of: {expected}"),
+    "json_invalid": N_("the body is not valid JSON"),
+    "json_type": N_("the body is not valid JSON"),
+    "dict_type": N_("must be a JSON object"),
+    "model_attributes_type": N_("must be a JSON object"),
+    "model_type": N_("must be a JSON object"),
+    "list_type": N_("must be a list"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "greater_than": N_("must be more than {gt}"),
+    "less_than": N_("must be less than {lt}"),
+    "extra_forbidden": N_("is not a field of this request"),
+}
+"""Pydantic's messages by error type, so a field's problem is said in the reader's language."""
+
+
+def _problem_message(error: Mapping[str, Any]) -> str:
+    """One schema problem in the current language; pydantic's own words only where none is written."""
+    template = _VALIDATION_MESSAGES.get(str(error.get("type")))
+    if template is None:  # pydantic's words are English: only an English reader gets them
+        detail = str(error.get("msg", ""))
+        return f"invalid value: {detail}" if current_language() == "en" else _("invalid value")
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    try:
+        return _(template).format(**context)
+    except (KeyError, IndexError):  # a context pydantic did not give: the bare message still helps
+        return _(template).split("{")[0].rstrip(": ")
 
 
 def _where(loc: Sequence[Any]) -> str:
@@ -124,16 +174,13 @@ def _where(loc: Sequence[Any]) -> str:
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        {"where": _where(e.get("loc", ())), "message": str(e.get("msg", "invalid value"))}
-        for e in exc.errors()
-    ]
-    first = problems[0] if problems else {"where": "body", "message": "invalid request"}
+    problems = [{"where": _where(e.get("loc", ())), "message": _problem_message(e)} for e in exc.errors()]
+    first = problems[0] if problems else {"where": "body", "message": _("invalid request")}
     body = error_body(
         "invalid_request",
         first["message"],
         first["where"],
-        "send the fields the API documents at /docs (JSON, UTF-8)",
+        _("send the fields the API documents at /docs (JSON, UTF-8)"),
     )
     body["problems"] = problems
     return JSONResponse(body, status_code=422)
@@ -144,9 +191,9 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         error_body(
             "internal_error",
-            "the server failed to handle this request",
+            _("the server failed to handle this request"),
             request.url.path,
-            "try again; if it keeps failing, tell the operator (the server log has the details)",
+            _("try again; if it keeps failing, tell the operator (the server log has the details)"),
         ),
         status_code=500,
     )
@@ -155,20 +202,21 @@ def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 PROJECT_ERRORS: tuple[tuple[type[LessonaudioError], int, str, str], ...] = (
     # Order matters where a class has two kinds (as ``app.exit_codes``): a bad database URL is input
     # before it is an unavailable catalog, a voice that cannot load is unavailable before failed.
-    (InputError, 422, "invalid_input", "correct what the message names and send the request again"),
-    (NotFoundError, 404, "not_found", "check the name or id; the list routes show what exists"),
-    (UnavailableError, 503, "unavailable", "try again later; if it keeps failing, tell the operator"),
-    (WorkFailedError, 500, "work_failed", "the message says what failed; try again or tell the operator"),
+    (InputError, 422, "invalid_input", N_("correct what the message names and send the request again")),
+    (NotFoundError, 404, "not_found", N_("check the name or id; the list routes show what exists")),
+    (UnavailableError, 503, "unavailable", N_("try again later; if it keeps failing, tell the operator")),
+    (WorkFailedError, 500, "work_failed", N_("the message says what failed; try again or tell the operator")),
 )
 _OTHER_PROJECT_ERROR = (500, "work_failed", PROJECT_ERRORS[-1][3])
 
 
 def project_status(exc: LessonaudioError) -> tuple[int, str, str]:
-    """Status, ``error.code`` and fix for a project exception, by its kind."""
-    return next(
+    """Status, ``error.code`` and fix (in the current language) for a project exception, by its kind."""
+    status, code, fix = next(
         ((status, code, fix) for kind, status, code, fix in PROJECT_ERRORS if isinstance(exc, kind)),
         _OTHER_PROJECT_ERROR,
     )
+    return status, code, _(fix)
 
 
 def _project_error(request: Request, exc: Exception) -> JSONResponse:
@@ -180,8 +228,8 @@ def _project_error(request: Request, exc: Exception) -> JSONResponse:
         )
     if isinstance(exc, SpecError):
         first = exc.errors[0] if exc.errors else None
-        message = f"the script has {len(exc.errors)} error(s)"
-        message += f"; first: {first.message}" if first else ""
+        message = _("the script has {count} error(s)").format(count=len(exc.errors))
+        message += _("; first: {message}").format(message=first.message) if first else ""
         body = error_body(code, message, request.url.path, first.fix if first else fix)
         body["diagnostics"] = [diagnostic_json(d) for d in exc.diagnostics]
     else:

@@ -123,3 +123,34 @@ def test_the_page_is_english_for_an_english_browser(client: TestClient, app: Fas
     words = _visible_text(page)
     assert '<html lang="en">' in page and "Check script" in words and "happy" in words
     assert not HAN.search(words), HAN.findall(words)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "signed", "status"),
+    [
+        ("POST", "/api/scripts/validate", {}, True, 422),  # the schema: a missing field
+        ("POST", "/api/scripts/validate", {"script": 5}, True, 422),  # the schema: a wrong type
+        ("GET", "/api/renders/20260101T000000Z-abcdef12-abcd", None, True, 404),  # no such render
+        ("GET", "/api/jobs/0123456789abcdef", None, True, 404),
+        ("GET", "/api/jobs/nope", None, True, 422),  # a pattern pydantic has no message of ours for
+        ("GET", "/api/renders", None, False, 401),  # no token
+        ("GET", "/no/such/page", None, True, 404),  # Starlette's own answer
+    ],
+)
+def test_api_errors_speak_the_readers_language(
+    client: TestClient, app: FastAPI, method: str, path: str, body: object, signed: bool, status: int
+) -> None:
+    if not hasattr(app.state, "test_token"):
+        app.state.test_token = new_token(app)
+    said = {}
+    for language in ("zh-CN", "en"):
+        headers = {"Accept-Language": language}
+        if signed:
+            headers["Authorization"] = f"Bearer {app.state.test_token}"
+        response = client.request(method, path, headers=headers, json=body)
+        assert response.status_code == status, response.text
+        error = response.json()["error"]
+        said[language] = f"{error['message']} {error.get('fix') or ''}"
+    assert HAN.search(said["zh-CN"]), said
+    assert not re.search(r"\b(the|is|must|not|no|send|try)\b", said["zh-CN"]), said
+    assert not HAN.search(said["en"]), said
