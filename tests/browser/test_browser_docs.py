@@ -4,16 +4,13 @@ network beyond this server (the test machine has none)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.chromium import chromium
 from tests.browser.support import fake_app, live_server, web_settings
 
 RECORD_VIOLATIONS = """
@@ -24,14 +21,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
 });
 """
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    with chromium(tmp_path / "profile", downloads) as driver:
-        yield driver
 
 
 def operation_count(schema: dict[str, Any]) -> int:

@@ -28,7 +28,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.chromium import by_label, by_role, chromium, require_chromium
+from tests.browser.chromium import by_label, by_role, require_chromium
 from tests.browser.support import fake_app, live_server, new_token, web_settings
 from tests.browser.test_browser_docs import RECORD_VIOLATIONS
 
@@ -86,14 +86,6 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
             yield url, token
     finally:
         app.state.services.close()
-
-
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    with chromium(tmp_path / "profile", downloads) as driver:
-        yield driver
 
 
 def wait(driver: webdriver.Chrome, timeout: float = 60) -> WebDriverWait[webdriver.Chrome]:
