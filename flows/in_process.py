@@ -13,13 +13,15 @@ _HEARTBEAT_VARIABLES = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEA
 
 @contextmanager
 def in_process_runs() -> Iterator[None]:
-    """Flows started in this process (CLI, web page, benchmarks) run without Prefect's heartbeat.
+    """Flows started in this process (CLI, web, warm workers, benchmarks) run without Prefect's heartbeat.
 
-    Heartbeats let a server's automation spot a *worker's* flow run that died silently; a render
-    running in this process reports its own failure to whoever started it. Prefect 3.8's heartbeat
-    thread sleeps in one-second steps and is joined when the run ends, which added 0.3-1 s to every
-    render: more than a fully cached re-render costs otherwise. An operator who sets the heartbeat
-    variable explicitly keeps it, and deployment runs on workers are unaffected.
+    Heartbeats let a server's automation spot a flow run that died silently. A render started here
+    reports its own failure to whoever started it, and a warm worker's runs die with it and are
+    found by the catalog's own beats (the inbox scan re-submits them). Prefect 3.8's heartbeat
+    thread sleeps in one-second steps and is joined when the run ends, which added up to a second
+    to every render: more than a fully cached re-render costs otherwise. An operator who sets the
+    heartbeat variable explicitly keeps it; runs a process worker starts in their own process keep
+    Prefect's default.
     """
     if any(name in os.environ for name in _HEARTBEAT_VARIABLES):
         yield
