@@ -32,7 +32,8 @@ from config import Settings, load_settings
 from engines.registry import identify
 from flows.plain_parameters import plain_parameters
 from flows.progress import reporter
-from flows.synthesis import RenderError, plan_and_synthesize, result_of, unwalked
+from flows.synthesis import RenderError, plan_and_synthesize, result_of
+from i18n import _
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
@@ -41,6 +42,7 @@ from storage.inbox import LexiconSnapshot, load_script
 from storage.layout import MANIFEST, OUTPUT_HINT, new_render_id, render_dir, staging_dir
 from storage.liveness import Heartbeat
 from storage.staging import reap
+from tasks.arguments import unwalked
 from tasks.assemble import AssemblyError, assemble_lesson
 from tasks.backcheck import Backchecked, run_backcheck
 from tasks.describe import RenderInfo, write_descriptions
@@ -289,7 +291,7 @@ def _render(
             audios, lesson = list(checked.audios), checked.lesson
             progress.finish("back-check")
         info = RenderInfo(render_id, spec.title, tuple(reused), checked.check if checked else None)
-        write_descriptions(unwalked(plan), unwalked(audios), lesson, info, staging)
+        write_descriptions(unwalked(plan), unwalked(audios), unwalked(lesson), unwalked(info), staging)
         progress.advance("assemble")
         progress.finish("assemble")
         try:
@@ -299,7 +301,7 @@ def _render(
     except WriteError as err:  # the cache's own errors keep their hint; the rest are the output's
         raise err.with_hint(OUTPUT_HINT) from err
     except RecognizerError as err:
-        raise RenderError(f"back-check: {err}") from err
+        raise RenderError(_("back-check: {error}").format(error=err)) from err
     except AssemblyError as err:
         raise RenderError(str(err)) from err
     finally:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar, cast
 
 from prefect import Task
 from prefect.futures import PrefectFuture
-from prefect.utilities.annotations import quote
 
 from audio.export import WriteError
 from engines.registry import VoiceConfig
 from errors import WorkFailedError
 from flows.progress import reporter
+from i18n import _
 from lesson_specs import LessonSpec
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore
+from tasks.arguments import unwalked
 from tasks.assemble import AssemblyError, master_piece
 from tasks.cache_config import CacheConfig
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
@@ -36,19 +36,6 @@ class RenderError(WorkFailedError):
     """A render that could not finish; the message says which paragraph and why."""
 
 
-T = TypeVar("T")
-
-
-def unwalked(value: T) -> T:
-    """Pass ``value`` to a task without Prefect walking every field of it looking for futures.
-
-    Plans and reference lists hold no futures, and walking a 30-paragraph plan for each of the
-    flow's tasks cost a tenth of a second per render. Prefect unwraps the quote before the task runs,
-    so the task receives ``value`` itself, which is the type this function claims.
-    """
-    return cast(T, quote(value))
-
-
 def result_of(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAudio:
     """The task's reference, or a RenderError that names the paragraph."""
     try:
@@ -56,9 +43,13 @@ def result_of(job: SegmentJob, future: PrefectFuture[SegmentAudio]) -> SegmentAu
     except SynthesisError as err:
         raise RenderError(str(err)) from err
     except WriteError as err:  # the cache cannot be written (its lock files): not the voice's fault
-        raise RenderError(f"paragraph {job.paragraph}: {err}") from err
+        raise RenderError(
+            _("paragraph {paragraph}: {error}").format(paragraph=job.paragraph, error=err)
+        ) from err
     except Exception as err:
-        raise RenderError(f"paragraph {job.paragraph}: synthesis failed: {err}") from err
+        raise RenderError(
+            _("paragraph {paragraph}: synthesis failed: {error}").format(paragraph=job.paragraph, error=err)
+        ) from err
 
 
 @dataclass(frozen=True, slots=True)

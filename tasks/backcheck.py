@@ -39,6 +39,7 @@ from qa.report import QA_HTML, QA_JSON, LessonInfo, report_data
 from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 from qa.snippets import SnippetError, mp3_snippets
 from storage.layout import LESSON_WAV
+from tasks.arguments import unwalked
 from tasks.assemble import AssembledLesson
 from tasks.backcheck_config import BackcheckConfig
 from tasks.backcheck_store import check_key, load_check, save_check, sha256_file
@@ -222,7 +223,7 @@ def run_backcheck(
             save_check(config.store, key, check)
     if kept != tuple(audios):
         lesson = reassemble(list(kept))
-    write_qa_report(plan, check, info, lesson, config.qa, folder)
+    write_qa_report(unwalked(plan), unwalked(check), unwalked(info), unwalked(lesson), config.qa, folder)
     return Backchecked(kept, lesson, check, reused)
 
 
