@@ -70,6 +70,21 @@ _FOLLOW = """
 })();
 """
 
+_TO_EDITOR = """
+// A flagged segment's link names its paragraph. Opened from the teachers' page, the report asks that
+// page (its opener) to open the paragraph in its editor; opened on its own, the link just goes to the
+// paragraph's table here. Only a paragraph number is sent.
+(() => {
+  for (const link of document.querySelectorAll("a.to-editor")) {
+    link.addEventListener("click", (event) => {
+      if (!window.opener) return;
+      event.preventDefault();
+      window.opener.postMessage({ lessonaudio: "paragraph", paragraph: Number(link.dataset.paragraph) }, "*");
+    });
+  }
+})();
+"""
+
 _PLOT_W, _PLOT_H, _PAD = 900, 180, 30
 
 
@@ -188,11 +203,17 @@ def _segment_row(seg: dict[str, Any], audio: bytes | None, follows: bool) -> str
         else ""
     )
     reasons = "".join(f'<div class="reason">{escape(r)}</div>' for r in seg["reasons"])
+    paragraph = int(seg["paragraph"])
+    if seg["flagged"]:
+        reasons += (
+            f'<div><a class="to-editor" href="#paragraph-{paragraph}" data-paragraph="{paragraph}">'
+            f"Edit paragraph {paragraph}</a></div>"
+        )
     text = (
         f'<div class="karaoke" data-segment="{seg["index"]}">' if follows and audio else "<div>"
     ) + escape(seg["text"])
     return (
-        f'<tr class="{"flag" if seg["flagged"] else ""}">'
+        f'<tr class="{"flag" if seg["flagged"] else ""}" data-paragraph="{paragraph}">'
         f'<td class="num">{seg["index"] + 1}</td>'
         f"<td>{text}</div>"
         f'<div class="line">{_line(seg["diff"], 1)}</div>'
@@ -250,7 +271,7 @@ def render_html(
     for k, seg in enumerate(segments):
         paragraphs.setdefault(int(seg["paragraph"]), []).append(k)
     for number, members in paragraphs.items():
-        html.append(f"<h3>Paragraph {number}</h3>")
+        html.append(f'<h3 id="paragraph-{number}">Paragraph {number}</h3>')
         html.append(
             '<table><tr><th class="num">#</th><th>script / transcript</th><th class="num">CER</th>'
             '<th class="num">PER</th><th class="num">time</th><th>listen</th></tr>'
@@ -261,6 +282,7 @@ def render_html(
         html.append("</table>")
     if followed:
         html.append(f'<script type="application/json" id="qa-marks">{_json_block(followed)}</script>')
-        html.append(f"<script>{karaoke_js()}{_FOLLOW}</script>")
+        # A report without speech marks runs no script at all: its paragraph links stay plain anchors.
+        html.append(f"<script>{karaoke_js()}{_FOLLOW}{_TO_EDITOR}</script>")
     html.append("</body></html>\n")
     return "".join(html)

@@ -42,6 +42,9 @@ class RenderEntry:
     duration_s: float | None
     segments: int | None
     folder: Path
+    paragraphs: int | None = None
+    paragraphs_resynthesised: int | None = None
+    """Paragraphs with a segment synthesised afresh by this render (the rest came from the cache)."""
 
     def files(self) -> tuple[str, ...]:
         return tuple(name for name in SERVED_FILES if (self.folder / name).is_file())
@@ -62,6 +65,16 @@ def _time(value: Any) -> datetime | None:
         return None
 
 
+def _paragraph_counts(segments: list[dict[str, Any]]) -> dict[str, int | None]:
+    """How many of the manifest's paragraphs this render synthesised afresh; None for a manifest
+    from before segments recorded ``reused``."""
+    if not segments or any("reused" not in s for s in segments):
+        return {"paragraphs": None, "paragraphs_resynthesised": None}
+    paragraphs = {s["paragraph"] for s in segments}
+    fresh = {s["paragraph"] for s in segments if not s["reused"]}
+    return {"paragraphs": len(paragraphs), "paragraphs_resynthesised": len(fresh)}
+
+
 def entry_from_manifest(folder: Path) -> RenderEntry | None:
     """None for a folder without a readable manifest (still being written, or not a render)."""
     try:
@@ -75,6 +88,7 @@ def entry_from_manifest(folder: Path) -> RenderEntry | None:
             duration_s=float(data["duration"]) if data.get("duration") is not None else None,
             segments=len(data.get("segments") or []),
             folder=folder,
+            **_paragraph_counts(data.get("segments") or []),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -133,6 +133,11 @@ class RenderOut(BaseModel):
     created_at: datetime | None
     duration_s: float | None
     segments: int | None
+    paragraphs: int | None = Field(None, description="Paragraphs in the lesson, from the manifest.")
+    paragraphs_resynthesised: int | None = Field(
+        None,
+        description="Paragraphs this render synthesised afresh (at least one segment not from the cache).",
+    )
     files: list[FileOut]
 
 

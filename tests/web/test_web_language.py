@@ -154,3 +154,74 @@ def test_api_errors_speak_the_readers_language(
     assert HAN.search(said["zh-CN"]), said
     assert not re.search(r"\b(the|is|must|not|no|send|try)\b", said["zh-CN"]), said
     assert not HAN.search(said["en"]), said
+
+
+STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
+TEXT_CALL = re.compile(r"""\btext\(\s*["']([^"'`]+)["']""")
+ENGLISH_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
+# Placeholders' names, and the names kept as they are in any language.
+KEPT = {"HTTP", "MP3", "WAV", "SRT", "WebVTT", "YAML"}
+
+
+def _page_text(client: TestClient, app: FastAPI, language: str) -> dict[str, str]:
+    _signed_in(client, app)
+    page = client.get("/", headers={"Accept-Language": language}).text
+    found = re.search(r'<script type="application/json" id="page-text">(.*?)</script>', page, flags=re.S)
+    assert found, "the page carries no page-text JSON"
+    import json
+
+    text: dict[str, str] = json.loads(found.group(1))
+    return text
+
+
+def test_the_scripts_text_is_chinese_for_a_chinese_reader(client: TestClient, app: FastAPI) -> None:
+    from web.page_text import SCRIPT_TEXT
+
+    text = _page_text(client, app, "zh-CN,zh;q=0.9")
+    assert set(text) == set(SCRIPT_TEXT)
+    english = {}
+    for key, value in text.items():
+        words = set(ENGLISH_WORD.findall(re.sub(r"\{\w+\}", "", value))) - KEPT
+        if words:
+            english[key] = words
+    assert english == {}, english
+    assert text["resynthesised"] == "{total} 段中有 {fresh} 段重新合成。"
+
+
+def test_the_scripts_text_is_english_for_an_english_reader(client: TestClient, app: FastAPI) -> None:
+    text = _page_text(client, app, "en-US,en;q=0.9")
+    chinese = {key: value for key, value in text.items() if HAN.search(value)}
+    assert chinese == {}, chinese
+    assert text["paragraph"] == "Paragraph {n}"
+
+
+def test_every_key_the_scripts_use_is_in_the_page_text() -> None:
+    """A key the scripts name but the page lacks would show the key itself to the reader."""
+    from web.page_text import SCRIPT_TEXT
+
+    used = {
+        key
+        for name in ("app.js", "editor.js", "karaoke.js")
+        for key in TEXT_CALL.findall((STATIC / name).read_text(encoding="utf-8"))
+    }
+    assert len(used) > 60, sorted(used)  # the parse found the calls
+    assert used - set(SCRIPT_TEXT) == set()
+    # Keys built at run time: the files a render offers and the stages a render reports.
+    app_js = (STATIC / "app.js").read_text(encoding="utf-8")
+    files = re.search(r"const FILES = \[(.*?)\];", app_js)
+    assert files
+    for name in re.findall(r'"([^"]+)"', files.group(1)):
+        assert f"file.{name}" in SCRIPT_TEXT, name
+    for stage in ("front end", "synthesis", "assemble", "back-check", "publish"):
+        assert f"stage.{stage}" in SCRIPT_TEXT, stage
+
+
+def test_the_scripts_carry_no_words_of_their_own() -> None:
+    """No Chinese, and no English sentence, left in the scripts: their words are the page text's."""
+    for name in ("app.js", "editor.js"):
+        source = (STATIC / name).read_text(encoding="utf-8")
+        code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("//"))
+        assert not HAN.search(code), (name, HAN.findall(code)[:10])
+        strings = re.findall(r'"([^"\n]*)"|`([^`\n]*)`', code)
+        sentences = [s for pair in strings for s in pair if re.search(r"[A-Z][a-z]+ [a-z]+", s)]
+        assert sentences == [], (name, sentences)

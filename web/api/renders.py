@@ -28,6 +28,8 @@ def render_out(entry: RenderEntry) -> RenderOut:
         created_at=entry.created_at,
         duration_s=entry.duration_s,
         segments=entry.segments,
+        paragraphs=entry.paragraphs,
+        paragraphs_resynthesised=entry.paragraphs_resynthesised,
         files=[
             FileOut(
                 name=name,

@@ -5,6 +5,23 @@
 
 const $ = (id) => document.getElementById(id);
 
+// Every word the scripts show comes from the page (web/page_text.py), already in the reader's
+// language: the scripts name a key and fill its {placeholders}.
+const PAGE_TEXT = JSON.parse(document.getElementById("page-text").textContent);
+
+function hasText(key) {
+  return Object.prototype.hasOwnProperty.call(PAGE_TEXT, key);
+}
+
+function text(key, values) {
+  if (!hasText(key)) {
+    console.error(`no page text for ${key}`);
+    return key;
+  }
+  return PAGE_TEXT[key].replace(/\{(\w+)\}/g, (whole, name) =>
+    values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole);
+}
+
 async function api(method, path, body) {
   const init = { method, headers: {}, credentials: "same-origin" };
   if (body !== undefined) {
@@ -22,9 +39,10 @@ async function errorText(response) {
   try {
     const data = await response.json();
     const e = data.error || {};
-    return [e.message, e.where ? `(${e.where})` : "", e.fix ? `— ${e.fix}` : ""].join(" ").trim();
+    const where = e.where ? `${e.message} (${e.where})` : e.message;
+    return e.fix ? text("withFix", { message: where, fix: e.fix }) : where || text("httpError", { status: response.status });
   } catch {
-    return `HTTP ${response.status}`;
+    return text("httpError", { status: response.status });
   }
 }
 
@@ -77,26 +95,25 @@ function showDiagnostics(report) {
   box.replaceChildren();
   const all = [...report.errors, ...report.warnings];
   if (report.ok && all.length === 0) {
-    box.append(el("p", { class: "ok" }, "✓ The script is valid."));
+    box.append(el("p", { class: "ok" }, text("scriptValid")));
     return;
   }
   const heading = report.ok
-    ? `The script is valid, with ${report.warnings.length} warning(s):`
-    : `${report.errors.length} error(s) — fix them before rendering:`;
+    ? text("scriptValidWarnings", { count: report.warnings.length })
+    : text("scriptErrors", { count: report.errors.length });
   box.append(el("p", { class: report.ok ? "diag-warning" : "diag-error" }, heading));
   const list = el("ol");
   for (const d of all) {
-    const where = `Line ${d.line}, column ${d.column}`;
-    const para = d.paragraph ? `, paragraph ${d.paragraph}` : "";
+    const where = text("diagWhere", { line: d.line, column: d.column });
+    const para = d.paragraph ? text("diagParagraph", { paragraph: d.paragraph }) : "";
     const link = el("a", { href: "#script" }, where);
     link.addEventListener("click", (event) => {
       event.preventDefault();
       jumpToLine(d.line, d.column, d.paragraph);
     });
-    const kind = d.severity === "warning" ? "warning: " : "";
-    list.append(
-      el("li", { class: `diag-${d.severity}` }, link, `${para}: ${kind}${d.message}${d.fix ? ` (${d.fix})` : ""}`),
-    );
+    const message = d.fix ? text("withFix", { message: d.message, fix: d.fix }) : d.message;
+    const said = text(d.severity === "warning" ? "diagWarning" : "diagError", { paragraph: para, message });
+    list.append(el("li", { class: `diag-${d.severity}` }, link, said));
   }
   box.append(list);
 }
@@ -116,15 +133,8 @@ async function checkScript() {
 
 // --- render jobs -----------------------------------------------------------------------------------
 
-const FILE_LABELS = {
-  "lesson.mp3": "Download MP3",
-  "lesson.wav": "Download WAV",
-  "captions.srt": "Download captions (SRT)",
-  "captions.vtt": "Download captions (WebVTT)",
-  "manifest.json": "Download manifest",
-  "marks.json": "Download speech marks",
-  "qa.html": "Open QA report",
-};
+// The files a render offers, in the order the page lists them (labels: the page text's file.*).
+const FILES = ["lesson.mp3", "lesson.wav", "captions.srt", "captions.vtt", "manifest.json", "marks.json", "qa.html"];
 
 function showStages(stages) {
   const box = $("stages");
@@ -135,7 +145,7 @@ function showStages(stages) {
       el(
         "div",
         { class: "stage" },
-        el("label", { for: id }, s.name),
+        el("label", { for: id }, hasText(`stage.${s.name}`) ? text(`stage.${s.name}`) : s.name),
         el("progress", { id, max: String(s.total), value: String(s.done) }),
         el("span", {}, `${s.done}/${s.total}`),
       ),
@@ -175,14 +185,20 @@ async function showResult(renderId) {
   await showLessonMarks(files["lesson.mp3"] && files["marks.json"]);
   const list = $("downloads");
   list.replaceChildren();
-  for (const [name, label] of Object.entries(FILE_LABELS)) {
+  for (const name of FILES) {
     const file = files[name];
+    const label = text(`file.${name}`);
     if (!file) continue;
     const attrs = name === "qa.html"
       ? { href: file.url, target: "_blank", rel: "noopener" }
       : { href: file.download_url, download: "" };
-    list.append(el("li", {}, el("a", attrs, label)));
+    const link = el("a", attrs, label);
+    if (name === "qa.html") link.addEventListener("click", openReport);
+    list.append(el("li", {}, link));
   }
+  $("resynthesised").textContent = render.paragraphs
+    ? text("resynthesised", { fresh: render.paragraphs_resynthesised, total: render.paragraphs })
+    : "";
   $("result").hidden = false;
   refreshRenders();
 }
@@ -197,15 +213,15 @@ async function pollJob(statusUrl) {
     const job = await response.json();
     showStages(job.stages);
     if (job.state === "finished") {
-      $("job-status").textContent = `Finished: ${job.title} (render ${job.render_id}).`;
+      $("job-status").textContent = text("jobFinished", { title: job.title, render_id: job.render_id });
       await showResult(job.render_id);
       return;
     }
     if (job.state === "failed") {
-      $("job-status").textContent = `Render failed: ${job.error}`;
+      $("job-status").textContent = text("jobFailed", { error: job.error });
       return;
     }
-    $("job-status").textContent = job.state === "queued" ? "Waiting for the renderer…" : `Rendering ${job.title}…`;
+    $("job-status").textContent = job.state === "queued" ? text("jobQueued") : text("jobRunning", { title: job.title });
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
@@ -222,14 +238,14 @@ async function submitRender(event) {
     if (callback) body.callback_url = callback;
     const response = await api("POST", "/api/renders", body);
     if (!response.ok) {
-      const text = await errorText(response);
-      $("diagnostics").replaceChildren(el("p", { class: "diag-error", role: "alert" }, text));
+      const said = await errorText(response);
+      $("diagnostics").replaceChildren(el("p", { class: "diag-error", role: "alert" }, said));
       return;
     }
     const job = await response.json();
     $("job").hidden = false;
     $("result").hidden = true;
-    $("job-status").textContent = "Submitted…";
+    $("job-status").textContent = text("jobSubmitted");
     await pollJob(job.status_url);
   } finally {
     button.disabled = false;
@@ -249,11 +265,33 @@ async function refreshRenders() {
       links.append(el("a", qa ? { href: f.url, target: "_blank", rel: "noopener" } : { href: f.download_url }, f.name), " ");
     }
     const when = r.created_at ? r.created_at.replace("T", " ").slice(0, 16) : r.render_id;
-    const length = r.duration_s == null ? "-" : `${r.duration_s.toFixed(1)} s`;
+    const length = r.duration_s == null ? "-" : text("seconds", { seconds: r.duration_s.toFixed(1) });
     body.append(
       el("tr", {}, el("td", {}, `${r.title} `, el("span", { class: "muted" }, `(${r.lesson_id})`)), el("td", {}, when), el("td", {}, length), links),
     );
   }
+}
+
+// --- the QA report's way back to a paragraph ---------------------------------------------------------
+
+// The report this page opened, kept so that only it may send the page to a paragraph. It is opened
+// with an opener (window.open, not a noopener link) because it is served sandboxed in an opaque
+// origin: postMessage to this window is the one thing it can do here.
+let reportWindow = null;
+
+function openReport(event) {
+  const opened = window.open(event.currentTarget.href, "_blank");
+  if (!opened) return; // a blocked pop-up: the link opens the report as a plain link would
+  event.preventDefault();
+  reportWindow = opened;
+}
+
+async function fromReport(event) {
+  const data = event.data;
+  if (!reportWindow || event.source !== reportWindow) return;
+  if (!data || data.lessonaudio !== "paragraph" || !Number.isInteger(data.paragraph)) return;
+  window.focus();
+  if (window.scriptEditor) await window.scriptEditor.openParagraph(data.paragraph);
 }
 
 // --- preview -----------------------------------------------------------------------------------------
@@ -263,7 +301,7 @@ async function preview(event) {
   const status = $("preview-status");
   const button = $("preview");
   button.disabled = true;
-  status.textContent = "Synthesising…";
+  status.textContent = text("synthesising");
   try {
     const response = await api("POST", "/tts", { text: $("preview-text").value, emotion: $("emotion").value });
     if (!response.ok) {
@@ -275,9 +313,9 @@ async function preview(event) {
     const audio = $("preview-audio");
     if (audio.src) URL.revokeObjectURL(audio.src);
     audio.src = URL.createObjectURL(await response.blob());
-    status.textContent = `Playing: ${segments} segment(s), ${cached} from the cache.`;
+    status.textContent = text("previewPlaying", { segments, cached });
     await audio.play().catch(() => {
-      status.textContent += " Press play to listen.";
+      status.textContent += ` ${text("pressPlay")}`;
     });
   } finally {
     button.disabled = false;
@@ -299,6 +337,7 @@ function setupScript() {
     await checkScript();
   });
   $("preview-form").addEventListener("submit", preview);
+  window.addEventListener("message", fromReport);
 }
 
 setupSignIn();
