@@ -37,6 +37,7 @@ import typer
 from typer.core import TyperGroup
 
 from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
+from i18n import N_, _
 from text_frontend.excerpt import one_line
 
 OK = 0
@@ -58,7 +59,7 @@ KINDS: tuple[tuple[type[LessonaudioError], int], ...] = (
     (UnavailableError, UNAVAILABLE),
     (WorkFailedError, FAILED),
 )
-MACHINE_HINT = "check the path, its permissions and the free disk space"
+MACHINE_HINT = N_("check the path, its permissions and the free disk space")
 
 
 def exit_code(error: BaseException) -> int:
@@ -77,9 +78,15 @@ def error_lines(error: BaseException) -> list[str]:
 
         assert isinstance(error, SpecError)
         found = len(error.errors)
-        where = error.diagnostics[0].file if error.diagnostics else "the script"
-        return [*(str(d) for d in error.diagnostics), f"error: {where} has {found} error(s), listed above"]
-    return [f"error: {one_line(_message(error))}"]
+        where = error.diagnostics[0].file if error.diagnostics else _("the script")
+        last = _("{where} has {found} error(s), listed above").format(where=where, found=found)
+        return [*(str(d) for d in error.diagnostics), _error_line(last)]
+    return [_error_line(one_line(_message(error)))]
+
+
+def _error_line(message: str) -> str:
+    """``error: <message>``, the prefix in the reader's language (scripts read the exit code)."""
+    return _("error: {message}").format(message=message)
 
 
 def _is(error: BaseException, module: str, name: str) -> bool:
@@ -92,20 +99,47 @@ def _is(error: BaseException, module: str, name: str) -> bool:
 
 def _message(error: BaseException) -> str:
     if _is(error, "app.prefect_server", "PrefectServerError"):  # the message ends with the server's
-        first = (str(error).splitlines() or [""])[0].rstrip(":")  # log: name the file instead
-        return f"{first} (its log: {getattr(error, 'log', '?')})"
+        first = (str(error).splitlines() or [""])[0].rstrip(":：")  # log: name the file instead
+        return _("{message} (its log: {log})").format(message=first, log=getattr(error, "log", "?"))
     if _is(error, "config.settings", "SettingsError"):
-        return f"bad setting: {error}"
+        return _("bad setting: {problem}").format(problem=error)
     if isinstance(error, LessonaudioError):
         return str(error)
     if isinstance(error, OSError):  # a full disk, a folder that cannot be created or written
-        return f"{error} ({MACHINE_HINT})" if error.filename else str(error)
+        shown = _os_error(error)
+        return _("{error} ({hint})").format(error=shown, hint=_(MACHINE_HINT)) if error.filename else shown
     if _is_sqlalchemy(error):  # a write after the catalog opened: a disk that filled up, say
         return _database_message(error)
-    return (
-        f"unexpected {type(error).__name__}: {error} (a bug: rerun with {DEBUG_VARIABLE}=1 for the "
-        "traceback, and please report it)"
-    )
+    return _(
+        "unexpected {kind}: {error} (a bug: rerun with {variable}=1 for the traceback, and please report it)"
+    ).format(kind=type(error).__name__, error=error, variable=DEBUG_VARIABLE)
+
+
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+}
+"""The machine's reasons a command meets most, by errno: the C library says them in English."""
+
+
+def _os_error(error: OSError) -> str:
+    """``str(error)`` with the reason in the reader's language where it is one of ``_OS_REASONS``."""
+    reason = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    if reason is None or _(reason) == reason:
+        return str(error)
+    shown = f"[Errno {error.errno}] {_(reason)}"
+    if error.filename is not None:
+        shown += f": {error.filename!r}"
+    if error.filename2 is not None:
+        shown += f" -> {error.filename2!r}"
+    return shown
 
 
 def _is_sqlalchemy(error: BaseException) -> bool:
@@ -122,7 +156,8 @@ def _database_message(error: BaseException) -> str:
         url = database_config(load_settings()).url
     except LessonaudioError:
         origin = getattr(error, "orig", None) or error
-        return f"the catalog database: {(str(origin).strip().splitlines() or [''])[0]}"
+        reason = (str(origin).strip().splitlines() or [""])[0]
+        return _("the catalog database: {reason}").format(reason=reason)
     return str(database_error(url, error))
 
 

@@ -37,6 +37,7 @@ from typing import BinaryIO
 
 from app.child_lifetime import die_with_parent
 from errors import UnavailableError
+from i18n import _
 
 
 class PrefectServerError(UnavailableError):
@@ -121,7 +122,9 @@ def _server_process(
         while not healthy(f"http://127.0.0.1:{port}/api"):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]
-                raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
+                raise PrefectServerError(
+                    _("Prefect server on port {port} did not start:").format(port=port) + "\n" + tail, log
+                )
             time.sleep(0.5)
         started = True
         yield process
@@ -197,7 +200,7 @@ def prefect_api(*, log: Path, announce: Callable[[str], None] | None = None) -> 
         yield
         return
     if announce is not None:
-        announce("starting Prefect's temporary server …")
+        announce(_("starting Prefect's temporary server …"))
     with temporary_prefect_server(log=log) as server:
         os.environ["PREFECT_API_URL"] = server.api_url
         try:

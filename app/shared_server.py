@@ -31,6 +31,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from app.prefect_server import PrefectServerError, flush_prefect_clients, free_port, healthy, prefect_api
+from i18n import _
 
 SERVER_DIR = "prefect-shared"
 STATE_FILE = "server.json"
@@ -222,7 +223,9 @@ def _start(home: Path, previous: SharedServer | None, startup_timeout: float) ->
         while not healthy(api_url):
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = log.read_text(errors="replace")[-2000:]
-                raise PrefectServerError(f"Prefect server on port {port} did not start:\n{tail}", log)
+                raise PrefectServerError(
+                    _("Prefect server on port {port} did not start:").format(port=port) + "\n" + tail, log
+                )
             time.sleep(0.3)
         _write_state(home, server)
     except BaseException:  # Ctrl-C and SIGTERM too: an unrecorded server is one nobody would stop
@@ -282,7 +285,7 @@ def ensure_server(
             _terminate(recorded)  # hung, or from before an upgrade
             (home / STATE_FILE).unlink(missing_ok=True)
         if announce is not None:
-            announce("starting the local Prefect server (it keeps running: `lessonaudio server stop`) …")
+            announce(_("starting the local Prefect server (it keeps running: `lessonaudio server stop`) …"))
         return _start(home, recorded, startup_timeout), True
 
 
@@ -324,7 +327,7 @@ def shared_prefect_api(
         yield None
         return
     try:
-        server, _ = ensure_server(cache_dir, announce=announce)
+        server, _started = ensure_server(cache_dir, announce=announce)
     except OSError:
         # A cache folder that cannot be written: the command reports that in its own words once it
         # uses the folder; a server of its own, logging elsewhere, must not fail on it first.

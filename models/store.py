@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from i18n import _
 from models.errors import FIX, ModelCorruptError, ModelMissingError
 from models.pins import ModelSpec, PinnedFile
 
@@ -108,13 +109,16 @@ def read_verified(models_dir: Path, spec: ModelSpec) -> dict[str, bytes]:
             data = path.read_bytes()
         except FileNotFoundError:
             raise ModelMissingError(
-                f"model {spec.name!r} is not prepared: {path} is missing; {FIX}"
+                _("model {name!r} is not prepared: {path} is missing; {fix}").format(
+                    name=spec.name, path=path, fix=_(FIX)
+                )
             ) from None
         digest = sha256_bytes(data)
         if digest != pin.sha256:
             raise ModelCorruptError(
-                f"model file {path} is corrupt (sha256 {digest[:12]}…, pinned {pin.sha256[:12]}…); {FIX} "
-                "to rebuild it"
+                _(
+                    "model file {path} is corrupt (sha256 {digest}…, pinned {pinned}…); {fix} to rebuild it"
+                ).format(path=path, digest=digest[:12], pinned=pin.sha256[:12], fix=_(FIX))
             )
         out[pin.name] = data
     return out

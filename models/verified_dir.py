@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from i18n import _
 from models.errors import FIX, ModelCorruptError, ModelMissingError
 from models.pins import ModelSpec
 from models.store import model_dir
@@ -50,13 +51,17 @@ def verified_dir(models_dir: Path, spec: ModelSpec) -> Iterator[Path]:
                 fh = stack.enter_context(path.open("rb"))
             except FileNotFoundError:
                 raise ModelMissingError(
-                    f"model {spec.name!r} is not prepared: {path} is missing; {FIX}"
+                    _("model {name!r} is not prepared: {path} is missing; {fix}").format(
+                        name=spec.name, path=path, fix=_(FIX)
+                    )
                 ) from None
             digest = _sha256_open(fh)
             if digest != pin.sha256:
                 raise ModelCorruptError(
-                    f"model file {path} is corrupt (sha256 {digest[:12]}…, pinned {pin.sha256[:12]}…); {FIX} "
-                    "to rebuild it"
+                    _(
+                        "model file {path} is corrupt (sha256 {digest}…, pinned {pinned}…); "
+                        "{fix} to rebuild it"
+                    ).format(path=path, digest=digest[:12], pinned=pin.sha256[:12], fix=_(FIX))
                 )
             os.symlink(f"/dev/fd/{fh.fileno()}", links / pin.name)
         yield links

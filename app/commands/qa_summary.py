@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.commands.columns import table_lines
 from app.commands.db import open_catalog_for_command
 from errors import NotFoundError
+from i18n import _
 
 if TYPE_CHECKING:
     from storage.catalog import CourseQA
@@ -22,8 +24,8 @@ def _pct(value: float | None) -> str:
 
 
 def format_course_qa(summary: CourseQA) -> list[str]:
-    header: tuple[str, ...] = ("lesson", "render", "status", "segments", "checked", "flagged")
-    header += ("mean CER", "max CER", "mean PER")
+    header: tuple[str, ...] = (_("lesson"), _("render"), _("status"), _("segments"), _("checked"))
+    header += (_("flagged"), _("mean CER"), _("max CER"), _("mean PER"))
     rows: list[tuple[str, ...]] = [
         (
             q.lesson_id,
@@ -38,14 +40,22 @@ def format_course_qa(summary: CourseQA) -> list[str]:
         )
         for q in summary.lessons
     ]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in (header, *rows)]
-    lines.append(
-        f"course {summary.course}: {len(summary.lessons)} lessons, {summary.segments} segments, "
-        f"{summary.checked} checked, {summary.flagged} flagged, mean CER {_pct(summary.mean_cer)}, "
-        f"{summary.failed_renders} failed renders"
-        + (f", {summary.abandoned_renders} abandoned" if summary.abandoned_renders else "")
+    lines = table_lines((header, *rows))
+    total = _(
+        "course {course}: {lessons} lessons, {segments} segments, {checked} checked, {flagged} flagged, "
+        "mean CER {cer}, {failed} failed renders"
+    ).format(
+        course=summary.course,
+        lessons=len(summary.lessons),
+        segments=summary.segments,
+        checked=summary.checked,
+        flagged=summary.flagged,
+        cer=_pct(summary.mean_cer),
+        failed=summary.failed_renders,
     )
+    if summary.abandoned_renders:
+        total += _(", {count} abandoned").format(count=summary.abandoned_renders)
+    lines.append(total)
     return lines
 
 
@@ -59,13 +69,17 @@ def qa_summary(
     try:
         known = catalog.courses()
         if course not in known:
-            listed = ", ".join(c or "(no course)" for c in known) or "none yet"
-            raise NotFoundError(f"no lessons of course {course!r} in the catalog (courses: {listed})")
+            listed = ", ".join(c or _("(no course)") for c in known) or _("none yet")
+            raise NotFoundError(
+                _("no lessons of course {course!r} in the catalog (courses: {listed})").format(
+                    course=course, listed=listed
+                )
+            )
         summary = catalog.course_qa(course)
     finally:
         catalog.close()
     if not summary.lessons:
-        typer.echo(f"course {course}: no finished renders yet")
+        typer.echo(_("course {course}: no finished renders yet").format(course=course))
         return
     for line in format_course_qa(summary):
         typer.echo(line)

@@ -40,7 +40,9 @@ class RichReporter:
         self._progress.stop()
 
     def start(self, stage: str, total: int) -> None:
-        self._tasks[stage] = self._progress.add_task(stage, total=max(total, 1))
+        from flows.progress import stage_label  # loaded already: the render flow reports through it
+
+        self._tasks[stage] = self._progress.add_task(stage_label(stage), total=max(total, 1))
 
     def advance(self, stage: str, amount: int = 1) -> None:
         self._progress.advance(self._tasks[stage], amount)
@@ -100,22 +102,36 @@ def _render(
             voice=voice,
             publish=publish,
         )
+    from i18n import _
+
+    done = _(
+        "rendered {lesson}: {audio} s of audio, {segments} segments ({synthesised} synthesised, "
+        "{reused} reused) in {seconds} s"
+    )
     console.print(
-        f"rendered {summary.lesson_id}: {summary.duration_s:.1f} s of audio, {summary.segments} segments "
-        f"({summary.synthesized} synthesised, {summary.reused} reused) in {summary.seconds:.1f} s",
+        done.format(
+            lesson=summary.lesson_id,
+            audio=f"{summary.duration_s:.1f}",
+            segments=summary.segments,
+            synthesised=summary.synthesized,
+            reused=summary.reused,
+            seconds=f"{summary.seconds:.1f}",
+        ),
         markup=False,
         highlight=False,
         soft_wrap=True,
     )
     if summary.qa_flags is not None and summary.qa_per is not None:
-        heard = " (reused: this audio was checked before)" if summary.qa_reused else ""
-        flagged = f"{summary.qa_flags} segment(s) flagged (see qa.html)"
+        heard = " " + _("(reused: this audio was checked before)") if summary.qa_reused else ""
+        flagged = _("{count} segment(s) flagged (see qa.html)").format(count=summary.qa_flags)
         console.print(
-            f"back-check: PER {summary.qa_per:.3f}, {flagged}{heard}",
+            _("back-check: PER {per}, {flagged}").format(per=f"{summary.qa_per:.3f}", flagged=flagged)
+            + heard,
             markup=False,
             highlight=False,
             soft_wrap=True,
         )
     if summary.published:
-        console.print(f"published: {summary.published}", markup=False, highlight=False, soft_wrap=True)
+        published = _("published: {where}").format(where=summary.published)
+        console.print(published, markup=False, highlight=False, soft_wrap=True)
     typer.echo(summary.folder)

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.commands.columns import pad, table_lines, width
 from app.commands.db import open_catalog_for_command
 from errors import InputError, NotFoundError
+from i18n import _
 from storage.render_status import RenderStatus
 
 if TYPE_CHECKING:
@@ -30,7 +32,9 @@ def _status(value: str | None) -> RenderStatus | None:
     try:
         return RenderStatus(value.strip().lower())
     except ValueError:
-        raise InputError(f"unknown status {value!r} (choose from {STATUSES})") from None
+        raise InputError(
+            _("unknown status {status!r} (choose from {statuses})").format(status=value, statuses=STATUSES)
+        ) from None
 
 
 def _time(render: Render) -> str:
@@ -42,9 +46,8 @@ def _num(value: float | None, unit: str = "") -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        typer.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    for line in table_lines((header, *rows)):
+        typer.echo(line)
 
 
 @app.command("list")
@@ -63,7 +66,7 @@ def list_renders(
     finally:
         catalog.close()
     if not renders:
-        typer.echo("no renders match" if course or status else "no renders recorded yet")
+        typer.echo(_("no renders match") if course or status else _("no renders recorded yet"))
         return
     rows: list[tuple[str, ...]] = [
         (
@@ -78,7 +81,8 @@ def list_renders(
         )
         for r in renders
     ]
-    _table(("id", "render", "course", "lesson", "status", "audio", "segments", "started (UTC)"), rows)
+    header = ("id", _("render"), _("course"), _("lesson"), _("status"), _("audio"), _("segments"))
+    _table((*header, _("started (UTC)")), rows)
 
 
 @app.command()
@@ -91,41 +95,42 @@ def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list
         render = catalog.get_render(ref)
     finally:
         catalog.close()
+    segments = (
+        "-"
+        if render.segment_count is None
+        else _("{count} ({synthesised} synthesised, {reused} reused)").format(
+            count=render.segment_count, synthesised=render.synthesized_count, reused=render.reused_count
+        )
+    )
     lines = [
         ("id", str(render.id)),
-        ("render", render.render_id or "-"),
-        ("course", render.lesson.course or "-"),
-        ("lesson", render.lesson.lesson_id),
-        ("title", render.lesson.title or "-"),
-        ("status", render.status),
-        ("started", render.started_at.isoformat(timespec="seconds")),
-        ("finished", render.finished_at.isoformat(timespec="seconds") if render.finished_at else "-"),
-        ("published", render.published_at.isoformat(timespec="seconds") if render.published_at else "-"),
-        ("process", _owner(render)),
-        ("spec sha256", render.spec_sha256 or "-"),
-        ("voice", render.voice or "-"),
-        ("engine", render.engine_id or "-"),
-        ("model sha256", render.model_sha256 or "-"),
-        ("audio", _num(render.duration_s, " s")),
-        ("render time", _num(render.render_seconds, " s")),
-        (
-            "segments",
-            "-"
-            if render.segment_count is None
-            else f"{render.segment_count} ({render.synthesized_count} synthesised, "
-            f"{render.reused_count} reused)",
-        ),
-        ("loudness", _num(render.loudness_lufs, " LUFS")),
+        (_("render"), render.render_id or "-"),
+        (_("course"), render.lesson.course or "-"),
+        (_("lesson"), render.lesson.lesson_id),
+        (_("title"), render.lesson.title or "-"),
+        (_("status"), render.status),
+        (_("started"), render.started_at.isoformat(timespec="seconds")),
+        (_("finished"), render.finished_at.isoformat(timespec="seconds") if render.finished_at else "-"),
+        (_("published"), render.published_at.isoformat(timespec="seconds") if render.published_at else "-"),
+        (_("process"), _owner(render)),
+        (_("spec sha256"), render.spec_sha256 or "-"),
+        (_("voice"), render.voice or "-"),
+        (_("engine"), render.engine_id or "-"),
+        (_("model sha256"), render.model_sha256 or "-"),
+        (_("audio"), _num(render.duration_s, " s")),
+        (_("render time"), _num(render.render_seconds, " s")),
+        (_("segments"), segments),
+        (_("loudness"), _num(render.loudness_lufs, " LUFS")),
         ("qa", _qa_line(render)),
-        ("folder", render.folder or "-"),
-        ("store", render.store or "-"),
-        ("latest", render.latest_key or "-"),
+        (_("folder"), render.folder or "-"),
+        (_("store"), render.store or "-"),
+        (_("latest"), render.latest_key or "-"),
     ]
     if render.error:
-        lines.append(("error", render.error))
-    width = max(len(name) for name, _ in lines)
+        lines.append((_("error"), render.error))
+    name_width = max(width(name) for name, _value in lines)
     for name, value in lines:
-        typer.echo(f"{name.ljust(width)}  {value}")
+        typer.echo(f"{pad(name, name_width)}  {value}")
     for key in render.object_keys or []:
         typer.echo(f"  {key}")
 
@@ -139,16 +144,23 @@ def _owner(render: Render) -> str:
     owner = ProcessOwner(render.host, render.pid).describe()
     if render.heartbeat_at is None:
         return owner
-    return f"{owner}, last heartbeat {render.heartbeat_at.isoformat(timespec='seconds')}"
+    return _("{owner}, last heartbeat {moment}").format(
+        owner=owner, moment=render.heartbeat_at.isoformat(timespec="seconds")
+    )
 
 
 def _qa_line(render: Render) -> str:
     checked = [s.cer for s in render.segments if s.cer is not None]
     if not checked and render.qa_summary is None:
-        return "not checked"
+        return _("not checked")
     flagged = sum(1 for s in render.segments if s.flagged)
-    mean = f"mean CER {100 * sum(checked) / len(checked):.1f} %, " if checked else ""
-    return f"{mean}{len(checked)}/{len(render.segments)} segments checked, {flagged} flagged"
+    counts = _("{checked}/{total} segments checked, {flagged} flagged").format(
+        checked=len(checked), total=len(render.segments), flagged=flagged
+    )
+    if not checked:
+        return counts
+    mean = f"{100 * sum(checked) / len(checked):.1f}"
+    return _("mean CER {cer} %, {counts}").format(cer=mean, counts=counts)
 
 
 @app.command()
@@ -173,16 +185,28 @@ def publish(
         else:
             render = catalog.get_render(ref)
             if not render.folder:
-                raise NotFoundError(f"render {ref} has no folder recorded (it never finished)")
+                raise NotFoundError(
+                    _("render {ref} has no folder recorded (it never finished)").format(ref=ref)
+                )
             folder, render_pk = Path(render.folder), render.id
         # The same retries as the flow's publish task, without starting a Prefect server.
         config = publish_config(settings)
         result = publish_and_record(folder, config, catalog, render_pk, publisher=publish_with_retries)
     finally:
         catalog.close()
-    pointer = "" if result.pointer_moved else " (unchanged: it names a newer render)"
+    pointer = "" if result.pointer_moved else " " + _("(unchanged: it names a newer render)")
+    done = _(
+        "published {render} to {store}: {uploaded} uploaded ({size} bytes), {skipped} already there; "
+        "pointer {pointer}"
+    )
     typer.echo(
-        f"published {result.render_id} to {result.store}: {result.uploaded} uploaded "
-        f"({result.bytes_uploaded} bytes), {result.skipped} already there; "
-        f"pointer {result.latest_key}{pointer}"
+        done.format(
+            render=result.render_id,
+            store=result.store,
+            uploaded=result.uploaded,
+            size=result.bytes_uploaded,
+            skipped=result.skipped,
+            pointer=result.latest_key,
+        )
+        + pointer
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from errors import InputError
+from i18n import _
 from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
@@ -35,8 +36,10 @@ def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
 
     if len(text) > MAX_PARAGRAPH_CHARS:
         raise SayInputError(
-            f"the text is {len(text):,} characters, over the {MAX_PARAGRAPH_CHARS:,} limit for one line: "
-            "say it in several parts, or render it as a lesson"
+            _(
+                "the text is {length} characters, over the {limit} limit for one line: "
+                "say it in several parts, or render it as a lesson"
+            ).format(length=f"{len(text):,}", limit=f"{MAX_PARAGRAPH_CHARS:,}")
         )
     from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
 
@@ -44,18 +47,23 @@ def analyze(text: str, max_chars: int) -> tuple[Segment, ...]:
     if analysis.issues:
         issue = analysis.issues[0]
         where = excerpt(text[issue.start : issue.end] or text[issue.start : issue.start + 1])
-        raise SayInputError(f"{issue.message} at column {issue.start + 1} ({where!r}): {issue.fix}")
+        raise SayInputError(
+            _("{message} at column {column} ({where}): {fix}").format(
+                message=issue.message, column=issue.start + 1, where=repr(where), fix=issue.fix
+            )
+        )
     if not any(seg.syllables for seg in analysis.segments):
-        raise SayInputError("nothing to say: the text has no Chinese to read")
+        raise SayInputError(_("nothing to say: the text has no Chinese to read"))
     for span in analysis.unspoken:
-        typer.echo(f"warning: {excerpt(span.text)!r} will not be spoken ({span.reason})", err=True)
+        warning = _("warning: {text} will not be spoken ({reason})")
+        typer.echo(warning.format(text=repr(excerpt(span.text)), reason=span.reason), err=True)
     for reading in analysis.long_readings:
         written = excerpt(text[reading.start : reading.end].strip())
-        typer.echo(
-            f"warning: {written!r} is read as {reading.syllables} syllables; "
-            "it is spoken in pieces (write it in words or shorten it)",
-            err=True,
+        warning = _(
+            "warning: {text} is read as {syllables} syllables; "
+            "it is spoken in pieces (write it in words or shorten it)"
         )
+        typer.echo(warning.format(text=repr(written), syllables=reading.syllables), err=True)
     return analysis.segments
 
 
@@ -72,7 +80,11 @@ def render(engine: TTSEngine, segments: tuple[Segment, ...], emotion: str) -> Au
     for i, seg in enumerate(segments):
         audio = engine.synthesize(seg.tokens, prosody)
         if rate and audio.sample_rate != rate:
-            raise EngineError(f"voice changed sample rate mid-line ({rate} -> {audio.sample_rate} Hz)")
+            raise EngineError(
+                _("voice changed sample rate mid-line ({before} -> {after} Hz)").format(
+                    before=rate, after=audio.sample_rate
+                )
+            )
         rate = audio.sample_rate
         parts.append(audio.samples)
         if i + 1 < len(segments):
@@ -122,7 +134,11 @@ def _say(text: str, emotion: str, voice: str | None, output: Path | None) -> Pat
     except UnknownEmotionError as err:
         raise SayInputError(str(err)) from None
     if voice_name not in voice_names():
-        raise SayInputError(f"unknown voice {voice_name!r}; choose one of: {', '.join(voice_names())}")
+        raise SayInputError(
+            _("unknown voice {voice!r}; choose one of: {voices}").format(
+                voice=voice_name, voices=", ".join(voice_names())
+            )
+        )
     engine = create_engine(voice_name, voice_config(settings))
     audio = render(engine, analyze(text, settings.max_segment_chars), emotion_name)
     target = output or Path.cwd() / default_output_name(text, emotion_name, voice_name)

@@ -12,6 +12,7 @@ import typer
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
 from errors import InputError
+from i18n import _
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -51,9 +52,11 @@ def serve(
     if settings.inbox:
         _check_inbox(settings.inbox)
     inbox = (
-        f"scanning {settings.inbox} {describe_scan_schedule(settings)}"
+        _("scanning {inbox} {schedule}").format(
+            inbox=settings.inbox, schedule=describe_scan_schedule(settings)
+        )
         if settings.inbox
-        else "no inbox configured"
+        else _("no inbox configured")
     )
     if external:
         _serve(deployments, external.removesuffix("/api"), inbox, runs)
@@ -73,8 +76,10 @@ def _check_inbox(where: str) -> None:
     location = InboxLocation.parse(where)
     if location.bucket is None and not Path(location.root).is_dir():
         raise InboxError(
-            f"LESSONAUDIO_INBOX={where!r}: {location.root} is not a folder "
-            "(create it, or fix the path; s3://bucket/prefix for a bucket)"
+            _(
+                "LESSONAUDIO_INBOX={where!r}: {folder} is not a folder "
+                "(create it, or fix the path; s3://bucket/prefix for a bucket)"
+            ).format(where=where, folder=location.root)
         )
 
 
@@ -84,7 +89,7 @@ def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str, runs: i
     from flows.scan_inbox import scan_inbox
     from flows.warm_runs import serve_warm
 
-    typer.echo(f"Prefect UI: {ui_url}  ({inbox}; Ctrl-C to stop)", err=True)
+    typer.echo(_("Prefect UI: {url}  ({inbox}; Ctrl-C to stop)").format(url=ui_url, inbox=inbox), err=True)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serve is meant to stop
         serve_warm(deployments, {RENDER: render_lesson, SCAN: scan_inbox}, slots=runs)
 
@@ -107,7 +112,7 @@ def worker(
     quiet_prefect()
     exit_on_sigterm()
     if not os.environ.get("PREFECT_API_URL"):
-        raise InputError("worker needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)")
+        raise InputError(_("worker needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)"))
     import socket
 
     from flows.deployments import RENDER, SCAN
@@ -117,7 +122,8 @@ def worker(
 
     flows: dict[str, Flow[..., Any]] = {RENDER: render_lesson, SCAN: scan_inbox}
     name = name or f"{socket.gethostname()}-{os.getpid()}"
-    typer.echo(f"worker {name}: runs of {', '.join(flows)} from pool {pool!r} (Ctrl-C to stop)", err=True)
+    started = _("worker {name}: runs of {flows} from pool {pool!r} (Ctrl-C to stop)")
+    typer.echo(started.format(name=name, flows=", ".join(flows), pool=pool), err=True)
     with contextlib.suppress(KeyboardInterrupt):
         work_pool_worker(pool, flows, name=name, slots=runs)
 
@@ -138,7 +144,7 @@ def deploy(
     settings = load_settings()
     quiet_prefect()
     if not os.environ.get("PREFECT_API_URL"):
-        raise InputError("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)")
+        raise InputError(_("deploy needs a Prefect server: set PREFECT_API_URL (e.g. http://host:4200/api)"))
     from flows.deployments import deploy_to_pool
 
     ids = deploy_to_pool(settings, pool, source.resolve())

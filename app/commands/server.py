@@ -14,6 +14,7 @@ import typer
 
 from app.exit_codes import FAILED
 from errors import UnavailableError
+from i18n import _
 
 if TYPE_CHECKING:
     from app.shared_server import SharedServer
@@ -23,13 +24,16 @@ app = typer.Typer(help="The local Prefect server that renders report to.", no_ar
 
 def _describe(server: SharedServer) -> str:
     up = max(time.time() - server.started_at, 0.0)
-    return f"{server.ui_url} (API {server.api_url}), pid {server.pid}, up {up / 60:.0f} min, log {server.log}"
+    return _("{ui} (API {api}), pid {pid}, up {minutes} min, log {log}").format(
+        ui=server.ui_url, api=server.api_url, pid=server.pid, minutes=f"{up / 60:.0f}", log=server.log
+    )
 
 
 def _note_operator_server() -> None:
     url = os.environ.get("PREFECT_API_URL")
     if url:
-        typer.echo(f"PREFECT_API_URL is set: renders report to {url}, not to the local server", err=True)
+        note = _("PREFECT_API_URL is set: renders report to {url}, not to the local server")
+        typer.echo(note.format(url=url), err=True)
 
 
 @app.command()
@@ -43,9 +47,9 @@ def start() -> None:
     try:
         server, started = ensure_server(settings.cache_dir, announce=lambda line: typer.echo(line, err=True))
     except OSError as err:  # the state folder or the port: say what was being started
-        raise UnavailableError(f"cannot start the local Prefect server: {err}") from err
-    verb = "started" if started else "already running"
-    typer.echo(f"{verb}: {_describe(server)}")
+        raise UnavailableError(_("cannot start the local Prefect server: {error}").format(error=err)) from err
+    done = _("started: {server}") if started else _("already running: {server}")
+    typer.echo(done.format(server=_describe(server)))
 
 
 @app.command()
@@ -58,9 +62,9 @@ def status() -> None:
     _note_operator_server()
     server = read_state(server_home(settings.cache_dir))
     if server is None or not alive(server):
-        typer.echo("not running (the next render starts it)")
+        typer.echo(_("not running (the next render starts it)"))
         raise typer.Exit(FAILED)
-    typer.echo(f"running: {_describe(server)}")
+    typer.echo(_("running: {server}").format(server=_describe(server)))
 
 
 @app.command()
@@ -73,5 +77,8 @@ def stop() -> None:
     try:
         server = stop_server(settings.cache_dir)
     except OSError as err:
-        raise UnavailableError(f"cannot stop the local Prefect server: {err}") from err
-    typer.echo(f"stopped the server at {server.ui_url} (pid {server.pid})" if server else "not running")
+        raise UnavailableError(_("cannot stop the local Prefect server: {error}").format(error=err)) from err
+    if server is None:
+        typer.echo(_("not running"))
+    else:
+        typer.echo(_("stopped the server at {url} (pid {pid})").format(url=server.ui_url, pid=server.pid))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from errors import InputError
+from i18n import _
 
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
@@ -51,7 +52,12 @@ def validate(
             found = pronunciation_warnings(spec, front_end, max_syllables)
             for diagnostic in found:
                 typer.echo(str(diagnostic), err=True)
-        note = f" ({len(found)} warning{'s' if len(found) != 1 else ''})" if found else ""
-        typer.echo(f"{path}: ok, {len(spec.paragraphs)} paragraphs{note}")
+        ok = _("{path}: ok, {count} paragraphs").format(path=path, count=len(spec.paragraphs))
+        if found:
+            note = _("(1 warning)") if len(found) == 1 else _("({count} warnings)").format(count=len(found))
+            ok += " " + note
+        typer.echo(ok)
     if failed:  # every script is checked first, so one run lists every problem
-        raise InputError(f"{failed} of {len(files)} script(s) have errors")
+        raise InputError(
+            _("{failed} of {total} script(s) have errors").format(failed=failed, total=len(files))
+        )

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.commands.columns import table_lines
 from errors import NotFoundError
+from i18n import _
 
 if TYPE_CHECKING:
     from config import Settings
@@ -64,8 +66,10 @@ def _require_catalog(settings: Settings) -> None:
         missing = path is not None and not path.is_file()
     if missing:
         raise NotFoundError(
-            f"no catalog at {path} (create a teacher token first: "
-            "`lessonaudio web token create NAME`; check LESSONAUDIO_DATABASE_URL)"
+            _(
+                "no catalog at {path} (create a teacher token first: "
+                "`lessonaudio web token create NAME`; check LESSONAUDIO_DATABASE_URL)"
+            ).format(path=path)
         )
 
 
@@ -89,7 +93,8 @@ def _serve_page(settings: Settings, host: str | None, port: int | None) -> None:
     application = create_app(settings)
     bind_host = host or settings.web_host
     bind_port = port or settings.web_port
-    typer.echo(f"serving on http://{bind_host}:{bind_port}/ (API docs at /docs); Ctrl-C stops")
+    serving = _("serving on {url} (API docs at /docs); Ctrl-C stops")
+    typer.echo(serving.format(url=f"http://{bind_host}:{bind_port}/"))
     serve_http(application, host=bind_host, port=bind_port, request_timeout_s=settings.web_request_timeout_s)
 
 
@@ -136,7 +141,8 @@ def create(
     with _store(load_settings(), create=True) as store:
         assert isinstance(store, SqlTokenStore)
         info, token = store.create(name, role)
-    typer.echo(f"created {role} token {info.name!r}; it is shown only now, hand it over:", err=True)
+    created = _("created {role} token {name!r}; it is shown only now, hand it over:")
+    typer.echo(created.format(role=role, name=info.name), err=True)
     typer.echo(token)
 
 
@@ -150,22 +156,21 @@ def list_tokens() -> None:
         assert isinstance(store, SqlTokenStore)
         tokens = store.list()
     if not tokens:
-        typer.echo("no tokens yet: create one with `lessonaudio web token create NAME`")
+        typer.echo(_("no tokens yet: create one with `lessonaudio web token create NAME`"))
         return
-    header = ("name", "role", "created (UTC)", "last used (UTC)", "status")
+    header = (_("name"), _("role"), _("created (UTC)"), _("last used (UTC)"), _("status"))
     rows = [
         (
             t.name,
             t.role.value,
             _when(t.created_at),
             _when(t.last_used_at),
-            "active" if t.active else f"revoked {_when(t.revoked_at)}",
+            _("active") if t.active else _("revoked {moment}").format(moment=_when(t.revoked_at)),
         )
         for t in tokens
     ]
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    for line in table_lines((header, *rows)):
+        typer.echo(line)
 
 
 @token_app.command("revoke")
@@ -177,4 +182,4 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token
     with _store(load_settings(), create=False) as store:
         assert isinstance(store, SqlTokenStore)
         info = store.revoke(name)
-    typer.echo(f"revoked token {info.name!r}")
+    typer.echo(_("revoked token {name!r}").format(name=info.name))

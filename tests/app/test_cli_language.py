@@ -1,0 +1,231 @@
+"""The command speaks the reader's language: ``LESSONAUDIO_LANG=zh-CN`` gets Chinese, ``en`` English.
+
+Each case runs the real command as a subprocess, once per language, with the language chosen the way
+a teacher chooses it (the variable, or the locale), and checks both sides: the Chinese run says the
+Chinese words and none of the English message's, the English run has no Chinese at all. Scripts
+here are ASCII, so any Chinese in an English run is a message that leaked. Exit codes are the
+machine's and must not depend on the language.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.commands.columns import table_lines, width
+from app.exit_codes import error_lines
+from app.prefect_server import PrefectServerError
+from errors import NotFoundError
+from i18n import use_language
+
+ROOT = Path(__file__).resolve().parents[2]
+HAN = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+"""Chinese characters and full-width punctuation: what an English reader must never be shown."""
+
+BAD_SCRIPT = "id: Bad Id\ntitle: t\nparagraphs:\n  - text: hello\n    emotion: joy\n"
+
+
+@dataclass(frozen=True)
+class Said:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout + self.stderr
+
+
+def lessonaudio(tmp_path: Path, language: str, *args: str, **env: str) -> Said:
+    """``lessonaudio ARGS`` in a fresh cache and catalog, in ``language`` (empty: by the locale)."""
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "LESSONAUDIO_", "PREFECT_"))
+    }
+    chosen = {"LESSONAUDIO_LANG": language} if language else {}
+    run = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env={
+            **clean,
+            "LESSONAUDIO_CACHE_DIR": str(tmp_path / "cache"),
+            "LESSONAUDIO_DATABASE_URL": f"sqlite:///{tmp_path / 'catalog.db'}",
+            **chosen,
+            **env,
+        },
+        cwd=tmp_path,
+        timeout=180,
+    )
+    assert "Traceback" not in run.stderr, run.stderr
+    return Said(run.returncode, run.stdout, run.stderr)
+
+
+def both(tmp_path: Path, *args: str, **env: str) -> tuple[Said, Said]:
+    """The command in Chinese, then in English; the exit code must be the same."""
+    zh = lessonaudio(tmp_path, "zh-CN", *args, **env)
+    en = lessonaudio(tmp_path, "en", *args, **env)
+    assert zh.code == en.code, (zh, en)
+    return zh, en
+
+
+def check(zh: Said, en: Said, *, chinese: Sequence[str], english: Sequence[str]) -> None:
+    """``chinese`` all in the Chinese run and ``english`` in none of it; the English run says
+    ``english`` and has no Chinese."""
+    for said in chinese:
+        assert said in zh.text, (said, zh.text)
+    for said in english:
+        assert said in en.text, (said, en.text)
+        assert said not in zh.text, (said, zh.text)
+    assert not HAN.search(en.text), en.text
+    assert "error:" not in zh.text
+
+
+def test_validate_speaks_chinese_and_english(tmp_path: Path) -> None:
+    script = tmp_path / "bad.yaml"
+    script.write_text(BAD_SCRIPT, encoding="utf-8")
+    zh, en = both(tmp_path, "validate", "--no-warnings", str(script))
+    assert zh.code == 2
+    check(
+        zh,
+        en,
+        chinese=("不是合法的标识", "未知的情感", "错误：1 个脚本中有 1 个有错误"),
+        english=("is not a slug", "unknown emotion", "error: 1 of 1 script(s) have errors"),
+    )
+
+
+def test_a_good_script_is_ok_in_either_language(tmp_path: Path) -> None:
+    script = tmp_path / "good.yaml"
+    script.write_text("id: good\ntitle: t\nparagraphs:\n  - text: ni hao\n", encoding="utf-8")
+    zh, en = both(tmp_path, "validate", "--no-warnings", str(script))
+    assert zh.code == 0
+    check(zh, en, chinese=("：通过，1 个段落",), english=(": ok, 1 paragraphs",))
+
+
+def test_a_bad_setting_is_named_in_the_readers_language(tmp_path: Path) -> None:
+    zh, en = both(tmp_path, "cache", "info", LESSONAUDIO_MAX_SEGMENT_CHARS="lots")
+    assert zh.code == 2
+    check(
+        zh,
+        en,
+        chinese=("错误：设置有误：LESSONAUDIO_MAX_SEGMENT_CHARS='lots'", "必须是整数", "删除它"),
+        english=(
+            "error: bad setting: LESSONAUDIO_MAX_SEGMENT_CHARS='lots': must be a whole number",
+            "fix the variable in the environment or .env, or unset it",
+        ),
+    )
+
+
+def test_a_missing_render_id_is_not_found_in_either_language(tmp_path: Path) -> None:
+    zh, en = both(tmp_path, "renders", "show", "999")
+    assert zh.code == 3
+    check(
+        zh,
+        en,
+        chinese=("错误：", "请先运行 `lessonaudio db upgrade`"),
+        english=("error: ", "run `lessonaudio db upgrade` or render a lesson first"),
+    )
+    upgraded = lessonaudio(tmp_path, "zh-CN", "db", "upgrade")
+    assert upgraded.code == 0 and "升级到版本" in upgraded.stdout
+    zh, en = both(tmp_path, "renders", "show", "999")
+    assert zh.code == 3
+    check(zh, en, chinese=("错误：", "999"), english=("error: ", "no render '999' in the catalog"))
+    zh, en = both(tmp_path, "renders", "list")
+    check(zh, en, chinese=("还没有记录任何渲染",), english=("no renders recorded yet",))
+
+
+def test_rendering_a_missing_file_is_refused_in_the_readers_language(tmp_path: Path) -> None:
+    zh, en = both(tmp_path, "render", "nothere.yaml")
+    assert zh.code == 2
+    assert "nothere.yaml:1:1:" in zh.stderr and "nothere.yaml:1:1:" in en.stderr
+    check(
+        zh,
+        en,
+        chinese=("错误：nothere.yaml 有 1 个错误，见上方",),
+        english=("error: nothere.yaml has 1 error(s), listed above",),
+    )
+
+
+def test_models_list_with_no_models_says_what_to_run(tmp_path: Path) -> None:
+    empty = tmp_path / "no-models"
+    zh, en = both(tmp_path, "models", "list", LESSONAUDIO_MODELS_DIR=str(empty))
+    assert zh.code == 0
+    check(
+        zh,
+        en,
+        chinese=("模型文件夹：", "状态", "缺失", "有些模型尚未准备好：请运行 `lessonaudio models prepare`"),
+        english=("models dir:", "status", "missing", "some models are not ready", "(pinned)"),
+    )
+    header, first = zh.stdout.splitlines()[1:3]
+    assert width(header.split("sha256")[0]) == width(first.split(first.split()[3])[0])  # columns line up
+
+
+def test_cache_info_in_either_language(tmp_path: Path) -> None:
+    zh, en = both(tmp_path, "cache", "info")
+    assert zh.code == 0
+    check(
+        zh,
+        en,
+        chinese=("片段缓存：", "0 个文件", "合计", "合成的片段"),
+        english=("segment cache:", "0 files", "total", "synthesised segments"),
+    )
+
+
+def test_server_status_when_none_runs(tmp_path: Path) -> None:
+    zh, en = both(tmp_path, "server", "status")
+    assert zh.code == 1
+    check(
+        zh,
+        en,
+        chinese=("未在运行（下一次渲染会启动它）",),
+        english=("not running (the next render starts it)",),
+    )
+
+
+def test_the_locale_chooses_chinese_when_lessonaudio_lang_is_unset(tmp_path: Path) -> None:
+    said = lessonaudio(tmp_path, "", "server", "status", LANG="zh_CN.UTF-8")
+    assert said.code == 1 and "未在运行" in said.stdout
+
+
+@pytest.mark.parametrize(
+    ("error", "chinese", "english"),
+    [
+        (
+            FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), "/nowhere/x"),
+            "错误：[Errno 2] 没有那个文件或文件夹: '/nowhere/x'（请检查路径、权限和磁盘剩余空间）",
+            "error: [Errno 2] No such file or directory: '/nowhere/x' (check the path, its permissions",
+        ),
+        (
+            PrefectServerError("Prefect server on port 1 did not start:\nboom", Path("/tmp/s.log")),
+            "（日志：/tmp/s.log）",
+            "(its log: /tmp/s.log)",
+        ),
+        (
+            RuntimeError("boom"),
+            "意外的 RuntimeError：boom（这是程序缺陷",
+            "unexpected RuntimeError: boom (a bug",
+        ),
+        (NotFoundError("x"), "错误：x", "error: x"),
+    ],
+)
+def test_error_lines_are_in_the_language_in_use(error: BaseException, chinese: str, english: str) -> None:
+    with use_language("zh-CN"):
+        zh = error_lines(error)
+    with use_language("en"):
+        en = error_lines(error)
+    assert len(zh) == len(en) == 1
+    assert chinese in zh[0] and english in en[0]
+    assert not HAN.search(en[0])
+
+
+def test_tables_line_up_by_terminal_width() -> None:
+    lines = table_lines([("状态", "x"), ("ok", "y")])
+    assert lines == ["状态  x", "ok    y"]
+    assert width("模型a") == 5
