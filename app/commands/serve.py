@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from prefect import Flow
     from prefect.deployments.runner import RunnerDeployment
 
+    from config import Settings
+
 
 def serve(
     port: Annotated[int, typer.Option(help="Port for the local Prefect server and UI.")] = 4200,
@@ -45,25 +47,29 @@ def serve(
     if not external:
         # Known before the server starts, so Prefect reads it on import like any other setting.
         os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{port}/api"
-    from flows.deployments import build_deployments, describe_scan_schedule
+    from flows.deployments import build_deployments
 
     # Checked before a server is started for nothing.
     deployments = build_deployments(settings)
     if settings.inbox:
         _check_inbox(settings.inbox)
-    inbox = (
-        _("scanning {inbox} {schedule}").format(
-            inbox=settings.inbox, schedule=describe_scan_schedule(settings)
-        )
-        if settings.inbox
-        else _("no inbox configured")
-    )
+    inbox = _scanning(settings)
     if external:
         _serve(deployments, external.removesuffix("/api"), inbox, runs)
         return
     home = settings.cache_dir / "prefect-server"
     with local_prefect_server(home=home, port=port, log_level=server_log_level) as server:
         _serve(deployments, server.ui_url, inbox, runs)
+
+
+def _scanning(settings: Settings) -> str:
+    """What the scan-inbox deployment watches and how often, for the operator's terminal."""
+    if not settings.inbox:
+        return _("no inbox configured")
+    if settings.inbox_interval_s is not None:
+        every = _("scanning {inbox} every {seconds} s")
+        return every.format(inbox=settings.inbox, seconds=f"{settings.inbox_interval_s:g}")
+    return _("scanning {inbox} on '{cron}' (UTC)").format(inbox=settings.inbox, cron=settings.inbox_cron)
 
 
 def _check_inbox(where: str) -> None:
