@@ -45,7 +45,8 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def chromium(profile: Path, downloads: Path) -> Iterator[webdriver.Chrome]:
+def chromium(profile: Path, downloads: Path, language: str | None = None) -> Iterator[webdriver.Chrome]:
+    """``language``: the browser's UI language and Accept-Language (e.g. ``zh-CN``); None: Chromium's."""
     require_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
@@ -53,9 +54,14 @@ def chromium(profile: Path, downloads: Path) -> Iterator[webdriver.Chrome]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages, for get_log
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
+    prefs: dict[str, object] = {
+        "download.default_directory": str(downloads),
+        "download.prompt_for_download": False,
+    }
+    if language:
+        options.add_argument(f"--lang={language}")
+        prefs["intl.accept_languages"] = f"{language},{language.split('-')[0]}"
+    options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
     try:
         driver.execute_cdp_cmd(
