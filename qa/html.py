@@ -9,18 +9,24 @@ Each player follows its segment's text as the web page's lesson player does: the
 character being spoken are highlighted from the render's speech marks, and a sentence seeks the
 player to it. The page embeds the web page's own ``karaoke.js`` (one copy of that logic) and the
 marks as a JSON data block holding numbers only; the text is the escaped script text already shown.
+
+The report's own words are in the language current when it is written (a page render: the
+submitting teacher's). A flagged segment links to its paragraph; opened from the teachers' page, the
+link asks that page to open the paragraph in its editor.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from html import escape
 from importlib import resources
 from typing import Any
 
+from i18n import _
 from qa.snippets import snippet_start_s
 
 # The spoken sentence and character are blue, not yellow as on the web page: here yellow marks a
@@ -104,7 +110,7 @@ def _line(diff: Sequence[Sequence[str]], side: int) -> str:
         else:
             cls = "h" if op == "~" else op
             out.append(f'<span class="{cls}">{escape(char)}</span>')
-    return "".join(out) or "<i>(nothing)</i>"
+    return "".join(out) or "<i>" + escape(_("(nothing)")) + "</i>"
 
 
 def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
@@ -113,9 +119,10 @@ def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
     inner_w, inner_h = _PLOT_W - 2 * _PAD, _PLOT_H - 2 * _PAD
     step = inner_w / n
     bar = max(step * 0.8, 1.0)
+    title = escape(_("PER per segment"))
     parts = [
         f'<svg width="{_PLOT_W}" height="{_PLOT_H}" '
-        f'viewBox="0 0 {_PLOT_W} {_PLOT_H}" role="img" aria-label="PER per segment">'
+        f'viewBox="0 0 {_PLOT_W} {_PLOT_H}" role="img" aria-label="{title}">'
     ]
     for tick in (0.0, 0.5, 1.0):
         y = _PAD + inner_h * (1 - tick)
@@ -126,7 +133,11 @@ def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
         h = inner_h * min(per, 1.0)
         x = _PAD + k * step + (step - bar) / 2
         colour = "#d93025" if seg["flagged"] else "#3b7dd8"
-        label = escape(f"segment {seg['index'] + 1} (paragraph {seg['paragraph']}): PER {per:.2f}")
+        label = escape(
+            _("segment {n} (paragraph {paragraph}): PER {per}").format(
+                n=seg["index"] + 1, paragraph=seg["paragraph"], per=f"{per:.2f}"
+            )
+        )
         parts.append(
             f'<rect x="{x:.1f}" y="{_PAD + inner_h - h:.1f}" width="{bar:.1f}" height="{max(h, 0.5):.1f}" '
             f'fill="{colour}"><title>{label}</title></rect>'
@@ -136,29 +147,50 @@ def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
         f'<line x1="{_PAD}" x2="{_PLOT_W - _PAD}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d93025" '
         'stroke-dasharray="4 3"/>'
     )
+    flag = escape(_("flag threshold {threshold}").format(threshold=f"{threshold:.2f}"))
     parts.append(
         f'<text x="{_PLOT_W - _PAD}" y="{y - 3:.1f}" font-size="10" fill="#d93025" text-anchor="end">'
-        f"flag threshold {threshold:.2f}</text>"
+        f"{flag}</text>"
     )
+    axis = escape(_("segment"))
     parts.append(
         f'<text x="{_PLOT_W / 2:.0f}" y="{_PLOT_H - 6}" font-size="11" fill="#666" text-anchor="middle">'
-        "segment</text></svg>"
+        f"{axis}</text></svg>"
     )
     return "".join(parts)
+
+
+_SILENT = re.compile(r"silent \((-?\d+) dBFS\)")
+
+
+def _reason(reason: str) -> str:
+    """A flag's reason as qa.json keeps it (English, made at check time), in the reader's language."""
+    silent = _SILENT.fullmatch(reason)
+    if silent:
+        return _("silent ({level} dBFS)").format(level=silent.group(1))
+    return reason  # "PER 0.52 > 0.34": numbers and the measure's name only
 
 
 def _attempts(seg: dict[str, Any]) -> str:
     if not seg["attempts"]:
         return ""
     first = seg.get("first_hearing") or seg
-    rows = [f"original: PER {first['per']:.2f}, CER {first['cer']:.2f}"]
+    rows = [_("original: PER {per}, CER {cer}").format(per=f"{first['per']:.2f}", cer=f"{first['cer']:.2f}")]
     for a in seg["attempts"]:
         if "error" in a:
-            rows.append(f"attempt {a['attempt']} (rate ×{a['rate']}): failed: {a['error']}")
+            said = _("attempt {n} (rate ×{rate}): failed: {error}")
+            rows.append(said.format(n=a["attempt"], rate=a["rate"], error=a["error"]))
         else:
-            rows.append(f"attempt {a['attempt']} (rate ×{a['rate']}): PER {a['per']:.2f}, CER {a['cer']:.2f}")
-    kept = "original" if not seg["kept"] else f"attempt {seg['kept']}"
-    return '<div class="att">' + escape("; ".join(rows) + f" → kept {kept}") + "</div>"
+            said = _("attempt {n} (rate ×{rate}): PER {per}, CER {cer}")
+            rows.append(
+                said.format(n=a["attempt"], rate=a["rate"], per=f"{a['per']:.2f}", cer=f"{a['cer']:.2f}")
+            )
+    kept = _("original") if not seg["kept"] else _("attempt {n}").format(n=seg["kept"])
+    return (
+        '<div class="att">'
+        + escape(_("{attempts} → kept {kept}").format(attempts="; ".join(rows), kept=kept))
+        + "</div>"
+    )
 
 
 @cache
@@ -196,18 +228,21 @@ def _json_block(data: object) -> str:
 
 
 def _segment_row(seg: dict[str, Any], audio: bytes | None, follows: bool) -> str:
+    listen = escape(_("Segment {n} audio").format(n=seg["index"] + 1))
     player = (
         f'<audio controls preload="none" src="data:audio/mpeg;base64,{base64.b64encode(audio).decode()}" '
-        f'aria-label="Segment {seg["index"] + 1} audio"></audio>'
+        f'aria-label="{listen}"></audio>'
         if audio
         else ""
     )
-    reasons = "".join(f'<div class="reason">{escape(r)}</div>' for r in seg["reasons"])
+    reasons = "".join(f'<div class="reason">{escape(_reason(r))}</div>' for r in seg["reasons"])
     paragraph = int(seg["paragraph"])
+    span = _("{start}–{end} s").format(start=f"{seg['start']:.2f}", end=f"{seg['end']:.2f}")
     if seg["flagged"]:
+        edit = escape(_("Edit paragraph {n}").format(n=paragraph))
         reasons += (
             f'<div><a class="to-editor" href="#paragraph-{paragraph}" data-paragraph="{paragraph}">'
-            f"Edit paragraph {paragraph}</a></div>"
+            f"{edit}</a></div>"
         )
     text = (
         f'<div class="karaoke" data-segment="{seg["index"]}">' if follows and audio else "<div>"
@@ -219,7 +254,7 @@ def _segment_row(seg: dict[str, Any], audio: bytes | None, follows: bool) -> str
         f'<div class="line">{_line(seg["diff"], 1)}</div>'
         f'<div class="line">{_line(seg["diff"], 2)}</div>{reasons}{_attempts(seg)}</td>'
         f'<td class="num">{_pct(seg["cer"])}</td><td class="num">{_pct(seg["per"])}</td>'
-        f'<td class="num">{seg["start"]:.2f}–{seg["end"]:.2f} s</td><td>{player}</td></tr>'
+        f'<td class="num">{escape(span)}</td><td>{player}</td></tr>'
     )
 
 
@@ -241,40 +276,63 @@ def render_html(
     summary = report["summary"]
     threshold = float(report["thresholds"]["max_per"])
     cards = [
-        ("duration", f"{report['duration']:.1f} s", False),
-        ("segments", str(summary["segments"]), False),
+        (_("duration"), _("{seconds} s").format(seconds=f"{report['duration']:.1f}"), False),
+        (_("segments"), str(summary["segments"]), False),
         ("CER", _pct(summary["cer"]), False),
         ("PER", _pct(summary["per"]), summary["per"] > threshold),
-        ("flags", str(summary["flags"]), summary["flags"] > 0),
-        ("re-synthesised", f"{summary['resynthesised']} ({summary['replaced']} replaced)", False),
+        (_("flags"), str(summary["flags"]), summary["flags"] > 0),
+        (
+            _("re-synthesised"),
+            _("{count} ({replaced} replaced)").format(
+                count=summary["resynthesised"], replaced=summary["replaced"]
+            ),
+            False,
+        ),
     ]
     html = [
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>QA · {escape(report['title'])} · {escape(report['render_id'])}</title>",
+        "<title>" + escape(_("QA")) + f" · {escape(report['title'])} · {escape(report['render_id'])}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>{escape(report['title'])}</h1>",
-        f'<div class="meta">{escape(report["lesson_id"])} · render {escape(report["render_id"])} · '
-        f"ASR {escape(report['engine'])} ({report['asr_seconds']:.1f} s)</div>",
+        f'<div class="meta">{escape(report["lesson_id"])} · '
+        + escape(
+            _("render {render} · ASR {engine} ({seconds} s)").format(
+                render=report["render_id"], engine=report["engine"], seconds=f"{report['asr_seconds']:.1f}"
+            )
+        )
+        + "</div>",
         '<div class="cards">',
         *(
             f'<div class="card{" bad" if bad else ""}">{escape(name)}<b>{escape(value)}</b></div>'
             for name, value, bad in cards
         ),
         "</div>",
-        "<h2>PER per segment</h2>",
+        "<h2>" + escape(_("PER per segment")) + "</h2>",
         per_plot(segments, threshold),
-        '<p class="legend">Script (first line) against transcript (second line), both normalised: '
-        '<span class="s">different</span><span class="h">homophone</span>'
-        '<span class="d">missing</span></p>',
+        '<p class="legend">'
+        + escape(_("Script (first line) against transcript (second line), both normalised:"))
+        + ' <span class="s">'
+        + escape(_("different"))
+        + '</span><span class="h">'
+        + escape(_("homophone"))
+        + '</span><span class="d">'
+        + escape(_("missing"))
+        + "</span></p>",
     ]
     paragraphs: dict[int, list[int]] = {}
     for k, seg in enumerate(segments):
         paragraphs.setdefault(int(seg["paragraph"]), []).append(k)
     for number, members in paragraphs.items():
-        html.append(f'<h3 id="paragraph-{number}">Paragraph {number}</h3>')
+        heading = escape(_("Paragraph {n}").format(n=number))
+        html.append(f'<h3 id="paragraph-{number}">{heading}</h3>')
         html.append(
-            '<table><tr><th class="num">#</th><th>script / transcript</th><th class="num">CER</th>'
-            '<th class="num">PER</th><th class="num">time</th><th>listen</th></tr>'
+            '<table><tr><th class="num">#</th><th>'
+            + escape(_("script / transcript"))
+            + '</th><th class="num">CER</th><th class="num">PER</th><th class="num">'
+            + escape(_("time"))
+            + "</th><th>"
+            + escape(_("listen"))
+            + "</th></tr>"
         )
         html.extend(
             _segment_row(segments[k], clips[k], str(segments[k]["index"]) in followed) for k in members

@@ -51,6 +51,14 @@ return page.innerText;
 """
 
 
+# The QA report's words: the lesson's id and the recogniser's name (.meta), the transcripts (.line,
+# machine output) and the flags' measures left out.
+REPORT_WORDS = """
+const page = document.body.cloneNode(true);
+for (const node of page.querySelectorAll("script, .meta, .line, audio")) node.remove();
+return page.textContent;
+"""
+MEASURES = {"PER", "CER", "dBFS"}
 STAGE_NAMES = "return Array.from(document.querySelectorAll('#stages label'), (l) => l.textContent);"
 
 
@@ -227,6 +235,9 @@ def test_a_chinese_teacher_goes_round_the_whole_loop(
     wait(browser).until(lambda d: len(d.window_handles) == 2)
     browser.switch_to.window(next(h for h in browser.window_handles if h != page))
     wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "a.to-editor[data-paragraph='2']"))
+    report: str = browser.execute_script(REPORT_WORDS)
+    assert zh("Paragraph {n}", n=2) in report and zh("Edit paragraph {n}", n=2) in report
+    assert set(re.findall(r"\b[A-Za-z]{3,}\b", report)) - MEASURES == set(), report
     row = browser.find_element(By.CSS_SELECTOR, "tr.flag[data-paragraph='2']")
     row.find_element(By.CSS_SELECTOR, "a.to-editor").click()
     browser.switch_to.window(page)
