@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from app.commands.columns import pad, width
 from i18n import N_, _
 
 if TYPE_CHECKING:
@@ -35,12 +36,12 @@ def _table(rows: list[Usage]) -> None:
     from storage.housekeeping import KINDS
 
     total = _("total")
-    width = max(len(kind) for kind in (*KINDS, total))
+    first = max(width(kind) for kind in (*KINDS, total))
     for row in rows:
         label = _(_KIND_LABELS[row.kind]) if row.kind in _KIND_LABELS else KINDS[row.kind]
-        typer.echo(f"{row.kind:<{width}}  {_files(row.files)}  {_size(row.bytes):>10}  {label}")
+        typer.echo(f"{pad(row.kind, first)}  {_files(row.files)}  {_size(row.bytes):>10}  {label}")
     typer.echo(
-        f"{total:<{width}}  {_files(sum(r.files for r in rows))}  {_size(sum(r.bytes for r in rows)):>10}"
+        f"{pad(total, first)}  {_files(sum(r.files for r in rows))}  {_size(sum(r.bytes for r in rows)):>10}"
     )
 
 

@@ -15,7 +15,7 @@ import typer
 
 from app.commands.columns import table_lines
 from errors import NotFoundError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from config import Settings
@@ -120,6 +120,14 @@ def _store(settings: Settings, *, create: bool) -> Iterator[object]:
         store.close()
 
 
+_ROLES = {"teacher": N_("teacher"), "admin": N_("admin")}
+"""A token's role as the reader calls it; ``--admin`` and the catalog keep the identifiers."""
+
+
+def _role(role: str) -> str:
+    return _(_ROLES[role]) if role in _ROLES else role
+
+
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
@@ -142,7 +150,7 @@ def create(
         assert isinstance(store, SqlTokenStore)
         info, token = store.create(name, role)
     created = _("created {role} token {name!r}; it is shown only now, hand it over:")
-    typer.echo(created.format(role=role, name=info.name), err=True)
+    typer.echo(created.format(role=_role(role.value), name=info.name), err=True)
     typer.echo(token)
 
 
@@ -162,7 +170,7 @@ def list_tokens() -> None:
     rows = [
         (
             t.name,
-            t.role.value,
+            _role(t.role.value),
             _when(t.created_at),
             _when(t.last_used_at),
             _("active") if t.active else _("revoked {moment}").format(moment=_when(t.revoked_at)),
