@@ -53,9 +53,18 @@ app.add_typer(server_command.app, name="server")
 
 
 def main() -> None:
-    """Run the command in the reader's language: ``LESSONAUDIO_LANG``, else the locale."""
-    with use_language(language_from_env(os.environ)):
-        app()
+    """Run the command in the reader's language: ``LESSONAUDIO_LANG``, else the locale.
+
+    The process then ends without the interpreter's teardown (``app.fast_exit``).
+    """
+    from app.fast_exit import leave
+
+    try:
+        with use_language(language_from_env(os.environ)):
+            app()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
 
 
 if __name__ == "__main__":

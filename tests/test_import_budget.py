@@ -43,15 +43,17 @@ HELP_ONLY = (*HEAVY, "sqlalchemy", "alembic", "numpy", "pypinyin", "tn", "pydant
 
 # Runs the real entry point, then writes what it imported, however the command exited.
 _PROBE = """
-import json, sys
+import atexit, json, sys
 out = sys.argv[1]
 sys.argv = ["lessonaudio", *sys.argv[2:]]
-try:
-    from app.cli import main
-    main()
-finally:
+
+def dump():
     with open(out, "w") as f:
         json.dump(sorted(sys.modules), f)
+
+atexit.register(dump)  # the command ends by running exit handlers, however it ends
+from app.cli import main
+main()
 """
 
 
