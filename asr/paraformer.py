@@ -21,6 +21,7 @@ from typing import Any
 from asr.audio import to_rate
 from asr.protocol import RecognizerError, Samples, Transcript
 from asr.simplified import to_simplified
+from i18n import _
 
 _MODEL_FILES = ("model.onnx", "model_quant.onnx")
 
@@ -32,15 +33,20 @@ def _load(model_dir: Path, threads: int) -> Backend:
     if not model_dir.is_dir() or not any((model_dir / name).is_file() for name in _MODEL_FILES):
         # funasr-onnx would try to download a missing model from ModelScope; refuse before that.
         raise RecognizerError(
-            f"no Paraformer ONNX model in {model_dir} (needs model.onnx or model_quant.onnx); set "
-            "LESSONAUDIO_ASR_MODEL_DIR to an exported Paraformer model, or use LESSONAUDIO_ASR_ENGINE=whisper"
+            _(
+                "no Paraformer ONNX model in {folder} (needs model.onnx or model_quant.onnx); set "
+                "LESSONAUDIO_ASR_MODEL_DIR to an exported Paraformer model, "
+                "or use LESSONAUDIO_ASR_ENGINE=whisper"
+            ).format(folder=model_dir)
         )
     try:
         from funasr_onnx import Paraformer
     except ImportError as err:
         raise RecognizerError(
-            "the paraformer recogniser needs the optional package funasr-onnx "
-            "(pip install 'funasr-onnx>=0.4,<0.5')"
+            _(
+                "the paraformer recogniser needs the optional package funasr-onnx "
+                "(pip install 'funasr-onnx>=0.4,<0.5')"
+            )
         ) from err
     quantize = (model_dir / "model_quant.onnx").is_file()
     backend: Backend = Paraformer(

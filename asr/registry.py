@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asr.protocol import Recognizer, RecognizerError
+from i18n import _
 
 ASR_ENGINES = ("whisper", "paraformer")
 
@@ -39,6 +40,10 @@ def create_recognizer(config: RecognizerConfig) -> Recognizer:
         from asr.paraformer import ParaformerRecognizer
 
         if config.model_dir is None:
-            raise RecognizerError("the paraformer recogniser needs LESSONAUDIO_ASR_MODEL_DIR")
+            raise RecognizerError(_("the paraformer recogniser needs LESSONAUDIO_ASR_MODEL_DIR"))
         return ParaformerRecognizer(config.model_dir, threads=config.threads)
-    raise RecognizerError(f"unknown ASR engine {config.engine!r}; choose one of: {', '.join(ASR_ENGINES)}")
+    raise RecognizerError(
+        _("unknown ASR engine {engine}; choose one of: {choices}").format(
+            engine=repr(config.engine), choices=", ".join(ASR_ENGINES)
+        )
+    )

@@ -46,6 +46,7 @@ from asr.audio import ASR_RATE, to_rate
 from asr.protocol import RecognizerError, Samples, Transcript
 from asr.simplified import to_simplified
 from asr.windows import WHISPER_LIMIT_S
+from i18n import _
 from models.heap import release_free_heap
 
 TOKENS_PER_SECOND = 12
@@ -91,7 +92,7 @@ class WhisperRecognizer:
             from faster_whisper.tokenizer import Tokenizer
             from faster_whisper.transcribe import get_suppressed_tokens
         except ImportError as err:  # pragma: no cover - a broken install
-            raise RecognizerError(f"faster-whisper is not installed: {err}") from err
+            raise RecognizerError(_("faster-whisper is not installed: {error}").format(error=err)) from err
         if model_dir is None:
             from models.verified_dir import verified_dir
             from models.whisper import WHISPER_BASE
@@ -112,7 +113,9 @@ class WhisperRecognizer:
             # An operator-supplied converted model (e.g. whisper-small): not pinned, their responsibility.
             if not (model_dir / "model.bin").is_file() or not (model_dir / "tokenizer.json").is_file():
                 raise RecognizerError(
-                    f"{model_dir} is not a CTranslate2 Whisper model (needs model.bin and tokenizer.json)"
+                    _(
+                        "{folder} is not a CTranslate2 Whisper model (needs model.bin and tokenizer.json)"
+                    ).format(folder=model_dir)
                 )
             model = WhisperModel(
                 str(model_dir),

@@ -28,6 +28,7 @@ import soundfile as sf
 
 from audio.postprocess import Samples
 from errors import UnavailableError
+from i18n import _
 
 _TEMP_ATTEMPTS = 100
 
@@ -57,8 +58,9 @@ class WriteError(UnavailableError, OSError):
         return WriteError(self.path, self.errno, self.reason, self.hint or hint)
 
     def __str__(self) -> str:
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"cannot write {self.path}: {self.reason}{hint}"
+        # Made when shown, so the reader's language applies; a hint is a catalog constant (N_).
+        message = _("cannot write {path}: {reason}").format(path=self.path, reason=self.reason)
+        return f"{message} ({_(self.hint)})" if self.hint else message
 
     def __reduce__(self) -> tuple[type[WriteError], tuple[str, int | None, str, str | None]]:
         # Prefect may pickle a failed task's exception; OSError's own reduce would lose the fields.
@@ -67,7 +69,7 @@ class WriteError(UnavailableError, OSError):
 
 def create_temp(path: Path) -> Path:
     """An empty new file beside ``path`` with a hidden, unique name, mode 0666 minus the umask."""
-    for _ in range(_TEMP_ATTEMPTS):
+    for _unused in range(_TEMP_ATTEMPTS):
         tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.part"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
@@ -111,7 +113,8 @@ def _make_folder(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as err:
         blocking = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), folder)
-        raise NotADirectoryError(errno.ENOTDIR, f"{blocking} is a file, not a folder", str(folder)) from err
+        reason = _("{path} is a file, not a folder").format(path=blocking)
+        raise NotADirectoryError(errno.ENOTDIR, reason, str(folder)) from err
 
 
 def _about_target(error: OSError, path: Path, tmp: Path | None) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from errors import WorkFailedError
+from i18n import _
 
 BITRATE_KBPS = 64
 """Plenty for 24 kHz mono speech; about 0.5 MB per minute."""
@@ -58,7 +59,7 @@ def _frame_lengths(data: bytes) -> list[int]:
     while offset + 4 <= len(data):
         header = int.from_bytes(data[offset : offset + 4], "big")
         if header >> 21 != 0x7FF or (header >> 17) & 0x3 != 0x1:
-            raise Mp3Error(f"no Layer III frame header at byte {offset}")
+            raise Mp3Error(_("no Layer III frame header at byte {offset}").format(offset=offset))
         version = (header >> 19) & 0x3  # 3: MPEG-1, 2: MPEG-2, 0: MPEG-2.5
         bitrate_index = (header >> 12) & 0xF
         rate_index = (header >> 10) & 0x3
@@ -74,7 +75,7 @@ def _frame_lengths(data: bytes) -> list[int]:
         lengths.append(size)
         offset += size
     if offset != len(data):
-        raise Mp3Error(f"{len(data) - offset} stray bytes after the last frame")
+        raise Mp3Error(_("{count} stray bytes after the last frame").format(count=len(data) - offset))
     return lengths
 
 
@@ -89,7 +90,11 @@ def encode_piece(samples: Pcm16, sample_rate: int, *, first: bool = False) -> by
     skip = ENCODER_DELAY + (DECODER_DELAY if first else 0)
     body = samples.size - (DECODER_DELAY if first else 0)
     if body <= 0 or body % frame or samples.size <= skip:
-        raise Mp3Error(f"a piece of {samples.size} samples is not a whole number of {frame}-sample frames")
+        raise Mp3Error(
+            _("a piece of {samples} samples is not a whole number of {frame}-sample frames").format(
+                samples=samples.size, frame=frame
+            )
+        )
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(BITRATE_KBPS)
     encoder.set_in_sample_rate(sample_rate)
@@ -101,7 +106,11 @@ def encode_piece(samples: Pcm16, sample_rate: int, *, first: bool = False) -> by
     lengths = _frame_lengths(data)
     wanted = body // frame
     if len(lengths) < wanted:
-        raise Mp3Error(f"the encoder returned {len(lengths)} frames for {wanted} frames of audio")
+        raise Mp3Error(
+            _("the encoder returned {got} frames for {wanted} frames of audio").format(
+                got=len(lengths), wanted=wanted
+            )
+        )
     return data[: sum(lengths[:wanted])]
 
 

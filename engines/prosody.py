@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from engines.protocol import Prosody, UnknownEmotionError
+from i18n import _
 
 _PRESETS: dict[str, Prosody] = {
     "neutral": Prosody("neutral"),
@@ -51,7 +52,9 @@ def preset(emotion: str) -> Prosody:
         return PRESETS[key]
     except KeyError:
         raise UnknownEmotionError(
-            f"unknown emotion {emotion!r}; choose one of: {', '.join(PRESETS)}"
+            _("unknown emotion {emotion}; choose one of: {choices}").format(
+                emotion=repr(emotion), choices=", ".join(PRESETS)
+            )
         ) from None
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from engines.protocol import TTSEngine, UnknownVoiceError
+from i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,11 @@ def create_engine(voice: str | None, config: VoiceConfig) -> TTSEngine:
     try:
         factory = VOICES[name]
     except KeyError:
-        raise UnknownVoiceError(f"unknown voice {voice!r}; choose one of: {', '.join(VOICES)}") from None
+        raise UnknownVoiceError(
+            _("unknown voice {voice}; choose one of: {choices}").format(
+                voice=repr(voice), choices=", ".join(VOICES)
+            )
+        ) from None
     return factory(config)
 
 

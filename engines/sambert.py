@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 from engines.http import decode_wav
 from engines.protocol import Audio, EngineUnavailableError, Prosody, RemoteTTSError, tokens_text
+from i18n import _
 from text_frontend.types import Token
 
 DEFAULT_MODEL_ID = "damo/speech_sambert-hifigan_tts_zh-cn_16k"
@@ -50,8 +51,10 @@ def _modelscope_pipeline(model_id: str) -> Pipeline:
         from modelscope.utils.constant import Tasks
     except ImportError as exc:
         raise EngineUnavailableError(
-            f"voice 'sambert' needs ModelScope's TTS stack (modelscope, kantts, ttsfrd; Python <= 3.10), "
-            f"which is not installed here ({exc.name or exc}); use voice 'baker' or 'http'"
+            _(
+                "voice 'sambert' needs ModelScope's TTS stack (modelscope, kantts, ttsfrd; Python <= 3.10), "
+                "which is not installed here ({missing}); use voice 'baker' or 'http'"
+            ).format(missing=exc.name or exc)
         ) from None
     result: Pipeline = pipeline(task=Tasks.text_to_speech, model=model_id)
     return result
@@ -74,7 +77,9 @@ class SambertEngine:
         pipeline: Pipeline | None = None,
     ) -> None:
         if not voice.endswith("_emo"):
-            raise EngineUnavailableError(f"sambert voice {voice!r} is not an emotional (*_emo) voice")
+            raise EngineUnavailableError(
+                _("sambert voice {voice} is not an emotional (*_emo) voice").format(voice=repr(voice))
+            )
         self.voice = voice
         self.pipeline = pipeline if pipeline is not None else _modelscope_pipeline(model_id)
         self.engine_id = f"sambert:{voice}"
@@ -85,5 +90,9 @@ class SambertEngine:
         output = self.pipeline(input=ssml(tokens_text(tokens), category), voice=self.voice)
         data = output.get(OUTPUT_WAV)
         if not isinstance(data, bytes | bytearray):
-            raise RemoteTTSError(f"sambert pipeline returned no {OUTPUT_WAV!r} bytes (keys {sorted(output)})")
-        return decode_wav(bytes(data), f"sambert voice {self.voice}")
+            raise RemoteTTSError(
+                _("sambert pipeline returned no {name} bytes (keys {keys})").format(
+                    name=repr(OUTPUT_WAV), keys=sorted(output)
+                )
+            )
+        return decode_wav(bytes(data), _("sambert voice {voice}").format(voice=self.voice))

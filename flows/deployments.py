@@ -23,6 +23,7 @@ from config import Settings
 from errors import InputError
 from flows.render import render_lesson
 from flows.scan_inbox import scan_inbox
+from i18n import _
 
 RENDER = "render-lesson"
 SCAN = "scan-inbox"
@@ -53,8 +54,10 @@ def _scan_schedule(settings: Settings) -> dict[str, Any]:
         CronSchedule(cron=settings.inbox_cron)
     except ValueError:
         raise ScheduleError(
-            f"LESSONAUDIO_INBOX_CRON={settings.inbox_cron!r} is not a cron expression: "
-            "use five fields, minute hour day month weekday, e.g. '*/15 * * * *' (times in UTC)"
+            _(
+                "LESSONAUDIO_INBOX_CRON={cron} is not a cron expression: "
+                "use five fields, minute hour day month weekday, e.g. '*/15 * * * *' (times in UTC)"
+            ).format(cron=repr(settings.inbox_cron))
         ) from None
     return {"cron": settings.inbox_cron}
 

@@ -39,6 +39,7 @@ from prefect.deployments import run_deployment
 
 from config import load_settings
 from flows.inbox_runs import PrefectRuns, RunVerdict
+from i18n import _
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError, load_spec
 from lesson_specs.course_lexicon import (
     LexiconFile,
@@ -134,22 +135,24 @@ class _InboxLexicons:
         named = resolve_key(self.script_key, ref)
         if named is None:
             raise LexiconUnavailable(
-                f"course lexicon `{ref}` is outside the inbox", "keep the course's lexicon in the inbox"
+                _("course lexicon `{ref}` is outside the inbox").format(ref=ref),
+                _("keep the course's lexicon in the inbox"),
             )
         if named in self.moving:
             raise _LexiconChanging(named)
         if named not in self.lexicons:
             raise LexiconUnavailable(
-                f"course lexicon `{ref}` is not in the inbox", "the path is relative to the script's folder"
+                _("course lexicon `{ref}` is not in the inbox").format(ref=ref),
+                _("the path is relative to the script's folder"),
             )
-        return self._read(named, f"course lexicon `{ref}`")
+        return self._read(named, _("course lexicon `{ref}`").format(ref=ref))
 
     def _read(self, key: str, what: str) -> LexiconFile:
         if key not in self.cache:
             try:
                 fetched = self.inbox.fetch(self.lexicons[key])
             except InboxAccessError as err:
-                raise LexiconUnavailable(f"{what}: {err}", "make it readable by the scanner") from None
+                raise LexiconUnavailable(f"{what}: {err}", _("make it readable by the scanner")) from None
             if fetched is None:
                 raise _LexiconChanging(key)
             self.cache[key] = LexiconFile(self.inbox.script_uri(key), fetched.data)

@@ -46,6 +46,7 @@ from prefect.utilities.engine import propose_state_sync
 
 from errors import NotFoundError
 from flows.in_process import in_process_runs
+from i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +280,9 @@ def work_pool_worker(
             client.read_work_pool(pool)
         except ObjectNotFound:
             raise UnknownPool(
-                f"no work pool {pool!r} on this Prefect server "
-                f"(create it: prefect work-pool create {pool} --type process)"
+                _(
+                    "no work pool {pool} on this Prefect server "
+                    "(create it: prefect work-pool create {name} --type process)"
+                ).format(pool=repr(pool), name=pool)
             ) from None
     WarmRunner(WorkPool(pool, flows, name), slots=slots, poll_s=poll_s).run()

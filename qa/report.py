@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from errors import WorkFailedError
+from i18n import _
 from qa.config import QAConfig
 from qa.results import Attempt, Hearing, LessonCheck, SegmentCheck
 
@@ -140,9 +141,15 @@ def load_report(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise QAReportError(f"{file} does not exist (was the render made with the back-check off?)") from None
+        raise QAReportError(
+            _("{file} does not exist (was the render made with the back-check off?)").format(file=file)
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise QAReportError(f"{file} is not readable JSON: {err}") from None
+        raise QAReportError(_("{file} is not readable JSON: {error}").format(file=file, error=err)) from None
     if not isinstance(data, dict) or data.get("qa_version") != QA_VERSION or "summary" not in data:
-        raise QAReportError(f"{file} is not a lessonaudio QA report (qa_version {QA_VERSION})")
+        raise QAReportError(
+            _("{file} is not a lessonaudio QA report (qa_version {version})").format(
+                file=file, version=QA_VERSION
+            )
+        )
     return data

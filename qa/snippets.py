@@ -15,6 +15,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from errors import WorkFailedError
+from i18n import _
 
 SNIPPET_BITRATE = "32k"
 SNIPPET_PAD_S = 0.1
@@ -48,5 +49,7 @@ def mp3_snippets(wav: Path, spans: Sequence[tuple[float, float]]) -> list[bytes]
             ]  # fmt: skip
         done = subprocess.run(command, capture_output=True, check=False, timeout=600)
         if done.returncode != 0:
-            raise SnippetError(f"ffmpeg failed: {done.stderr.decode(errors='replace')[-300:]}")
+            raise SnippetError(
+                _("ffmpeg failed: {error}").format(error=done.stderr.decode(errors="replace")[-300:])
+            )
         return [out.read_bytes() for out in outputs]

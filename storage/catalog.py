@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from errors import NotFoundError
+from i18n import _
 from storage.db.models import Lesson, Render, RenderStatus, Segment, utcnow
 from storage.db.session import explained, make_engine, open_database, sqlite_file
 from storage.liveness import ProcessOwner, abandoned_reason, this_process
@@ -35,7 +36,7 @@ class CatalogMissing(CatalogError):
     otherwise make a new, empty catalog that silently shows no renders)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"no catalog at {path}")
+        super().__init__(_("no catalog at {path}").format(path=path))
         self.path = path
 
 
@@ -98,7 +99,7 @@ class CourseQA:
         weighted = [
             (lesson.mean_cer, lesson.checked) for lesson in self.lessons if lesson.mean_cer is not None
         ]
-        total = sum(n for _, n in weighted)
+        total = sum(n for _unused, n in weighted)
         return sum(m * n for m, n in weighted) / total if total else None
 
 
@@ -152,7 +153,7 @@ class Catalog:
     def _render(self, session: Session, render_pk: int) -> Render:
         render = session.get(Render, render_pk)
         if render is None:
-            raise CatalogError(f"no render with id {render_pk}")
+            raise CatalogError(_("no render with id {render}").format(render=render_pk))
         return render
 
     def record_render_started(
@@ -339,7 +340,9 @@ class Catalog:
             for qa in segments:
                 row = rows.get(qa.index)
                 if row is None:
-                    raise CatalogError(f"render {render_pk} has no segment {qa.index}")
+                    raise CatalogError(
+                        _("render {render} has no segment {index}").format(render=render_pk, index=qa.index)
+                    )
                 row.cer, row.per = qa.cer, qa.per
                 row.flags = list(qa.flags)
                 row.flagged = bool(qa.flags)
@@ -369,7 +372,11 @@ class Catalog:
         with self.session() as session:
             render = session.scalar(query)
         if render is None:
-            raise CatalogError(f"no render {text_ref!r} in the catalog (see `lessonaudio renders list`)")
+            raise CatalogError(
+                _("no render {render} in the catalog (see `lessonaudio renders list`)").format(
+                    render=repr(text_ref)
+                )
+            )
         return render
 
     def list_renders(

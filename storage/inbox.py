@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from errors import InputError
+from i18n import N_, _
 from lesson_specs import MAX_SCRIPT_BYTES, Diagnostic, LessonSpec, SpecError, load_spec
 from lesson_specs.course_lexicon import (
     AUTO_NAMES,
@@ -57,13 +58,17 @@ class InboxLocation:
     @classmethod
     def parse(cls, where: str) -> InboxLocation:
         if where.startswith("s3://"):
-            bucket, _, prefix = where[len("s3://") :].partition("/")
+            bucket, _sep, prefix = where[len("s3://") :].partition("/")
             if not bucket:
-                raise InboxError(f"inbox {where!r} names no bucket; write s3://bucket/prefix")
+                raise InboxError(
+                    _("inbox {where} names no bucket; write s3://bucket/prefix").format(where=repr(where))
+                )
             prefix = prefix.strip("/")
             return cls(f"s3://{bucket}/{prefix}".rstrip("/"), bucket, prefix)
         if "://" in where:
-            raise InboxError(f"inbox {where!r}: use a folder path or s3://bucket/prefix")
+            raise InboxError(
+                _("inbox {where}: use a folder path or s3://bucket/prefix").format(where=repr(where))
+            )
         folder = Path(where).expanduser().resolve()
         return cls(str(folder), None, str(folder))
 
@@ -186,7 +191,7 @@ def load_script(
     """
     data = _read_script(uri, s3)
     if expected_sha256 is not None and hashlib.sha256(data).hexdigest() != expected_sha256.lower():
-        raise SpecError([_not_submitted(uri, "script", expected_sha256)])
+        raise SpecError([_not_submitted(uri, _SCRIPT, expected_sha256)])
     if expected_sha256 is not None:
         lexicons = _submitted_lexicon(lexicon, s3)
     elif uri.startswith("s3://"):
@@ -196,13 +201,19 @@ def load_script(
     return load_spec(data, source=uri, lexicons=lexicons)
 
 
+_SCRIPT = N_("script")
+_COURSE_LEXICON = N_("course lexicon")
+
+
 def _not_submitted(uri: str, what: str, sha256: str) -> Diagnostic:
     return Diagnostic(
         uri,
         1,
         1,
-        f"the {what} is not the version submitted (sha256 {sha256[:12]}…)",
-        "submit it again; the inbox does so once the changed file has settled",
+        _("the {what} is not the version submitted (sha256 {sha256}…)").format(
+            what=_(what), sha256=sha256[:12]
+        ),
+        _("submit it again; the inbox does so once the changed file has settled"),
     )
 
 
@@ -216,13 +227,13 @@ def _submitted_lexicon(snapshot: LexiconSnapshot | None, s3: S3Settings | None) 
     if snapshot is not None:
         data = _read_script(snapshot.uri, s3)
         if hashlib.sha256(data).hexdigest() != snapshot.sha256.lower():
-            raise SpecError([_not_submitted(snapshot.uri, "course lexicon", snapshot.sha256)])
+            raise SpecError([_not_submitted(snapshot.uri, _COURSE_LEXICON, snapshot.sha256)])
         file = LexiconFile(snapshot.uri, data)
 
     def source(reference: str | None) -> LexiconFile | None:
         if file is None and reference is not None:
             raise LexiconUnavailable(
-                "the course lexicon was not submitted with the script", "submit the script again"
+                _("the course lexicon was not submitted with the script"), _("submit the script again")
             )
         return file
 
@@ -231,7 +242,7 @@ def _submitted_lexicon(snapshot: LexiconSnapshot | None, s3: S3Settings | None) 
 
 def _bucket_lexicons(uri: str, s3: S3Settings | None) -> LexiconSource:
     """A bucket script's course lexicon: named relative to its key, or ``lexicon.yaml`` beside it."""
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, _sep, key = uri[len("s3://") :].partition("/")
 
     def source(reference: str | None) -> LexiconFile | None:
         if reference is None:
@@ -244,7 +255,8 @@ def _bucket_lexicons(uri: str, s3: S3Settings | None) -> LexiconSource:
         target = resolve_key(key, ref)
         if target is None:
             raise LexiconUnavailable(
-                f"course lexicon `{ref}` is outside the bucket", "keep it in the same bucket as the script"
+                _("course lexicon `{ref}` is outside the bucket").format(ref=ref),
+                _("keep it in the same bucket as the script"),
             )
         return _read_lexicon_object(f"s3://{bucket}/{target}", s3, missing_ok=False)
 
@@ -253,12 +265,13 @@ def _bucket_lexicons(uri: str, s3: S3Settings | None) -> LexiconSource:
 
 def _read_lexicon_object(uri: str, s3: S3Settings | None, *, missing_ok: bool) -> LexiconFile | None:
     try:
-        return LexiconFile(uri, _read_object(uri, s3, limit=MAX_LEXICON_BYTES, what="course lexicon"))
+        return LexiconFile(uri, _read_object(uri, s3, limit=MAX_LEXICON_BYTES, what=_COURSE_LEXICON))
     except _NoSuchObject:
         if missing_ok:
             return None
         raise LexiconUnavailable(
-            f"course lexicon {uri} does not exist", "its key is relative to the script's key"
+            _("course lexicon {uri} does not exist").format(uri=uri),
+            _("its key is relative to the script's key"),
         ) from None
     except SpecError as err:
         raise LexiconUnavailable(err.diagnostics[0].message, err.diagnostics[0].fix) from None
@@ -269,10 +282,10 @@ class _NoSuchObject(SpecError):
 
 
 def _read_object(
-    uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYTES, what: str = "script"
+    uri: str, s3: S3Settings | None, *, limit: int = MAX_SCRIPT_BYTES, what: str = _SCRIPT
 ) -> bytes:
     """At most ``limit + 1`` bytes of an S3 object; a larger one is refused unread."""
-    bucket, _, key = uri[len("s3://") :].partition("/")
+    bucket, _sep, key = uri[len("s3://") :].partition("/")
     settings = replace(s3 or S3Settings(bucket=bucket), bucket=bucket)
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -281,16 +294,25 @@ def _read_object(
     except (BotoCoreError, ClientError) as err:
         missing = error_code(err) in ("NoSuchKey", "404", "NotFound")
         problem = _NoSuchObject if missing else SpecError
-        reason = "no such object" if missing else str(err)
-        raise problem(
-            [Diagnostic(uri, 1, 1, f"cannot read {what}: {reason}", "check the bucket and key")]
-        ) from None
+        reason = _("no such object") if missing else str(err)
+        message = _("cannot read {what}: {reason}").format(what=_(what), reason=reason)
+        raise problem([Diagnostic(uri, 1, 1, message, _("check the bucket and key"))]) from None
     size = int(response.get("ContentLength", 0))
     if size > limit:
         response["Body"].close()
-        if what == "script":
+        if what == _SCRIPT:
             raise SpecError([oversize_diagnostic(uri, size)])
         raise SpecError(
-            [Diagnostic(uri, 1, 1, f"{what} {uri} is over the {limit // 1024} KB limit", "split it")]
+            [
+                Diagnostic(
+                    uri,
+                    1,
+                    1,
+                    _("{what} {uri} is over the {limit} KB limit").format(
+                        what=_(what), uri=uri, limit=limit // 1024
+                    ),
+                    _("split it"),
+                )
+            ]
         )
     return read_bounded(response)

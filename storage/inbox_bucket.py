@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from i18n import N_, _
 from lesson_specs import MAX_SCRIPT_BYTES
 from storage.inbox_files import (
     REPORT_SUFFIX,
@@ -88,25 +89,25 @@ class BucketInbox:
                 return None
             if error_code(err) is None:
                 raise
-            raise InboxAccessError(f"cannot read: {err}") from None
+            raise InboxAccessError(_("cannot read: {error}").format(error=err)) from None
         return Fetched(read_bounded(response), None)
 
     def keep_snapshot(self, sha256: str, data: bytes, mode: int | None, under: str = SNAPSHOTS) -> str:
         key = join_key(self.prefix, under, f"{sha256}.yaml")
-        with _refused("cannot keep a copy to render"):
+        with _refused(N_("cannot keep a copy to render")):
             held = self._store.head(key)
             if held is None or held.sha256 != sha256:
                 self._store.put_bytes(key, data, content_type="application/yaml; charset=utf-8")
         return self.script_uri(key)
 
     def write_report(self, key: str, text: str, mode: int | None) -> None:
-        with _refused("cannot write its report"):
+        with _refused(N_("cannot write its report")):
             self._store.put_bytes(
                 key + REPORT_SUFFIX, text.encode("utf-8"), content_type="text/plain; charset=utf-8"
             )
 
     def remove_report(self, key: str) -> None:
-        with _refused("cannot remove its old report"):
+        with _refused(N_("cannot remove its old report")):
             self._client.delete_object(Bucket=self.settings.bucket, Key=key + REPORT_SUFFIX)
 
 
@@ -119,4 +120,4 @@ def _refused(what: str) -> Iterator[None]:
     except Exception as err:
         if error_code(err) is None:
             raise
-        raise InboxAccessError(f"{what}: {err}") from None
+        raise InboxAccessError(f"{_(what)}: {err}") from None

@@ -21,6 +21,7 @@ import secrets
 import stat
 from pathlib import Path
 
+from i18n import _
 from lesson_specs import MAX_SCRIPT_BYTES
 from lesson_specs.loader import read_at_most
 from storage.inbox_files import (
@@ -122,7 +123,7 @@ class FolderInbox:
             if _version(os.fstat(fd)) != seen.version:  # written to while we read
                 return None
         except OSError as err:
-            raise InboxAccessError(f"cannot read: {err.strerror or err}") from None
+            raise InboxAccessError(_("cannot read: {error}").format(error=err.strerror or err)) from None
         finally:
             os.close(fd)
         return Fetched(data, stat.S_IMODE(before.st_mode))
@@ -159,7 +160,9 @@ class FolderInbox:
             finally:
                 os.close(folder)
         except OSError as err:
-            raise InboxAccessError(f"cannot keep a copy to render: {err.strerror or err}") from None
+            raise InboxAccessError(
+                _("cannot keep a copy to render: {error}").format(error=err.strerror or err)
+            ) from None
         return self.script_uri(f"{under}/{name}")
 
     def write_report(self, key: str, text: str, mode: int | None) -> None:
@@ -171,7 +174,9 @@ class FolderInbox:
             finally:
                 os.close(folder)
         except OSError as err:
-            raise InboxAccessError(f"cannot write its report: {err.strerror or err}") from None
+            raise InboxAccessError(
+                _("cannot write its report: {error}").format(error=err.strerror or err)
+            ) from None
 
     def remove_report(self, key: str) -> None:
         *parents, name = key.split("/")
@@ -184,7 +189,9 @@ class FolderInbox:
         except FileNotFoundError:
             pass
         except OSError as err:
-            raise InboxAccessError(f"cannot remove its old report: {err.strerror or err}") from None
+            raise InboxAccessError(
+                _("cannot remove its old report: {error}").format(error=err.strerror or err)
+            ) from None
 
 
 def _unless_gone(err: OSError) -> None:
@@ -192,7 +199,7 @@ def _unless_gone(err: OSError) -> None:
     which is a changed script (tried again next scan)."""
     if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
         return
-    raise InboxAccessError(f"cannot read: {err.strerror or err}") from None
+    raise InboxAccessError(_("cannot read: {error}").format(error=err.strerror or err)) from None
 
 
 def _holds(folder: int, name: str, sha256: str) -> bool:

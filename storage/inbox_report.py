@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from i18n import N_, _
 from lesson_specs import Emotion, SpecError
 from lesson_specs.loader import PARAGRAPH_KEYS, TOP_KEYS
 
@@ -38,9 +39,10 @@ _INDICATOR = re.compile(r"[^\w\s]|\\(?:[a-z]|x[0-9a-f]{2}|u[0-9a-f]{4})|<[a-z ]+
 control character (a tab), a token name (``<block end>``)."""
 
 HEADER = (
-    "This script was not rendered. Fix the problems below and save it; the next scan checks it again.\n"
-    f"Each line gives the line:column in the script; words from the script are shown as {HIDDEN}\n"
+    N_("This script was not rendered. Fix the problems below and save it; the next scan checks it again."),
+    N_("Each line gives the line:column in the script; words from the script are shown as {hidden}"),
 )
+"""The report's first two lines, translated when a report is written."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,8 @@ def rejection_report(error: SpecError, data: bytes) -> str:
         str(replace(d, message=redact(d.message, script), fix=redact(d.fix, script)))
         for d in error.diagnostics
     ]
-    return HEADER + "\n".join(lines) + "\n"
+    header = [_(HEADER[0]), _(HEADER[1]).format(hidden=HIDDEN)]
+    return "\n".join([*header, *lines]) + "\n"
 
 
 def redact(text: str, script: ScriptWords) -> str:

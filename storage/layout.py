@@ -11,6 +11,8 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
+from i18n import N_
+
 LESSON_WAV = "lesson.wav"
 LESSON_MP3 = "lesson.mp3"
 CAPTIONS_SRT = "captions.srt"
@@ -18,7 +20,7 @@ CAPTIONS_VTT = "captions.vtt"
 MANIFEST = "manifest.json"
 SPEECH_MARKS = "marks.json"
 NO_COURSE = "_no-course"
-OUTPUT_HINT = "free space or choose another output folder: --out or LESSONAUDIO_OUTPUT_DIR"
+OUTPUT_HINT = N_("free space or choose another output folder: --out or LESSONAUDIO_OUTPUT_DIR")
 """What to do when the output folder cannot be written."""
 
 

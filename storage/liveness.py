@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from i18n import _
+
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY_S = 60.0
@@ -50,7 +52,7 @@ class ProcessOwner:
         return self.host.rsplit("/", 1)[0]
 
     def describe(self) -> str:
-        return f"pid {self.pid} on {self.hostname}"
+        return _("pid {pid} on {host}").format(pid=self.pid, host=self.hostname)
 
 
 def _pid_namespace() -> str | None:
@@ -92,14 +94,22 @@ def abandoned_reason(
     """Why a ``running`` render is gone, or None while it may be alive."""
     host = this_host() if here is None else here
     if owner is not None and owner.host == host and not alive(owner.pid):
-        return f"abandoned: its process ({owner.describe()}) ended without recording the outcome"
+        return _("abandoned: its process ({process}) ended without recording the outcome").format(
+            process=owner.describe()
+        )
     if heartbeat_at is not None:
         if now - heartbeat_at > STALE_AFTER:
-            who = f" ({owner.describe()})" if owner is not None else ""
-            return f"abandoned: no heartbeat{who} since {heartbeat_at:%Y-%m-%d %H:%M:%S} UTC"
+            since = f"{heartbeat_at:%Y-%m-%d %H:%M:%S}"
+            if owner is None:
+                return _("abandoned: no heartbeat since {time} UTC").format(time=since)
+            return _("abandoned: no heartbeat ({process}) since {time} UTC").format(
+                process=owner.describe(), time=since
+            )
         return None
     if now - started_at > UNKNOWN_OWNER_AFTER:
-        return f"abandoned: started {started_at:%Y-%m-%d %H:%M} UTC and never finished"
+        return _("abandoned: started {time} UTC and never finished").format(
+            time=f"{started_at:%Y-%m-%d %H:%M}"
+        )
     return None
 
 

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Protocol
 
 from errors import UnavailableError
+from i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def join_key(*parts: str) -> str:
 def _check_key(key: str) -> PurePosixPath:
     path = PurePosixPath(key)
     if not key or path.is_absolute() or any(part in ("", ".", "..") for part in key.split("/")):
-        raise ObjectStoreError(f"invalid object key {key!r}")
+        raise ObjectStoreError(_("invalid object key {key}").format(key=repr(key)))
     return path
 
 
@@ -170,7 +171,7 @@ class LocalObjectStore:
         dest = self.path(key)
         if dest.is_file() and dest.samefile(path):
             if sha256_file(dest) != sha256:
-                raise ChecksumMismatch(f"{dest}: content changed while publishing")
+                raise ChecksumMismatch(_("{path}: content changed while publishing").format(path=dest))
             return 0
 
         def copy(out: BinaryIO) -> None:
@@ -179,7 +180,9 @@ class LocalObjectStore:
 
         def verify(tmp: Path) -> None:
             if sha256_file(tmp) != sha256:
-                raise ChecksumMismatch(f"{key}: copy of {path} does not match its sha256")
+                raise ChecksumMismatch(
+                    _("{key}: copy of {path} does not match its sha256").format(key=key, path=path)
+                )
 
         _replace_atomically(dest, copy, verify)
         return dest.stat().st_size
@@ -370,16 +373,22 @@ class S3ObjectStore:
     def _verify(self, key: str, size: int, sha256: str, checksum: str) -> None:
         response = self._head(key)
         if response is None:
-            raise ObjectStoreError(f"s3://{self.settings.bucket}/{key} is missing right after its upload")
+            raise ObjectStoreError(
+                _("{uri} is missing right after its upload").format(uri=f"s3://{self.settings.bucket}/{key}")
+            )
         metadata: dict[str, str] = response.get("Metadata") or {}
         if int(response["ContentLength"]) != size or metadata.get(SHA256_META) != sha256:
             raise ChecksumMismatch(
-                f"s3://{self.settings.bucket}/{key}: stored object differs from the upload"
+                _("{uri}: stored object differs from the upload").format(
+                    uri=f"s3://{self.settings.bucket}/{key}"
+                )
             )
         reported = response.get("ChecksumSHA256")
         if reported and _strip_parts(str(reported)) != checksum:
             raise ChecksumMismatch(
-                f"s3://{self.settings.bucket}/{key}: ChecksumSHA256 {reported} != expected {checksum}"
+                _("{uri}: ChecksumSHA256 {reported} != expected {expected}").format(
+                    uri=f"s3://{self.settings.bucket}/{key}", reported=reported, expected=checksum
+                )
             )
 
     def put_file(
@@ -402,7 +411,9 @@ class S3ObjectStore:
         except Exception as err:
             code = _error_code(err)
             if condition and code in _LOST_RACE:
-                raise ObjectExists(f"s3://{self.settings.bucket}/{key} already exists") from err
+                raise ObjectExists(
+                    _("{uri} already exists").format(uri=f"s3://{self.settings.bucket}/{key}")
+                ) from err
             if not condition or code not in _NO_CONDITIONS:
                 raise
             self._upload(key, path, size, extra, {})
@@ -455,7 +466,11 @@ class S3ObjectStore:
                     parts.append({"PartNumber": number, "ETag": response["ETag"], "ChecksumSHA256": digest})
                     sent += len(chunk)
             if sent != size:
-                raise ObjectStoreError(f"{path} changed size while it was uploaded ({size} → {sent} bytes)")
+                raise ObjectStoreError(
+                    _("{path} changed size while it was uploaded ({size} → {sent} bytes)").format(
+                        path=path, size=size, sent=sent
+                    )
+                )
             self._client.complete_multipart_upload(
                 Bucket=bucket, Key=key, UploadId=upload_id, MultipartUpload={"Parts": parts}, **condition
             )
@@ -488,7 +503,7 @@ class S3ObjectStore:
         with _UNABORTED_LOCK:
             ours = [u for u in _UNABORTED if u[0] == bucket and u[1].startswith(prefix)]
             _UNABORTED.difference_update(ours)
-        aborted = sum(self._abort(key, upload_id) for _, key, upload_id in ours)
+        aborted = sum(self._abort(key, upload_id) for _unused, key, upload_id in ours)
         cutoff = datetime.now(UTC) - timedelta(seconds=self.settings.stale_upload_s)
         try:
             pages = self._client.get_paginator("list_multipart_uploads").paginate(

@@ -19,6 +19,7 @@ import numpy as np
 from audio.export import WriteError, write_bytes
 from audio.loudness import EnergyProfile, LoudnessReport
 from audio.mastering import MasteredParagraph
+from i18n import _
 from storage.piece_files import DATA, INDEX
 from storage.segments import CACHE_HINT, mark_used
 
@@ -108,5 +109,5 @@ class PieceStore:
         _write(base.with_suffix(INDEX), json.dumps(meta).encode("utf-8"))
         stored = self.get(key)
         if stored is None:
-            raise OSError(f"paragraph piece {key} did not read back after writing it")
+            raise OSError(_("paragraph piece {key} did not read back after writing it").format(key=key))
         return stored

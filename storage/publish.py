@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from errors import InputError
+from i18n import _
 from storage.layout import (
     CAPTIONS_SRT,
     CAPTIONS_VTT,
@@ -105,18 +106,24 @@ def _nonempty(path: Path) -> bool:
 def read_render_folder(folder: Path) -> RenderFolder:
     """Check that ``folder`` is a complete render laid out as ``{course}/{lesson_id}/{render_id}``."""
     if not folder.is_dir():
-        raise PublishInputError(f"{folder}: not a render folder")
+        raise PublishInputError(_("{folder}: not a render folder").format(folder=folder))
     if folder.name.startswith("."):
-        raise PublishInputError(f"{folder}: an unfinished render (staging folder) cannot be published")
+        raise PublishInputError(
+            _("{folder}: an unfinished render (staging folder) cannot be published").format(folder=folder)
+        )
     missing = sorted(n for n in REQUIRED_FILES if not _nonempty(folder / n))
     if missing:
-        raise PublishInputError(f"{folder}: missing or empty {', '.join(missing)}")
+        raise PublishInputError(
+            _("{folder}: missing or empty {files}").format(folder=folder, files=", ".join(missing))
+        )
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise PublishInputError(f"{folder / MANIFEST}: unreadable manifest: {err}") from None
+        raise PublishInputError(
+            _("{file}: unreadable manifest: {error}").format(file=folder / MANIFEST, error=err)
+        ) from None
     if not isinstance(manifest, dict):
-        raise PublishInputError(f"{folder / MANIFEST}: not a JSON object")
+        raise PublishInputError(_("{file}: not a JSON object").format(file=folder / MANIFEST))
     expected = (
         course_folder(manifest.get("course")),
         str(manifest.get("lesson_id")),
@@ -125,8 +132,10 @@ def read_render_folder(folder: Path) -> RenderFolder:
     actual = (folder.parent.parent.name, folder.parent.name, folder.name)
     if expected != actual:
         raise PublishInputError(
-            f"{folder}: manifest says {'/'.join(expected)}, folder is {'/'.join(actual)} "
-            "(publish the folder the render wrote, not a copy or a renamed one)"
+            _(
+                "{folder}: manifest says {expected}, folder is {actual} "
+                "(publish the folder the render wrote, not a copy or a renamed one)"
+            ).format(folder=folder, expected="/".join(expected), actual="/".join(actual))
         )
     return RenderFolder(folder, actual[0], actual[1], actual[2], manifest)
 
@@ -164,7 +173,7 @@ def _move_pointer(store: ObjectStore, key: str, pointer: Mapping[str, Any]) -> b
     reads again, so two publishes at the same moment always leave the newer render in place.
     """
     body = json.dumps(pointer, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-    for _ in range(POINTER_ATTEMPTS):
+    for _unused in range(POINTER_ATTEMPTS):
         found = store.get_tagged(key)
         current = _parse_pointer(found[0]) if found is not None else None
         if current is not None and str(current.get("render_id", "")) > str(pointer["render_id"]):
@@ -174,7 +183,11 @@ def _move_pointer(store: ObjectStore, key: str, pointer: Mapping[str, Any]) -> b
         tag = found[1] if found is not None else None
         if store.put_if(key, body, tag=tag, content_type=POINTER_TYPE, cache_control=POINTER_CACHE):
             return False
-    raise ObjectStoreError(f"{key} kept changing under {POINTER_ATTEMPTS} concurrent publishes")
+    raise ObjectStoreError(
+        _("{key} kept changing under {attempts} concurrent publishes").format(
+            key=key, attempts=POINTER_ATTEMPTS
+        )
+    )
 
 
 def _same_pointer(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> bool:

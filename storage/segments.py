@@ -16,8 +16,9 @@ import soundfile as sf
 
 from audio.export import WriteError, read_audio, write_flac
 from audio.postprocess import Samples
+from i18n import N_
 
-CACHE_HINT = "free space or set LESSONAUDIO_CACHE_DIR"
+CACHE_HINT = N_("free space or set LESSONAUDIO_CACHE_DIR")
 """What to do when the segment cache cannot be written (it lives under the cache folder)."""
 
 

@@ -23,6 +23,7 @@ from audio.mp3 import Pcm16, encode_piece
 from engines.estimate import estimate_times
 from engines.protocol import TokenTimes
 from errors import WorkFailedError
+from i18n import _
 from storage.layout import LESSON_MP3, LESSON_WAV
 from storage.pieces import PieceStore, StoredPiece
 from storage.segment_times import read_times
@@ -79,10 +80,12 @@ def master_piece(
     for index in piece.jobs:
         job, ref = plan.jobs[index], audios[index]
         try:
-            samples, _ = read_audio(Path(ref.path))
+            samples, _rate = read_audio(Path(ref.path))
         except (OSError, RuntimeError) as err:
             raise AssemblyError(
-                f"paragraph {job.paragraph}: cached segment {ref.path} unreadable: {err}"
+                _("paragraph {paragraph}: cached segment {path} unreadable: {error}").format(
+                    paragraph=job.paragraph, path=ref.path, error=err
+                )
             ) from err
         clips.append((samples, job.segment.pause_after_ms))
     mastered = master_paragraph(
@@ -97,7 +100,7 @@ def stored_pieces(
     """Every paragraph's piece, mastering those not in the store; and how many were mastered."""
     rates = {a.sample_rate for a in audios}
     if len(rates) > 1:
-        raise AssemblyError(f"segments have different sample rates: {sorted(rates)}")
+        raise AssemblyError(_("segments have different sample rates: {rates}").format(rates=sorted(rates)))
     sample_rate = rates.pop() if rates else 24_000
     pieces: list[StoredPiece] = []
     mastered = 0
@@ -127,7 +130,11 @@ def assemble_audio(
         placed.append((cursor, piece.energy))
         cursor += piece.samples
     if len(starts) != len(plan.jobs):
-        raise AssemblyError(f"{len(starts)} segments in the pieces for {len(plan.jobs)} in the plan")
+        raise AssemblyError(
+            _("{pieces} segments in the pieces for {planned} in the plan").format(
+                pieces=len(starts), planned=len(plan.jobs)
+            )
+        )
     spans = [(a / sample_rate, b / sample_rate) for a, b in starts]
 
     pcm = [lead_samples, *(np.fromfile(piece.pcm, dtype="<i2") for piece in pieces)]

@@ -19,6 +19,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from errors import WorkFailedError
+from i18n import _
 from storage.catalog import Catalog
 from storage.objects import LocalObjectStore, ObjectStore, S3ObjectStore
 from storage.publish import PublishInputError, PublishResult, publish_folder
@@ -46,9 +47,11 @@ def open_store(target: PublishTarget, folder: Path) -> ObjectStore:
 
 def describe_target(target: PublishTarget) -> str:
     if isinstance(target, S3Target):
-        where = f" at {target.s3.endpoint_url}" if target.s3.endpoint_url else ""
-        return f"s3://{target.s3.bucket}/{target.prefix}{where}"
-    return "the local output folder" if target.root is None else str(target.root)
+        bucket = f"s3://{target.s3.bucket}/{target.prefix}"
+        if not target.s3.endpoint_url:
+            return bucket
+        return _("{bucket} at {endpoint}").format(bucket=bucket, endpoint=target.s3.endpoint_url)
+    return _("the local output folder") if target.root is None else str(target.root)
 
 
 def publish_render_now(
@@ -160,7 +163,9 @@ def publish_and_record(
         result = run(folder, config, on_object)
     except Exception as err:
         cause = root_cause(err)
-        reason = f"publish to {describe_target(config.target)} failed: {type(cause).__name__}: {cause}"
+        reason = _("publish to {target} failed: {error}").format(
+            target=describe_target(config.target), error=f"{type(cause).__name__}: {cause}"
+        )
         catalog.record_render_failed(render_pk, reason)
         raise PublishFailed(reason) from err
     catalog.record_published(

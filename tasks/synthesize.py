@@ -28,6 +28,7 @@ from audio.postprocess import clean_segment_at
 from engines.protocol import TTSEngine
 from engines.registry import VoiceConfig, create_engine
 from errors import WorkFailedError
+from i18n import _
 from storage.locks import FlockLockManager
 from storage.segment_times import write_times
 from storage.segments import SegmentStore
@@ -89,13 +90,16 @@ def render_segment(
                 audio = engine.synthesize(job.segment.tokens, job.prosody)
         except Exception as err:  # the engine's own message, tagged with where it happened
             raise SynthesisError(
-                f"paragraph {job.paragraph}: could not synthesise \u201c{job.display_text}\u201d: {err}"
+                _("paragraph {paragraph}: could not synthesise \u201c{text}\u201d: {error}").format(
+                    paragraph=job.paragraph, text=job.display_text, error=err
+                )
             ) from err
         cleaned, start = clean_segment_at(audio.samples, audio.sample_rate)
         if cleaned.size == 0 or not np.isfinite(cleaned).all():
             raise SynthesisError(
-                f"paragraph {job.paragraph}: the voice produced no audible speech for "
-                f"\u201c{job.display_text}\u201d"
+                _(
+                    "paragraph {paragraph}: the voice produced no audible speech for \u201c{text}\u201d"
+                ).format(paragraph=job.paragraph, text=job.display_text)
             )
         try:
             if audio.times is not None:  # before the audio: audio in the store has its times
@@ -103,7 +107,9 @@ def render_segment(
                 write_times(store.path(job.key), times.spans, times.source)
             store.put(job.key, cleaned, audio.sample_rate)
         except WriteError as err:  # a full or read-only cache: the file, the reason, and the way out
-            raise SynthesisError(f"paragraph {job.paragraph}: {err}") from err
+            raise SynthesisError(
+                _("paragraph {paragraph}: {error}").format(paragraph=job.paragraph, error=err)
+            ) from err
     samples_info = store.get_info(job.key)
     return SegmentAudio(
         job.key, str(store.path(job.key)), samples_info.sample_rate, samples_info.frames, fresh=fresh

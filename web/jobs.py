@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from errors import LessonaudioError
 from flows.progress import Reporter
+from i18n import DEFAULT_LANGUAGE, N_, _, current_language, use_language
 from lesson_specs import LessonSpec
 from storage.db.models import utcnow
 from storage.liveness import HEARTBEAT_EVERY_S, abandoned_reason, pid_alive, this_process
@@ -65,7 +66,7 @@ log = logging.getLogger("lessonaudio.web.jobs")
 
 MAX_JOBS_KEPT = 500
 """Snapshots kept in memory (for their stage progress); the catalog keeps every job."""
-STOPPED_REASON = "the web server stopped during the render; submit again"
+STOPPED_REASON = N_("the web server stopped during the render; submit again")
 FOLLOW_EVERY_S = 2.0
 
 
@@ -123,6 +124,12 @@ def _message(err: BaseException) -> str:
     return str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
 
 
+def _speaking(language: str, work: Callable[..., None], *args: Any) -> None:
+    """Run ``work`` with its messages in ``language``: a pool's thread starts in the default one."""
+    with use_language(language):
+        work(*args)
+
+
 _IN_HAND: set[str] = set()
 """Jobs some manager of this process is carrying on (tests run several apps in one process)."""
 _IN_HAND_LOCK = threading.Lock()
@@ -161,6 +168,10 @@ class JobManager:
     """Set: new jobs are submitted as flow runs; unset: rendered by ``runner`` in this process."""
     follow_every_s: float = FOLLOW_EVERY_S
     beat_every_s: float = HEARTBEAT_EVERY_S
+    language: str = DEFAULT_LANGUAGE
+    """Failure reasons made where no request says whose they are (start-up, following runs on
+    Prefect) are in this language, the page's default; a render submitted by a request fails in
+    the language of that request, as the job list is read by whoever submitted it."""
     _jobs: OrderedDict[str, Job] = field(default_factory=OrderedDict)
     _followed: dict[str, Path] = field(default_factory=dict)
     """Jobs on Prefect this process follows: their script copies, removed once they end."""
@@ -173,8 +184,11 @@ class JobManager:
         self._submissions = ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-submit")
         self._deliveries = ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook")
         self._stop = threading.Event()
-        self.recover()
-        self._keeper = threading.Thread(target=self._keep, name="render-jobs", daemon=True)
+        with use_language(self.language):
+            self.recover()
+        self._keeper = threading.Thread(
+            target=_speaking, args=(self.language, self._keep), name="render-jobs", daemon=True
+        )
         self._keeper.start()
 
     # -- taking jobs -------------------------------------------------------------------------------
@@ -210,14 +224,15 @@ class JobManager:
             raise
         self._remember(job)
         _hold(job.id, True)
-        self._start(job, spec_path, voice)
+        self._start(job, spec_path, voice, current_language())
         return job
 
-    def _start(self, job: Job, spec_path: Path, voice: str | None) -> None:
+    def _start(self, job: Job, spec_path: Path, voice: str | None, language: str | None = None) -> None:
+        speaking = language or self.language
         if job.runner is JobRunner.LOCAL:
-            self._renders.submit(self._run, job.id, job.owner_id, spec_path, voice)
+            self._renders.submit(_speaking, speaking, self._run, job.id, job.owner_id, spec_path, voice)
         else:
-            self._submissions.submit(self._submit_remote, job.id, spec_path, voice)
+            self._submissions.submit(_speaking, speaking, self._submit_remote, job.id, spec_path, voice)
 
     def _remember(self, job: Job) -> None:
         with self._lock:
@@ -309,7 +324,7 @@ class JobManager:
         try:
             flow_run_id = self.remote.submit(job_id, spec_path, voice)
         except Exception as err:  # the server went away since start-up: the job says so, one line
-            message = f"could not submit the render to Prefect: {_message(err)}"
+            message = _("could not submit the render to Prefect: {error}").format(error=_message(err))
             log.warning("render job %s: %s", job_id, message)
             spec_path.unlink(missing_ok=True)
             self._end(job_id, None, message)
@@ -374,23 +389,24 @@ class JobManager:
         if state.phase is RunPhase.COMPLETED:
             outcome = self.store.finished_render(spec_path)
             if outcome is None:
-                error: str | None = (
-                    f"flow run {job.flow_run_id} completed, but its render is not in this catalog: "
+                error: str | None = _(
+                    "flow run {run} completed, but its render is not in this catalog: "
                     "the workers must use the same LESSONAUDIO_DATABASE_URL as the web server"
-                )
+                ).format(run=job.flow_run_id)
             else:
                 error = self._claim(job, outcome)
             self._settle(job, spec_path, outcome if error is None else None, error)
         elif state.phase is RunPhase.FAILED:
-            self._settle(job, spec_path, None, state.message or f"flow run {job.flow_run_id} failed")
+            failed = _("flow run {run} failed").format(run=job.flow_run_id)
+            self._settle(job, spec_path, None, state.message or failed)
 
     def _claim(self, job: Job, outcome: RenderOutcome) -> str | None:
         """Record the job's token as the render's owner; why not, if that failed."""
         try:
             self.owners.claim(outcome.render_id, Path(outcome.folder), job.owner_id)
         except Exception as err:
-            return (
-                f"render {outcome.render_id} finished, but its owner could not be recorded: {_message(err)}"
+            return _("render {render} finished, but its owner could not be recorded: {error}").format(
+                render=outcome.render_id, error=_message(err)
             )
         return None
 
@@ -425,7 +441,7 @@ class JobManager:
                 _hold(job.id, True)
                 self._start(job, stored.spec_path, stored.voice)
             else:
-                self._settle(job, stored.spec_path, None, STOPPED_REASON)
+                self._settle(job, stored.spec_path, None, _(STOPPED_REASON))
 
     def _recover_remote(self, stored: StoredJob) -> None:
         job = stored.job
@@ -438,7 +454,7 @@ class JobManager:
             _hold(job.id, True)
             self._start(job, stored.spec_path, stored.voice)  # the same idempotency key: no second run
         else:
-            self._settle(job, stored.spec_path, None, STOPPED_REASON)
+            self._settle(job, stored.spec_path, None, _(STOPPED_REASON))
 
 
 def event_for(job: Job) -> dict[str, Any]:

@@ -20,9 +20,16 @@ from typing import cast
 from uuid import UUID
 
 from errors import InputError
+from i18n import N_, _
 
 _ENDED_BADLY = frozenset({"FAILED", "CRASHED", "CANCELLED"})
 _WAITING = frozenset({"SCHEDULED", "PENDING", "PAUSED", "CANCELLING"})
+_ENDED_AS = {
+    "FAILED": N_("flow run {run} failed: {message}"),
+    "CRASHED": N_("flow run {run} crashed: {message}"),
+    "CANCELLED": N_("flow run {run} cancelled: {message}"),
+}
+"""A run that ended badly, by its state type: one whole sentence each, for the translations."""
 
 
 class DeploymentUnavailable(InputError):
@@ -76,16 +83,20 @@ class DeploymentRuns:
                 client.read_deployment_by_name(self.deployment)
         except ObjectNotFound:
             raise DeploymentUnavailable(
-                f"LESSONAUDIO_WEB_RENDER_DEPLOYMENT={self.deployment!r}: no such deployment on the "
-                f"Prefect server {server}; start `lessonaudio serve` (or `lessonaudio deploy` and a "
-                "worker) with PREFECT_API_URL pointing at that server, or unset the setting to render "
-                "in the web process"
+                _(
+                    "LESSONAUDIO_WEB_RENDER_DEPLOYMENT={deployment}: no such deployment on the "
+                    "Prefect server {server}; start `lessonaudio serve` (or `lessonaudio deploy` and a "
+                    "worker) with PREFECT_API_URL pointing at that server, or unset the setting to render "
+                    "in the web process"
+                ).format(deployment=repr(self.deployment), server=server)
             ) from None
         except Exception as err:  # unreachable server, bad URL: the client's own words, one line
             reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise DeploymentUnavailable(
-                f"LESSONAUDIO_WEB_RENDER_DEPLOYMENT={self.deployment!r}: cannot reach the Prefect "
-                f"server {server}: {reason} (set PREFECT_API_URL to a running server)"
+                _(
+                    "LESSONAUDIO_WEB_RENDER_DEPLOYMENT={deployment}: cannot reach the Prefect "
+                    "server {server}: {reason} (set PREFECT_API_URL to a running server)"
+                ).format(deployment=repr(self.deployment), server=server, reason=reason)
             ) from None
 
     def submit(self, job_id: str, spec_path: Path, voice: str | None) -> str:
@@ -121,13 +132,15 @@ def flow_run_state(flow_run_id: str) -> RunState:
         with get_client(sync_client=True) as client:
             run = client.read_flow_run(UUID(flow_run_id))
     except ObjectNotFound:
-        return RunState(RunPhase.FAILED, f"the Prefect server no longer knows flow run {flow_run_id}", None)
+        gone = _("the Prefect server no longer knows flow run {run}").format(run=flow_run_id)
+        return RunState(RunPhase.FAILED, gone, None)
     state = run.state
     if state is None:
         return RunState(RunPhase.WAITING, None, None)
     phase = phase_of(state.type.value)
     message = None
     if phase is RunPhase.FAILED:
-        message = f"flow run {run.name} {state.type.value.lower()}: {state.message or 'no message'}"
+        ended = _ENDED_AS.get(state.type.value, N_("flow run {run} failed: {message}"))
+        message = _(ended).format(run=run.name, message=state.message or _("no message"))
     since = run.start_time if phase is not RunPhase.WAITING else None
     return RunState(phase, message, since)

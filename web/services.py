@@ -84,6 +84,7 @@ def build_services(settings: Settings) -> Services:
             webhooks=webhooks,
             workers=settings.web_render_workers,
             remote=deployment_runs(settings),
+            language=settings.web_language,
         ),
         renders=renders,
         webhooks=webhooks,

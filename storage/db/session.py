@@ -23,6 +23,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from errors import InputError, UnavailableError
+from i18n import N_, _
 from text_frontend.excerpt import one_line
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ URL_CHARS = 200
 _ASYNC_DRIVERS = frozenset({"asyncpg", "psycopg_async", "aiosqlite", "asyncmy", "aiomysql"})
 _FULL_BYTES = 64 * 1024
 """Less free space than this under the catalog's folder is what made a write fail."""
-_HINT = "set LESSONAUDIO_DATABASE_URL or LESSONAUDIO_CACHE_DIR"
+_HINT = N_("set LESSONAUDIO_DATABASE_URL or LESSONAUDIO_CACHE_DIR")
 
 
 class CatalogUnavailable(UnavailableError):
@@ -67,7 +68,7 @@ def shown_url(url: str | URL) -> str:
 
 
 def _bad_url(url: str, why: str) -> DatabaseUrlError:
-    return DatabaseUrlError(f"LESSONAUDIO_DATABASE_URL {shown_url(url)} {why}")
+    return DatabaseUrlError(_("LESSONAUDIO_DATABASE_URL {url} {why}").format(url=shown_url(url), why=why))
 
 
 def check_database_url(url: str) -> URL:
@@ -86,30 +87,51 @@ def check_database_url(url: str) -> URL:
         parsed = make_url(url.strip())
     except (ArgumentError, ValueError):
         raise DatabaseUrlError(
-            f"cannot read LESSONAUDIO_DATABASE_URL {one_line(repr(url), URL_CHARS)}: "
-            f"expected e.g. {URL_EXAMPLE}"
+            _("cannot read LESSONAUDIO_DATABASE_URL {url}: expected e.g. {example}").format(
+                url=one_line(repr(url), URL_CHARS), example=URL_EXAMPLE
+            )
         ) from None
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if driver in _ASYNC_DRIVERS or "async" in driver:
-        raise _bad_url(url, f"uses the async driver {driver!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+        raise _bad_url(
+            url,
+            _("uses the async driver {driver}; use {supported}, e.g. {example}").format(
+                driver=repr(driver), supported=SUPPORTED, example=URL_EXAMPLE
+            ),
+        )
     if backend == "postgresql":
         if "+" not in parsed.drivername:
             parsed = parsed.set(drivername="postgresql+psycopg")
         elif driver != "psycopg":
             raise _bad_url(
-                url, f"uses the driver {driver!r}, which lessonaudio does not ship; use {SUPPORTED}"
+                url,
+                _("uses the driver {driver}, which lessonaudio does not ship; use {supported}").format(
+                    driver=repr(driver), supported=SUPPORTED
+                ),
             )
         return parsed
     if backend != "sqlite":
-        raise _bad_url(url, f"names an unsupported database {backend!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+        raise _bad_url(
+            url,
+            _("names an unsupported database {backend}; use {supported}, e.g. {example}").format(
+                backend=repr(backend), supported=SUPPORTED, example=URL_EXAMPLE
+            ),
+        )
     if driver != "pysqlite":
-        raise _bad_url(url, f"uses the driver {driver!r}; use {SUPPORTED}, e.g. {URL_EXAMPLE}")
+        raise _bad_url(
+            url,
+            _("uses the driver {driver}; use {supported}, e.g. {example}").format(
+                driver=repr(driver), supported=SUPPORTED, example=URL_EXAMPLE
+            ),
+        )
     database = parsed.database or ""
     if database in ("", ":memory:") or "mode=memory" in database or parsed.query.get("mode") == "memory":
         raise _bad_url(
             url,
-            "is an in-memory SQLite database, which forgets every render; name a file, e.g. "
-            "sqlite:////path/lessonaudio.db",
+            _(
+                "is an in-memory SQLite database, which forgets every render; name a file, e.g. "
+                "sqlite:////path/lessonaudio.db"
+            ),
         )
     return parsed
 
@@ -132,26 +154,31 @@ def _sqlite_reason(path: Path, err: BaseException) -> str:
     """SQLite's reason plus what the system says about the file's folder, which SQLite leaves out."""
     reason = one_line(err.strerror if isinstance(err, OSError) and err.strerror else _first_line(err))
     folder = path.parent
+    hint = _(_HINT)
     if "disk is full" in reason or (isinstance(err, OSError) and err.errno == errno.ENOSPC):
-        return f"{reason} (free space on that disk, or {_HINT})"
+        return _("{reason} (free space on that disk, or {hint})").format(reason=reason, hint=hint)
     if _nearly_full(folder):  # SQLite says "disk I/O error" when the WAL runs out of space
-        return f"{reason}: the disk is full (free space on that disk, or {_HINT})"
+        return _("{reason}: the disk is full (free space on that disk, or {hint})").format(
+            reason=reason, hint=hint
+        )
     if isinstance(err, OSError):
-        return f"{reason} (check the folder, or {_HINT})"
+        return _("{reason} (check the folder, or {hint})").format(reason=reason, hint=hint)
     try:
         os.stat(path)
         exists = True
     except FileNotFoundError:
         exists = False
     except OSError as stat_err:  # a name too long, a path through a file: the system's own words
-        return f"{reason}: {stat_err.strerror} ({_HINT})"
+        return f"{reason}: {stat_err.strerror} ({hint})"
     if not os.path.isdir(folder):
-        why = f"the folder {one_line(str(folder), URL_CHARS)} does not exist or is not a folder"
+        why = _("the folder {folder} does not exist or is not a folder").format(
+            folder=one_line(str(folder), URL_CHARS)
+        )
     elif not os.access(folder, os.W_OK) or (exists and not os.access(path, os.W_OK)):
-        why = "the file or its folder is read-only"
+        why = _("the file or its folder is read-only")
     else:
-        return f"{reason} (check the file and its folder, or {_HINT})"
-    return f"{reason}: {why} ({_HINT})"
+        return _("{reason} (check the file and its folder, or {hint})").format(reason=reason, hint=hint)
+    return f"{reason}: {why} ({hint})"
 
 
 def _nearly_full(folder: Path) -> bool:
@@ -179,12 +206,18 @@ def database_error(url: str, err: BaseException) -> CatalogUnavailable:
         return bad
     if path is not None:
         where = one_line(str(path), URL_CHARS)
-        return CatalogUnavailable(f"the catalog database {where}: {_sqlite_reason(path, err)}")
+        return CatalogUnavailable(
+            _("the catalog database {where}: {reason}").format(where=where, reason=_sqlite_reason(path, err))
+        )
     if isinstance(err, ImportError):
-        reason = f"its driver is not installed ({one_line(str(err))}); use {SUPPORTED}"
+        reason = _("its driver is not installed ({error}); use {supported}").format(
+            error=one_line(str(err)), supported=SUPPORTED
+        )
     else:
         reason = one_line(_first_line(err))
-    return CatalogUnavailable(f"the catalog database {shown_url(url)}: {reason}")
+    return CatalogUnavailable(
+        _("the catalog database {where}: {reason}").format(where=shown_url(url), reason=reason)
+    )
 
 
 @contextmanager
