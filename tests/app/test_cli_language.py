@@ -229,3 +229,15 @@ def test_tables_line_up_by_terminal_width() -> None:
     lines = table_lines([("状态", "x"), ("ok", "y")])
     assert lines == ["状态  x", "ok    y"]
     assert width("模型a") == 5
+
+
+def test_render_progress_bars_name_their_stages_in_the_readers_language() -> None:
+    from flows.progress import STAGE_LABELS, stage_label
+
+    with use_language("zh-CN"):
+        chinese = [stage_label(stage) for stage in STAGE_LABELS]
+    with use_language("en"):
+        english = [stage_label(stage) for stage in STAGE_LABELS]
+    assert english == list(STAGE_LABELS)
+    assert all(HAN.search(label) for label in chinese), chinese
+    assert stage_label("a stage of tomorrow") == "a stage of tomorrow"
