@@ -27,6 +27,7 @@ waits for the next scan like a changing script.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from prefect.deployments import run_deployment
 
 from config import load_settings
 from flows.inbox_runs import PrefectRuns, RunVerdict
-from i18n import _
+from i18n import _, language_from_env, use_language
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError, load_spec
 from lesson_specs.course_lexicon import (
     LexiconFile,
@@ -291,7 +292,11 @@ def _submit(
 def scan_inbox(
     inbox: str | None = None, publish: bool = True, deployment: str = RENDER_DEPLOYMENT
 ) -> ScanResult:
-    """Scan ``inbox`` (default: the ``LESSONAUDIO_INBOX`` setting) and submit renders to ``deployment``."""
+    """Scan ``inbox`` (default: the ``LESSONAUDIO_INBOX`` setting) and submit renders to ``deployment``.
+
+    Reports left beside rejected scripts are written in the scanning machine's language
+    (``LESSONAUDIO_LANG``, else its locale): a worker runs this flow without the CLI that sets it.
+    """
     settings = load_settings()
     where = inbox or settings.inbox
     if not where:
@@ -313,7 +318,7 @@ def scan_inbox(
         return str(run.id)
 
     try:
-        with get_client(sync_client=True) as client:
+        with get_client(sync_client=True) as client, use_language(language_from_env(os.environ)):
             result = scan(
                 location,
                 store,

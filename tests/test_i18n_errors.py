@@ -175,3 +175,25 @@ def test_the_inbox_report_header_is_in_the_readers_language() -> None:
     assert english[0].startswith("This script was not rendered.")
     assert all(HAN.search(line) for line in chinese)
     assert not any(HAN.search(line) for line in english)
+
+
+@pytest.mark.usefixtures("prefect_server")
+def test_the_scan_flow_writes_reports_in_the_machines_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker runs the scan without the CLI, so the flow itself reads LESSONAUDIO_LANG."""
+    from flows.scan_inbox import scan_inbox
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bad.yaml").write_text("id: 1\n", "utf-8")
+    monkeypatch.setenv("LESSONAUDIO_DATABASE_URL", f"sqlite:///{tmp_path / 'catalog.db'}")
+    monkeypatch.setenv("LESSONAUDIO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("LESSONAUDIO_INBOX_SETTLE_S", "0")
+    monkeypatch.setenv("LESSONAUDIO_LANG", "zh-CN")
+    with use_language("en"):  # what a worker's thread starts with
+        result = scan_inbox(inbox=str(inbox))
+    assert result.rejected == ("bad.yaml",)
+    report = (inbox / "bad.yaml.errors.txt").read_text("utf-8").splitlines()
+    assert report[0] == "这个脚本没有生成音频。请修正下面的问题并保存；下次扫描时会重新检查。"
+    assert all(HAN.search(line) for line in report[2:]), report

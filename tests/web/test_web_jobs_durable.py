@@ -31,6 +31,7 @@ from fastapi.testclient import TestClient
 
 from app.prefect_server import free_port, local_prefect_server
 from config import Settings
+from i18n import use_language
 from lesson_specs import load_spec_file
 from storage.catalog import open_catalog
 from storage.db.models import utcnow
@@ -353,6 +354,15 @@ def test_a_submission_the_server_refuses_fails_the_job_with_the_reason(settings:
         job = submit_example(manager, alice)
         failed = wait_for_job(manager, job.id, {JobState.FAILED})
         assert failed.error == "could not submit the render to Prefect: ConnectionError: connection refused"
+
+
+def test_a_job_fails_in_the_language_of_the_request_that_submitted_it(settings: Settings) -> None:
+    runs = FakeRuns(refuse="connection refused")
+    with remote_jobs(settings, runs) as (manager, alice):
+        with use_language("zh-CN"):  # as the page's request is answered
+            job = submit_example(manager, alice)
+        failed = wait_for_job(manager, job.id, {JobState.FAILED})
+        assert failed.error == "无法把生成任务提交给 Prefect：ConnectionError: connection refused"
 
 
 # -- the real server, killed and started again -------------------------------------------------------
