@@ -265,9 +265,9 @@ def test_teacher_edits_paragraphs_and_fixes_a_reading_by_keyboard(
     wait(browser).until(lambda d: not panel.is_displayed())
     assert focused(browser) == easy_cell and easy_cell.get_attribute("aria-expanded") == "false"
     press(browser, easy_cell)
-    press(browser, view.find_element(By.CSS_SELECTOR, "button[aria-label='好学：hǎo xué，加入课程词典']"))
+    press(browser, view.find_element(By.CSS_SELECTOR, "button[aria-label='好学：hǎo xué，加入本课词表']"))
     wait(browser).until(lambda d: "lexicon:\n  好学: hao3 xue2\nparagraphs:" in yaml(d))
-    wait(browser).until(lambda d: "来源：课程词典" in focused(d).accessible_name)
+    wait(browser).until(lambda d: "来源：本课词表" in focused(d).accessible_name)
 
     # A Latin word that would be spelled letter by letter gets the same fix: say how it is read.
     latin = cards(browser)[3]
