@@ -7,16 +7,16 @@ Every field can be set as ``LESSONAUDIO_<FIELD>`` in the environment or a ``.env
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from errors import InputError
-from i18n import N_, _, current_language
+from i18n import _
+from i18n.problems import problem_message
 
 
 def _default_cache_dir() -> Path:
@@ -229,38 +229,6 @@ class SettingsError(InputError, ValueError):
     """
 
 
-_PROBLEMS = {
-    "int_type": N_("must be a whole number"),
-    "int_parsing": N_("must be a whole number"),
-    "int_from_float": N_("must be a whole number"),
-    "float_type": N_("must be a number"),
-    "float_parsing": N_("must be a number"),
-    "finite_number": N_("must be a finite number"),
-    "bool_type": N_("must be true or false"),
-    "bool_parsing": N_("must be true or false"),
-    "greater_than_equal": N_("must be at least {ge}"),
-    "less_than_equal": N_("must be at most {le}"),
-    "greater_than": N_("must be more than {gt}"),
-    "less_than": N_("must be less than {lt}"),
-    "literal_error": N_("must be one of: {expected}"),
-    "string_pattern_mismatch": N_("must match the pattern {pattern}"),
-    "path_type": N_("must be a path"),
-}
-"""Pydantic's problems by type, so a setting's problem is said in the reader's language."""
-
-
-def _problem(error: Mapping[str, Any]) -> str:
-    """One setting's problem in the current language; pydantic's own (English) words only in English."""
-    template = _PROBLEMS.get(str(error.get("type")))
-    if template is None:
-        return str(error.get("msg", "")) if current_language() == "en" else _("invalid value")
-    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-    try:
-        return _(template).format(**context)
-    except (KeyError, IndexError):  # a context pydantic did not give
-        return str(error.get("msg", "")) if current_language() == "en" else _("invalid value")
-
-
 def load_settings() -> Settings:
     """Read settings from the environment; call this only at entry points."""
     try:
@@ -271,6 +239,6 @@ def load_settings() -> Settings:
             field = ".".join(str(part) for part in error["loc"])
             value = str(error.get("input", ""))
             shown = value if len(value) <= 40 else value[:39] + "…"
-            problems.append(f"LESSONAUDIO_{field.upper()}={shown!r}: {_problem(error)}")
+            problems.append(f"LESSONAUDIO_{field.upper()}={shown!r}: {problem_message(error)}")
         fix = _("fix the variable in the environment or .env, or unset it")
         raise SettingsError(_("{problems} ({fix})").format(problems="; ".join(problems), fix=fix)) from None

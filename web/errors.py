@@ -29,7 +29,7 @@ A route raises :class:`ApiError` itself only to say more than the kind does (its
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,7 +38,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
-from i18n import N_, _, current_language
+from i18n import N_, _
+from i18n.problems import problem_message
 from lesson_specs import Diagnostic, SpecError
 from text_frontend.excerpt import one_line
 
@@ -127,46 +128,6 @@ _HTTP_MESSAGES = {
 }
 """Starlette's own answers, whose detail is the status phrase in English."""
 
-_VALIDATION_MESSAGES = {
-    "missing": N_("this field is required"),
-    "string_type": N_("must be text"),
-    "string_too_short": N_("must have at least {min_length} character(s)"),
-    "string_too_long": N_("must have at most {max_length} character(s)"),
-    "literal_error": N_("must be one of: {expected}"),
-    "enum": N_("must be one of: {expected}"),
-    "json_invalid": N_("the body is not valid JSON"),
-    "json_type": N_("the body is not valid JSON"),
-    "dict_type": N_("must be a JSON object"),
-    "model_attributes_type": N_("must be a JSON object"),
-    "model_type": N_("must be a JSON object"),
-    "list_type": N_("must be a list"),
-    "int_type": N_("must be a whole number"),
-    "int_parsing": N_("must be a whole number"),
-    "float_type": N_("must be a number"),
-    "float_parsing": N_("must be a number"),
-    "bool_type": N_("must be true or false"),
-    "bool_parsing": N_("must be true or false"),
-    "greater_than_equal": N_("must be at least {ge}"),
-    "less_than_equal": N_("must be at most {le}"),
-    "greater_than": N_("must be more than {gt}"),
-    "less_than": N_("must be less than {lt}"),
-    "extra_forbidden": N_("is not a field of this request"),
-}
-"""Pydantic's messages by error type, so a field's problem is said in the reader's language."""
-
-
-def _problem_message(error: Mapping[str, Any]) -> str:
-    """One schema problem in the current language; pydantic's own words only where none is written."""
-    template = _VALIDATION_MESSAGES.get(str(error.get("type")))
-    if template is None:  # pydantic's words are English: only an English reader gets them
-        detail = str(error.get("msg", ""))
-        return f"invalid value: {detail}" if current_language() == "en" else _("invalid value")
-    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
-    try:
-        return _(template).format(**context)
-    except (KeyError, IndexError):  # a context pydantic did not give: the bare message still helps
-        return _(template).split("{")[0].rstrip(": ")
-
 
 def _where(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
@@ -174,7 +135,7 @@ def _where(loc: Sequence[Any]) -> str:
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    problems = [{"where": _where(e.get("loc", ())), "message": _problem_message(e)} for e in exc.errors()]
+    problems = [{"where": _where(e.get("loc", ())), "message": problem_message(e)} for e in exc.errors()]
     first = problems[0] if problems else {"where": "body", "message": _("invalid request")}
     body = error_body(
         "invalid_request",
