@@ -108,17 +108,26 @@ def read_verified(models_dir: Path, spec: ModelSpec) -> dict[str, bytes]:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise ModelMissingError(
-                _("model {name!r} is not prepared: {path} is missing; {fix}").format(
-                    name=spec.name, path=path, fix=_(FIX)
-                )
-            ) from None
-        digest = sha256_bytes(data)
-        if digest != pin.sha256:
-            raise ModelCorruptError(
-                _(
-                    "model file {path} is corrupt (sha256 {digest}…, pinned {pinned}…); {fix} to rebuild it"
-                ).format(path=path, digest=digest[:12], pinned=pin.sha256[:12], fix=_(FIX))
-            )
+            raise missing(spec, path) from None
+        check_digest(path, pin, sha256_bytes(data))
         out[pin.name] = data
     return out
+
+
+def missing(spec: ModelSpec, path: Path) -> ModelMissingError:
+    """The error for a pinned file that is not there: the model was never prepared (or was removed)."""
+    return ModelMissingError(
+        _("model {name!r} is not prepared: {path} is missing; {fix}").format(
+            name=spec.name, path=path, fix=_(FIX)
+        )
+    )
+
+
+def check_digest(path: Path, pin: PinnedFile, digest: str) -> None:
+    """:class:`ModelCorruptError` unless ``digest``, of what was read from ``path``, is the pinned one."""
+    if digest != pin.sha256:
+        raise ModelCorruptError(
+            _(
+                "model file {path} is corrupt (sha256 {digest}…, pinned {pinned}…); {fix} to rebuild it"
+            ).format(path=path, digest=digest[:12], pinned=pin.sha256[:12], fix=_(FIX))
+        )

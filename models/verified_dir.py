@@ -19,10 +19,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from i18n import _
-from models.errors import FIX, ModelCorruptError, ModelMissingError
 from models.pins import ModelSpec
-from models.store import model_dir
+from models.store import check_digest, missing, model_dir
 
 _BLOCK = 1 << 20
 
@@ -50,18 +48,7 @@ def verified_dir(models_dir: Path, spec: ModelSpec) -> Iterator[Path]:
             try:
                 fh = stack.enter_context(path.open("rb"))
             except FileNotFoundError:
-                raise ModelMissingError(
-                    _("model {name!r} is not prepared: {path} is missing; {fix}").format(
-                        name=spec.name, path=path, fix=_(FIX)
-                    )
-                ) from None
-            digest = _sha256_open(fh)
-            if digest != pin.sha256:
-                raise ModelCorruptError(
-                    _(
-                        "model file {path} is corrupt (sha256 {digest}…, pinned {pinned}…); "
-                        "{fix} to rebuild it"
-                    ).format(path=path, digest=digest[:12], pinned=pin.sha256[:12], fix=_(FIX))
-                )
+                raise missing(spec, path) from None
+            check_digest(path, pin, _sha256_open(fh))
             os.symlink(f"/dev/fd/{fh.fileno()}", links / pin.name)
         yield links
