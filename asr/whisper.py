@@ -93,22 +93,24 @@ class WhisperRecognizer:
             from faster_whisper.transcribe import get_suppressed_tokens
         except ImportError as err:  # pragma: no cover - a broken install
             raise RecognizerError(_("faster-whisper is not installed: {error}").format(error=err)) from err
+
+        def load(folder: Path) -> WhisperModel:
+            return WhisperModel(
+                str(folder),
+                device="cpu",
+                compute_type=options.compute_type,
+                cpu_threads=max(options.threads // options.workers, 1),
+                num_workers=options.workers,
+            )
+
         if model_dir is None:
             from models.verified_dir import verified_dir
             from models.whisper import WHISPER_BASE
 
             # A missing or corrupt file raises ModelError naming the fix (`lessonaudio models prepare`).
             with verified_dir(models_dir, WHISPER_BASE) as verified:
-                model = WhisperModel(
-                    str(verified),
-                    device="cpu",
-                    compute_type=options.compute_type,
-                    cpu_threads=max(options.threads // options.workers, 1),
-                    num_workers=options.workers,
-                )
-            self.engine_id = (
-                f"faster-whisper/{WHISPER_BASE.name}/{options.compute_type}/beam{options.beam_size}"
-            )
+                model = load(verified)
+            name = WHISPER_BASE.name
         else:
             # An operator-supplied converted model (e.g. whisper-small): not pinned, their responsibility.
             if not (model_dir / "model.bin").is_file() or not (model_dir / "tokenizer.json").is_file():
@@ -117,14 +119,9 @@ class WhisperRecognizer:
                         "{folder} is not a CTranslate2 Whisper model (needs model.bin and tokenizer.json)"
                     ).format(folder=model_dir)
                 )
-            model = WhisperModel(
-                str(model_dir),
-                device="cpu",
-                compute_type=options.compute_type,
-                cpu_threads=max(options.threads // options.workers, 1),
-                num_workers=options.workers,
-            )
-            self.engine_id = f"faster-whisper/{model_dir.name}/{options.compute_type}/beam{options.beam_size}"
+            model = load(model_dir)
+            name = model_dir.name
+        self.engine_id = f"faster-whisper/{name}/{options.compute_type}/beam{options.beam_size}"
         self._model = model
         release_free_heap()  # what converting the weights allocated and freed again
         tokenizer = Tokenizer(
