@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -33,7 +34,7 @@ from engines.registry import identify
 from flows.plain_parameters import plain_parameters
 from flows.progress import reporter
 from flows.synthesis import RenderError, plan_and_synthesize, result_of
-from i18n import _
+from i18n import _, use_language
 from lesson_specs import LessonSpec
 from qa.report import LessonInfo
 from qa.results import LessonCheck
@@ -148,12 +149,16 @@ def render_lesson(
     spec_sha256: str | None = None,
     lexicon_path: str | None = None,
     lexicon_sha256: str | None = None,
+    language: str | None = None,
 ) -> RenderSummary:
     """Render one script (a path or ``s3://`` URI) into ``{out_dir}/{course}/{lesson_id}/{render_id}/``.
 
     ``spec_sha256``: render only if the script's bytes have this hash (the inbox passes the hash it
     validated, so a render never picks up a different version of the file). ``lexicon_path`` and
     ``lexicon_sha256`` are the course lexicon the inbox validated it with, held to its hash too.
+    ``language``: what the render's messages (a failure reason, the QA report) are written in, for a
+    run a worker makes for a teacher elsewhere (the page passes its reader's); by default the
+    language of the process.
     """
     settings = load_settings()
     lexicon = (
@@ -161,15 +166,16 @@ def render_lesson(
         if lexicon_path is not None and lexicon_sha256 is not None
         else None
     )
-    return render_with_settings(
-        spec_path,
-        settings,
-        out_dir=out_dir,
-        voice=voice,
-        publish=publish,
-        spec_sha256=spec_sha256,
-        lexicon=lexicon,
-    )
+    with use_language(language) if language is not None else nullcontext():
+        return render_with_settings(
+            spec_path,
+            settings,
+            out_dir=out_dir,
+            voice=voice,
+            publish=publish,
+            spec_sha256=spec_sha256,
+            lexicon=lexicon,
+        )
 
 
 def render_with_settings(

@@ -20,7 +20,7 @@ from typing import cast
 from uuid import UUID
 
 from errors import InputError
-from i18n import N_, _
+from i18n import N_, _, current_language
 
 _ENDED_BADLY = frozenset({"FAILED", "CRASHED", "CANCELLED"})
 _WAITING = frozenset({"SCHEDULED", "PENDING", "PAUSED", "CANCELLING"})
@@ -104,7 +104,11 @@ class DeploymentRuns:
         from prefect.client.schemas.objects import FlowRun
         from prefect.deployments import run_deployment
 
-        parameters: dict[str, object] = {"spec_path": str(spec_path), "out_dir": str(self.out_dir)}
+        parameters: dict[str, object] = {
+            "spec_path": str(spec_path),
+            "out_dir": str(self.out_dir),
+            "language": current_language(),  # the worker writes the job's messages in its reader's
+        }
         if voice is not None:
             parameters["voice"] = voice
         run = cast(
