@@ -26,9 +26,19 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKER = "LESSONAUDIO_TEST_TREE"
 
 
+_KEPT = ("LESSONAUDIO_LANG", "LESSONAUDIO_WEB_LANGUAGE")  # the session's language (tests/conftest.py)
+
+
 def command_env(**settings: str) -> dict[str, str]:
-    """This environment less any Prefect server or lessonaudio setting of the caller, plus ``settings``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "LESSONAUDIO_"))}
+    """This environment less any Prefect server or lessonaudio setting of the caller, plus ``settings``.
+
+    The language the test session reads messages in is kept, so a child answers as the tests expect.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k in _KEPT or not k.startswith(("PREFECT_API_URL", "LESSONAUDIO_"))
+    }
     env.update(settings)
     return env
 

@@ -101,7 +101,7 @@ def test_first_render_starts_the_server_and_the_next_reuses_it(
     runs = flow_runs(str(server["api_url"]))
     assert len(runs) == 2 and {r["state_type"] for r in runs} == {"COMPLETED"}, runs
     given = {"spec_path": str(spec), "out_dir": str(tmp_path / "out"), "voice": None, "publish": False}
-    given |= {"spec_sha256": None, "lexicon_path": None, "lexicon_sha256": None}
+    given |= {"spec_sha256": None, "lexicon_path": None, "lexicon_sha256": None, "language": None}
     assert [r["parameters"] for r in runs] == [given, given]  # recorded as given
     assert server["csrf_protection"] is False  # so the renders' clients fetched no CSRF token
 
