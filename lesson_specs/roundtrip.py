@@ -26,7 +26,8 @@ from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from errors import InputError
-from lesson_specs.yaml_source import YamlProblem, compose
+from i18n import _
+from lesson_specs.yaml_source import YamlProblem, compose, first_alias
 
 PARAGRAPH_KEYS = ("text", "emotion", "pause_after")
 _POST = 2  # ruamel's slot, in a key's comment list, for the comment lines after its value
@@ -106,8 +107,8 @@ def apply_edits(
             raise RoundTripError(
                 items.lc.line + 1,
                 items.lc.col + 1,
-                f"paragraph {edit.source + 1} is not in the script",
-                "reload the script into the editor and make the change again",
+                _("paragraph {number} is not in the script").format(number=edit.source + 1),
+                _("reload the script into the editor and make the change again"),
             )
     comments = _detach_comments(root, items)
     rebuilt: list[Any] = [_edited(items[e.source] if e.source is not None else None, e) for e in edits]
@@ -169,23 +170,40 @@ def _indents(script: str) -> tuple[int, int, int]:
 def _load(script: str, yaml: YAML | None = None) -> CommentedMap:
     problem = compose(script)  # the same syntax messages as validation gives
     if isinstance(problem, YamlProblem):
-        raise RoundTripError(problem.line, problem.col, problem.message, "correct the YAML in the YAML view")
+        raise RoundTripError(
+            problem.line, problem.col, problem.message, _("correct the YAML in the YAML view")
+        )
+    alias = first_alias(script)
+    if alias is not None:
+        raise RoundTripError(
+            *alias,
+            _("the paragraph editor cannot edit a script that uses YAML aliases (`*name`)"),
+            _("write the values out in the YAML view"),
+        )
     try:
         root = (yaml or _yaml(script)).load(script)
     except MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise RoundTripError(
-            line, col, f"YAML error: {err.problem or err.context}", "correct the YAML in the YAML view"
+            line,
+            col,
+            _("YAML syntax error: {problem}").format(problem=err.problem or err.context),
+            _("correct the YAML in the YAML view"),
         ) from None
     except (YAMLError, RecursionError, ValueError) as err:
-        raise RoundTripError(1, 1, f"YAML error: {err}", "correct the YAML in the YAML view") from None
+        raise RoundTripError(
+            1,
+            1,
+            _("YAML syntax error: {problem}").format(problem=err),
+            _("correct the YAML in the YAML view"),
+        ) from None
     if not isinstance(root, CommentedMap):
         raise RoundTripError(
             1,
             1,
-            "the script must be a mapping with `id:`, `title:` and `paragraphs:`",
-            "start from an example",
+            _("the script must be a mapping with `id:`, `title:` and `paragraphs:`"),
+            _("start from an example"),
         )
     return root
 
@@ -195,13 +213,19 @@ def _paragraph_list(root: CommentedMap) -> CommentedSeq:
     if not isinstance(items, CommentedSeq):
         line, col = _key_position(root, "paragraphs")
         raise RoundTripError(
-            line, col, "`paragraphs` must be a list", "add `paragraphs:` with a list of `- text: ...` items"
+            line,
+            col,
+            _("`paragraphs` must be a list"),
+            _("add `paragraphs:` with a list of `- text: ...` items"),
         )
     for number, item in enumerate(items, start=1):
         if not isinstance(item, (CommentedMap, str)):
             line, col = _item_position(items, number - 1)
             raise RoundTripError(
-                line, col, f"paragraph {number} must be `- text: ...`", "write `- text: 同学们好。`"
+                line,
+                col,
+                _("paragraph {number} must be `- text: ...`").format(number=number),
+                _("write `- text: 同学们好。`"),
             )
     return items
 
@@ -321,7 +345,7 @@ def _detach_comments(root: CommentedMap, items: CommentedSeq) -> _Comments:
         slots[_POST] = None
         if not any(slots):
             del item.ca.items[last]
-        own, _, rest = token.value.partition("\n")
+        own, _newline, rest = token.value.partition("\n")
         if own.strip():
             eol[index] = _token(own + "\n", token.column)
         following = tuple(_lines(rest))

@@ -38,6 +38,23 @@ def compose(text: str) -> yaml.Node | YamlProblem | None:
         return YamlProblem(1, 1, _("YAML syntax error: {problem}").format(problem=err))
 
 
+def first_alias(text: str) -> tuple[int, int] | None:
+    """Where the first alias (``*name``) is, 1-based line and column, or None.
+
+    For readers that build plain values from the script (the paragraph editor's round trip): an
+    alias is expanded into every place it stands, so a few hundred bytes of nested aliases become
+    gigabytes. Reading events only, this costs no more than the text's size.
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    except (yaml.YAMLError, RecursionError, ValueError):  # a syntax error: :func:`compose` reports it
+        return None
+    return None
+
+
 def start(node: yaml.Node) -> tuple[int, int]:
     """1-based line and column where ``node`` begins."""
     return node.start_mark.line + 1, node.start_mark.column + 1

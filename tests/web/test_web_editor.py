@@ -294,3 +294,31 @@ def test_a_lexicon_written_empty_is_filled_where_it_is() -> None:
     written = apply_edits(script, [ParagraphEdit(0, "银行")], {"银行": "yin2 hang2"})
     assert written == "id: a\nlexicon:\n  银行: yin2 hang2\ntitle: b\nparagraphs:\n  - text: 银行\n"
     assert load_spec(written).lexicon.entries
+
+
+def _alias_bomb(depth: int) -> str:
+    """Each level a list of nine of the one before: a few hundred bytes, 9**depth values expanded."""
+    lines = ["id: bomb", "title: t", "a0: &a0 哈"]
+    lines += [f"a{k}: &a{k} [{', '.join([f'*a{k - 1}'] * 9)}]" for k in range(1, depth)]
+    lines += ["paragraphs:", f"  - text: *a{depth - 1}", "lexicon:", f"  哈: *a{depth - 1}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", ["/api/scripts/paragraphs", "/api/scripts/apply"])
+def test_an_alias_bomb_is_refused_before_anything_expands_it(client: TestClient, path: str) -> None:
+    script = _alias_bomb(12)  # 9**11 values if expanded: the web process would never answer
+    assert len(script) < 1000
+    body: dict[str, Any] = {"script": script}
+    if path.endswith("apply"):
+        body["paragraphs"] = []
+    error = post(client, path, body, status=422)["error"]
+    assert error["code"] == "bad_script" and "aliases" in error["message"], error
+    assert error["where"] == "line 4, column 10", error  # the first `*a0`
+
+
+def test_a_script_without_aliases_still_round_trips_its_anchors() -> None:
+    """An anchor alone expands nothing, so a script that only names a value stays editable."""
+    script = "id: a\ntitle: t\nparagraphs:\n  - &first 同学们好。\n"
+    assert [p.text for p in outline(script).paragraphs] == ["同学们好。"]
+    with pytest.raises(RoundTripError, match="aliases"):
+        outline(script + "  - *first\n")
