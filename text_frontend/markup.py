@@ -112,13 +112,18 @@ def parse_duration(text: str) -> int:
     return round(exact)
 
 
+_HALF_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+"""Full-width letters, digits and signs as ASCII: a Chinese input method types ｈａｎｇ２ for hang2,
+which would otherwise not look like pinyin and be spelled out as an alias."""
+
+
 def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupIssue:
     """Decide whether ``reading`` pins pinyin for ``display`` or is an alias to speak instead.
 
     Returns normalised syllables, the alias text, or the issue to report (offsets relative to
     ``reading``). Shared by inline overrides and lexicon entries so both follow one rule.
     """
-    reading = reading.strip()
+    reading = reading.translate(_HALF_WIDTH).strip()
     if not reading:
         return MarkupIssue(0, 0, _("empty reading"), _("write pinyin such as hang2, or the words to say"))
     if not looks_like_pinyin(reading):

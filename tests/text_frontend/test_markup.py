@@ -15,6 +15,7 @@ from text_frontend.markup import (
     Plain,
     parse_duration,
     parse_markup,
+    parse_reading,
 )
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
@@ -184,3 +185,17 @@ def test_pauses_in_one_text_add_up_to_at_most_a_minute() -> None:
     assert (issue.start, issue.end) == (49, 56)  # the seventh pause is the one over the limit
     assert "2500s, over the 60s limit" in issue.message
     assert "fewer or shorter pauses" in issue.fix
+
+
+@pytest.mark.parametrize(
+    ("reading", "expected"),
+    [("ｈａｎｇ２", ("hang2",)), ("Ｈáng", ("hang2",)), ("ｘｉｎｇ２", ("xing2",)), ("yin2　hang2", None)],
+)
+def test_full_width_pinyin_from_a_chinese_input_method_is_pinyin(
+    reading: str, expected: tuple[str, ...] | None
+) -> None:
+    """Typed with a Chinese input method's full-width letters, a reading is still pinyin, never an alias."""
+    display = "银行" if expected is None else "行"
+    assert parse_reading(display, reading) == (expected or ("yin2", "hang2"))
+    (override,) = [p for p in parse_markup(f"[{display}]({reading})").pieces if not isinstance(p, Plain)]
+    assert isinstance(override, Override)
