@@ -38,6 +38,7 @@ from typer.core import TyperGroup
 
 from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
 from i18n import N_, _
+from i18n.os_reasons import os_reason
 from text_frontend.excerpt import one_line
 
 OK = 0
@@ -115,26 +116,12 @@ def _message(error: BaseException) -> str:
     ).format(kind=type(error).__name__, error=error, variable=DEBUG_VARIABLE)
 
 
-_OS_REASONS = {
-    errno.ENOENT: N_("No such file or directory"),
-    errno.EACCES: N_("Permission denied"),
-    errno.EPERM: N_("Operation not permitted"),
-    errno.ENOSPC: N_("No space left on device"),
-    errno.EROFS: N_("Read-only file system"),
-    errno.EEXIST: N_("File exists"),
-    errno.ENOTDIR: N_("Not a directory"),
-    errno.EISDIR: N_("Is a directory"),
-    errno.EDQUOT: N_("Disk quota exceeded"),
-}
-"""The machine's reasons a command meets most, by errno: the C library says them in English."""
-
-
 def _os_error(error: OSError) -> str:
-    """``str(error)`` with the reason in the reader's language where it is one of ``_OS_REASONS``."""
-    reason = _OS_REASONS.get(error.errno) if error.errno is not None else None
-    if reason is None or _(reason) == reason:
+    """``str(error)`` with the reason in the reader's language where :mod:`i18n.os_reasons` has it."""
+    reason = os_reason(error)
+    if reason is None:
         return str(error)
-    shown = f"[Errno {error.errno}] {_(reason)}"
+    shown = f"[Errno {error.errno}] {reason}"
     if error.filename is not None:
         shown += f": {error.filename!r}"
     if error.filename2 is not None:

@@ -21,6 +21,7 @@ from typing import Literal
 import yaml
 
 from i18n import _
+from i18n.os_reasons import os_reason
 from lesson_specs.course_lexicon import (
     AUTO_NAMES,
     MAX_LEXICON_BYTES,
@@ -101,7 +102,9 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as err:
         kind: Literal["missing", "other"] = "missing" if err.errno == errno.ENOENT else "other"
-        raise _Unreadable(_("cannot read file: {reason}").format(reason=err.strerror or err), kind) from None
+        raise _Unreadable(
+            _("cannot read file: {reason}").format(reason=os_reason(err) or err.strerror or err), kind
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -113,7 +116,9 @@ def _read_regular_file(path: Path, limit: int) -> bytes:
             raise _Unreadable("too big", "too_big", info.st_size)
         data = read_at_most(fd, limit + 1)  # one byte more than allowed tells "too big" from "just fits"
     except OSError as err:
-        raise _Unreadable(_("cannot read file: {reason}").format(reason=err.strerror or err)) from None
+        raise _Unreadable(
+            _("cannot read file: {reason}").format(reason=os_reason(err) or err.strerror or err)
+        ) from None
     finally:
         os.close(fd)
     if len(data) > limit:  # grew after the fstat, or a file whose size stat cannot tell
