@@ -44,3 +44,12 @@ class RateLimiter:
             while len(self._hits) > MAX_KEYS:
                 del self._hits[next(iter(self._hits))]
             return None
+
+    def refund(self, key: str) -> None:
+        """Give back the latest hit of ``key``: a request refused after it was counted cost nothing.
+
+        The newest timestamp goes, whichever concurrent request made it, so the count stays exact."""
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits:
+                hits.pop()

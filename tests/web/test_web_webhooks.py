@@ -249,6 +249,33 @@ def test_submitting_with_an_inward_callback_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+def test_a_refused_callback_does_not_use_up_a_render_slot(tmp_path: Path) -> None:
+    app = fake_app(web_settings(tmp_path, web_webhook_secret=SECRET, web_renders_per_minute=1))
+    with TestClient(app) as client:
+        auth = {"Authorization": f"Bearer {new_token(app)}"}
+        script = EXAMPLE.read_text(encoding="utf-8")
+        for _attempt in range(3):
+            body = {"script": script, "callback_url": "http://10.0.0.1/hook"}
+            refused = client.post("/api/renders", headers=auth, json=body)
+            assert refused.status_code == 422, refused.text
+        accepted = client.post("/api/renders", headers=auth, json={"script": script})
+        assert accepted.status_code == 202, accepted.text
+        again = client.post("/api/renders", headers=auth, json={"script": script})
+        assert again.status_code == 429 and again.json()["error"]["code"] == "rate_limited"
+
+
+def test_refusals_beyond_the_script_check_budget_cost_render_slots(tmp_path: Path) -> None:
+    settings = web_settings(
+        tmp_path, web_webhook_secret=SECRET, web_renders_per_minute=2, web_validations_per_minute=1
+    )
+    app = fake_app(settings)
+    with TestClient(app) as client:
+        auth = {"Authorization": f"Bearer {new_token(app)}"}
+        body = {"script": EXAMPLE.read_text(encoding="utf-8"), "callback_url": "http://10.0.0.1/hook"}
+        statuses = [client.post("/api/renders", headers=auth, json=body).status_code for _n in range(4)]
+    assert statuses == [422, 422, 422, 429]
+
+
 def test_callbacks_need_a_secret(tmp_path: Path) -> None:
     app = fake_app(web_settings(tmp_path))
     with TestClient(app) as client:

@@ -24,9 +24,14 @@ T = TypeVar("T")
 Dependency = Callable[..., TokenInfo]
 
 
+def limit_key(who: TokenInfo) -> str:
+    """What the limits count requests under: the token, whichever way it was presented."""
+    return f"token:{who.id}"
+
+
 def limit(limiter: RateLimiter, who: TokenInfo, what: str) -> None:
     """A 429 naming the wait once ``who`` has used up ``limiter``'s requests for this minute."""
-    wait = limiter.hit(f"token:{who.id}")
+    wait = limiter.hit(limit_key(who))
     if wait is not None:
         raise ApiError(
             429,

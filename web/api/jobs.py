@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from i18n import _
-from web.api.access import Access, visible
+from web.api.access import Access, limit_key, visible
 from web.api.responses import error_responses
 from web.errors import ApiError
 from web.jobs import Job
@@ -72,6 +72,15 @@ def checked_callback(services: Services, url: str | None) -> str | None:
     return callback
 
 
+def return_render_slot(services: Services, who: TokenInfo) -> None:
+    """A refused submission (a script with errors, a refused callback) queues nothing, so it gives its
+    render slot back. It did cost a script check, so it counts as one instead; once those are used up
+    a refusal keeps its render slot, so refusals stay bounded rather than free."""
+    key = limit_key(who)
+    if services.validate_limit.hit(key) is None:
+        services.render_limit.refund(key)
+
+
 def router(services: Services, access: Access) -> APIRouter:
     routes = APIRouter(tags=["renders"])
 
@@ -83,7 +92,15 @@ def router(services: Services, access: Access) -> APIRouter:
     )
     def submit(body: RenderRequest, who: Annotated[TokenInfo, Depends(access.render)]) -> JobOut:
         """Validate, then queue a render; poll `status_url` for progress. A script with errors is
-        refused (422) with every diagnostic, and nothing runs."""
+        refused (422) with every diagnostic, and nothing runs; a refused script or callback does not
+        use up a render slot."""
+        try:
+            return queued(body, who)
+        except ApiError:
+            return_render_slot(services, who)
+            raise
+
+    def queued(body: RenderRequest, who: TokenInfo) -> JobOut:
         report = services.checker.check(body.script)
         if report.spec is None or report.errors:
             first = report.errors[0] if report.errors else None
