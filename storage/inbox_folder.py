@@ -7,8 +7,9 @@ after the walk fails to open instead of reading what the link points at. Files o
 ones (FIFOs, devices, sockets) are listed as skipped and never opened.
 
 What the scanner writes here (reports, snapshots) gets the permission bits of the script it comes
-from, masked to at most ``rw-r--r--``: nobody can read a report or a snapshot who cannot read the
-script itself.
+from, masked to at most ``rw-r--r--`` and then by the umask like every other output: nobody can read
+a report or a snapshot who cannot read the script itself, and a readable script does not make them
+more readable than the operator's umask allows.
 """
 
 from __future__ import annotations
@@ -218,14 +219,17 @@ def _holds(folder: int, name: str, sha256: str) -> bool:
 
 def _write_atomic(folder: int, name: str, data: bytes, mode: int | None) -> None:
     """Write a hidden temp file with its final mode, then rename it over ``name`` (which may be a link:
-    rename replaces the link itself)."""
+    rename replaces the link itself). The mode is given to ``open``, so the umask still applies: the
+    file is no more readable than the script, nor than the operator's umask lets any output be."""
     tmp = f".{name}.{secrets.token_hex(4)}.tmp"
     fd = os.open(
-        tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder
+        tmp,
+        os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+        (mode & _MAX_MODE | 0o600) if mode is not None else _DEFAULT_MODE,
+        dir_fd=folder,
     )
     try:
         try:
-            os.fchmod(fd, (mode & _MAX_MODE | 0o600) if mode is not None else _DEFAULT_MODE)
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]

@@ -444,6 +444,28 @@ def test_report_is_no_more_readable_than_the_script(tmp_path: Path, mode: int) -
     catalog.close()
 
 
+@pytest.mark.parametrize(("umask", "expected"), [(0o077, 0o600), (0o027, 0o640)])
+def test_report_is_no_more_readable_than_the_umask_allows(tmp_path: Path, umask: int, expected: int) -> None:
+    """A readable script must not make the scanner's files readable by those the operator's umask
+    keeps out of every output, as the render's own files are."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name, text in (("bad.yaml", BAD), ("good.yaml", GOOD)):
+        (inbox / name).write_text(text, "utf-8")
+        (inbox / name).chmod(0o644)
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+    submit = Recorder()
+    old_umask = os.umask(umask)
+    try:
+        scan(location, open_inbox_store(location, None), InboxLedger(catalog), submit, settle_s=0)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((inbox / "bad.yaml.errors.txt").stat().st_mode) == expected
+    assert stat.S_IMODE(Path(submit.uris[0]).stat().st_mode) == expected
+    catalog.close()
+
+
 def test_oversize_script_is_refused_without_reading_it(tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
