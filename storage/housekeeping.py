@@ -21,6 +21,7 @@ KINDS = {
     "pieces": "mastered paragraphs (PCM, MP3, energy)",
     "records": "Prefect cache records",
     "results": "Prefect cached results",
+    "backcheck": "back-check results and the QA report's players (MP3)",
 }
 
 

@@ -42,7 +42,15 @@ from storage.layout import LESSON_WAV
 from tasks.arguments import unwalked
 from tasks.assemble import AssembledLesson
 from tasks.backcheck_config import BackcheckConfig
-from tasks.backcheck_store import check_key, load_check, save_check, sha256_file
+from tasks.backcheck_store import (
+    check_key,
+    load_check,
+    load_snippets,
+    save_check,
+    save_snippets,
+    sha256_file,
+    snippets_key,
+)
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, segment_key
 from tasks.marks import lesson_marks
 
@@ -176,18 +184,39 @@ def write_qa_report(
     lesson: AssembledLesson,
     qa: QAConfig,
     folder: Path,
+    store: Path | None = None,
+    wav_sha256: str | None = None,
 ) -> None:
     """``lesson`` is the final one (after any re-assembly): its spans cut the snippets and its times
-    make the speech marks the players follow, the same marks ``marks.json`` gets later."""
+    make the speech marks the players follow, the same marks ``marks.json`` gets later. With a
+    ``store`` the snippets of a lesson already cut are taken from it; ``wav_sha256`` is the final
+    lesson's, when the caller has it."""
     data = report_data(check, info, lesson.spans, qa, lesson.duration_s)
     write_text(folder / QA_JSON, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-    try:
-        snippets: list[bytes] | None = mp3_snippets(folder / LESSON_WAV, lesson.spans)
-    except SnippetError:
-        snippets = None  # the report without players is still the report
+    snippets = _snippets(folder / LESSON_WAV, lesson.spans, store, wav_sha256)
     write_text(
         folder / QA_HTML, render_html(data, snippets, lesson_marks(plan, lesson) if snippets else None)
     )
+
+
+def _snippets(
+    wav: Path, spans: tuple[tuple[float, float], ...], store: Path | None, wav_sha256: str | None
+) -> list[bytes] | None:
+    """The players' audio, cut once per distinct lesson; None when ffmpeg cannot cut it (the report
+    without players is still the report)."""
+    key = None
+    if store is not None:
+        key = snippets_key(wav_sha256 or sha256_file(wav), spans)
+        known = load_snippets(store, key)
+        if known is not None and len(known) == len(spans):
+            return known
+    try:
+        snippets = mp3_snippets(wav, spans)
+    except SnippetError:
+        return None
+    if store is not None and key is not None:
+        save_snippets(store, key, snippets)
+    return snippets
 
 
 def run_backcheck(
@@ -206,7 +235,7 @@ def run_backcheck(
     A lesson assembled byte for byte as one already checked takes that check, retries included,
     instead of being heard again.
     """
-    key = None
+    key = wav_sha256 = None
     if config.store is not None:
         wav_sha256 = sha256_file(folder / LESSON_WAV)
         key = check_key(plan, wav_sha256, lesson.spans, config.recognizer, config.qa)
@@ -223,7 +252,17 @@ def run_backcheck(
             save_check(config.store, key, check)
     if kept != tuple(audios):
         lesson = reassemble(list(kept))
-    write_qa_report(unwalked(plan), unwalked(check), unwalked(info), unwalked(lesson), config.qa, folder)
+        wav_sha256 = None  # a different lesson now
+    write_qa_report(
+        unwalked(plan),
+        unwalked(check),
+        unwalked(info),
+        unwalked(lesson),
+        config.qa,
+        folder,
+        config.store,
+        wav_sha256,
+    )
     return Backchecked(kept, lesson, check, reused)
 
 

@@ -7,6 +7,9 @@ references and the report's text), the recogniser's model and decoding settings 
 thresholds (which also decide the retries). The value is the finished check, retries included, as
 JSON: text and numbers only, never audio, never code.
 
+The QA report's players are kept the same way, by the finished lesson's sha256 and the spans they are
+cut at: cutting them is an ffmpeg run that a cached re-render would otherwise pay for the same bytes.
+
 A record that cannot be read (a crash mid-write is impossible: it is renamed into place, but a disk
 can still hand back garbage) is treated as missing and replaced after the next listen.
 """
@@ -84,24 +87,72 @@ def _path(root: Path, key: str) -> Path:
     return root / key[:2] / f"{key}.json"
 
 
-def save_check(root: Path, key: str, check: LessonCheck) -> None:
-    """Store ``check`` under ``key``; a store that cannot be written only costs the next render a listen."""
-    target = _path(root, key)
+def _write_atomically(target: Path, data: bytes) -> None:
+    """A store that cannot be written only costs the next render the work again."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(asdict(check), ensure_ascii=False) + "\n", encoding="utf-8")
+        temporary.write_bytes(data)
         os.replace(temporary, target)
     except OSError:
         temporary.unlink(missing_ok=True)
 
 
+def save_check(root: Path, key: str, check: LessonCheck) -> None:
+    """Store ``check`` under ``key``."""
+    _write_atomically(_path(root, key), (json.dumps(asdict(check), ensure_ascii=False) + "\n").encode())
+
+
+def snippets_key(wav_sha256: str, spans: Sequence[tuple[float, float]]) -> str:
+    """The identity of a set of players: the lesson they are cut from and where."""
+    cut = {"format": FORMAT, "wav_sha256": wav_sha256, "spans": [list(span) for span in spans]}
+    return hashlib.sha256(json.dumps(cut, sort_keys=True).encode()).hexdigest()
+
+
+def _snippets_path(root: Path, key: str) -> Path:
+    return root / "snippets" / key[:2] / f"{key}.bin"
+
+
+def save_snippets(root: Path, key: str, snippets: Sequence[bytes]) -> None:
+    """One file: a JSON line of the snippets' sizes, then their bytes one after another."""
+    sizes = json.dumps([len(s) for s in snippets]).encode()
+    _write_atomically(_snippets_path(root, key), sizes + b"\n" + b"".join(snippets))
+
+
+def load_snippets(root: Path, key: str) -> list[bytes] | None:
+    """The stored snippets, or None if missing or not whole (then they are cut again)."""
+    try:
+        data = _snippets_path(root, key).read_bytes()
+        header, _sep, body = data.partition(b"\n")
+        sizes = [int(n) for n in json.loads(header)]
+    except (OSError, ValueError, TypeError):
+        return None
+    if any(n < 0 for n in sizes) or sum(sizes) != len(body):
+        return None
+    out, at = [], 0
+    for n in sizes:
+        out.append(body[at : at + n])
+        at += n
+    _used(_snippets_path(root, key))
+    return out
+
+
+def _used(path: Path) -> None:
+    """Mark a record as used now: pruning the cache by age keeps what renders still reuse."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
 def load_check(root: Path, key: str) -> LessonCheck | None:
     try:
         data = json.loads(_path(root, key).read_text(encoding="utf-8"))
-        return _lesson_check(data)
+        check = _lesson_check(data)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    _used(_path(root, key))
+    return check
 
 
 def _score(data: dict[str, Any]) -> Score:

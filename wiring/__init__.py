@@ -94,13 +94,15 @@ def qa_config(settings: Settings) -> QAConfig:
 
 
 def backcheck_config(settings: Settings) -> BackcheckConfig:
+    from storage.segments import segment_cache_root
     from tasks.backcheck_config import BackcheckConfig
 
     return BackcheckConfig(
         enabled=settings.backcheck,
         recognizer=recognizer_config(settings),
         qa=qa_config(settings),
-        store=settings.cache_dir / "backcheck",
+        # Beside the segments, so `lessonaudio cache prune` ages it out with them.
+        store=segment_cache_root(settings.cache_dir) / "backcheck",
     )
 
 

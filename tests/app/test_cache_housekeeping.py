@@ -16,6 +16,7 @@ from audio.mp3 import encode_piece
 from storage.housekeeping import prune, usage
 from storage.pieces import PieceStore
 from storage.segments import SegmentStore, segment_cache_root
+from tasks.backcheck_store import load_snippets, save_snippets
 
 pytestmark = pytest.mark.tiny_voice("test_renders_mark_what_they_reuse_and_recover_after_a_prune")
 
@@ -52,15 +53,24 @@ def test_prune_removes_what_was_not_used_and_keeps_the_rest(tmp_path: Path) -> N
     orphan.write_bytes(b"\0" * 100)
     age(orphan, 40)
 
+    checks = tmp_path / "backcheck"
+    save_snippets(checks, old_key, [b"old"])
+    save_snippets(checks, new_key, [b"new"])
+    for path in checks.rglob("*.bin"):
+        age(path, 40)
+    assert load_snippets(checks, new_key) == [b"new"]  # a render reused these players just now
+
     planned = {u.kind: u.files for u in prune(tmp_path, older_than_s=30 * DAY, dry_run=True)}
-    assert planned == {"segments": 1, "pieces": 4 + 1, "records": 0, "results": 0}  # JSON, PCM, MP3, energy
-    assert sum(u.files for u in usage(tmp_path)) == 2 + 2 * 4 + 1  # a dry run deletes nothing
+    # a piece is its JSON, PCM, MP3 and energy
+    assert planned == {"segments": 1, "pieces": 4 + 1, "records": 0, "results": 0, "backcheck": 1}
+    assert sum(u.files for u in usage(tmp_path)) == 2 + 2 * 4 + 1 + 2  # a dry run deletes nothing
 
     prune(tmp_path, older_than_s=30 * DAY)
     assert not segments.has(old_key) and segments.has(new_key)
     assert pieces.get(old_key) is None and pieces.get(new_key) is not None
     assert not orphan.exists()
     assert not list((tmp_path / "pieces").rglob(f"{old_key}.*"))  # the piece went as a whole
+    assert load_snippets(checks, old_key) is None and load_snippets(checks, new_key) == [b"new"]
 
 
 @pytest.mark.usefixtures("prefect_server")

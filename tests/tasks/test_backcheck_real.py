@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -281,6 +282,11 @@ def _report(folder: str) -> dict[str, Any]:
     return report
 
 
+def _players(folder: str) -> list[str]:
+    """The audio embedded in qa.html's players."""
+    return re.findall(r'src="(data:audio/mpeg;base64,[^"]+)"', (Path(folder) / "qa.html").read_text())
+
+
 def _wav(folder: str) -> bytes:
     return (Path(folder) / "lesson.wav").read_bytes()
 
@@ -299,13 +305,18 @@ def test_a_rerender_of_the_same_audio_reuses_the_backcheck(
     def deaf(config: RecognizerConfig) -> None:
         raise AssertionError(f"the recogniser was asked to listen again ({config})")
 
+    def uncut(wav: Path, spans: object) -> None:
+        raise AssertionError(f"the players were cut again from {wav}")
+
     with monkeypatch.context() as patched:
         patched.setattr(backcheck, "recognizer_for", deaf)
+        patched.setattr(backcheck, "mp3_snippets", uncut)
         second = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
     assert second.qa_reused is True and second.reused == second.segments
     assert (second.qa_flags, second.qa_per) == (first.qa_flags, first.qa_per)
     assert _report(second.folder) == _report(first.folder)
     assert _wav(second.folder) == _wav(first.folder)
+    assert _players(second.folder) == _players(first.folder) != []
 
     # Other thresholds ask another question of the same audio: it is heard again.
     monkeypatch.setenv("LESSONAUDIO_QA_MAX_PER", "0.3")
