@@ -2,7 +2,9 @@
 
 The CLI shows its own progress bars, so Prefect's per-task INFO lines are noise; and the temporary
 local server logs cancelled background flushes as errors when the process exits, which reads like a
-failure to a teacher. Anything the operator sets explicitly in the environment wins.
+failure to a teacher. Prefect's client telemetry is off: at a terminal it prints an English notice on
+first use and sends usage events from school machines that are often offline. Anything the operator
+sets explicitly in the environment wins.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ _DEFAULTS = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
     # The first start on a new machine migrates a fresh database; on 2 busy cores that exceeds the
     # default 20 s and the command would die before doing anything.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
