@@ -80,6 +80,8 @@ class ScanResult:
     """Entries never read: links, FIFOs and other non-regular files, unreadable scripts."""
     resubmitted: tuple[str, ...] = ()
     """Unchanged scripts submitted again: their earlier render run ended without success or died."""
+    newly_skipped: tuple[Skipped, ...] = ()
+    """Of ``skipped``, those no earlier scan skipped for the same reason: the ones worth a warning."""
 
 
 class Submit(Protocol):
@@ -272,7 +274,13 @@ def scan(
         except InboxAccessError as err:
             skipped.append(Skipped(seen.key, str(err)))
     return ScanResult(
-        tuple(submitted), tuple(rejected), unchanged, tuple(pending), tuple(skipped), tuple(resubmitted)
+        tuple(submitted),
+        tuple(rejected),
+        unchanged,
+        tuple(pending),
+        tuple(skipped),
+        tuple(resubmitted),
+        ledger.newly_skipped(location, skipped),
     )
 
 
@@ -329,18 +337,19 @@ def scan_inbox(
             )
     finally:
         catalog.close()
-    for skip in result.skipped:
+    for skip in result.newly_skipped:  # the others were warned about by an earlier scan
         logger.warning("inbox %s: skipped %s: %s", location.uri, skip.key, skip.reason)
     for key in result.resubmitted:
         logger.warning(
             "inbox %s: %s submitted again: its last render ended without success", location.uri, key
         )
     logger.info(
-        "inbox %s: %d submitted, %d rejected, %d unchanged, %d still changing (next scan)",
+        "inbox %s: %d submitted, %d rejected, %d unchanged, %d still changing (next scan), %d skipped",
         location.uri,
         len(result.submitted),
         len(result.rejected),
         result.unchanged,
         len(result.pending),
+        len(result.skipped),
     )
     return result

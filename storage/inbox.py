@@ -14,10 +14,11 @@ lexicon submits again every script that uses it and no other.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from errors import InputError
@@ -34,10 +35,10 @@ from lesson_specs.course_lexicon import (
 )
 from lesson_specs.loader import folder_lexicons, oversize_diagnostic, read_script_file
 from storage.catalog import Catalog
-from storage.db.inbox_items import RENDERED, RESUBMITTING, SUBMITTED, InboxItem
+from storage.db.inbox_items import RENDERED, RESUBMITTING, SKIPPED, SUBMITTED, InboxItem
 from storage.db.models import utcnow
 from storage.inbox_bucket import BucketInbox, error_code, read_bounded
-from storage.inbox_files import InboxFiles
+from storage.inbox_files import InboxFiles, Skipped
 from storage.inbox_folder import FolderInbox
 from storage.objects import S3Settings, make_s3_client
 
@@ -161,6 +162,40 @@ class InboxLedger:
                 .values(detail=run_id if run_id is not None else item.detail, seen_at=utcnow())
             )
 
+    def newly_skipped(self, location: InboxLocation, skipped: Sequence[Skipped]) -> tuple[Skipped, ...]:
+        """Of ``skipped``, the entries no earlier scan skipped for the same reason; entries no longer
+        skipped are forgotten, so a link removed and put back is reported again.
+
+        A scan runs every few minutes: warning about the same link each time buries the log, while a
+        new one, or a reason that changed, is worth a warning. Of scans racing, one reports it.
+        """
+        current = {(s.key, _skip_mark(s.reason)): s for s in skipped}
+        mine = (InboxItem.inbox == location.uri, InboxItem.status == SKIPPED)
+        with self.catalog.session() as session:
+            known = {
+                (key, mark)
+                for key, mark in session.execute(select(InboxItem.key, InboxItem.sha256).where(*mine))
+            }
+            for key, mark in known - current.keys():
+                session.execute(
+                    delete(InboxItem).where(*mine, InboxItem.key == key, InboxItem.sha256 == mark)
+                )
+        new = []
+        for (key, mark), skip in current.items():
+            if (key, mark) in known:
+                continue
+            try:
+                with self.catalog.session() as session:
+                    session.add(
+                        InboxItem(
+                            inbox=location.uri, key=key, sha256=mark, status=SKIPPED, detail=skip.reason
+                        )
+                    )
+            except IntegrityError:
+                continue  # a concurrent scan recorded it first, and reports it
+            new.append(skip)
+        return tuple(new)
+
     def rendered(self, item: InboxItem) -> None:
         """The run finished successfully: the row is never checked again."""
         with self.catalog.session() as session:
@@ -171,6 +206,11 @@ class InboxLedger:
                 )
                 .values(status=RENDERED)
             )
+
+
+def _skip_mark(reason: str) -> str:
+    """What a skipped row keys on instead of content: the reason, apart from any script's hash."""
+    return hashlib.sha256(f"skipped\0{reason}".encode()).hexdigest()
 
 
 def load_script(

@@ -16,6 +16,9 @@ from storage.db.models import Base, utcnow
 SUBMITTED = "submitted"
 RENDERED = "rendered"
 REJECTED = "rejected"
+SKIPPED = "skipped"
+"""An entry the scanner will not read (a link, a FIFO, an unreadable file), already warned about;
+``sha256`` holds a hash of the reason instead of the file's content."""
 RESUBMITTING = "resubmitting"
 """``detail`` of a submitted row while one scan replaces its run; see ``InboxLedger.claim``."""
 
@@ -29,9 +32,10 @@ class InboxItem(Base):
     key: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20))
-    """``submitted`` (a render flow run was created), ``rendered`` (that run completed) or
-    ``rejected`` (validation errors)."""
+    """``submitted`` (a render flow run was created), ``rendered`` (that run completed),
+    ``rejected`` (validation errors) or ``skipped`` (never read; see :data:`SKIPPED`)."""
     detail: Mapped[str | None] = mapped_column(Text)
-    """The flow run id (:data:`RESUBMITTING` while a scan replaces a failed run), or the report."""
+    """The flow run id (:data:`RESUBMITTING` while a scan replaces a failed run), the report, or why
+    the entry was skipped."""
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     """When the row was recorded or its run last replaced."""

@@ -371,9 +371,36 @@ def test_links_and_special_files_are_never_read(tmp_path: Path, db_url: str) -> 
     assert (result.submitted, result.rejected, result.unchanged) == ((), (), 0)
     assert {s.key for s in result.skipped} == {"keys.yaml", "elsewhere", "pipe.yaml"}
     assert all(s.reason for s in result.skipped)
-    assert submit.calls == [] and ledger_rows(catalog) == []
+    assert submit.calls == [] and {status for _key, status in ledger_rows(catalog)} == {"skipped"}
     assert sorted(p.name for p in inbox.iterdir()) == ["elsewhere", "keys.yaml", "pipe.yaml"]
     assert sorted(p.name for p in private.iterdir()) == ["credentials.yaml", "lesson.yaml"]
+    catalog.close()
+
+
+def test_a_skipped_link_is_reported_once_until_it_changes(tmp_path: Path) -> None:
+    """Under a cron schedule the same link is found every few minutes; only the first scan that
+    finds it (or finds it again after it was gone) should say so."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "good.yaml").write_text(GOOD, "utf-8")
+    (inbox / "link.yaml").symlink_to(inbox / "good.yaml")
+    location = InboxLocation.parse(str(inbox))
+    catalog = open_catalog(f"sqlite:///{tmp_path / 'catalog.db'}")
+
+    def scan_once() -> ScanResult:
+        return scan(location, open_inbox_store(location, None), InboxLedger(catalog), Recorder(), settle_s=0)
+
+    first, second = scan_once(), scan_once()
+    assert [s.key for s in first.newly_skipped] == ["link.yaml"]
+    assert [s.key for s in second.skipped] == ["link.yaml"] and second.newly_skipped == ()
+    os.mkfifo(inbox / "pipe.yaml")
+    third = scan_once()
+    assert [s.key for s in third.newly_skipped] == ["pipe.yaml"]
+    (inbox / "link.yaml").unlink()
+    assert scan_once().newly_skipped == ()
+    (inbox / "link.yaml").symlink_to(inbox / "good.yaml")
+    assert [s.key for s in scan_once().newly_skipped] == ["link.yaml"]
+    assert ("good.yaml", "submitted") in ledger_rows(catalog)
     catalog.close()
 
 
