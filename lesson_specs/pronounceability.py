@@ -32,6 +32,7 @@ def pronunciation_warnings(
         found.extend(_unspoken(spec, paragraph, analysis))
         found.extend(_spelled(spec, paragraph, analysis))
         found.extend(_long_readings(spec, paragraph, analysis, max_syllables))
+        found.extend(_doubts(spec, paragraph, analysis))
     return sorted(found, key=lambda d: (d.line, d.col))
 
 
@@ -67,9 +68,10 @@ def _unspoken(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> lis
 def _spelled(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list[Diagnostic]:
     """A word no lexicon knows is spelled; say so with the entry that would make it a word again."""
     found: list[Diagnostic] = []
+    units = [(d.start, d.end) for d in analysis.doubts if d.kind == "unit"]
     for word in analysis.latin_words:
-        if word.kind != "spelled":
-            continue
+        if word.kind != "spelled" or any(s <= word.start and word.end <= e for s, e in units):
+            continue  # a spelled piece of a unit is told once, by _doubts
         line, col = paragraph.origin.at(word.start)
         quoted = excerpt(word.text)
         found.append(
@@ -108,6 +110,41 @@ def _long_readings(
                     " ({limit}), so it will be cut mid-reading"
                 ).format(written=written, syllables=reading.syllables, limit=max_syllables),
                 _("write it in words or shorten it"),
+                paragraph.number,
+                "warning",
+            )
+        )
+    return found
+
+
+def _doubts(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list[Diagnostic]:
+    """A unit read letter by letter, or an exponent no lesson could mean: said where it is written."""
+    found: list[Diagnostic] = []
+    for doubt in analysis.doubts:
+        line, col = paragraph.origin.at(doubt.start)
+        written = excerpt(doubt.text)
+        if doubt.kind == "unit":
+            message = _(
+                "`{unit}` looks like a unit the reader does not know; it would be spelled letter by letter"
+            )
+            fix = _(
+                "write the unit in Chinese, such as 毫克每分升, or give its reading inline: [{unit}](读法)"
+            )
+        elif doubt.kind == "large_exponent":
+            message = _("the exponent in `{number}` has {digits} digits, more than any quantity in a lesson")
+            fix = _("check it for a typo, or write the number in Chinese")
+        else:
+            message = _(
+                "the exponent in `{number}` has {digits} digits, too many to read aloud, so it is left out"
+            )
+            fix = _("check it for a typo, or write the number in Chinese")
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                message.format(unit=written, number=written, digits=doubt.digits),
+                fix.format(unit=written),
                 paragraph.number,
                 "warning",
             )

@@ -21,6 +21,7 @@ from text_frontend.lexicon import Lexicon, LexiconStack
 from text_frontend.markup import Alias, MarkupIssue, Override, PauseMark, Plain, parse_markup
 from text_frontend.normalize import Annotated, Char, TextNormalizer, UnspokenSpan, find_unspoken, is_han
 from text_frontend.normalize.annotated import Origin
+from text_frontend.normalize.doubts import Doubt, find_doubts
 from text_frontend.normalize.unspoken import PUNCTUATION
 from text_frontend.segment import Break, PausePolicy, Unit, segment
 from text_frontend.types import Punct, Segment, Syllable, Token
@@ -57,6 +58,8 @@ class Analysis:
     long_readings: tuple[LongReading, ...] = ()
     latin_words: tuple[LatinWord, ...] = ()
     """Latin words read by the built-in lexicon or spelled letter by letter, in paragraph order."""
+    doubts: tuple[Doubt, ...] = ()
+    """Units normalisation could not read and exponents too large to say, in paragraph order."""
 
     @property
     def tokens(self) -> tuple[Token, ...]:
@@ -128,6 +131,7 @@ class FrontEnd:
             leading_pause_ms=leading,
             long_readings=tuple(out.long_readings),
             latin_words=tuple(sorted(out.latin_words, key=lambda w: w.start)),
+            doubts=tuple(sorted(out.doubts, key=lambda d: d.start)),
         )
 
     def unspoken(
@@ -185,6 +189,7 @@ class FrontEnd:
         for piece in pieces:
             if isinstance(piece, Plain):
                 annotated = annotated + Annotated.verbatim(piece.text, piece.start)
+                out.doubts.extend(find_doubts(piece.text, piece.start))
                 continue
             atom = len(fixed) + 1
             fixed[atom] = piece
@@ -283,6 +288,7 @@ class _Output:
     unspoken: list[UnspokenSpan] = field(default_factory=list)
     long_readings: list[LongReading] = field(default_factory=list)
     latin_words: list[LatinWord] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)
 
 
 def _written_span(chars: list[Char], first: int, last: int, bounds: tuple[int, int]) -> tuple[int, int]:

@@ -10,6 +10,7 @@ import yaml
 
 from text_frontend.frontend import FrontEnd
 from text_frontend.normalize import Annotated, Char, TextNormalizer
+from text_frontend.normalize.doubts import find_doubts
 from text_frontend.normalize.numbers import rewrite_numbers
 from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
 from text_frontend.normalize.years import is_year
@@ -397,3 +398,102 @@ def test_example_lessons_read_numbers_right(path: Path) -> None:
     assert not any(ch.isdecimal() for ch in said)
     for reading in EXAMPLE_READINGS[path.stem]:
         assert reading in said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("浓度为0.1mol/L", "浓度为零点一摩尔每升"),
+        ("5g/L", "五克每升"),
+        ("3mg/mL", "三毫克每毫升"),
+        ("2.5 mol/L的盐酸", "二点五摩尔每升的盐酸"),
+        ("5mmol/L", "五毫摩尔每升"),
+        ("5mmol", "五毫摩尔"),
+        ("1.5g/dm³", "一点五克每立方分米"),
+        ("20kg/h", "二十千克每小时"),
+        ("5mg/kg", "五毫克每千克"),
+        ("0.2mol/(L·min)", "零点二摩尔每升每分钟"),
+        ("4.2×10³J/(kg·℃)", "四点二乘十的立方焦每千克摄氏度"),
+        ("2.0mol·L⁻¹", "二点零摩尔每升"),
+        ("0.5mol·L⁻¹·s⁻¹", "零点五摩尔每升每秒"),
+        ("6.02×10²³mol⁻¹", "六点零二乘十的二十三次方每摩尔"),
+        ("6.02×10^23mol⁻¹", "六点零二乘十的二十三次方每摩尔"),
+        # the existing rates keep their readings
+        ("60km/h", "六十千米每小时"),
+        ("9.8m/s²", "九点八米每二次方秒"),
+        ("1.0g/cm³", "一点零克每立方厘米"),
+    ],
+)
+def test_rates_are_read_with_mei(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10⁸km", "十的八次方千米"),
+        ("3×10⁸m/s", "三乘十的八次方米每秒"),
+        ("10³m", "十的立方米"),
+        ("10^3m", "十的立方米"),
+        ("x³m", "艾克斯的立方艾姆"),  # after a variable's power a letter is another variable
+    ],
+)
+def test_a_unit_after_a_power_of_ten(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("称取5g食盐", "称取五克食盐"), ("5g/L", "五克每升"), ("5G网络", "五吉网络"), ("4g", "四克")],
+)
+def test_grams_after_a_number_are_not_the_term_5g(text: str, expected: str) -> None:
+    assert "".join(s.char for s in _front_end().analyze(text).syllables) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1e5", "一乘十的五次方"),
+        ("1.5e-3", "一点五乘十的负三次方"),
+        ("是1E-7.", "是一乘十的负七次方."),
+        ("1e999999999999", "一乘十的九千九百九十九亿九千九百九十九万九千九百九十九次方"),
+        ("10^999999999999", "十的九千九百九十九亿九千九百九十九万九千九百九十九次方"),
+        ("2^(123)", "二的一百二十三次方"),
+        ("#1e5e5e", "#一伊五伊五伊"),  # a colour code, not a number
+    ],
+)
+def test_exponents(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [("1e" + "9" * 3000, "数是。"), ("10^" + "9" * 3000, "数是十。"), ("10" + "⁹" * 3000, "数是十。")],
+)
+def test_an_exponent_too_long_to_say_is_left_out(written: str, said: str) -> None:
+    assert norm(f"数是{written}。") == said
+    (doubt,) = find_doubts(written)
+    assert (doubt.kind, doubt.digits, doubt.start, doubt.end) == ("unsaid_exponent", 3000, 0, len(written))
+
+
+def test_a_long_digit_run_is_read_here_not_by_wetn() -> None:
+    # WeTN takes seconds per thousand digits; the number layer reads them in milliseconds.
+    out = numbers_only("编号x" + "9" * 3000)
+    assert out == "编号x" + "九" * 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "doubts"),
+    [
+        ("浓度5g/kL", [(3, 7, "g/kL", "unit")]),
+        ("0.3mol/(L·wk)", [(3, 13, "mol/(L·wk)", "unit")]),
+        ("1e99999", [(0, 7, "1e99999", "large_exponent")]),
+        ("x⁹⁹⁹⁹⁹", [(0, 6, "x⁹⁹⁹⁹⁹", "large_exponent")]),
+        # read, or algebra: nothing to report
+        ("0.1mol/L，3mg/mL，9.8m/s²，mol/(L·min)", []),
+        ("2a/b+3m/n", []),
+        ("1e9999", []),
+    ],
+)
+def test_doubts(text: str, doubts: list[tuple[int, int, str, str]]) -> None:
+    assert [(d.start, d.end, d.text, d.kind) for d in find_doubts(text)] == doubts

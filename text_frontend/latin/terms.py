@@ -127,6 +127,8 @@ def find_terms(text: str) -> list[TermMatch]:
         if before and before[-1].isdigit():
             continue
         term = table.by_key[match.group().lower()]
+        if term.word[0].isdigit() and match.group() != term.word:
+            continue  # 5g is five grams and 3d three days; only 5G and 3D are the terms
         if term.spelled and _beside_maths(text, match.start(), match.end()):
             continue
         found.append(TermMatch(match.start(), match.end(), match.group(), term))

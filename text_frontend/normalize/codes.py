@@ -21,9 +21,9 @@ _ORDINAL = re.compile(r"第(\d+)(?:([-~～—])(\d+))?(?![\d.,:/~～\-—])")
 # Digits joined to others by - ~ / : are dates, ranges, fractions or times, and digits followed by a
 # letter, %, ° or ℃ carry a unit: WeTN reads those whole.
 _TAIL = r"(?![\d.,:/~～\-—%‰℃°′″A-Za-zμ²³])"
-_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩])()(\d+(?:\.\d+)?)" + _TAIL)
+_NUMBER = re.compile(r"(?<![\d.,:/A-Za-z~～\-—$¥￥€£₩^])()(\d+(?:\.\d+)?)" + _TAIL)
 # After a dash: a sign (-110) or minus (a-110); after a digit it is a range or date, for WeTN.
-_SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩])(- ?)(\d+(?:\.\d+)?)" + _TAIL)
+_SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩^])(- ?)(\d+(?:\.\d+)?)" + _TAIL)
 # A word joined to a number by a hyphen names a thing (COVID-19, iPhone-15, Boeing-737): the hyphen
 # is silent, two digits are said as a number and longer ones digit by digit, as such names are said.
 # A lexicon term stands in the text as one private-use character until it is expanded.
@@ -65,6 +65,8 @@ def find(text: str) -> list[Edit]:
         edits.append(Edit(match.start(), match.end(), digits(match.group(1) + match.group(2), yao=True)))
     for match in [*_NUMBER.finditer(text), *_SIGNED.finditer(text)]:
         start, end = match.span(2)
+        if text.endswith(("^(", "^(-"), 0, match.start()):
+            continue  # 2^(100): an exponent, which the symbol layer reads as a power
         number = match.group(2)
         prefix = ""
         if match.group(1):

@@ -12,12 +12,22 @@ specific reading than a bare number.
 
 from __future__ import annotations
 
-from text_frontend.normalize import arithmetic, chemistry, clock, codes, ions, quantities, years
+from text_frontend.normalize import arithmetic, chemistry, clock, codes, exponents, ions, quantities, years
 from text_frontend.normalize.annotated import Annotated
 from text_frontend.normalize.edits import Edit, apply_edits, fold
 
-_RULES = (ions.find, chemistry.find, years.find, clock.find, quantities.find, codes.find, arithmetic.find)
-_TRIGGERS = frozenset("0123456789₀₁₂₃₄₅₆₇₈₉⁺⁻")
+_RULES = (
+    ions.find,
+    chemistry.find,
+    exponents.find,
+    years.find,
+    clock.find,
+    quantities.find,
+    codes.find,
+    arithmetic.find,
+    exponents.find_long_digits,
+)
+_TRIGGERS = frozenset("0123456789₀₁₂₃₄₅₆₇₈₉⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def rewrite_numbers(src: Annotated) -> Annotated:

@@ -7,11 +7,19 @@ WeTN knows km and kg but not the symbols physics and chemistry lessons use (1.2g
 grade (5A级) is not a unit. Unit names are the ones used when reading values aloud in class
 (220V 两百二十伏, 9.8m/s² 九点八米每二次方秒);
 ``mol`` is 摩尔, which is what is said for it, not the one-character 摩 of written unit names.
+
+A rate is read the way it is said in class, each unit after a slash introduced by 每: 0.1mol/L
+零点一摩尔每升, 3mg/mL 三毫克每毫升, and the ``·L⁻¹`` form the same way (摩尔每升). In a product after
+the slash a time unit takes its own 每 and the others follow one another: mol/(L·min) 摩尔每升每分钟,
+J/(kg·℃) 焦每千克摄氏度. Length and time units (m, s, h) are read here only inside a rate or after a
+power of ten (10⁸km 十的八次方千米); alone after a number they are WeTN's. A rate this layer cannot
+read is reported by :func:`unread_units` rather than spelled letter by letter without a word.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from text_frontend.normalize.edits import Edit
 from text_frontend.normalize.spoken_numbers import decimal
@@ -64,7 +72,37 @@ UNITS: dict[str, str] = {
     "dm³": "立方分米",
     "m³": "立方米",
     "mol": "摩尔",
+    "mmol": "毫摩尔",
 }
+# Units read only inside a rate or after a power of ten: alone after a number, WeTN reads them (or
+# they are a variable: 2s, 3h).
+_RATE_PARTS: dict[str, str] = {
+    "km": "千米",
+    "dm": "分米",
+    "cm": "厘米",
+    "mm": "毫米",
+    "μm": "微米",
+    "nm": "纳米",
+    "m": "米",
+    "μg": "微克",
+    "μmol": "微摩尔",
+    "kmol": "千摩尔",
+    "dL": "分升",
+    "μL": "微升",
+    "h": "小时",
+    "min": "分钟",
+    "s": "秒",
+    "ms": "毫秒",
+    "d": "天",
+    "kcal": "千卡",
+    "cal": "卡",
+    "K": "开",
+    "℃": "摄氏度",
+    "°C": "摄氏度",
+}
+_TIME_UNITS = frozenset(("h", "min", "s", "ms", "d"))
+# Only a divisor: m/s² is 米每二次方秒, as physics says it.
+_DIVISOR_ONLY: dict[str, str] = {"s²": "二次方秒", "s^2": "二次方秒", "s2": "二次方秒"}
 CURRENCIES: dict[str, str] = {
     "HK$": "港元",
     "US$": "美元",
@@ -76,17 +114,43 @@ CURRENCIES: dict[str, str] = {
     "₩": "韩元",
 }
 _NUMBER = r"\d+(?:\.\d+)?"
+
+
+def _alternatives(names: Iterable[str]) -> str:
+    return "|".join(re.escape(u) for u in sorted(names, key=len, reverse=True))
+
+
+_SIMPLE_UNITS = {u: said for u, said in UNITS.items() if "/" not in u}
+_PARTS = _SIMPLE_UNITS | _RATE_PARTS
+_DIVISORS = _PARTS | _DIVISOR_ONLY
+_PART = f"(?:{_alternatives(_PARTS)})"
+_DIVISOR = f"(?:{_alternatives(_DIVISORS)})"
+_TIMES = "[·*•]"
+# g/L, mg/mL, m/s², mol/(L·min), J/(kg·℃), and mol·L⁻¹·min⁻¹.
+_RATE = (
+    rf"{_PART}(?:/(?:\({_PART}(?:{_TIMES}{_PART})+\)|{_DIVISOR}))+"
+    rf"|(?:{_PART}{_TIMES})?{_DIVISOR}⁻¹(?:{_TIMES}{_DIVISOR}⁻¹)*"
+)
+_END = r"(?![A-Za-z²³\d])"
+_PART_RE = re.compile(_PART)
+_HEAD = re.compile(rf"(?:({_PART}){_TIMES})?")
+_INVERSE = re.compile(rf"({_DIVISOR})⁻¹")
+_PER = re.compile(rf"/(?:\(({_PART}(?:{_TIMES}{_PART})+)\)|({_DIVISOR}))")
 _UNIT = re.compile(
-    rf"(?<![\d.A-Za-z])(-?)(?:({_NUMBER}) ?[-~～—] ?)?({_NUMBER}) ?("
-    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    + r")(?![A-Za-z²³\d])"
+    rf"(?<![\d.A-Za-z^])(-?)(?:({_NUMBER}) ?[-~～—] ?)?({_NUMBER}) ?({_RATE}|{_alternatives(UNITS)}){_END}"
 )
-# 1.0×10³kg/m³: the unit follows a power of ten, which the symbol layer reads (十的立方).
-_UNIT_AFTER_POWER = re.compile(
-    r"(?<=[⁰¹²³⁴⁵⁶⁷⁸⁹])("
-    + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-    + r")(?![A-Za-z²³\d])"
+# 1.0×10³kg/m³, 10⁸km: the unit follows a power, which the symbol layer reads (十的立方).
+_UNIT_AFTER_POWER = re.compile(rf"(?<=[⁰¹²³⁴⁵⁶⁷⁸⁹])({_RATE}|{_PART}){_END}")
+_UNIT_AFTER_CARET = re.compile(rf"\^(?:\(-?\d+\)|-?\d+)({_RATE}|{_PART}){_END}")
+_TEN_TO_THE = re.compile(r"(?<![\d.])10(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^(?:\(-?\d+\)|-?\d+))$")
+_KNOWN_UNIT = re.compile(rf"(?:{_RATE}|{_alternatives(UNITS)})")
+# What looks like a rate after a number: a unit-like word, a slash or a ·…⁻¹, and more of the same.
+_RATE_LIKE = re.compile(
+    r"(?<=[\d⁰¹²³⁴⁵⁶⁷⁸⁹]) ?([A-Za-zμΩ℃°]+[²³]?(?:(?:/\(?|[·*•])[A-Za-zμΩ℃°]+[²³]?(?:\^2|⁻¹)?\)?)+)"
 )
+_PIECE = re.compile(r"[A-Za-zμΩ℃°]+")
+# A metric prefix on a unit this table has (kL, mPa): a unit, not a product of variables like cd.
+_PREFIXED = re.compile(r"[kMGmμcdn](?:g|L|l|m|mol|J|W|V|A|N|Pa|Hz|Ω)")
 # Algebra after a one-letter "unit" (2t+1, 2t=6) or a grade (5A级景区): not a measurement. Capital
 # unit letters are variables less often, and physics multiplies and equates them (3V×0.5A=1.5W).
 _NOT_A_UNIT_AFTER = (*"+-^()/<>", "级", "班")
@@ -97,6 +161,44 @@ _MONEY = re.compile(
     + r") ?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万亿|万|亿)?"
 )
 _NEGATIVE = re.compile(r"-(?=\d+(?:\.\d+)?(?:/\d+(?![\d.])|%))")
+
+
+def unit_reading(unit: str) -> str:
+    """How ``unit`` is said: a table entry, or a rate built from them (mol/(L·min) 摩尔每升每分钟)."""
+    if unit in UNITS:
+        return UNITS[unit]
+    if unit.endswith("⁻¹"):  # mol·L⁻¹·min⁻¹, mol⁻¹
+        head = _HEAD.match(unit)
+        out = _PARTS[head.group(1)] if head and head.group(1) else ""
+        return out + "".join("每" + _DIVISORS[d] for d in _INVERSE.findall(unit, head.end() if head else 0))
+    head = _PART_RE.match(unit)
+    assert head is not None  # _RATE starts with a unit
+    out = _PARTS[head.group()]
+    for product, divisor in _PER.findall(unit, head.end()):
+        if divisor:
+            out += "每" + _DIVISORS[divisor]
+            continue
+        for index, factor in enumerate(_PART_RE.findall(product)):
+            # 每升每分钟 but 每千克摄氏度: a time unit is a rate of its own, the others one product.
+            out += ("每" if index == 0 or factor in _TIME_UNITS else "") + _PARTS[factor]
+    return out
+
+
+def unread_units(text: str) -> list[tuple[int, int]]:
+    """Spans of rates after a number that :func:`find` cannot read (5mg/dL, 3g/kL): the letters
+    would be spelled one by one. Only a word this table knows or a prefixed unit makes a rate look
+    like one; 2a/b after a number is algebra."""
+    found: list[tuple[int, int]] = []
+    if not any(sep in text for sep in "/·*•"):
+        return found
+    for match in _RATE_LIKE.finditer(text):
+        token = match.group(1)
+        if _KNOWN_UNIT.fullmatch(token):
+            continue
+        pieces = _PIECE.findall(token)
+        if any(len(p) > 1 and (p in _DIVISORS or _PREFIXED.fullmatch(p)) for p in pieces):
+            found.append(match.span(1))
+    return found
 
 
 def _negated(text: str, at: int) -> bool:
@@ -127,10 +229,14 @@ def find(text: str) -> list[Edit]:
             start, prefix = match.start(), "负"
         if low:  # 2-3kg 两到三千克
             prefix += decimal(low, liang=True) + "到"
-        edits.append(Edit(start, match.end(), prefix + decimal(number, liang=True) + UNITS[unit]))
-    for match in _UNIT_AFTER_POWER.finditer(text):
-        if len(match.group(1)) > 1:
-            edits.append(Edit(match.start(), match.end(), UNITS[match.group(1)]))
+        said = unit_reading(unit)
+        edits.append(Edit(start, match.end(), prefix + decimal(number, liang=True) + said))
+    for match in [*_UNIT_AFTER_POWER.finditer(text), *_UNIT_AFTER_CARET.finditer(text)]:
+        unit, start = match.group(1), match.start(1)
+        if len(unit) > 1 or (
+            _TEN_TO_THE.search(text, 0, start) and not _is_algebra(text, start, match.end(), unit)
+        ):
+            edits.append(Edit(start, match.end(), unit_reading(unit)))
     for match in _MONEY.finditer(text):
         sign, symbol, whole, fraction, magnitude = match.groups()
         start = match.start(2)
