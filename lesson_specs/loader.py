@@ -33,13 +33,17 @@ from lesson_specs.course_lexicon import (
 from lesson_specs.diagnostics import Diagnostic, SpecError
 from lesson_specs.model import Emotion, LessonSpec, Paragraph, TextOrigin
 from lesson_specs.yaml_source import MAX_NODES, SourceText, YamlProblem, compose, start
-from text_frontend.lexicon import COURSE, LESSON, Lexicon, LexiconStack, build_lexicon
+from text_frontend.lexicon import COURSE, LESSON, Lexicon, LexiconStack, build_lexicon, spoken_length
 from text_frontend.markup import DurationError, parse_duration, parse_markup, pause_total_ms
 
 MAX_SCRIPT_BYTES = 200 * 1024
 MAX_PARAGRAPH_CHARS = 2_000
+"""One paragraph as written (markup included), and again as said once the lexicon's aliases are in."""
 MAX_LESSON_CHARS = 20_000
 """Paragraph text in one lesson (markup included), about an hour and a half of speech.
+
+Counted as written and again as said (:func:`~text_frontend.lexicon.spoken_length`): a lexicon alias
+is said wherever its word occurs, so a short script can otherwise ask for far more speech than it shows.
 
 The script's byte limit alone lets a 200 KB script of short paragraphs ask for hours of audio, and
 a render holds a lesson's audio in memory to master it; this and ``MAX_LESSON_PAUSE_MS`` bound it.
@@ -288,6 +292,8 @@ class _Validator:
         course_file = self.course_lexicon_file(root, fields)
         course_lexicon = self.course_lexicon(course_file) if course_file is not None else Lexicon()
         paragraphs = self.paragraphs(root, fields.get("paragraphs"), default_emotion)
+        stack = LexiconStack((lexicon, course_lexicon))
+        self.spoken_totals(paragraphs, stack)
 
         if self.diagnostics or lesson_id is None or title is None:
             # The script's own problems first, then the course lexicon's, each in file order.
@@ -298,7 +304,7 @@ class _Validator:
             course=course,
             voice=voice,
             emotion=default_emotion,
-            lexicon=LexiconStack((lexicon, course_lexicon)),
+            lexicon=stack,
             paragraphs=tuple(paragraphs),
             source=self.source,
             sha256=hashlib.sha256(self.raw).hexdigest(),
@@ -533,10 +539,45 @@ class _Validator:
                 ).format(seconds=sum(pauses) / 1000, minutes=MAX_LESSON_PAUSE_MS // 60_000),
             )
 
-    def lesson_error(self, paragraph: Paragraph, message: str) -> None:
+    def lesson_error(self, paragraph: Paragraph, message: str, fix: str | None = None) -> None:
         self.error(
-            paragraph.origin.at(0), message, _("split the lesson into several scripts"), paragraph.number
+            paragraph.origin.at(0),
+            message,
+            fix or _("split the lesson into several scripts"),
+            paragraph.number,
         )
+
+    def spoken_totals(self, paragraphs: list[Paragraph], lexicon: LexiconStack) -> None:
+        """Hold what is said, lexicon aliases put in, to the limits the text as written is held to.
+
+        Checked before any front end runs: its work grows with what is said, and a 300-character
+        alias for 哈 made a 20,000-character lesson ask for six million characters of reading.
+        Only what the lexicon adds is reported here; a text over the limits as written already is.
+        """
+        if not paragraphs:
+            return
+        spoken = [spoken_length(p.text, lexicon) for p in paragraphs]
+        fix = _("shorten the lexicon's aliases for words the paragraph repeats, or split the paragraph")
+        for paragraph, count in zip(paragraphs, spoken, strict=True):
+            if count > MAX_PARAGRAPH_CHARS:
+                self.lesson_error(
+                    paragraph,
+                    _(
+                        "paragraph is {count:,} characters once the lexicon's aliases are put in"
+                        " ({written:,} as written), over the {limit:,} limit"
+                    ).format(count=count, written=len(paragraph.text), limit=MAX_PARAGRAPH_CHARS),
+                    fix,
+                )
+        crossing = _first_over(spoken, MAX_LESSON_CHARS)
+        if crossing is not None and _first_over([len(p.text) for p in paragraphs], MAX_LESSON_CHARS) is None:
+            self.lesson_error(
+                paragraphs[crossing],
+                _(
+                    "the lesson's paragraphs have {count:,} characters once the lexicon's aliases are"
+                    " put in, over the {limit:,} limit for one lesson"
+                ).format(count=sum(spoken), limit=MAX_LESSON_CHARS),
+                _("shorten the lexicon's aliases, or split the lesson into several scripts"),
+            )
 
     def paragraph(self, item: yaml.Node, number: int, default: Emotion) -> Paragraph | None:
         if isinstance(item, yaml.ScalarNode):

@@ -12,16 +12,22 @@ spot, and a longest-match rule across layers would let a course file silently un
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from i18n import _
-from text_frontend.markup import MarkupIssue, parse_reading
+from text_frontend.markup import Alias, MarkupIssue, Override, Plain, parse_markup, parse_reading
 
 LESSON = "lesson"
 COURSE = "course"
 BUILTIN = "builtin"
+MAX_ALIAS_CHARS = 32
+"""What an alias may say for a short word: ``行长: 杭长``, ``WHO: 世界卫生组织``, ``π: 派``.
+
+An alias is said wherever its word occurs, so its length multiplies the paragraph: a 300-character
+alias for 哈 turned a 2,000-character paragraph into 600,000 characters to read. A longer word may
+have an alias up to twice its own length (a phrase respelled), see :func:`alias_limit`.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,16 +109,20 @@ class LexiconStack:
         found: list[tuple[int, LexiconEntry]] = []
         for layer in self.layers:
             for entry in layer._longest_first:
-                for m in re.finditer(re.escape(entry.word), text):
-                    s, e = m.span()
-                    if any(taken[s:e]):
-                        continue
-                    if _is_word_char(entry.word[0]) and s > 0 and _is_word_char(text[s - 1]):
-                        continue
-                    if _is_word_char(entry.word[-1]) and e < len(text) and _is_word_char(text[e]):
-                        continue
-                    taken[s:e] = [True] * (e - s)
-                    found.append((s, entry))
+                word = entry.word
+                # str.find, not a regex per word: a course lexicon has thousands of words, more than
+                # re's compile cache holds, and compiling each for every paragraph cost seconds.
+                s = text.find(word)
+                while s != -1:
+                    e = s + len(word)
+                    if not (
+                        any(taken[s:e])
+                        or (_is_word_char(word[0]) and s > 0 and _is_word_char(text[s - 1]))
+                        or (_is_word_char(word[-1]) and e < len(text) and _is_word_char(text[e]))
+                    ):
+                        taken[s:e] = [True] * (e - s)
+                        found.append((s, entry))
+                    s = text.find(word, e)
         return sorted(found, key=lambda f: f[0])
 
 
@@ -123,6 +133,33 @@ def as_stack(lexicon: Lexicon | LexiconStack) -> LexiconStack:
 
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
+
+
+def alias_limit(word: str) -> int:
+    """The longest alias ``word`` may have: ``MAX_ALIAS_CHARS``, or twice the word if that is more."""
+    return max(MAX_ALIAS_CHARS, 2 * len(word))
+
+
+def spoken_length(text: str, lexicon: Lexicon | LexiconStack) -> int:
+    """How many characters ``text`` says once markup and the lexicon are applied, before normalising.
+
+    Cheap (no models): limits are checked on this before the front end does work proportional to
+    it. Markup counts what it says (an override's characters, an alias's text, pauses nothing), so
+    it is never more than the text as written unless a lexicon alias is longer than its word.
+    """
+    stack = as_stack(lexicon)
+    total = 0
+    for piece in parse_markup(text).pieces:
+        if isinstance(piece, Plain):
+            total += len(piece.text)
+            for _at, entry in stack.matches(piece.text):
+                said = len(entry.alias) if entry.alias is not None else len(entry.syllables or ())
+                total += said - len(entry.word)
+        elif isinstance(piece, Override):
+            total += len(piece.text)
+        elif isinstance(piece, Alias):
+            total += len(piece.spoken)
+    return total
 
 
 def build_lexicon(raw: Mapping[str, str], layer: str = LESSON) -> tuple[Lexicon, dict[str, MarkupIssue]]:
@@ -141,6 +178,18 @@ def build_lexicon(raw: Mapping[str, str], layer: str = LESSON) -> tuple[Lexicon,
             issues[word] = parsed
         elif isinstance(parsed, tuple):
             entries.append(LexiconEntry(word, syllables=parsed, layer=layer))
+        elif len(parsed) > (limit := alias_limit(word)):
+            issues[word] = MarkupIssue(
+                0,
+                len(reading),
+                _("the alias is {count} characters, over the {limit}-character limit for this word").format(
+                    count=len(parsed), limit=limit
+                ),
+                _(
+                    "write only how the word is said, e.g. `WHO: 世界卫生组织`;"
+                    " put longer text in the paragraph"
+                ),
+            )
         else:
             entries.append(LexiconEntry(word, alias=parsed, layer=layer))
     return Lexicon(tuple(entries)), issues

@@ -501,3 +501,60 @@ def test_a_lesson_over_ten_minutes_of_pauses_is_an_error_naming_limit_and_fix() 
     assert "pauses add up to 630s, over the 10 minute limit" in message
     assert "split the lesson into several scripts" in message
     load_spec("id: a\ntitle: t\nparagraphs:\n" + paragraph * 8, source="lesson.yaml")  # 560 s is fine
+
+
+# -- what the lexicon makes a lesson say -----------------------------------------------------------
+
+LAUGH = "哈哈大笑，" * 6  # 30 characters: an alias within the limit that still multiplies 哈 by 30
+
+
+def test_the_red_team_lexicon_alias_is_refused_at_its_line() -> None:
+    """A 300-character alias for 哈 over ten paragraphs of 2,000 哈 once took a minute to validate."""
+    alias = "哈哈大笑" * 75
+    script = "id: a\ntitle: t\nlexicon:\n  哈: " + alias + "\nparagraphs:\n" + f"  - {'哈' * 2000}\n" * 10
+    (message,) = errors_of(script)
+    assert message.startswith("lesson.yaml:4:6: lexicon `哈`: the alias is 300 characters"), message
+    assert (
+        "over the 32-character limit for this word" in message
+        and "put longer text in the paragraph" in message
+    )
+
+
+def test_a_course_lexicon_alias_too_long_names_the_course_file(tmp_path: Path) -> None:
+    script = _course(
+        tmp_path, "course_lexicon: ../lexicon.yaml\n", "lexicon:\n  勾股: " + "勾股定理" * 20 + "\n"
+    )
+    lexicon_path = script.parent / "../lexicon.yaml"
+    (line,) = load_error(script).splitlines()
+    assert line.startswith(f"{lexicon_path}:2:7: lexicon `勾股`: the alias is 80 characters"), line
+
+
+def test_a_paragraph_the_lexicon_expands_past_the_limit_is_an_error_at_that_paragraph() -> None:
+    script = (
+        "id: a\ntitle: t\nlexicon:\n  哈: " + LAUGH + "\nparagraphs:\n  - 你好。\n  - " + "哈" * 100 + "\n"
+    )
+    (message,) = errors_of(script)
+    assert message.startswith(
+        "lesson.yaml:7:5: paragraph 2: paragraph is 3,000 characters once the lexicon's"
+    ), message
+    assert "(100 as written), over the 2,000 limit" in message and "shorten the lexicon's aliases" in message
+
+
+def test_a_lesson_the_lexicon_expands_past_the_limit_is_an_error_where_it_crosses(tmp_path: Path) -> None:
+    """Each paragraph fits (1,800 characters as said); the 12th takes the lesson over. The course
+    lexicon counts as the lesson's does."""
+    script = _course(tmp_path, "", "lexicon:\n  哈: " + LAUGH + "\n")
+    paragraphs = f"  - {'哈' * 60}\n" * 12
+    script.write_text("id: a\ntitle: t\ncourse_lexicon: ../lexicon.yaml\nparagraphs:\n" + paragraphs, "utf-8")
+    (line,) = load_error(script).splitlines()
+    assert line.startswith(f"{script}:16:5: paragraph 12: the lesson's paragraphs have 21,600 characters"), (
+        line
+    )
+    assert "once the lexicon's aliases are put in, over the 20,000 limit for one lesson" in line
+
+
+def test_markup_and_shorter_readings_never_count_against_a_lesson() -> None:
+    """Counted as said, a full lesson of markup-heavy text is still within its limits."""
+    paragraph = "[行](xing2)" * 200  # 2,000 characters as written, 200 said
+    spec = load_spec("id: a\ntitle: t\nlexicon:\n  Python: 派森\nparagraphs:\n" + f"  - '{paragraph}'\n" * 10)
+    assert len(spec.paragraphs) == 10

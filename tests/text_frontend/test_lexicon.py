@@ -7,7 +7,16 @@ import pytest
 from lesson_specs.course_lexicon import MAX_LEXICON_BYTES, LexiconFile, is_lexicon_name, resolve_key
 from lesson_specs.loader import parse_course_lexicon
 from text_frontend.frontend import FrontEnd
-from text_frontend.lexicon import BUILTIN, COURSE, Lexicon, LexiconStack, build_lexicon
+from text_frontend.lexicon import (
+    BUILTIN,
+    COURSE,
+    MAX_ALIAS_CHARS,
+    Lexicon,
+    LexiconStack,
+    alias_limit,
+    build_lexicon,
+    spoken_length,
+)
 
 _FRONT_END: FrontEnd | None = None
 
@@ -118,3 +127,42 @@ def test_an_alias_bomb_in_a_course_lexicon_is_one_error() -> None:
     )
     problems = _problems(text)
     assert problems and all(p.startswith("math.lexicon.yaml:") for p in problems)
+
+
+# -- what an alias may make a paragraph say --------------------------------------------------------
+
+
+def test_an_alias_longer_than_a_word_can_need_is_refused() -> None:
+    fine = "哈" * MAX_ALIAS_CHARS
+    lexicon, issues = build_lexicon({"WHO": "世界卫生组织", "笑": fine, "哈": fine + "哈"})
+    assert [e.word for e in lexicon.entries] == ["WHO", "笑"]
+    assert f"{MAX_ALIAS_CHARS + 1} characters, over the {MAX_ALIAS_CHARS}-character limit" in (
+        issues["哈"].message
+    )
+    assert "WHO: 世界卫生组织" in issues["哈"].fix
+
+
+def test_a_long_word_may_have_an_alias_twice_its_length() -> None:
+    word = "Pythagorean theorem and its converse"  # 36 characters: its limit is 72
+    assert alias_limit(word) == 2 * len(word) > MAX_ALIAS_CHARS
+    _lexicon, issues = build_lexicon({word: "派" * (2 * len(word))})
+    assert issues == {}
+    _lexicon, issues = build_lexicon({word: "派" * (2 * len(word) + 1)})
+    assert list(issues) == [word]
+
+
+def test_spoken_length_counts_what_the_lexicon_and_markup_say() -> None:
+    lexicon = _layer({"WHO": "世界卫生组织", "勾股": "gou1 gu3", "哈": "哈哈大笑"}, "lesson")
+    assert spoken_length("WHO和勾股", lexicon) == len("世界卫生组织和勾股")
+    assert spoken_length("哈" * 10, lexicon) == 40
+    # Markup counts what it says, and the lexicon is not applied inside it.
+    assert spoken_length("[哈](ha1)[[1s]][WHO](世卫)", lexicon) == 1 + 2
+    # A higher layer's shorter word takes its place first, as the front end reads it.
+    stack = LexiconStack((_layer({"哈": "嘿"}, "lesson"), lexicon))
+    assert spoken_length("哈" * 10, stack) == 10
+
+
+def test_spoken_length_agrees_with_the_front_end_on_an_alias() -> None:
+    lexicon = _layer({"哈": "哈哈大笑"}, "lesson")
+    text = "哈，哈。"
+    assert spoken_length(text, lexicon) == len(_fe().analyze(text, lexicon).normalized)

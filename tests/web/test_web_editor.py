@@ -322,3 +322,44 @@ def test_a_script_without_aliases_still_round_trips_its_anchors() -> None:
     assert [p.text for p in outline(script).paragraphs] == ["同学们好。"]
     with pytest.raises(RoundTripError, match="aliases"):
         outline(script + "  - *first\n")
+
+
+def test_readings_of_a_paragraph_the_lexicon_multiplies_are_refused_before_reading(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 哈 with an alias for 哈 once cost minutes of CPU for a 7 KB request; now it costs nothing."""
+
+    def never(*args: object) -> None:
+        raise AssertionError("the front end must not read a paragraph over the limit")
+
+    monkeypatch.setattr("web.api.editor.paragraph_reading", never)
+    refused = post(client, "/api/scripts/readings", {"text": "哈" * 2000, "lexicon": {"哈": "哈哈"}}, 422)
+    assert refused["error"]["code"] == "paragraph_too_long" and refused["error"]["where"] == "text"
+    assert (
+        "4,000 characters once the lexicon's aliases are put in (2,000 as written)"
+        in refused["error"]["message"]
+    )
+    assert "shorten the lexicon's aliases" in refused["error"]["fix"]
+
+
+def test_an_alias_too_long_is_left_out_of_the_reading_view(client: TestClient) -> None:
+    found = pieces(client, "哈哈", {"哈": "哈哈大笑" * 75})
+    assert [(p["text"], p["kind"]) for p in found] == [("哈", "han"), ("哈", "han")]
+
+
+def test_validate_refuses_the_lexicon_alias_bomb_without_reading_it(
+    app: FastAPI, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never() -> None:
+        raise AssertionError("a script with errors must not reach the front end")
+
+    monkeypatch.setattr(app.state.services.checker.front_end, "get", never)
+    alias = "哈哈大笑，" * 6
+    script = "id: a\ntitle: t\nlexicon:\n  哈: " + alias + "\nparagraphs:\n" + f"  - {'哈' * 2000}\n" * 10
+    report = post(client, "/api/scripts/validate", {"script": script})
+    assert report["ok"] is False
+    paragraphs = [d for d in report["errors"] if d["message"].startswith("paragraph is 60,000 characters")]
+    assert [(d["line"], d["paragraph"]) for d in paragraphs] == [(6 + k, 1 + k) for k in range(10)]
+    (lesson,) = (d for d in report["errors"] if d not in paragraphs)
+    assert lesson["paragraph"] == 1 and "600,000 characters once the lexicon's aliases" in lesson["message"]
+

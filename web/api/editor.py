@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from i18n import _
 from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Diagnostic
 from lesson_specs.roundtrip import ParagraphEdit, RoundTripError, ScriptOutline, apply_edits, outline
-from text_frontend.lexicon import LESSON, build_lexicon
+from text_frontend.lexicon import LESSON, build_lexicon, spoken_length
 from web.api.access import Access
 from web.api.responses import error_responses
 from web.errors import ApiError
@@ -242,8 +242,24 @@ def router(services: Services, access: Access) -> APIRouter:
     ) -> ReadingsOut:
         """How a paragraph will be read, piece by piece as written: pinyin, polyphones with their
         candidate readings, and who chose each reading (as `lessonaudio g2p --explain` says).
-        Markup problems come back in `issues`, not as an error."""
-        found = paragraph_reading(services.checker.front_end.get(), body.text, lesson_lexicon(body.lexicon))
+        Markup problems come back in `issues`, not as an error; a paragraph the lexicon makes longer
+        than a paragraph may be is refused before it is read (`paragraph_too_long`)."""
+        lexicon = lesson_lexicon(body.lexicon)
+        said = spoken_length(body.text, lexicon)
+        if said > MAX_PARAGRAPH_CHARS:
+            raise ApiError(
+                422,
+                "paragraph_too_long",
+                _(
+                    "paragraph is {count:,} characters once the lexicon's aliases are put in"
+                    " ({written:,} as written), over the {limit:,} limit"
+                ).format(count=said, written=len(body.text), limit=MAX_PARAGRAPH_CHARS),
+                where="text",
+                fix=_(
+                    "shorten the lexicon's aliases for words the paragraph repeats, or split the paragraph"
+                ),
+            )
+        found = paragraph_reading(services.checker.front_end.get(), body.text, lexicon)
         return ReadingsOut(
             text=found.text,
             normalized=found.normalized,
