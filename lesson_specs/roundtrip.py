@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
+from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString, SingleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from errors import InputError
@@ -298,7 +299,25 @@ def _add_lexicon(root: CommentedMap, entries: Mapping[str, str]) -> None:
         else:
             root.insert(list(root.keys()).index("paragraphs"), "lexicon", lexicon)
     for word, reading in entries.items():
-        lexicon[word] = reading
+        lexicon[_as_text(word)] = _as_text(reading)
+
+
+_YAML11 = pyyaml.resolver.Resolver()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _as_text(value: str) -> str:
+    """``value``, quoted if a YAML 1.1 reader would take it plain as something else than text.
+
+    ruamel.yaml (YAML 1.2) already quotes ``null`` or ``1``, but writes ``yes``, ``no``, ``on`` and
+    ``12:30`` plain, which YAML 1.1 readers (PyYAML, most editors' highlighting) read as a bool or a
+    number: a lexicon word must read back as the word the teacher typed, whatever reads the file.
+    """
+    tag: str = _YAML11.resolve(pyyaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _STR_TAG:
+        return value
+    quoted: str = SingleQuotedScalarString(value)
+    return quoted
 
 
 # -- comments between paragraphs ------------------------------------------------------------------

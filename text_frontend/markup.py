@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from errors import InputError
-from i18n import _
+from i18n import N_, _
 from text_frontend.excerpt import excerpt
 from text_frontend.pinyin import PinyinError, looks_like_pinyin, normalize_syllable, split_syllables
 
@@ -195,17 +195,20 @@ def parse_markup(text: str) -> Markup:
 
 
 _STRAY = (
-    (re.compile(r"\[\["), "unfinished pause markup", "close it as [[500ms]]"),
+    (re.compile(r"\[\["), N_("unfinished pause markup"), N_("close it as [[500ms]]")),
     (
         re.compile(r"\]\]"),
-        "unmatched ]] (no [[ opens it)",
-        "remove it, or write a pause as [[500ms]]",
+        N_("unmatched ]] (no [[ opens it)"),
+        N_("remove it, or write a pause as [[500ms]]"),
     ),
     (
         re.compile(r"\]\("),
-        "unfinished override markup",
-        "write [字](pinyin) or [text](alias) with both brackets closed",
+        N_("unfinished override markup"),
+        N_("write [字](pinyin) or [text](alias) with both brackets closed"),
     ),
+)
+_AROUND_FIX = N_(
+    "remove it: markup is written [行](hang2), [Python](派森) or [[500ms]], with no bracket around it"
 )
 
 
@@ -222,8 +225,29 @@ def _stray_brackets(text: str, pieces: list[Piece]) -> list[MarkupIssue]:
         for pattern, message, fix in _STRAY:
             for m in pattern.finditer(piece.text):
                 at = piece.start + m.start()
-                found.append(MarkupIssue(at, at + 2, message, fix))
+                found.append(MarkupIssue(at, at + 2, _(message), _(fix)))
+    found.extend(_brackets_around_markup(text, pieces, found))
     return sorted(found, key=lambda issue: issue.start)
+
+
+def _brackets_around_markup(text: str, pieces: list[Piece], found: list[MarkupIssue]) -> list[MarkupIssue]:
+    """A ``[`` just before markup or a ``]`` just after it, as in ``[[行](hang2)]``.
+
+    A lone bracket elsewhere is left alone: ``a[0]`` in a programming lesson and the interval
+    ``(0, 1]`` in a maths one are prose. One touching markup is a typo for markup, and would be
+    shown in captions around the word it was meant to wrap.
+    """
+    flagged = [(issue.start, issue.end) for issue in found]
+    more: list[MarkupIssue] = []
+    for piece in pieces:
+        if isinstance(piece, Plain):
+            continue
+        before, after = piece.start - 1, piece.end
+        if before >= 0 and text[before] == "[":
+            more.append(MarkupIssue(before, before + 1, _("stray [ just before markup"), _(_AROUND_FIX)))
+        if after < len(text) and text[after] == "]":
+            more.append(MarkupIssue(after, after + 1, _("stray ] just after markup"), _(_AROUND_FIX)))
+    return [m for m in more if not any(lo <= m.start < hi for lo, hi in flagged)]
 
 
 def pause_total_ms(pieces: tuple[Piece, ...] | list[Piece]) -> int:

@@ -199,3 +199,30 @@ def test_full_width_pinyin_from_a_chinese_input_method_is_pinyin(
     assert parse_reading(display, reading) == (expected or ("yin2", "hang2"))
     (override,) = [p for p in parse_markup(f"[{display}]({reading})").pieces if not isinstance(p, Plain)]
     assert isinstance(override, Override)
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("[[行](hang2)]", [(0, "stray ["), (11, "stray ]")]),
+        ("银[行](hang2)]工作", [(11, "stray ]")]),
+        ("[[Python](派森)", [(0, "stray [")]),
+        ("[[[500ms]]]", [(0, "stray ["), (10, "stray ]")]),
+    ],
+)
+def test_a_bracket_touching_markup_is_an_issue(text: str, flagged: list[tuple[int, str]]) -> None:
+    issues = parse_markup(text).issues
+    assert [(i.start, i.message[:7]) for i in issues] == flagged
+    assert all(i.end == i.start + 1 and "[[500ms]]" in i.fix for i in issues)
+
+
+@pytest.mark.parametrize(
+    "text", ["a]b", "区间(0, 1]和[0, 1)", "数组a[0]等于[行](hang2)", "[1] 见[行](hang2) [2]"]
+)
+def test_a_lone_bracket_in_prose_is_text(text: str) -> None:
+    """Brackets not touching markup are prose: intervals in maths, indexes in programming."""
+    assert parse_markup(text).issues == ()
+
+
+def test_a_bracket_pair_already_reported_is_reported_once() -> None:
+    assert [i.message for i in parse_markup("[行](hang2)]]").issues] == ["unmatched ]] (no [[ opens it)"]

@@ -363,3 +363,13 @@ def test_validate_refuses_the_lexicon_alias_bomb_without_reading_it(
     (lesson,) = (d for d in report["errors"] if d not in paragraphs)
     assert lesson["paragraph"] == 1 and "600,000 characters once the lexicon's aliases" in lesson["message"]
 
+
+def test_lexicon_words_yaml_reads_as_other_than_text_are_written_quoted() -> None:
+    import yaml
+
+    script = "id: a\ntitle: b\nparagraphs:\n  - text: yes no\n"
+    entries = {"yes": "是", "no": "不", "on": "在", "12:30": "shi2 er4 dian3 ban4", "Python": "派森"}
+    written = apply_edits(script, [ParagraphEdit(0, "yes no")], entries)
+    assert "  'yes': 是\n  'no': 不\n  'on': 在\n" in written and "  Python: 派森\n" in written
+    assert yaml.safe_load(written)["lexicon"] == entries
+    assert outline(written).lexicon == entries
