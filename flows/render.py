@@ -22,7 +22,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect import flow
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
@@ -50,7 +50,6 @@ from tasks.describe import RenderInfo, write_descriptions
 from tasks.jobs import VoiceIdentity
 from tasks.publish import publish_and_record
 from tasks.synthesize import cached_synthesis, ensure_synthesis_limit
-from text_frontend.frontend import FrontEnd
 from wiring import (
     backcheck_config,
     cache_config,
@@ -60,6 +59,9 @@ from wiring import (
     synthesis_workers,
     voice_config,
 )
+
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
 
 __all__ = ["RenderError", "RenderSummary", "SynthesisRunner", "render_lesson", "synthesis_runner"]
 
@@ -104,6 +106,9 @@ def _qa_rows(check: LessonCheck, reused: bool) -> tuple[dict[str, Any], list[Seg
 
 @cache
 def _front_end() -> FrontEnd:
+    """One per process, loaded on first need: a render whose plan is stored never needs it."""
+    from text_frontend.frontend import FrontEnd
+
     return FrontEnd()
 
 
@@ -258,7 +263,7 @@ def _render(
         ensure_synthesis_limit(settings.synthesis_slots)
     done = plan_and_synthesize(
         spec,
-        _front_end(),
+        _front_end,
         identity,
         max_chars=settings.max_segment_chars,
         caching=caching,
@@ -288,7 +293,7 @@ def _render(
                 staging,
                 LessonInfo(spec.id, spec.title, render_id),
                 checks,
-                _front_end(),
+                _front_end,
                 lambda job: result_of(
                     job, synthesize.submit(unwalked(job), caching.segments, config, limited)
                 ),

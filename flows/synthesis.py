@@ -8,8 +8,11 @@ in. On a warm render, paragraphs whose mastered piece is stored need no task at 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from prefect import Task
 from prefect.futures import PrefectFuture
@@ -27,9 +30,11 @@ from tasks.assemble import AssemblyError, master_piece
 from tasks.cache_config import CacheConfig
 from tasks.jobs import LessonPlan, SegmentAudio, SegmentJob, VoiceIdentity
 from tasks.pieces import PiecePlan, plan_pieces
-from tasks.plan import plan_paragraphs
+from tasks.plan_cache import load_plan, plan_key, save_plan
 from tasks.synthesize import SynthesisError
-from text_frontend.frontend import FrontEnd
+
+if TYPE_CHECKING:
+    from text_frontend.frontend import FrontEnd
 
 
 class RenderError(WorkFailedError):
@@ -93,9 +98,37 @@ def reusable_segments(
     return known
 
 
+def _plan(
+    spec: LessonSpec,
+    front_end: Callable[[], FrontEnd],
+    voice: VoiceIdentity,
+    max_chars: int,
+    plans: Path,
+    on_paragraph: Callable[[Sequence[SegmentJob]], None],
+) -> LessonPlan:
+    """The stored plan of this very script, or the front end's, which is then stored.
+
+    The front end (and everything it loads) is asked for only when the plan is not stored.
+    """
+    key = plan_key(spec, voice, max_chars)
+    plan = load_plan(plans, key)
+    if plan is not None:
+        by_paragraph: defaultdict[int, list[SegmentJob]] = defaultdict(list)
+        for job in plan.jobs:
+            by_paragraph[job.paragraph].append(job)
+        for paragraph in spec.paragraphs:
+            on_paragraph(by_paragraph[paragraph.number])
+        return plan
+    from tasks.plan import plan_paragraphs
+
+    plan = plan_paragraphs(spec, front_end(), voice, max_chars=max_chars, on_paragraph=on_paragraph)
+    save_plan(plans, key, plan)
+    return plan
+
+
 def plan_and_synthesize(
     spec: LessonSpec,
-    front_end: FrontEnd,
+    front_end: Callable[[], FrontEnd],
     voice: VoiceIdentity,
     *,
     max_chars: int,
@@ -119,7 +152,7 @@ def plan_and_synthesize(
         progress.advance("front end")
 
     progress.start("front end", len(spec.paragraphs))
-    plan = plan_paragraphs(spec, front_end, voice, max_chars=max_chars, on_paragraph=read)
+    plan = _plan(spec, front_end, voice, max_chars, caching.plans, read)
     progress.finish("front end")
 
     progress.start("synthesis", len(plan.jobs))

@@ -21,6 +21,7 @@ KINDS = {
     "pieces": "mastered paragraphs (PCM, MP3, energy)",
     "records": "Prefect cache records",
     "results": "Prefect cached results",
+    "plans": "lesson plans read from scripts (the front end's work)",
     "backcheck": "back-check results and the QA report's players (MP3)",
 }
 

@@ -226,14 +226,15 @@ def run_backcheck(
     folder: Path,
     info: LessonInfo,
     config: BackcheckConfig,
-    front_end: FrontEnd,
+    front_end: Callable[[], FrontEnd],
     resynthesize: Resynthesize,
     reassemble: Reassemble,
 ) -> Backchecked:
     """Listen, retry flagged segments, re-assemble if a retry was kept, write qa.json and qa.html.
 
     A lesson assembled byte for byte as one already checked takes that check, retries included,
-    instead of being heard again.
+    instead of being heard again. ``front_end`` is asked for only when something is heard: it reads
+    the references the transcripts are scored against.
     """
     key = wav_sha256 = None
     if config.store is not None:
@@ -244,8 +245,9 @@ def run_backcheck(
     if known is not None and kept is not None:
         check, reused = known, True
     else:
-        check = listen_to_lesson(plan, folder, lesson.spans, config, front_end)
-        kept, check = retry_flagged(plan, tuple(audios), check, config, front_end, resynthesize)
+        reader = front_end()
+        check = listen_to_lesson(plan, folder, lesson.spans, config, reader)
+        kept, check = retry_flagged(plan, tuple(audios), check, config, reader, resynthesize)
         reused = False
         failed = any(a.error is not None for s in check.segments for a in s.attempts)
         if config.store is not None and key is not None and not failed:  # a failed retry may work next time

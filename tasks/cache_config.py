@@ -26,6 +26,11 @@ class CacheConfig:
         return self.root / "segments"
 
     @property
+    def plans(self) -> Path:
+        """Lesson plans by what they are read from (``tasks.plan_cache``)."""
+        return self.root / "plans"
+
+    @property
     def pieces(self) -> Path:
         """Mastered paragraph pieces (``storage.pieces``), beside the segments they are made of."""
         return self.root / "pieces"

@@ -24,6 +24,7 @@ _KIND_LABELS = {
     "pieces": N_("mastered paragraphs (PCM, MP3, energy)"),
     "records": N_("Prefect cache records"),
     "results": N_("Prefect cached results"),
+    "plans": N_("lesson plans read from scripts (the front end's work)"),
     "backcheck": N_("back-check results and the QA report's players (MP3)"),
 }
 """What each kind's folder holds, for the reader; the folder names themselves stay as they are."""

@@ -62,7 +62,7 @@ def test_prune_removes_what_was_not_used_and_keeps_the_rest(tmp_path: Path) -> N
 
     planned = {u.kind: u.files for u in prune(tmp_path, older_than_s=30 * DAY, dry_run=True)}
     # a piece is its JSON, PCM, MP3 and energy
-    assert planned == {"segments": 1, "pieces": 4 + 1, "records": 0, "results": 0, "backcheck": 1}
+    assert planned == {"segments": 1, "pieces": 4 + 1, "records": 0, "results": 0, "plans": 0, "backcheck": 1}
     assert sum(u.files for u in usage(tmp_path)) == 2 + 2 * 4 + 1 + 2  # a dry run deletes nothing
 
     prune(tmp_path, older_than_s=30 * DAY)
