@@ -214,7 +214,17 @@ def test_half_written_script_is_never_submitted(tmp_path: Path, db_url: str) -> 
         with script.open("a", encoding="utf-8") as handle:
             handle.write(TAIL)
 
-    first = scan(location, store, ledger, submit, settle_s=0.5, sleep=writer_keeps_writing(append_rest))
+    # The scan looks as soon as the first part is saved, however long opening the catalog took.
+    just_saved = script.stat().st_ctime
+    first = scan(
+        location,
+        store,
+        ledger,
+        submit,
+        settle_s=0.5,
+        clock=lambda: just_saved,
+        sleep=writer_keeps_writing(append_rest),
+    )
     assert (first.submitted, first.rejected, first.pending) == ((), (), ("lesson.yaml",))
     assert submit.calls == [] and ledger_rows(catalog) == []  # left for the next scan, not recorded
 
@@ -300,7 +310,16 @@ def test_s3_script_still_being_replaced_waits(
     def upload_rest() -> None:  # a sync client uploading the teacher's next save
         client.put_object(Bucket=bucket, Key="in/lesson.yaml", Body=complete)
 
-    first = scan(location, store, ledger, submit, settle_s=0.5, sleep=writer_keeps_writing(upload_rest))
+    just_saved = client.head_object(Bucket=bucket, Key="in/lesson.yaml")["LastModified"].timestamp()
+    first = scan(
+        location,
+        store,
+        ledger,
+        submit,
+        settle_s=0.5,
+        clock=lambda: just_saved,
+        sleep=writer_keeps_writing(upload_rest),
+    )
     assert first.pending == ("in/lesson.yaml",) and submit.calls == [] and ledger_rows(catalog) == []
 
     with monkeypatch.context() as patch:
