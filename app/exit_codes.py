@@ -31,9 +31,11 @@ import errno
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 import typer
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from errors import InputError, LessonaudioError, NotFoundError, UnavailableError, WorkFailedError
@@ -165,15 +167,50 @@ class ExitCodeGroup(TyperGroup):
     """The root command: whatever a subcommand raises ends here, as one message and one exit code.
 
     Click's own exceptions (usage errors, ``typer.Exit``, Abort) and a closed pipe keep click's
-    handling; everything else goes through :func:`report`.
+    handling, their words in the reader's language (:mod:`app.usage_text`); everything else goes
+    through :func:`report`.
     """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from app.usage_text import speak_help
+
+        args = sys.argv[1:] if args is None else list(args)
+        speak_help(self, args)
+        return super().main(args, prog_name, complete_var, standalone_mode, windows_expand_args, **extra)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as error:  # the root's own options, or the bare command's help page
+            raise _in_readers_words(error) from None
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors its own click: its Context is not public
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):  # click's usage errors are the last
+        except ClickException as error:  # a subcommand's usage error
+            raise _in_readers_words(error) from None
+        except typer.Abort:
+            from app.usage_text import use_readers_words
+
+            use_readers_words(help_page=True)
+            raise
+        except (typer.Exit, typer.TyperException):
             raise
         except Exception as error:
             if isinstance(error, OSError) and error.errno == errno.EPIPE:  # click quiets a closed pipe
                 raise
             raise typer.Exit(report(error)) from None
+
+
+def _in_readers_words(error: ClickException) -> ClickException:
+    from app.usage_text import in_readers_words
+
+    return in_readers_words(error)

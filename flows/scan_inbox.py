@@ -39,6 +39,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from config import load_settings
+from errors import InputError
 from flows.inbox_runs import PrefectRuns, RunVerdict
 from i18n import _, language_from_env, use_language
 from lesson_specs import MAX_SCRIPT_BYTES, SpecError, load_spec
@@ -308,7 +309,10 @@ def scan_inbox(
     settings = load_settings()
     where = inbox or settings.inbox
     if not where:
-        raise ValueError("no inbox configured: set LESSONAUDIO_INBOX to a folder or s3://bucket/prefix")
+        with use_language(language_from_env(os.environ)):
+            raise InputError(
+                _("no inbox configured: set LESSONAUDIO_INBOX to a folder or s3://bucket/prefix")
+            )
     location = InboxLocation.parse(where)
     store = open_inbox_store(
         location, s3_settings_for(settings, location.bucket) if location.bucket else None

@@ -161,14 +161,19 @@ def per_plot(segments: Sequence[dict[str, Any]], threshold: float) -> str:
 
 
 _SILENT = re.compile(r"silent \((-?\d+) dBFS\)")
+_OVER = re.compile(r"PER (\d+\.\d+) > (\d+\.\d+)")
 
 
 def _reason(reason: str) -> str:
-    """A flag's reason as qa.json keeps it (English, made at check time), in the reader's language."""
+    """A flag's reason as qa.json keeps it (its stable English form, made at check time, which CI
+    and the manifest read), in the reader's language."""
     silent = _SILENT.fullmatch(reason)
     if silent:
         return _("silent ({level} dBFS)").format(level=silent.group(1))
-    return reason  # "PER 0.52 > 0.34": numbers and the measure's name only
+    over = _OVER.fullmatch(reason)
+    if over:
+        return _("PER {per} is over the limit {limit}").format(per=over.group(1), limit=over.group(2))
+    return reason
 
 
 def _attempts(seg: dict[str, Any]) -> str:

@@ -120,4 +120,6 @@ def _refused(what: str) -> Iterator[None]:
     except Exception as err:
         if error_code(err) is None:
             raise
-        raise InboxAccessError(f"{_(what)}: {err}") from None
+        from i18n.failures import failure_reason
+
+        raise InboxAccessError(f"{_(what)}: {failure_reason(err)}") from None

@@ -162,9 +162,11 @@ def publish_and_record(
     try:
         result = run(folder, config, on_object)
     except Exception as err:
+        from i18n.failures import failure_reason
+
         cause = root_cause(err)
         reason = _("publish to {target} failed: {error}").format(
-            target=describe_target(config.target), error=f"{type(cause).__name__}: {cause}"
+            target=describe_target(config.target), error=failure_reason(cause)
         )
         catalog.record_render_failed(render_pk, reason)
         raise PublishFailed(reason) from err

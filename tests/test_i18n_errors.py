@@ -197,3 +197,17 @@ def test_the_scan_flow_writes_reports_in_the_machines_language(
     report = (inbox / "bad.yaml.errors.txt").read_text("utf-8").splitlines()
     assert report[0] == "这个脚本没有生成音频。请修正下面的问题并保存；下次扫描时会重新检查。"
     assert all(HAN.search(line) for line in report[2:]), report
+
+
+def test_a_scan_with_no_inbox_says_so_in_the_machines_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked before the flow does anything, so its function is called without a Prefect run."""
+    from errors import InputError
+    from flows.scan_inbox import scan_inbox
+
+    monkeypatch.delenv("LESSONAUDIO_INBOX", raising=False)
+    monkeypatch.setenv("LESSONAUDIO_LANG", "zh-CN")
+    with pytest.raises(InputError, match="未配置收件箱：请把 LESSONAUDIO_INBOX 设为"):
+        scan_inbox.fn(inbox=None)
+    monkeypatch.setenv("LESSONAUDIO_LANG", "en")
+    with pytest.raises(InputError, match="no inbox configured: set LESSONAUDIO_INBOX"):
+        scan_inbox.fn(inbox=None)

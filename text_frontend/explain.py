@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from i18n import _
 from text_frontend.g2p import Reading
 from text_frontend.lexicon import Lexicon, LexiconStack
 from text_frontend.types import Syllable
@@ -101,6 +102,8 @@ def candidates(front_end: FrontEnd, char: str, reading: str) -> tuple[str, ...]:
 
 
 def _reason(why: Reading | None, pinyin: str) -> tuple[str, str]:
+    """The layer and its detail, in the reader's language: a rule's description is a catalog
+    message (its English is also its name); a dictionary word is the word itself."""
     if why is None or why.pinyin != pinyin:  # read in a context the explanation cannot reproduce
-        return "model", "chosen in context"
-    return why.source, why.detail
+        return "model", _("chosen in context")
+    return why.source, _(why.detail) if why.source == "rule" and why.detail else why.detail

@@ -37,7 +37,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from errors import LessonaudioError
 from flows.progress import Reporter
 from i18n import DEFAULT_LANGUAGE, N_, _, current_language, use_language
 from lesson_specs import LessonSpec
@@ -121,7 +120,9 @@ def _now() -> datetime:
 
 
 def _message(err: BaseException) -> str:
-    return str(err) if isinstance(err, LessonaudioError) else f"{type(err).__name__}: {err}"
+    from i18n.failures import failure_reason
+
+    return failure_reason(err)
 
 
 def _speaking(language: str, work: Callable[..., None], *args: Any) -> None:

@@ -30,6 +30,12 @@ _ENDED_AS = {
     "CANCELLED": N_("flow run {run} cancelled: {message}"),
 }
 """A run that ended badly, by its state type: one whole sentence each, for the translations."""
+_ENDED_WITH_DETAIL = {
+    "FAILED": N_("flow run {run} failed ({detail})"),
+    "CRASHED": N_("flow run {run} crashed ({detail})"),
+    "CANCELLED": N_("flow run {run} cancelled ({detail})"),
+}
+"""The same, where Prefect's message has no words in the reader's language: it follows as a detail."""
 
 
 class DeploymentUnavailable(InputError):
@@ -144,7 +150,18 @@ def flow_run_state(flow_run_id: str) -> RunState:
     phase = phase_of(state.type.value)
     message = None
     if phase is RunPhase.FAILED:
-        ended = _ENDED_AS.get(state.type.value, N_("flow run {run} failed: {message}"))
-        message = _(ended).format(run=run.name, message=state.message or _("no message"))
+        message = ended_message(state.type.value, run.name, state.message)
     since = run.start_time if phase is not RunPhase.WAITING else None
     return RunState(phase, message, since)
+
+
+def ended_message(state_type: str, run: str, said: str | None) -> str:
+    """Why a run ended badly, in the reader's language (see :func:`i18n.failures.prefect_reason`)."""
+    from i18n.failures import prefect_reason
+
+    reason = prefect_reason(said) if said else _("no message")
+    if reason is None:
+        detail = (said or "").strip().splitlines()[0]
+        ended = _ENDED_WITH_DETAIL.get(state_type, _ENDED_WITH_DETAIL["FAILED"])
+        return _(ended).format(run=run, detail=detail)
+    return _(_ENDED_AS.get(state_type, _ENDED_AS["FAILED"])).format(run=run, message=reason)

@@ -241,3 +241,53 @@ def test_render_progress_bars_name_their_stages_in_the_readers_language() -> Non
     assert english == list(STAGE_LABELS)
     assert all(HAN.search(label) for label in chinese), chinese
     assert stage_label("a stage of tomorrow") == "a stage of tomorrow"
+
+
+USAGE_CHROME = ("Usage:", "Try '", "for help", "Error", "Options", "Arguments", "Commands", "[required]")
+
+
+def english_words(said: str, args: Sequence[str]) -> list[str]:
+    """ASCII words left in ``said`` once the command line's own tokens (the command, its options,
+    quoted values, Click's [OPTIONS] COMMAND [ARGS] placeholders) are taken out."""
+    text = re.sub(
+        r"python -m app\.cli|'[^']*'|--?[\w-]+|\[OPTIONS\]|COMMAND|\[ARGS\]|\{\w+\}|lessonaudio", " ", said
+    )
+    return [word for word in re.findall(r"[A-Za-z]{2,}", text) if word not in args]
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        (("--bogus",), "没有这个选项：--bogus"),
+        (("render",), "缺少参数 'spec'。"),
+        (("renders", "list", "--limit", "many"), "'--limit' 的值无效：必须是整数"),
+        (("renders", "list", "--limit", "0"), "'--limit' 的值无效：不能小于 1"),
+        (("renders", "list", "--limit"), "选项 '--limit' 后面需要一个值。"),
+        (("renders", "list", "extra"), "多出了参数（extra）"),
+        (("rendr",), "没有 'rendr' 这个命令。您是想输入 'render', 'renders' 吗？"),
+        (("renders", "list", "--lim", "3"), "（可用的选项：--limit）"),
+    ],
+)
+def test_usage_errors_are_in_the_readers_language(
+    tmp_path: Path, args: tuple[str, ...], chinese: str
+) -> None:
+    zh, en = both(tmp_path, *args)
+    assert zh.code == 2
+    squeezed = re.sub(r"[│╭╮╰╯─\s]+", " ", zh.stderr)  # Rich's error box may wrap the line
+    assert chinese in squeezed, zh.stderr
+    assert english_words(zh.stderr, args) == [], zh.stderr
+    assert "用法：" in zh.stderr or args == ("renders", "list", "--limit")
+    assert not HAN.search(en.stderr), en.stderr
+    assert "Error" in en.stderr
+
+
+@pytest.mark.parametrize("args", [(), ("models",), ("render", "--help")])
+def test_help_pages_have_their_headings_in_the_readers_language(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    zh, en = both(tmp_path, *args)
+    assert "用法：" in zh.text and "显示此帮助并退出。" in zh.text
+    for chrome in USAGE_CHROME:
+        assert chrome not in zh.text, (chrome, zh.text)
+    assert "Usage:" in en.text and "Show this message and exit." in en.text
+    assert not HAN.search(en.text.replace("(YAML)", "")), en.text

@@ -276,3 +276,18 @@ def test_each_player_gets_its_segments_marks_from_marks_json_shifted_to_its_snip
         (sentence,) = [m for m in mine if m["type"] == "sentence"]
         assert (sentence["start"], sentence["end"]) == (0, len(job.display_text))
         assert sentence["time"] == chars[0]["time"] and sentence["end_time"] == chars[-1]["end_time"]
+
+
+def test_a_flags_reason_reads_in_the_reports_language() -> None:
+    from i18n import use_language
+
+    segments = report()["segments"]
+    assert isinstance(segments, list) and segments[2]["reasons"] == [
+        "PER 1.00 > 0.34"
+    ]  # qa.json's stable form
+    with use_language("zh-CN"):
+        chinese = render_html(report(), [None, None, None])
+    with use_language("en"):
+        english = render_html(report(), [None, None, None])
+    assert '<div class="reason">PER 1.00 超过上限 0.34</div>' in chinese and "&gt; 0.34" not in chinese
+    assert '<div class="reason">PER 1.00 is over the limit 0.34</div>' in english

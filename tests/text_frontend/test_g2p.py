@@ -376,3 +376,17 @@ def test_g2p_command_explains_each_polyphone() -> None:
     assert why[(18, "dei3")] == ("rule", "得 'must' before a verb is dei3")
     table = CliRunner().invoke(app, ["g2p", "--explain", "雨后的天空"])
     assert "空 kong1  dictionary: 天空" in table.stdout
+
+
+def test_g2p_explain_says_each_rule_in_the_readers_language() -> None:
+    from i18n import _, use_language
+    from text_frontend.g2p.rules import RULES
+
+    with use_language("zh-CN"):
+        result = CliRunner().invoke(app, ["g2p", "--explain", "--json", "李在第三行，我们得抓紧"])
+        untranslated = [rule.name for rules in RULES.values() for rule in rules if _(rule.name) == rule.name]
+    assert result.exit_code == 0, result.output
+    why = {p["pinyin"]: (p["why"], p["detail"]) for p in json.loads(result.stdout)["polyphones"]}
+    assert why["hang2"] == ("rule", "行 在数词或“第…”后是量词，读 hang2")
+    assert why["dei3"] == ("rule", "得 在动词前表示“必须”，读 dei3")
+    assert untranslated == []

@@ -362,7 +362,7 @@ def test_a_job_fails_in_the_language_of_the_request_that_submitted_it(settings: 
         with use_language("zh-CN"):  # as the page's request is answered
             job = submit_example(manager, alice)
         failed = wait_for_job(manager, job.id, {JobState.FAILED})
-        assert failed.error == "无法把生成任务提交给 Prefect：ConnectionError: connection refused"
+        assert failed.error == "无法把生成任务提交给 Prefect：连接失败（ConnectionError: connection refused）"
 
 
 # -- the real server, killed and started again -------------------------------------------------------

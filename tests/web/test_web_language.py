@@ -6,8 +6,11 @@ with the shipped default, ``web_language="zh-CN"``, unless a test says otherwise
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from config import Settings
-from tests.browser.support import fake_app, new_token, web_settings
+from flows.progress import Reporter
+from tests.browser.support import EXAMPLE, FakeRunner, fake_app, new_token, web_settings
+from web.job_types import RenderOutcome
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 BROKEN = (
@@ -214,6 +219,10 @@ def test_every_key_the_scripts_use_is_in_the_page_text() -> None:
         assert f"file.{name}" in SCRIPT_TEXT, name
     for stage in ("front end", "synthesis", "assemble", "back-check", "publish"):
         assert f"stage.{stage}" in SCRIPT_TEXT, stage
+    from web.page_text import JOB_STATE_LABELS
+
+    for state in JOB_STATE_LABELS:  # the jobs table, redrawn by the script
+        assert f"state.{state}" in SCRIPT_TEXT, state
 
 
 def test_the_scripts_carry_no_words_of_their_own() -> None:
@@ -225,3 +234,32 @@ def test_the_scripts_carry_no_words_of_their_own() -> None:
         strings = re.findall(r'"([^"\n]*)"|`([^`\n]*)`', code)
         sentences = [s for pair in strings for s in pair if re.search(r"[A-Z][a-z]+ [a-z]+", s)]
         assert sentences == [], (name, sentences)
+
+
+@dataclass
+class DeniedRunner(FakeRunner):
+    """A render that cannot write its output: the machine's English reason is what it raises."""
+
+    def run(self, spec_path: Path, voice: str | None, progress: Reporter) -> RenderOutcome:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self.out_dir / "lesson.wav"))
+
+
+@pytest.mark.parametrize("accept", ["zh-CN,zh;q=0.9", "en-US,en;q=0.9"])
+def test_a_failed_job_says_why_in_the_readers_language(tmp_path: Path, accept: str) -> None:
+    from tests.web.test_web_api import wait_for_job
+
+    settings = web_settings(tmp_path, web_language="zh-CN")
+    app = fake_app(settings, DeniedRunner(settings.output_dir))
+    script = EXAMPLE.read_text(encoding="utf-8")
+    with TestClient(app) as client:
+        headers = {"Authorization": f"Bearer {new_token(app)}", "Accept-Language": accept}
+        url = client.post("/api/renders", headers=headers, json={"script": script}).json()["status_url"]
+        job = wait_for_job(client, headers, url)
+        listed = client.get("/api/jobs", headers=headers).json()
+    assert job["state"] == "failed" and listed[0]["error"] == job["error"]
+    if accept.startswith("zh"):
+        assert job["error"].startswith("权限不够: "), job["error"]
+        assert "Permission" not in job["error"]
+    else:
+        assert job["error"].startswith("PermissionError: [Errno 13] Permission denied: ")
+        assert not HAN.search(job["error"])

@@ -204,6 +204,7 @@ async function showResult(renderId) {
 }
 
 async function pollJob(statusUrl) {
+  let lastState = null;
   for (;;) {
     const response = await api("GET", statusUrl);
     if (!response.ok) {
@@ -212,6 +213,10 @@ async function pollJob(statusUrl) {
     }
     const job = await response.json();
     showStages(job.stages);
+    if (job.state !== lastState) {
+      lastState = job.state;
+      refreshJobs();
+    }
     if (job.state === "finished") {
       $("job-status").textContent = text("jobFinished", { title: job.title, render_id: job.render_id });
       await showResult(job.render_id);
@@ -249,6 +254,40 @@ async function submitRender(event) {
     await pollJob(job.status_url);
   } finally {
     button.disabled = false;
+  }
+}
+
+// The jobs table is drawn with the page; from then on it is redrawn from the API when a job is
+// submitted or changes state, and every few seconds while one of them is still queued or running.
+const JOBS_EVERY_MS = 5000;
+let jobsTimer = null;
+
+async function refreshJobs() {
+  const table = $("jobs");
+  if (!table) return;
+  clearTimeout(jobsTimer);
+  jobsTimer = null;
+  const response = await api("GET", "/api/jobs?limit=20");
+  if (!response.ok) return;
+  const jobs = await response.json();
+  const body = table.tBodies[0];
+  body.replaceChildren();
+  if (!jobs.length) body.append(el("tr", {}, el("td", { colspan: "4" }, text("noJobs"))));
+  for (const j of jobs) {
+    const label = hasText(`state.${j.state}`) ? text(`state.${j.state}`) : j.state;
+    const state = el(
+      "td",
+      {},
+      j.render_id ? el("a", { href: `/api/renders/${j.render_id}/files/lesson.mp3?download=true` }, label) : label,
+    );
+    if (j.error) state.append(": ", el("span", { class: "error" }, j.error));
+    const when = j.submitted_at.replace("T", " ").slice(0, 16);
+    body.append(
+      el("tr", {}, el("td", {}, `${j.title} `, el("span", { class: "muted" }, `(${j.lesson_id})`)), el("td", {}, j.submitted_by), el("td", {}, when), state),
+    );
+  }
+  if (jobs.some((j) => j.state === "queued" || j.state === "running")) {
+    jobsTimer = setTimeout(refreshJobs, JOBS_EVERY_MS);
   }
 }
 
@@ -338,6 +377,9 @@ function setupScript() {
   });
   $("preview-form").addEventListener("submit", preview);
   window.addEventListener("message", fromReport);
+  if ([...$("jobs").tBodies[0].rows].some((row) => row.dataset.state === "queued" || row.dataset.state === "running")) {
+    jobsTimer = setTimeout(refreshJobs, JOBS_EVERY_MS); // a job still under way when the page was loaded
+  }
 }
 
 setupSignIn();

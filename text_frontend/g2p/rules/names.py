@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import N_
 from text_frontend.g2p.rules.context import Context, Rule
 
 # Characters whose surname reading differs from their everyday one: read so right after 姓.
@@ -25,4 +26,4 @@ def surname(c: Context) -> str | None:
     return SURNAMES.get(c.text[c.i]) if c.prev() == "姓" else None
 
 
-SURNAME_RULE = Rule("a character after 姓 takes its surname reading", surname)
+SURNAME_RULE = Rule(N_("a character after 姓 takes its surname reading"), surname)
