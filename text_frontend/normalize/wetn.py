@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import shutil
+import string
 import tempfile
 import threading
 from importlib.metadata import version
@@ -40,6 +41,16 @@ _CONTEXT = 4  # characters of context WeTN gets on each side of what it must rew
 _FST_FILES = ("zh_tn_tagger.fst", "zh_tn_verbalizer.fst")
 # Clause ends: WeTN never needs context across them, and cutting there keeps each call short.
 _CLAUSE_END = re.compile(r"(?<=[。！？；，\n])")
+# Most characters one WeTN call gets. Its tagger and our diff of its output grow faster than linearly
+# with the input, so a long run with no clause end (2,000 characters of ``1/3 1/3 …``) cost 5-25 s
+# in one call; cut into pieces of this size it costs about a second.
+_MAX_CALL = 64
+_SAFE = 4  # rank of a cut no WeTN token can span (:func:`_cut_rank`)
+_ASCII_DIGITS = frozenset(string.digits)
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_ASCII_PUNCT = frozenset(string.punctuation)
+# Cutting after these never splits a WeTN token: no rule or word list of WeTN's contains them.
+_NEVER_IN_TOKEN = frozenset("!?;")
 # Mistakes WeTN makes that are safe to undo on its output: 第2名 → 第两名.
 _POST_FIXES = (("第两", "第二"),)
 
@@ -114,7 +125,8 @@ class WeTextNormalizer:
 
         A window is a stretch that needs WeTN plus a few characters of context on each side, within
         its clause: WeTN's rules are local (个 after a number, 第 before it, 年月日 between digits),
-        and sending it only those windows instead of whole paragraphs roughly doubles throughput.
+        and sending it only those windows instead of whole paragraphs roughly doubles throughput. A long
+        window goes in pieces (:func:`_pieces`) so that no text can make one call slow.
         """
         text = src.text
         out: list[Char] = []
@@ -123,8 +135,12 @@ class WeTextNormalizer:
             if not piece:
                 continue
             for lo, hi, needs in _windows(piece):
-                chunk = Annotated(src.chars[start + lo : start + hi])
-                out.extend(realign(chunk, self.raw(piece[lo:hi])).chars if needs else chunk.chars)
+                if not needs:
+                    out.extend(src.chars[start + lo : start + hi])
+                    continue
+                for cut_lo, cut_hi in _pieces(piece[lo:hi]):
+                    chunk = Annotated(src.chars[start + lo + cut_lo : start + lo + cut_hi])
+                    out.extend(realign(chunk, self.raw(chunk.text)).chars)
             start += len(piece)
         return Annotated(tuple(out))
 
@@ -153,3 +169,99 @@ def _windows(clause: str) -> list[tuple[int, int, bool]]:
     if cursor < len(clause):
         windows.append((cursor, len(clause), False))
     return windows
+
+
+def _pieces(window: str, limit: int = _MAX_CALL) -> list[tuple[int, int]]:
+    """Cut ``window`` into (start, end) pieces of at most ``limit`` characters for one WeTN call each.
+
+    Each cut is the last one within the limit that no WeTN token can span, so the pieces read exactly
+    as the whole would. A run with no such place (``1+2+…+39`` once the symbol layer has said the
+    pluses, ``10001,10001,…``) is cut where the reading most likely survives, and at worst at the
+    limit: the cost of reading it must stay bounded whatever the text.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(window) - start > limit:
+        end = _cut(window, start, start + limit)
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(window)))
+    return spans
+
+
+def _cut(text: str, lo: int, hi: int) -> int:
+    """The last cut in ``(lo, hi]`` of the best kind there is: see :func:`_cut_rank`."""
+    best, best_rank = hi, -1
+    for i in range(hi, lo, -1):
+        rank = _cut_rank(text, i, lo)
+        if rank == _SAFE:
+            return i
+        if rank > best_rank:
+            best, best_rank = i, rank
+    return best
+
+
+def _cut_rank(text: str, i: int, lo: int) -> int:
+    """How well a cut before ``text[i]`` keeps WeTN's reading: safe, else after whitespace, else
+    outside any ASCII word or number (``24|加25``), else after ASCII punctuation, else anywhere."""
+    if _safe_cut(text, i, lo):
+        return _SAFE
+    before = text[i - 1]
+    if before.isspace():
+        return 3
+    if not _in_word_or_number(text, i):
+        return 2
+    return 1 if before in _ASCII_PUNCT else 0
+
+
+def _in_word_or_number(text: str, i: int) -> bool:
+    """Whether ``text[i - 1]`` and ``text[i]`` belong to one ASCII word or number (3.14, 1/3, 10:30)."""
+    before, after = text[i - 1], text[i]
+    word = _ASCII_DIGITS | _ASCII_LETTERS
+    if before in word and after in word:
+        return True
+    if before in _ASCII_PUNCT and after in _ASCII_DIGITS:
+        return i >= 2 and text[i - 2] in _ASCII_DIGITS
+    if before in _ASCII_DIGITS and after in _ASCII_PUNCT:
+        return i + 1 < len(text) and text[i + 1] in _ASCII_DIGITS
+    return False
+
+
+def _safe_cut(text: str, i: int, lo: int) -> bool:
+    """Whether no WeTN token can hold both ``text[i - 1]`` and ``text[i]``.
+
+    WeTN reads a string as a sequence of tokens, each verbalised on its own, so cutting where no
+    token can cross leaves its output unchanged. From its grammar (``tn/chinese/rules``): the only
+    spaces inside a token are single ASCII spaces after a number or an operator, fraction slash,
+    currency, team name or the ``sq`` of ``sq ft``, before a unit, operator, slash or ``am``/``pm``
+    (``a m`` too); commas only between digits (``1,000个``); ``!?;`` never. Hence the safe places: after
+    ``!?;``, after a comma not between digits, after any other whitespace or two spaces, and after
+    one space between digits (the run before made of ASCII digits and punctuation, so no team name
+    like 沙尔克04 ends there) or between words (unless the word before is one letter or ends in sq).
+    """
+    before, after = text[i - 1], text[i]
+    if before in _NEVER_IN_TOKEN:
+        return True
+    if before == ",":
+        return not (i >= 2 and text[i - 2] in _ASCII_DIGITS and after in _ASCII_DIGITS)
+    if not before.isspace() or after.isspace():
+        return False
+    if before != " " or i < 2 or text[i - 2].isspace():
+        return True
+    run = _run_before(text, i - 1, lo)
+    if not run:  # the space opens the piece: no token starts with a space
+        return True
+    if after in _ASCII_DIGITS:
+        return run[-1] in _ASCII_DIGITS and all(ch in _ASCII_DIGITS or ch in _ASCII_PUNCT for ch in run)
+    if after in _ASCII_LETTERS:
+        word = run[len(run.rstrip(string.ascii_letters)) :]
+        return len(word) > 1 and not word.lower().endswith("sq")
+    return False
+
+
+def _run_before(text: str, space: int, lo: int) -> str:
+    """The characters between the previous whitespace (or ``lo``) and the space at ``space``."""
+    start = space
+    while start > lo and not text[start - 1].isspace():
+        start -= 1
+    return text[start:space]
