@@ -66,6 +66,7 @@ def _job(row: WebJob) -> Job:
         script_sha256=row.script_sha256,
         runner=JobRunner(row.runner),
         flow_run_id=row.flow_run_id,
+        language=row.language,
     )
 
 
@@ -119,6 +120,7 @@ class JobStore:
             host=owner.host if owner else None,
             pid=owner.pid if owner else None,
             heartbeat_at=utcnow() if owner else None,
+            language=job.language,
         )
         _copy(job, row)
         with self._sessions.begin() as session:

@@ -67,6 +67,8 @@ class Job:
     script_sha256: str = ""
     runner: JobRunner = JobRunner.LOCAL
     flow_run_id: str | None = None
+    language: str | None = None
+    """The submitter's language: the job's failure reasons are written in it, also after a restart."""
 
     @property
     def ended(self) -> bool:

@@ -214,6 +214,7 @@ class JobManager:
             callback_url=callback_url,
             script_sha256=hashlib.sha256(script.encode("utf-8")).hexdigest(),
             runner=JobRunner.LOCAL if self.remote is None else JobRunner.PREFECT,
+            language=current_language(),
         )
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
         spec_path = (self.jobs_dir / f"{job.id}.yaml").resolve()
@@ -225,7 +226,7 @@ class JobManager:
             raise
         self._remember(job)
         _hold(job.id, True)
-        self._start(job, spec_path, voice, current_language())
+        self._start(job, spec_path, voice, job.language)
         return job
 
     def _start(self, job: Job, spec_path: Path, voice: str | None, language: str | None = None) -> None:
@@ -368,12 +369,13 @@ class JobManager:
                 with self._lock:
                     self._followed.pop(job_id, None)
                 continue
-            try:
-                state = self._state(job.flow_run_id)
-            except Exception as err:  # unreachable server: the job keeps its state meanwhile
-                log.warning("render job %s: cannot read flow run %s: %s", job_id, job.flow_run_id, err)
-                continue
-            self._apply(job, spec_path, state)
+            with use_language(job.language or self.language):
+                try:
+                    state = self._state(job.flow_run_id)
+                except Exception as err:  # unreachable server: the job keeps its state meanwhile
+                    log.warning("render job %s: cannot read flow run %s: %s", job_id, job.flow_run_id, err)
+                    continue
+                self._apply(job, spec_path, state)
 
     def _state(self, flow_run_id: str) -> RunState:
         if self.remote is not None:
@@ -420,29 +422,34 @@ class JobManager:
     # -- start-up ----------------------------------------------------------------------------------
 
     def recover(self) -> None:
-        """Settle the jobs a previous process left queued or running (see the module docstring)."""
+        """Settle the jobs a previous process left queued or running (see the module docstring);
+        each in its submitter's language."""
         now = _now()
         for stored in self.store.unfinished():
-            job = stored.job
-            if job.runner is JobRunner.PREFECT:
-                self._recover_remote(stored)
-                continue
-            reason = abandoned_reason(
-                stored.owner, stored.heartbeat_at, job.submitted_at, now, alive=_alive_for(job.id)
-            )
-            if reason is None:
-                continue  # another web process renders it
-            self._remember(job)
-            outcome = self.store.finished_render(stored.spec_path)
-            if outcome is not None:
-                self._settle(job, stored.spec_path, outcome, self._claim(job, outcome))
-            elif job.state is JobState.QUEUED and stored.spec_path.is_file():
-                log.info("render job %s was queued when the web server stopped: queued again", job.id)
-                self.store.adopt(job.id, self._process)
-                _hold(job.id, True)
-                self._start(job, stored.spec_path, stored.voice)
-            else:
-                self._settle(job, stored.spec_path, None, _(STOPPED_REASON))
+            with use_language(stored.job.language or self.language):
+                self._recover_one(stored, now)
+
+    def _recover_one(self, stored: StoredJob, now: datetime) -> None:
+        job = stored.job
+        if job.runner is JobRunner.PREFECT:
+            self._recover_remote(stored)
+            return
+        reason = abandoned_reason(
+            stored.owner, stored.heartbeat_at, job.submitted_at, now, alive=_alive_for(job.id)
+        )
+        if reason is None:
+            return  # another web process renders it
+        self._remember(job)
+        outcome = self.store.finished_render(stored.spec_path)
+        if outcome is not None:
+            self._settle(job, stored.spec_path, outcome, self._claim(job, outcome))
+        elif job.state is JobState.QUEUED and stored.spec_path.is_file():
+            log.info("render job %s was queued when the web server stopped: queued again", job.id)
+            self.store.adopt(job.id, self._process)
+            _hold(job.id, True)
+            self._start(job, stored.spec_path, stored.voice, job.language)
+        else:
+            self._settle(job, stored.spec_path, None, _(STOPPED_REASON))
 
     def _recover_remote(self, stored: StoredJob) -> None:
         job = stored.job
@@ -453,7 +460,7 @@ class JobManager:
         elif self.remote is not None and stored.spec_path.is_file():
             self.store.adopt(job.id, self._process)
             _hold(job.id, True)
-            self._start(job, stored.spec_path, stored.voice)  # the same idempotency key: no second run
+            self._start(job, stored.spec_path, stored.voice, job.language)  # same idempotency key: one run
         else:
             self._settle(job, stored.spec_path, None, _(STOPPED_REASON))
 

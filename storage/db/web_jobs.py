@@ -57,3 +57,5 @@ class WebJob(Base):
     webhook_attempts: Mapped[int | None] = mapped_column(Integer, nullable=True)
     webhook_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     webhook_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    """The submitter's language (``i18n``): what the job's failure reason is written in."""

@@ -31,7 +31,7 @@ from fastapi.testclient import TestClient
 
 from app.prefect_server import free_port, local_prefect_server
 from config import Settings
-from i18n import use_language
+from i18n import _, use_language
 from lesson_specs import load_spec_file
 from storage.catalog import open_catalog
 from storage.db.models import utcnow
@@ -119,7 +119,13 @@ def _dead_pid() -> int:
 
 
 def _orphan(
-    store: JobStore, tmp_path: Path, owner_id: int, state: JobState, *, script: bool
+    store: JobStore,
+    tmp_path: Path,
+    owner_id: int,
+    state: JobState,
+    *,
+    script: bool,
+    language: str | None = None,
 ) -> tuple[Job, Path]:
     """A job a killed web process left in ``state``: its owner's pid is dead."""
     job = Job(
@@ -131,6 +137,7 @@ def _orphan(
         submitted_at=utcnow() - timedelta(minutes=1),
         state=state,
         started_at=utcnow() if state is JobState.RUNNING else None,
+        language=language,
     )
     spec_path = tmp_path / "cache" / "web-jobs" / f"{job.id}.yaml"
     if script:
@@ -147,7 +154,7 @@ def test_jobs_of_a_dead_web_process_are_settled_on_start(settings: Settings, tmp
         info, alice = tokens.create("alice")
         store = JobStore(tokens.engine)
         running_job, running_spec = _orphan(store, tmp_path, info.id, JobState.RUNNING, script=True)
-        queued_job, _ = _orphan(store, tmp_path, info.id, JobState.QUEUED, script=True)
+        queued_job, _queued_spec = _orphan(store, tmp_path, info.id, JobState.QUEUED, script=True)
         # A render that finished (recorded in the catalog) though its job never heard of it.
         finished_job, finished_spec = _orphan(store, tmp_path, info.id, JobState.RUNNING, script=False)
         outcome = FakeRunner(settings.output_dir).run(EXAMPLE, None, _no_progress())
@@ -177,6 +184,28 @@ def test_jobs_of_a_dead_web_process_are_settled_on_start(settings: Settings, tmp
         assert requeued["state"] == "finished", requeued  # queued, never started: rendered now
         assert client.post("/session", json={"token": alice}).status_code == 204
         assert STOPPED_REASON in client.get("/").text
+
+
+def test_a_job_settled_on_start_fails_in_its_submitters_language(settings: Settings, tmp_path: Path) -> None:
+    assert settings.database_url is not None and settings.web_language == "en"
+    tokens = SqlTokenStore.open(settings.database_url)
+    try:
+        info, alice = tokens.create("alice")
+        store = JobStore(tokens.engine)
+        chinese, _spec = _orphan(store, tmp_path, info.id, JobState.RUNNING, script=True, language="zh-CN")
+        english, _spec = _orphan(store, tmp_path, info.id, JobState.RUNNING, script=True, language="en")
+    finally:
+        tokens.close()
+
+    with TestClient(fake_app(settings)) as client:
+        errors = {
+            job.id: client.get(f"/api/jobs/{job.id}", headers=bearer(alice)).json()["error"]
+            for job in (chinese, english)
+        }
+    with use_language("zh-CN"):
+        in_chinese = _(STOPPED_REASON)
+    assert in_chinese != STOPPED_REASON
+    assert errors == {chinese.id: in_chinese, english.id: STOPPED_REASON}
 
 
 def test_a_job_of_a_live_web_process_is_left_alone(settings: Settings, tmp_path: Path) -> None:
