@@ -1,9 +1,10 @@
 """Shared test set-up: an isolated cache and output folder, one temporary Prefect server per session,
 and the markers that split the suite into tiers.
 
-Prepared models are shared with the machine (they are large, hash-checked and read-only), but the
-segment cache, Prefect's database and outputs are per test session, so tests never see a previous
-run's cache hits and never write into the user's folders.
+Prepared models are shared with the machine (they are large, hash-checked and read-only), and so is
+WeTN's compiled grammar (it depends only on WeTN's version), but the segment cache, Prefect's
+database and outputs are per test session, so tests never see a previous run's cache hits and never
+write into the user's folders.
 
 Tiers: ``make test`` runs everything; ``make test-fast`` leaves out what needs a prepared model,
 Chromium or servers of its own (markers in ``pyproject.toml``). Markers come from what a test uses,
@@ -17,11 +18,24 @@ twice, with the real voice (``make test``) and with the tiny one of ``tests/tiny
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+# With PYTHONDONTWRITEBYTECODE set (common in containers) every test process and every command a
+# test runs compiles the project and the tests from source again: about a third of each worker's
+# collection and much of each command's start-up. The setting's point is no __pycache__ folders in
+# the tree, so the bytecode goes to one folder under pytest's own cache instead, for children too.
+if sys.dont_write_bytecode:
+    _PYCACHE = str(Path(__file__).resolve().parents[1] / ".pytest_cache" / "pycache")
+    sys.dont_write_bytecode = False
+    sys.pycache_prefix = _PYCACHE
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE
 
 from config import Settings
 from tests.mounts import Mount, tmpfs_mounts
@@ -102,6 +116,7 @@ def voice_under_test(request: pytest.FixtureRequest) -> Iterator[str]:
 # Read before any fixture points LESSONAUDIO_CACHE_DIR at a temporary folder: the models live in the
 # machine's cache, and a session that asked for the isolated cache first must still find them.
 _MACHINE_MODELS_DIR = Settings().resolved_models_dir
+_MACHINE_CACHE_ENV = {name: os.environ.get(name) for name in ("LESSONAUDIO_CACHE_DIR", "XDG_CACHE_HOME")}
 
 
 @pytest.fixture(scope="session")
@@ -111,9 +126,14 @@ def models_dir() -> Path:
 
 
 @contextmanager
-def _environ(**values: str) -> Iterator[None]:
+def _environ(**values: str | None) -> Iterator[None]:
+    """Set (or, for ``None``, unset) variables for the duration of the block."""
     saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
     try:
         yield
     finally:
@@ -124,10 +144,36 @@ def _environ(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _machine_wetn_fsts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The machine's compiled WeTN grammar (the folder ``FrontEnd()`` uses outside tests), built if missing.
+
+    Compiling it costs ~5 s of CPU, so every xdist worker compiling its own would be paid once per
+    core and run; the grammar depends only on WeTN's version and our options, like a prepared model.
+    Workers of one run share the temporary root, so one builds while the others wait for it.
+    """
+    from filelock import FileLock
+
+    from text_frontend.normalize import wetn
+
+    with _environ(**_MACHINE_CACHE_ENV):
+        root = wetn.default_cache_dir()
+    folder = root / wetn._options_key()
+    if not all((folder / name).is_file() for name in wetn._FST_FILES):
+        with FileLock(tmp_path_factory.getbasetemp().parent / "wetn-build.lock"):
+            wetn.WeTextNormalizer(root)  # builds unless another worker finished first; then just loads
+    return folder
+
+
 @pytest.fixture(scope="session")
 def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """An isolated cache_dir for the session; needs no model, so asking for it keeps a test fast."""
+    """An isolated cache_dir for the session; needs no model, so asking for it keeps a test fast.
+
+    It starts with a copy of the compiled WeTN grammar (nothing of a previous session's renders):
+    building an empty folder's grammar is ``tests/text_frontend/test_normalize.py``'s business.
+    """
     root = tmp_path_factory.mktemp("lessonaudio")
+    fsts = _machine_wetn_fsts(tmp_path_factory)
+    shutil.copytree(fsts, root / "cache" / "wetn" / fsts.name)
     with _environ(LESSONAUDIO_CACHE_DIR=str(root / "cache")):
         yield root
 
