@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from engines.prosody import preset
 from lesson_specs.model import LessonSpec, Paragraph
-from tasks.display import display_map
+from tasks.display import display_map, display_maps
 from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
 from text_frontend.latin.words import words_in
 from text_frontend.types import Segment
@@ -21,7 +21,7 @@ PARAGRAPH_PAUSE_MS = 700
 
 
 def display_text(paragraph_text: str, segment: Segment) -> str:
-    """The script's own words a segment came from (``tasks.display.display_map``)."""
+    """The script's own words of a paragraph read as this one segment (``tasks.display.display_map``)."""
     return display_map(paragraph_text, segment).text
 
 
@@ -64,6 +64,9 @@ def _paragraph_jobs(
     jobs: list[SegmentJob] = []
     if analysis.leading_pause_ms and earlier:
         earlier[-1] = _lengthen(earlier[-1], analysis.leading_pause_ms)
+    # Display texts are cut from the paragraph together, so what no segment said verbatim (a number,
+    # a formula, a Latin word at a segment's edge) is shown by the segment that spoke it.
+    displays = iter(display_maps(paragraph.text, [s for s in analysis.segments if s.syllables]))
     for segment in analysis.segments:
         if not segment.syllables:
             # Nothing to say (a lone pause mark, unspoken symbols): keep its silence, drop the segment.
@@ -72,7 +75,7 @@ def _paragraph_jobs(
             elif earlier:
                 earlier[-1] = _lengthen(earlier[-1], segment.pause_after_ms)
             continue
-        shown = display_map(paragraph.text, segment)
+        shown = next(displays)
         jobs.append(
             SegmentJob(
                 key=segment_key(segment, prosody, voice),
