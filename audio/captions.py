@@ -11,6 +11,7 @@ then the best breaks, so a long sentence is split into even cues instead of a fu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -211,18 +212,33 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).replace("-->", "→")
 
 
-def _body(cue: Cue) -> str:
-    return "\n".join(_clean(line) for line in cue.lines) if cue.lines else _clean(cue.text)
+_SRT_TAG = re.compile(r"<(?=/?[A-Za-z])|\{(?=\\)")
+"""What SRT players read as markup: the start of an HTML-like tag (<b>, </i>, <font …>) and an
+override block ({\\an8}). SRT has no escapes, so these become their full-width look-alikes."""
+
+
+def _srt_text(text: str) -> str:
+    return _SRT_TAG.sub(lambda m: "＜" if m.group() == "<" else "｛", _clean(text))
+
+
+def _vtt_text(text: str) -> str:
+    """WebVTT cue text with ``&``, ``<`` and ``>`` as character references: a script's "x<3" or
+    "AT&T" is text to show, not a tag or an entity."""
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _body(cue: Cue, line: Callable[[str], str]) -> str:
+    return "\n".join(line(text) for text in cue.lines) if cue.lines else line(cue.text)
 
 
 def to_srt(cues: Sequence[Cue]) -> str:
     blocks = [
-        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_body(c)}\n"
+        f"{i}\n{_stamp(c.start, ',')} --> {_stamp(c.end, ',')}\n{_body(c, _srt_text)}\n"
         for i, c in enumerate(cues, start=1)
     ]
     return "\n".join(blocks)
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
-    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_body(c)}\n" for c in cues]
+    blocks = [f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}\n{_body(c, _vtt_text)}\n" for c in cues]
     return "WEBVTT\n\n" + "\n".join(blocks)
