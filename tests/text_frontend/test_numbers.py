@@ -497,3 +497,91 @@ def test_a_long_digit_run_is_read_here_not_by_wetn() -> None:
 )
 def test_doubts(text: str, doubts: list[tuple[int, int, str, str]]) -> None:
     assert [(d.start, d.end, d.text, d.kind) for d in find_doubts(text)] == doubts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # figure, table and example numbers are labels, read 杠
+        ("如图1-2所示", "如图一杠二所示"),
+        ("见表2-1", "见表二杠一"),
+        ("例3-2", "例三杠二"),
+        ("式(1-2)", "式(一杠二)"),
+        ("图1-2-3", "图一杠二杠三"),
+        # a rising pair before a measure word, a percent sign or 学年 is a range
+        ("2-3节课", "两到三节课"),
+        ("2—3节课", "两到三节课"),
+        ("8-9点", "八到九点"),
+        ("2-3次", "两到三次"),
+        ("1-2年级", "一到二年级"),
+        ("2-3月", "二到三月"),
+        ("1.5-2小时", "一点五到两小时"),
+        ("第2章2-3节", "第二章两到三节"),
+        ("2020-2021学年第一学期", "二零二零到二零二一学年第一学期"),
+        ("鲁迅（1881—1936）", "鲁迅（一八八一到一九三六）"),
+        ("增长了50%-60%", "增长了百分之五十到百分之六十"),
+        ("50-60%", "百分之五十到百分之六十"),
+        ("¥100-200", "一百到两百元"),
+        ("¥100-¥200", "一百到两百元"),
+        ("$5-10万", "五到十万美元"),
+        # what already read 到 still does
+        ("3-5页", "三到五页"),
+        ("1-3月", "一到三月"),
+        ("第1-2章", "第一到二章"),
+        # subtraction stays minus
+        ("5-3=2", "五减三等于二"),
+        ("10-3=7", "十减三等于七"),
+        ("x=10-3", "艾克斯等于十减三"),
+        ("(10-3)×2", "(十减三)乘二"),
+        ("算式2-3=-1", "算式二减三等于负一"),
+        ("50%-20%", "百分之五十减百分之二十"),
+        ("¥100-¥20", "一百元减二十元"),
+        ("x-1", "艾克斯减一"),
+        ("a-b", "诶减必"),
+        ("2-3", "二减三"),
+    ],
+)
+def test_a_dash_between_numbers_is_a_range_a_label_or_minus(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第Ⅱ卷", "第二卷"),
+        ("Ⅰ、Ⅱ、Ⅲ", "一、二、三"),
+        ("第ⅩⅣ章", "第十四章"),
+        ("ⅲ.", "三."),
+        ("⼀⼆⼗", "一二十"),  # Kangxi radicals copied from a PDF
+    ],
+)
+def test_roman_numerals_and_kangxi_radicals_are_read_for_what_they_stand_for(
+    text: str, expected: str
+) -> None:
+    assert norm(text) == expected
+
+
+def test_roman_numerals_are_said_and_radicals_are_not_emoji() -> None:
+    analysis = _front_end().analyze("第Ⅱ卷⼀⺀")
+    assert "".join(s.char for s in analysis.syllables) == "第二卷一"
+    assert [(s.text, s.reason) for s in analysis.unspoken] == [("⺀", "symbol")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3.5元/kg", "三点五元每千克"),
+        ("¥3.5/kg", "三点五元每千克"),
+        ("30元/人", "三十元每人"),
+        ("1990s", "一九九零年代"),
+        ("1990's", "一九九零年代"),
+        ("2000s", "两千秒"),  # a round number of seconds is as likely
+        ("90s", "九十秒"),
+        (".5", "零点五"),
+        ("...5", "...五"),
+        ("3/0", "三除以零"),
+        ("0/5", "五分之零"),
+    ],
+)
+def test_numbers_that_were_misread_in_silence(text: str, expected: str) -> None:
+    assert norm(text) == expected

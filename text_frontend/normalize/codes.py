@@ -28,6 +28,10 @@ _SIGNED = re.compile(r"(?<![\d.,:/~～\-—$¥￥€£₩^])(- ?)(\d+(?:\.\d+)?)
 # is silent, two digits are said as a number and longer ones digit by digit, as such names are said.
 # A lexicon term stands in the text as one private-use character until it is expanded.
 _NAMED = re.compile(r"(?:(?<![A-Za-z])[A-Za-z]{2,}|[\U000F0000-\U000FFFFD])(-)(\d+)(?![\d.])")
+# .5 is 零点五; without its zero WeTN reads the 5 alone. Not after a dot (an ellipsis) or a letter.
+_NO_LEADING_ZERO = re.compile(r"(?<![\d.A-Za-z…])\.(\d+)(?![\d.])")
+# 3/0 has no value to say as a fraction (零分之三): say the division that is written.
+_OVER_ZERO = re.compile(r"(?<![\d.,:/])(\d+(?:\.\d+)?)/(0+(?:\.0+)?)(?![\d.,:/])")
 _AREA_CODE = re.compile(r"(?<![\d-])(0\d{2,3})-(\d{7,8})(?![\d-])")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 # Any "…号" (学号, 房间号, 身份证号, 卡号) names a code, as do these words; a date's 5号 does not.
@@ -61,6 +65,10 @@ def find(text: str) -> list[Edit]:
         if match.group(3):
             edits.append(Edit(match.end(1), match.start(3), "到"))
             edits.append(Edit(match.start(3), match.end(3), cardinal(match.group(3))))
+    for match in _NO_LEADING_ZERO.finditer(text):
+        edits.append(Edit(match.start(), match.end(), "零点" + digits(match.group(1))))
+    for match in _OVER_ZERO.finditer(text):
+        edits.append(Edit(match.start(), match.end(), decimal(match.group(1)) + "除以零"))
     for match in _AREA_CODE.finditer(text):
         edits.append(Edit(match.start(), match.end(), digits(match.group(1) + match.group(2), yao=True)))
     for match in [*_NUMBER.finditer(text), *_SIGNED.finditer(text)]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from text_frontend.normalize.edits import Edit
 from text_frontend.normalize.spoken_numbers import decimal
@@ -160,6 +161,13 @@ _MONEY = re.compile(
     + "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
     + r") ?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万亿|万|亿)?"
 )
+_CURRENCY = "|".join(re.escape(c) for c in sorted(CURRENCIES, key=len, reverse=True))
+# ¥100-200, ¥100-¥200, $5~10万: the other end of a range of money, read 一百到两百元.
+_MONEY_TO = re.compile(
+    rf" ?([-~～—]) ?((?:{_CURRENCY})?) ?(\d{{1,3}}(?:,\d{{3}})+|\d+)(\.\d+)?(万亿|万|亿)?(?![\d.])"
+)
+# 3.5元/kg, ¥3.5/斤: a price per unit, 三点五元每千克; the slash alone would not be said.
+_PER_AFTER_PRICE = re.compile(rf"/(?:({_alternatives(_PARTS)}){_END}|(?=[\u4e00-\u9fff]))")
 _NEGATIVE = re.compile(r"-(?=\d+(?:\.\d+)?(?:/\d+(?![\d.])|%))")
 
 
@@ -217,6 +225,21 @@ def _is_algebra(text: str, start: int, end: int, letter: str) -> bool:
     return re.search(rf"\d{re.escape(letter)} ?[-+×÷]", before) is not None
 
 
+_MAGNITUDES = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}
+
+
+def _amount(number: str, magnitude: str | None) -> Decimal:
+    return Decimal(number.replace(",", "")) * _MAGNITUDES[magnitude or ""]
+
+
+def _money_range(text: str, to: re.Match[str], low: Decimal, high: Decimal) -> bool:
+    """A dash between sums is a range when it rises and no equals sign follows (¥100-200);
+    ¥100-¥20=¥80 is a sum. ``~`` and ``—`` always join the ends of a range."""
+    if to.group(1) != "-":
+        return True
+    return high > low and not re.match(r" ?[=＝+×÷*/<>]", text[to.end() :])
+
+
 def find(text: str) -> list[Edit]:
     edits: list[Edit] = []
     for match in _UNIT.finditer(text):
@@ -243,8 +266,25 @@ def find(text: str) -> list[Edit]:
         prefix = ""
         if sign and _negated(text, match.start()):
             start, prefix = match.start(), "负"
-        amount = decimal(whole.replace(",", "") + (fraction or ""), liang=True)
-        edits.append(Edit(start, match.end(), prefix + amount + (magnitude or "") + CURRENCIES[symbol]))
+        amount = decimal(whole.replace(",", "") + (fraction or ""), liang=True) + (magnitude or "")
+        end, said = match.end(), amount + CURRENCIES[symbol]
+        to = _MONEY_TO.match(text, end)
+        if to and to.group(2) in ("", symbol) and not prefix:
+            high = to.group(3).replace(",", "") + (to.group(4) or "")
+            if _money_range(
+                text, to, _amount(whole + (fraction or ""), magnitude), _amount(high, to.group(5))
+            ):
+                said = amount + "到" + decimal(high, liang=True) + (to.group(5) or "") + CURRENCIES[symbol]
+                end = to.end()
+            elif to.group(1) == "-" and to.group(2):
+                edits.append(Edit(end, to.start(2), "减"))  # ¥100-¥20: minus between two sums
+        edits.append(Edit(start, end, prefix + said))
+    prices = [m.end() for m in _MONEY.finditer(text)]
+    prices += [m.end() for m in re.finditer(rf"{_NUMBER} ?[元角]", text)]
+    for end in prices:
+        per = _PER_AFTER_PRICE.match(text, end)
+        if per:
+            edits.append(Edit(per.start(), per.end(), "每" + (_PARTS[per.group(1)] if per.group(1) else "")))
     for match in _NEGATIVE.finditer(text):
         # With an operand before it the dash is minus: 5-1/3 五减三分之一, not a range of fractions.
         edits.append(Edit(match.start(), match.end(), "负" if _negated(text, match.start()) else "减"))

@@ -55,6 +55,8 @@ def is_silent_ok(ch: str) -> bool:
 
 
 def reason_for(ch: str) -> Reason:
+    if 0x2E80 <= ord(ch) <= 0x2FDF:
+        return "symbol"  # a radical with no ideograph of its own (⺀): not an emoji
     if (ch.isascii() and ch.isalnum()) or unicodedata.category(ch).startswith("L"):
         return "latin"
     if unicodedata.category(ch) == "So" or 0x1F000 <= ord(ch) <= 0x1FAFF or ch in "\u200d\ufe0f":

@@ -27,6 +27,8 @@ from text_frontend.normalize.edits import Edit
 from text_frontend.normalize.spoken_numbers import cardinal, digits
 
 _YEAR = re.compile(r"(?<![\d.,:/A-Za-z])(?:(\d{1,5}) ?[-~～—] ?)?(\d{1,5})(多|余)?年(?![级代])")
+# 1990s; a round hundred (2000s, 1200s) is as likely a time in seconds, and stays one.
+_DECADE = re.compile(r"(?<![\d.,:/A-Za-z])(1\d[1-9]0|20[1-9]0)[’']?s(?![A-Za-z\d])")
 _DASH_TO_NEXT_YEAR = re.compile(r" ?[-~～—] ?(?=(?:公元前?)?\d{1,5}年)")
 _ERA = ("公元前", "公元")
 _DATE_AFTER = re.compile(r"\d{1,2}月|[底初末春夏秋冬]|以来|以前|以后")
@@ -82,8 +84,11 @@ def _is_year_range(number: str, before: str, after: str) -> bool:
 
 
 def find(text: str) -> list[Edit]:
-    """Edits for every ``N年``; a range (3~5年, 220年—280年) reads both ends alike, joined by 到."""
+    """Edits for every ``N年``; a range (3~5年, 220年—280年) reads both ends alike, joined by 到.
+    A decade written the English way (1990s) is 一九九零年代, not 1990 seconds."""
     edits: list[Edit] = []
+    for match in _DECADE.finditer(text):
+        edits.append(Edit(match.start(), match.end(), digits(match.group(1)) + "年代"))
     for match in _YEAR.finditer(text):
         first, number = match.group(1), match.group(2)
         before = text[max(0, match.start() - 6) : match.start()]
