@@ -23,7 +23,13 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
-from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString, SingleQuotedScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    ScalarString,
+    SingleQuotedScalarString,
+)
 from ruamel.yaml.tokens import CommentToken
 
 from errors import InputError
@@ -43,6 +49,16 @@ class RoundTripError(InputError):
         self.message = message
         self.fix = fix
         super().__init__(f"line {line}, column {col}: {message} ({fix})")
+
+
+class EditError(InputError):
+    """An edit the script cannot take: which edit (0-based place in the edited list) and why."""
+
+    def __init__(self, edit: int, message: str, fix: str) -> None:
+        self.edit = edit
+        self.message = message
+        self.fix = fix
+        super().__init__(f"paragraphs[{edit}].source: {message} ({fix})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +99,8 @@ def outline(script: str) -> ScriptOutline:
     """The script's paragraphs with their line numbers, its default emotion and its lexicon."""
     root = _load(script)
     items = _paragraph_list(root)
-    paragraphs = tuple(_read_paragraph(i, item, items) for i, item in enumerate(items))
+    written = _written_scalars(script, items)
+    paragraphs = tuple(_read_paragraph(i, item, items, written.get(i)) for i, item in enumerate(items))
     emotion = root.get("emotion")
     lexicon = root.get("lexicon")
     entries = (
@@ -98,34 +115,51 @@ def apply_edits(
     """``script`` with its paragraph list replaced by ``edits`` and ``lexicon_add`` set in its lexicon.
 
     Everything outside the paragraphs (comments, key order, other keys) is written back unchanged;
-    an unchanged list gives back the script byte for byte, as far as ruamel.yaml can.
+    an unchanged list gives back the script byte for byte, as far as ruamel.yaml can. Each paragraph
+    of the script may be named once (:class:`EditError` otherwise): a copy is a new paragraph.
     """
     yaml = _yaml(script)
     root = _load(script, yaml)
     items = _paragraph_list(root)
-    for edit in edits:
-        if edit.source is not None and not 0 <= edit.source < len(items):
-            raise RoundTripError(
-                items.lc.line + 1,
-                items.lc.col + 1,
-                _("paragraph {number} is not in the script").format(number=edit.source + 1),
-                _("reload the script into the editor and make the change again"),
-            )
+    _check_sources(edits, len(items))
+    written = _written_scalars(script, items)
     comments = _detach_comments(root, items)
-    rebuilt: list[Any] = [_edited(items[e.source] if e.source is not None else None, e) for e in edits]
-    old_seq_comments = dict(items.ca.items)
-    items.ca.items.clear()
+    rebuilt: list[Any] = [
+        _edited(items[e.source], e, written.get(e.source)) if e.source is not None else _edited(None, e, None)
+        for e in edits
+    ]
     del items[:]
     items.extend(rebuilt)
-    for k, edit in enumerate(edits):
-        if edit.source is not None and edit.source in old_seq_comments:
-            items.ca.items[k] = old_seq_comments[edit.source]
     _reattach_comments(root, items, edits, comments)
     if lexicon_add:
         _add_lexicon(root, lexicon_add)
     out = io.StringIO()
     yaml.dump(root, out)
     return out.getvalue()
+
+
+def _check_sources(edits: Sequence[ParagraphEdit], count: int) -> None:
+    """Each edit names a paragraph of the script, at most once: two edits of one paragraph would
+    share its YAML node (written as an anchor and an alias, both with the last edit's text)."""
+    used: dict[int, int] = {}
+    for k, edit in enumerate(edits):
+        if edit.source is None:
+            continue
+        if not 0 <= edit.source < count:
+            raise EditError(
+                k,
+                _("paragraph {number} is not in the script").format(number=edit.source + 1),
+                _("reload the script into the editor and make the change again"),
+            )
+        if edit.source in used:
+            raise EditError(
+                k,
+                _("paragraph {number} is in the edited list twice (places {first} and {second})").format(
+                    number=edit.source + 1, first=used[edit.source] + 1, second=k + 1
+                ),
+                _("send each paragraph once; a copy is a new paragraph (`source: null`)"),
+            )
+        used[edit.source] = k
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -137,6 +171,7 @@ def _yaml(script: str) -> YAML:
     yaml.width = 4096  # never fold a long paragraph the teacher wrote on one line
     mapping, sequence, offset = _indents(script)
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    yaml.representer.ignore_aliases = lambda data: True  # a script the editor writes has no `&id001`
     return yaml
 
 
@@ -220,7 +255,7 @@ def _paragraph_list(root: CommentedMap) -> CommentedSeq:
             _("add `paragraphs:` with a list of `- text: ...` items"),
         )
     for number, item in enumerate(items, start=1):
-        if not isinstance(item, (CommentedMap, str)):
+        if isinstance(item, (list, set)) or (isinstance(item, dict) and not isinstance(item, CommentedMap)):
             line, col = _item_position(items, number - 1)
             raise RoundTripError(
                 line,
@@ -243,30 +278,61 @@ def _item_position(items: CommentedSeq, index: int) -> tuple[int, int]:
     return line + 1, col + 1
 
 
-def _read_paragraph(index: int, item: Any, items: CommentedSeq) -> ScriptParagraph:
+def _written_scalars(script: str, items: CommentedSeq) -> dict[int, str]:
+    """Per paragraph whose text YAML reads as a number, a date or a bool (``- 3.10``), the text as
+    written, which is what validation reads; the script is only composed again if there is one."""
+    texts = [item.get("text") if isinstance(item, CommentedMap) else item for item in items]
+    if not any(text is not None and not isinstance(text, str) for text in texts):
+        return {}
+    root = compose(script)
+    if not isinstance(root, pyyaml.MappingNode):
+        return {}
+    listed = next((v for k, v in root.value if k.value == "paragraphs"), None)
+    if not isinstance(listed, pyyaml.SequenceNode):
+        return {}
+    written: dict[int, str] = {}
+    for index, node in enumerate(listed.value):
+        if isinstance(node, pyyaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == "text"), None)
+        if isinstance(node, pyyaml.ScalarNode) and index < len(texts) and not isinstance(texts[index], str):
+            written[index] = str(node.value)
+    return written
+
+
+def _read_paragraph(index: int, item: Any, items: CommentedSeq, written: str | None) -> ScriptParagraph:
     line = _item_position(items, index)[0]
-    if isinstance(item, str):
-        return ScriptParagraph(index, item, None, None, line)
-    text, emotion, pause = item.get("text"), item.get("emotion"), item.get("pause_after")
+    if not isinstance(item, CommentedMap):
+        return ScriptParagraph(index, _text(item, written), None, None, line)
+    emotion, pause = item.get("emotion"), item.get("pause_after")
     return ScriptParagraph(
         index,
-        "" if text is None else str(text),
+        _text(item.get("text"), written),
         None if emotion is None else str(emotion),
         None if pause is None else str(pause),
         line,
     )
 
 
+def _text(value: Any, written: str | None) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    return written if written is not None else str(value)
+
+
 # -- editing --------------------------------------------------------------------------------------
 
 
-def _edited(original: Any, edit: ParagraphEdit) -> CommentedMap | str:
+def _edited(original: Any, edit: ParagraphEdit, written: str | None) -> Any:
     """The paragraph ``original`` (or a new one) with ``edit``'s values, its keys in their order."""
-    if isinstance(original, str) and not edit.emotion and not edit.pause_after:
-        return _like(original, edit.text)
-    item = original if isinstance(original, CommentedMap) else CommentedMap()
-    if isinstance(original, str):
-        item["text"] = _like(original, edit.text)
+    if edit.source is not None and not isinstance(original, CommentedMap):
+        if not edit.emotion and not edit.pause_after:
+            return _text_like(original, edit.text, written)
+        item = CommentedMap()
+        item["text"] = original
+    else:
+        item = original if isinstance(original, CommentedMap) else CommentedMap()
     values = {"text": edit.text, "emotion": edit.emotion, "pause_after": edit.pause_after}
     for key in PARAGRAPH_KEYS:
         value = values[key]
@@ -274,12 +340,30 @@ def _edited(original: Any, edit: ParagraphEdit) -> CommentedMap | str:
             if key in item:
                 del item[key]
             continue
-        item[key] = _like(item.get(key), value.strip() if key != "text" else value)
+        if key == "text":
+            item[key] = _text_like(item.get(key), value, written)
+        else:
+            item[key] = _like(item.get(key), value.strip())
     return item
+
+
+def _text_like(old: Any, new: str, written: str | None) -> Any:
+    """A paragraph's text the script wrote as a number or a date (``- 3.10``) stays as written while
+    the edit leaves it as it was: validation reads it as text, and so does the editor."""
+    if not isinstance(old, str) and new == _text(old, written):
+        return old
+    return _like(old, new)
+
+
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Characters a YAML reader takes as a line break: only a double-quoted scalar keeps them as text."""
 
 
 def _like(old: Any, new: str) -> str:
     """``new`` in ``old``'s quoting or block style, so an edit does not restyle the line."""
+    if any(ch in new for ch in _LINE_BREAKS):
+        quoted: str = DoubleQuotedScalarString(new)
+        return quoted
     if isinstance(old, ScalarString):
         styled: str = old if str(old) == new else type(old)(new)
         return styled
@@ -324,14 +408,17 @@ def _as_text(value: str) -> str:
 
 Lines = tuple[tuple[int, str], ...]
 """Whole comment lines, each as (column, text without the newline)."""
+_BLOCK = (LiteralScalarString, FoldedScalarString)
 
 
 @dataclass(frozen=True, slots=True)
 class _Comments:
-    eol: dict[int, Any]
-    """Per paragraph, the comment at the end of its last line (a ruamel token)."""
+    eol: dict[int, tuple[str, int]]
+    """Per plain paragraph (``- 第一段  # eol``), the comment at the end of its line and its column."""
     lead: dict[int, Lines]
     """Per paragraph, the comment lines written above it."""
+    head: Lines
+    """The list's own comment lines: above the first paragraph, parted from it by a blank line."""
     tail: Lines
     """Comment lines after the last paragraph."""
 
@@ -340,40 +427,64 @@ def _detach_comments(root: CommentedMap, items: CommentedSeq) -> _Comments:
     """Take the comments around paragraphs off them, to put back where the paragraphs go.
 
     ruamel.yaml keeps the lines above the first paragraph on the list (and its key), and the lines
-    above any other paragraph on the last key of the paragraph before; the part of those on the
-    paragraph's own last line stays that paragraph's.
+    above any other paragraph with the paragraph before: on its last key for a ``- text:`` paragraph,
+    on the list's slot for it for a plain one. The part on the paragraph's own last line stays with
+    that paragraph.
     """
-    eol: dict[int, Any] = {}
+    eol: dict[int, tuple[str, int]] = {}
     lead: dict[int, Lines] = {}
+    head: Lines = ()
     tail: Lines = ()
     first = items.ca.comment[1] if items.ca.comment and len(items.ca.comment) > 1 else None
     if first:
-        lead[0] = tuple(_lines("".join(" " * t.column + t.value for t in first)))
+        lines = tuple(_lines("".join(" " * t.column + t.value for t in first)))
+        blanks = [k for k, (_column, text) in enumerate(lines) if not text]
+        cut = blanks[-1] + 1 if blanks else 0
+        head, lead[0] = lines[:cut], lines[cut:]
         items.ca.comment[1] = None
         key_slots = root.ca.items.get("paragraphs")
         if key_slots and len(key_slots) > 3:
             key_slots[3] = None
     for index, item in enumerate(items):
-        if not isinstance(item, CommentedMap) or not item:
-            continue
-        last = list(item.keys())[-1]
-        slots = item.ca.items.get(last)
-        token = slots[_POST] if slots and len(slots) > _POST else None
-        if token is None:
-            continue
-        slots[_POST] = None
-        if not any(slots):
-            del item.ca.items[last]
-        own, _newline, rest = token.value.partition("\n")
-        if own.strip():
-            eol[index] = _token(own + "\n", token.column)
-        following = tuple(_lines(rest))
+        following: Lines = ()
+        slots = items.ca.items.get(index)
+        if slots:
+            own, following = _split(slots[0], isinstance(item, _BLOCK))
+            if own is not None:
+                eol[index] = own
+            header = slots[1] if len(slots) > 1 and isinstance(slots[1], list) else None
+            if header and all(isinstance(line, str) for line in header):
+                # `- |-  # note`: ruamel.yaml reads the note but, given it back, writes none of the
+                # list's comments; it goes on the line above its paragraph instead
+                lead[index] = lead.get(index, ()) + tuple(_lines("".join(line + "\n" for line in header)))
+        if isinstance(item, CommentedMap) and item:
+            last = list(item.keys())[-1]
+            key_slots = item.ca.items.get(last)
+            token = key_slots[_POST] if key_slots and len(key_slots) > _POST else None
+            if token is not None:
+                own, more = _split(token, isinstance(item[last], _BLOCK))
+                key_slots[_POST] = _token(own[0] + "\n", own[1]) if own is not None else None
+                if not any(key_slots):
+                    del item.ca.items[last]
+                following = following + more
         if index + 1 < len(items):
             if following:
-                lead[index + 1] = following
+                lead[index + 1] = following + lead.get(index + 1, ())
         else:
             tail = following
-    return _Comments(eol, lead, tail)
+    items.ca.items.clear()
+    return _Comments(eol, lead, head, tail)
+
+
+def _split(token: Any, block: bool) -> tuple[tuple[str, int] | None, Lines]:
+    """A ruamel comment token after a value: the comment on the value's own line (text, column), if
+    any, and the whole lines after it. After a block scalar (``|``) every line is a whole line."""
+    if token is None:
+        return None, ()
+    if block:
+        return None, tuple(_lines(" " * (token.column or 0) + token.value))
+    own, _newline, rest = token.value.partition("\n")
+    return ((own.strip(), token.column or 0) if own.strip() else None), tuple(_lines(rest))
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -388,6 +499,20 @@ def _token(value: str, column: int | None = 0) -> Any:
     return CommentToken(value, CommentMark(column or 0), None)
 
 
+def _joined(own: tuple[str, int] | None, after: Lines, block: bool, indent: int) -> Any:
+    """The comment token ruamel writes after a value: ``own`` on the value's line, then ``after``.
+
+    A block scalar ends with its last line, so its own comment becomes a whole line at ``indent``."""
+    if block and own is not None:
+        after, own = ((indent, own[0]), *after), None
+    if own is None and not after:
+        return None
+    lines = "".join((" " * column + text if text else "") + "\n" for column, text in after)
+    if block:
+        return _token(lines.lstrip(" "), after[0][0])
+    return _token((own[0] if own is not None else "") + "\n" + lines, own[1] if own is not None else 0)
+
+
 def _reattach_comments(
     root: CommentedMap, items: CommentedSeq, edits: Sequence[ParagraphEdit], comments: _Comments
 ) -> None:
@@ -395,27 +520,45 @@ def _reattach_comments(
         source = edits[k].source
         return comments.lead.get(source, ()) if source is not None else ()
 
-    if edits and lead(0):
-        tokens = [_token(text + "\n", column) for column, text in lead(0)]
+    above = comments.head + (lead(0) if edits else ())
+    if above:
+        tokens = [_token(text + "\n", column) for column, text in above]
         items.ca.comment = [None, tokens]
         key_slots = root.ca.items.setdefault("paragraphs", [None, None, None, None])
         key_slots[3] = tokens
+    indent = items.lc.col or 0
     for k, edit in enumerate(edits):
         own = comments.eol.get(edit.source) if edit.source is not None else None
         after = comments.tail if k + 1 == len(edits) else lead(k + 1)
-        _attach_after(items[k], own, after)
+        item = items[k]
+        if isinstance(item, CommentedMap) and item:
+            _attach_to_map(item, own, after, indent + 2)
+            own = None
+            slot = None
+        else:
+            slot = _joined(own, after, isinstance(item, _BLOCK), indent)
+        if slot is not None:
+            items.ca.items[k] = [slot, None, None, None]
 
 
-def _attach_after(item: Any, own: Any, after: Lines) -> None:
-    """Put the paragraph's own end-of-line comment and the comment lines that follow it back on its
-    last key, where ruamel.yaml writes them."""
-    if not isinstance(item, CommentedMap) or not item or (own is None and not after):
-        return
-    lines = "".join((" " * column + text if text else "") + "\n" for column, text in after)
-    value = (own.value if own is not None else "\n") + lines
-    token = _token(value, own.column if own is not None else 0)
-    last = list(item.keys())[-1]
-    slots = item.ca.items.setdefault(last, [None, None, None, None])
+def _attach_to_map(item: CommentedMap, own: tuple[str, int] | None, after: Lines, indent: int) -> None:
+    """Put the comment lines that follow a ``- text:`` paragraph back on its last key, where ruamel.yaml
+    writes them, after the comment already on that key's line; ``own`` is the end-of-line comment of a
+    plain paragraph that became a mapping, kept on its ``text:`` line."""
+    keys = list(item.keys())
+    if own is not None and "text" in item and keys[-1] != "text":
+        _set_post(item, "text", _joined(own, (), isinstance(item["text"], _BLOCK), indent))
+        own = None
+    last = keys[-1]
+    slots = item.ca.items.get(last)
+    kept, between = _split(
+        slots[_POST] if slots and len(slots) > _POST else None, isinstance(item[last], _BLOCK)
+    )
+    _set_post(item, last, _joined(own or kept, between + after, isinstance(item[last], _BLOCK), indent))
+
+
+def _set_post(item: CommentedMap, key: str, token: Any) -> None:
+    slots = item.ca.items.setdefault(key, [None, None, None, None])
     while len(slots) <= _POST:
         slots.append(None)
     slots[_POST] = token

@@ -4,6 +4,7 @@ and the reading of a paragraph from the real front end (the code ``lessonaudio g
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -373,3 +374,41 @@ def test_lexicon_words_yaml_reads_as_other_than_text_are_written_quoted() -> Non
     assert "  'yes': 是\n  'no': 不\n  'on': 在\n" in written and "  Python: 派森\n" in written
     assert yaml.safe_load(written)["lexicon"] == entries
     assert outline(written).lexicon == entries
+
+
+def test_a_paragraph_sent_twice_is_refused_naming_the_edit_not_the_script(client: TestClient) -> None:
+    text = "id: x\ntitle: t\nparagraphs:\n  - text: 一\n    emotion: happy\n  - 二\n"
+    twice = [{"source": 0, "text": "AAA"}, {"source": 0, "text": "BBB"}]
+    refused = post(client, "/api/scripts/apply", {"script": text, "paragraphs": twice}, 422)["error"]
+    assert refused["code"] == "bad_paragraph_source"
+    assert refused["where"] == "paragraphs[1].source"
+    assert "paragraph 1" in refused["message"] and "twice" in refused["message"]
+    stale = post(
+        client, "/api/scripts/apply", {"script": text, "paragraphs": [{"source": 2, "text": "x"}]}, 422
+    )
+    assert stale["error"]["where"] == "paragraphs[0].source"
+    copied = post(
+        client,
+        "/api/scripts/apply",
+        {"script": text, "paragraphs": [twice[0], {"source": None, "text": "BBB"}]},
+    )
+    assert "&" not in copied["script"] and [p["text"] for p in copied["paragraphs"]] == ["AAA", "BBB"]
+
+
+@pytest.mark.parametrize("path", ["/api/scripts/paragraphs", "/api/scripts/apply"])
+def test_the_editor_routes_count_against_the_script_check_limit(tmp_path: Path, path: str) -> None:
+    """Rewriting a large script costs seconds of CPU, as checking it does."""
+    limited_app = fake_app(web_settings(tmp_path, web_validations_per_minute=2))
+    try:
+        with TestClient(limited_app) as limited:
+            limited.headers["Authorization"] = f"Bearer {new_token(limited_app)}"
+            body = (
+                {"script": COMMENTED, "paragraphs": []} if path.endswith("apply") else {"script": COMMENTED}
+            )
+            for _attempt in range(2):
+                assert limited.post(path, json=body).status_code == 200
+            refused = limited.post(path, json=body)
+            assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+            assert refused.json()["error"]["code"] == "rate_limited"
+    finally:
+        limited_app.state.services.close()

@@ -15,7 +15,14 @@ from pydantic import BaseModel, Field
 
 from i18n import _
 from lesson_specs import MAX_PARAGRAPH_CHARS, MAX_SCRIPT_BYTES, Diagnostic
-from lesson_specs.roundtrip import ParagraphEdit, RoundTripError, ScriptOutline, apply_edits, outline
+from lesson_specs.roundtrip import (
+    EditError,
+    ParagraphEdit,
+    RoundTripError,
+    ScriptOutline,
+    apply_edits,
+    outline,
+)
 from text_frontend.lexicon import LESSON, build_lexicon, spoken_length
 from web.api.access import Access
 from web.api.responses import error_responses
@@ -196,9 +203,11 @@ def router(services: Services, access: Access) -> APIRouter:
     @routes.post(
         "/api/scripts/paragraphs",
         response_model=OutlineOut,
-        responses=error_responses(400, 401, 413, 422),
+        responses=error_responses(400, 401, 413, 422, 429),
     )
-    def paragraphs(body: ScriptRequest, who: Annotated[TokenInfo, Depends(access.teacher)]) -> OutlineOut:
+    def paragraphs(
+        body: ScriptRequest, who: Annotated[TokenInfo, Depends(access.script_check)]
+    ) -> OutlineOut:
         """The script as the paragraph editor shows it: each paragraph with its line, the default
         emotion and the lesson lexicon. Only YAML syntax and the `paragraphs:` list are checked here."""
         try:
@@ -209,12 +218,14 @@ def router(services: Services, access: Access) -> APIRouter:
     @routes.post(
         "/api/scripts/apply",
         response_model=ApplyOut,
-        responses=error_responses(400, 401, 413, 422),
+        responses=error_responses(400, 401, 413, 422, 429),
     )
-    def apply(body: ApplyRequest, who: Annotated[TokenInfo, Depends(access.teacher)]) -> ApplyOut:
+    def apply(body: ApplyRequest, who: Annotated[TokenInfo, Depends(access.script_check)]) -> ApplyOut:
         """Write the edited paragraph list (and new lexicon entries) into the script, keeping its
         comments, key order and quoting. Paragraphs name the `index` they had (`source`), so moved
-        paragraphs keep the comments written above them."""
+        paragraphs keep the comments written above them. Each `source` may appear once: a copied
+        paragraph is a new one (`source: null`). Both script routes count against the script-check
+        limit, as `/api/scripts/validate` does: a large script takes seconds to rewrite."""
         _check_lexicon(body.lexicon_add)
         edits = [ParagraphEdit(p.source, p.text, p.emotion, p.pause_after) for p in body.paragraphs]
         try:
@@ -222,6 +233,10 @@ def router(services: Services, access: Access) -> APIRouter:
             found = outline(script)
         except RoundTripError as err:
             raise _script_error(err) from None
+        except EditError as err:
+            raise ApiError(
+                422, "bad_paragraph_source", err.message, where=f"paragraphs[{err.edit}].source", fix=err.fix
+            ) from None
         if len(script.encode()) > MAX_SCRIPT_BYTES:
             raise ApiError(
                 422,
