@@ -25,12 +25,12 @@ from app.commands import server as server_command
 from app.commands import validate as validate_command
 from app.commands import web as web_command
 from app.exit_codes import ExitCodeGroup
-from i18n import language_from_env, use_language
+from i18n import N_, language_from_env, use_language
 
 app = typer.Typer(
     name="lessonaudio",
     cls=ExitCodeGroup,
-    help="Turn Chinese lesson scripts (YAML) into finished lesson audio.",
+    help=N_("Turn Chinese lesson scripts (YAML) into finished lesson audio."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

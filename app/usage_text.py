@@ -32,7 +32,7 @@ from typer.core import TyperGroup
 from i18n import N_, _, current_language
 from i18n.problems import problem_message
 
-__all__ = ["in_readers_words", "speak_help", "usage_message", "use_readers_words"]
+__all__ = ["help_text", "in_readers_words", "speak_help", "usage_message", "use_readers_words"]
 
 _MISSING = {
     "argument": N_("Missing argument {name}."),
@@ -185,6 +185,8 @@ def use_readers_words(*, help_page: bool = False) -> None:
 
         for name, text in _HEADINGS.items():
             setattr(rich_utils, name, _(text))
+        if current_language() != "en" and not hasattr(rich_utils._get_parameter_help, "folds"):
+            rich_utils._get_parameter_help = _folding(rich_utils._get_parameter_help)
 
 
 def speak_help(root: TyperGroup, args: Sequence[str]) -> None:
@@ -197,7 +199,50 @@ def speak_help(root: TyperGroup, args: Sequence[str]) -> None:
     for token in wanted:
         command = command.commands.get(token) if isinstance(command, TyperGroup) else None
     bare_group = isinstance(command, TyperGroup) and command.no_args_is_help
-    use_readers_words(help_page="--help" in wanted or bare_group)
+    help_page = "--help" in wanted or bare_group
+    use_readers_words(help_page=help_page)
+    if help_page and current_language() != "en":
+        _speak_commands(root)
+
+
+_FILLED: dict[str, tuple[str, dict[str, str]]] = {}
+
+
+def help_text(template: str, **values: str) -> str:
+    """``template`` filled with ``values``, remembered so the help page can say it in the reader's words.
+
+    Typer keeps a help text as the string it was given; one with values in it (the statuses a render
+    can have) is no catalog msgid, so its template and values are kept here by the filled text.
+    """
+    text = template.format(**values)
+    _FILLED[text] = (template, values)
+    return text
+
+
+def _reworded(text: str | None) -> str | None:
+    if not text:
+        return text
+    filled = _FILLED.get(text)
+    if filled is not None:
+        return _(filled[0]).format(**filled[1])
+    return _(text)
+
+
+def _speak_commands(command: Command) -> None:
+    """Every command's and parameter's help text in the reader's language, before a help page is drawn.
+
+    Typer builds the whole command tree from English docstrings and ``help=`` texts (marked for the
+    catalog with ``N_``, docstrings by ``i18n.command_help``); a dictionary lookup per text costs far
+    less than drawing the page.
+    """
+    command.help = _reworded(command.help)
+    command.short_help = _reworded(command.short_help)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _reworded(param.help)  # type: ignore[attr-defined]
+    if isinstance(command, TyperGroup):
+        for sub in command.commands.values():
+            _speak_commands(sub)
 
 
 _original_help_option: Callable[[list[str]], Callable[[Any], Any]] | None = None
@@ -215,6 +260,26 @@ def _help_option(param_decls: list[str]) -> Callable[[Any], Any]:
         return command
 
     return apply
+
+
+def _folding(parameter_help: Callable[..., Any]) -> Callable[..., Any]:
+    """Typer's parameter help, folded where a line is too long rather than cut with an ellipsis.
+
+    Rich breaks lines at spaces and cuts a longer run short inside the options table; Chinese has
+    no spaces, so a sentence of help would lose its end. Only a reader of such a language needs it.
+    """
+
+    def folded(*args: Any, **kwargs: Any) -> Any:
+        from rich.text import Text
+
+        columns = parameter_help(*args, **kwargs)
+        for item in getattr(columns, "renderables", ()):
+            if isinstance(item, Text):
+                item.overflow = "fold"
+        return columns
+
+    folded.folds = True  # type: ignore[attr-defined]
+    return folded
 
 
 def _write_usage(self: HelpFormatter, prog: str, args: str = "", prefix: str | None = None) -> None:

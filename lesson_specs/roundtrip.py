@@ -34,7 +34,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from errors import InputError
 from i18n import _
-from lesson_specs.yaml_source import YamlProblem, compose, first_alias
+from lesson_specs.yaml_source import YamlProblem, compose, first_alias, syntax_message
 
 PARAGRAPH_KEYS = ("text", "emotion", "pause_after")
 _POST = 2  # ruamel's slot, in a key's comment list, for the comment lines after its value
@@ -224,14 +224,14 @@ def _load(script: str, yaml: YAML | None = None) -> CommentedMap:
         raise RoundTripError(
             line,
             col,
-            _("YAML syntax error: {problem}").format(problem=err.problem or err.context),
+            syntax_message(err.problem or err.context or _("invalid YAML"), err.context),
             _("correct the YAML in the YAML view"),
         ) from None
     except (YAMLError, RecursionError, ValueError) as err:
         raise RoundTripError(
             1,
             1,
-            _("YAML syntax error: {problem}").format(problem=err),
+            syntax_message(str(err)),
             _("correct the YAML in the YAML view"),
         ) from None
     if not isinstance(root, CommentedMap):

@@ -8,11 +8,12 @@ the marks we need to map a character of a paragraph back to its place in the fil
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import yaml
 
-from i18n import _
+from i18n import N_, _, current_language
 
 MAX_NODES = 50_000
 """Anchors and aliases can make a small file expand enormously; we stop walking long before that."""
@@ -32,10 +33,95 @@ def compose(text: str) -> yaml.Node | YamlProblem | None:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = err.problem or err.context or _("invalid YAML")
-        return YamlProblem(line, col, _("YAML syntax error: {problem}").format(problem=what))
+        return YamlProblem(
+            line, col, syntax_message(err.problem or err.context or _("invalid YAML"), err.context)
+        )
     except (yaml.YAMLError, RecursionError, ValueError) as err:
-        return YamlProblem(1, 1, _("YAML syntax error: {problem}").format(problem=err))
+        return YamlProblem(1, 1, syntax_message(str(err)))
+
+
+def _shape(pattern: str, message: str) -> tuple[re.Pattern[str], str]:
+    return re.compile(pattern), message
+
+
+# The parser's problems a teacher meets most, by the words PyYAML and ruamel.yaml both use.
+_SHAPES = (
+    _shape(
+        r"found character '\\t' that cannot start any token",
+        N_("a tab is used for indentation: indent with spaces only"),
+    ),
+    _shape(
+        r"found character '(?P<char>.)' that cannot start any token",
+        N_("a value cannot begin with “{char}”: put the value in quotes"),
+    ),
+    _shape(
+        r"mapping values are not allowed here",
+        N_("a colon followed by a space inside unquoted text: put the text in quotes"),
+    ),
+    _shape(
+        r"expected <block end>",
+        N_("this line is not indented like the lines it belongs with: check the spaces at its start"),
+    ),
+    _shape(
+        r"could not find expected ':'",
+        N_("a line has no colon after its key: write it as `key: value`, or indent it under the line above"),
+    ),
+    _shape(r"found unexpected end of stream", N_("a quote is opened but never closed")),
+    _shape(
+        r"found unknown escape character '(?P<char>.+)'",
+        N_(
+            "inside double quotes a backslash starts an escape, and “\\{char}” is none:"
+            " write \\\\ for a backslash, or use single quotes"
+        ),
+    ),
+    _shape(
+        r"expected ',' or '(?P<bracket>[\]}])', but got",
+        N_("a “[” or “{{” is not closed with “{bracket}”, or its items are not separated by commas"),
+    ),
+    _shape(
+        r"unacceptable character (?P<code>#x[0-9a-fA-F]+)",
+        N_("the text holds an invisible control character ({code}): delete it or type that part again"),
+    ),
+    _shape(
+        r"but found another document",
+        N_("a script is one YAML document: remove the extra `---` line (or what follows it)"),
+    ),
+    _shape(
+        r"found undefined alias '(?P<name>.*)'",
+        N_("a value starting with “*” is read as a YAML alias: put the value in quotes"),
+    ),
+    _shape(
+        r"while scanning an alias",
+        N_("a value starting with “*” is read as a YAML alias: put the value in quotes"),
+    ),
+    _shape(
+        r"while scanning an anchor",
+        N_("a value starting with “&” is read as a YAML anchor: put the value in quotes"),
+    ),
+    _shape(
+        r'found duplicate key "(?P<key>[^"]*)"',
+        N_("the key “{key}” appears twice in the same block: keep one of them"),
+    ),
+)
+
+
+def syntax_message(problem: str, context: str | None = None) -> str:
+    """The parser's ``problem`` as the teacher should read it.
+
+    The parsers speak English only. For an English reader their words stay as they are; anyone else
+    reads what usually causes it and what to do, with the parser's own words (its first line)
+    after it in parentheses, for whoever helps them. A problem with no known shape keeps its words.
+    ``context`` is what the parser was reading (``while scanning an alias``), when the problem
+    alone does not say enough.
+    """
+    if current_language() != "en":
+        for pattern, message in _SHAPES:
+            found = pattern.search(problem) or pattern.search(context or "")
+            if found:
+                plain = _(message).format(**found.groupdict())
+                detail = problem.strip().splitlines()[0]
+                return _("YAML syntax error: {plain} ({problem})").format(plain=plain, problem=detail)
+    return _("YAML syntax error: {problem}").format(problem=problem)
 
 
 def first_alias(text: str) -> tuple[int, int] | None:

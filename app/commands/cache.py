@@ -12,7 +12,7 @@ from i18n import N_, _
 if TYPE_CHECKING:
     from storage.housekeeping import Usage
 
-app = typer.Typer(help="Inspect and prune the segment cache.", no_args_is_help=True)
+app = typer.Typer(help=N_("Inspect and prune the segment cache."), no_args_is_help=True)
 
 
 def _size(n: int) -> str:
@@ -62,9 +62,11 @@ def info() -> None:
 @app.command("prune")
 def prune_command(
     older_than: Annotated[
-        float, typer.Option("--older-than", min=0, help="Days since a render last used a file.")
+        float, typer.Option("--older-than", min=0, help=N_("Days since a render last used a file."))
     ] = 30,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would go; delete nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=N_("Say what would go; delete nothing."))
+    ] = False,
 ) -> None:
     """Delete cached audio no render has used for --older-than days (made again when needed).
 

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from errors import NotFoundError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from config import Settings
     from storage.catalog import Catalog, CatalogMissing
 
 app = typer.Typer(
-    help="The render catalog database (SQLite by default, PostgreSQL by URL).", no_args_is_help=True
+    help=N_("The render catalog database (SQLite by default, PostgreSQL by URL)."), no_args_is_help=True
 )
 
 

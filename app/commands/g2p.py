@@ -115,17 +115,19 @@ def _issue_line(text: str, issue: dict[str, Any]) -> str:
 
 def g2p(
     texts: Annotated[
-        list[str] | None, typer.Argument(help="Lines to read; without any, one line per stdin line.")
+        list[str] | None, typer.Argument(help=N_("Lines to read; without any, one line per stdin line."))
     ] = None,
     json_output: Annotated[
-        bool, typer.Option("--json", help="One JSON object per input line instead of a table.")
+        bool, typer.Option("--json", help=N_("One JSON object per input line instead of a table."))
     ] = False,
     explain: Annotated[
         bool,
         typer.Option(
             "--explain",
-            help="Say for each polyphone why it reads as it does: inline override, lesson or course"
-            " lexicon, rule, dictionary word, or model.",
+            help=N_(
+                "Say for each polyphone why it reads as it does: inline override, lesson or course"
+                " lexicon, rule, dictionary word, or model."
+            ),
         ),
     ] = False,
 ) -> None:

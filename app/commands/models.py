@@ -7,7 +7,7 @@ import typer
 from app.commands.columns import table_lines
 from i18n import N_, _
 
-app = typer.Typer(help="Prepare and inspect offline voice and ASR models.", no_args_is_help=True)
+app = typer.Typer(help=N_("Prepare and inspect offline voice and ASR models."), no_args_is_help=True)
 
 
 def _size(n: int | None) -> str:

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from app.commands.columns import table_lines
 from app.exit_codes import FAILED
 from errors import InputError
-from i18n import _
+from i18n import N_, _
 from qa.report import QAReportError, load_report
 
 
@@ -30,7 +30,7 @@ class _PathRunsCheck(TyperGroup):
 
 app = typer.Typer(
     cls=_PathRunsCheck,
-    help="Back-check (ASR) results of renders.",
+    help=N_("Back-check (ASR) results of renders."),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -89,10 +89,12 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
 
 @app.command("check")
 def qa(
-    path: Annotated[Path, typer.Argument(help="A render folder, or its qa.json.")],
+    path: Annotated[Path, typer.Argument(help=N_("A render folder, or its qa.json."))],
     fail_over: Annotated[
         float | None,
-        typer.Option("--fail-over", min=0.0, help="Exit 1 when the lesson PER (0-1) is above this (for CI)."),
+        typer.Option(
+            "--fail-over", min=0.0, help=N_("Exit 1 when the lesson PER (0-1) is above this (for CI).")
+        ),
     ] = None,
 ) -> None:
     """Print a render's back-check summary; with --fail-over, fail when its PER is too high.

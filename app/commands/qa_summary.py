@@ -13,7 +13,7 @@ import typer
 from app.commands.columns import table_lines
 from app.commands.db import open_catalog_for_command
 from errors import NotFoundError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from storage.catalog import CourseQA
@@ -60,7 +60,7 @@ def format_course_qa(summary: CourseQA) -> list[str]:
 
 
 def qa_summary(
-    course: Annotated[str, typer.Option("--course", help="Course name, as written in the scripts.")],
+    course: Annotated[str, typer.Option("--course", help=N_("Course name, as written in the scripts."))],
 ) -> None:
     """Course-level QA from the catalog: per lesson and in total (CER/PER as the back-check recorded)."""
     from config import load_settings

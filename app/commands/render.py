@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from i18n import N_
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import TaskID
@@ -53,13 +55,16 @@ class RichReporter:
 
 
 def render(
-    spec: Annotated[Path, typer.Argument(help="The lesson script (YAML) to render.")],
+    spec: Annotated[Path, typer.Argument(help=N_("The lesson script (YAML) to render."))],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output root, laid out like the bucket.")
+        Path | None, typer.Option("--out", "-o", help=N_("Output root, laid out like the bucket."))
     ] = None,
-    voice: Annotated[str | None, typer.Option(help="Voice to use instead of the script's/default.")] = None,
+    voice: Annotated[
+        str | None, typer.Option(help=N_("Voice to use instead of the script's/default."))
+    ] = None,
     publish: Annotated[
-        bool, typer.Option("--publish", help="Publish when done (S3 if LESSONAUDIO_S3_BUCKET, else local).")
+        bool,
+        typer.Option("--publish", help=N_("Publish when done (S3 if LESSONAUDIO_S3_BUCKET, else local).")),
     ] = False,
 ) -> None:
     """Render a lesson: WAV, MP3, SRT and WebVTT captions and a manifest under OUT/course/lesson/render."""

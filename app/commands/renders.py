@@ -14,14 +14,15 @@ import typer
 
 from app.commands.columns import pad, table_lines, width
 from app.commands.db import open_catalog_for_command
+from app.usage_text import help_text
 from errors import InputError, NotFoundError
-from i18n import _
+from i18n import N_, _
 from storage.render_status import RenderStatus
 
 if TYPE_CHECKING:
     from storage.db import Render
 
-app = typer.Typer(help="Renders recorded in the catalog.", no_args_is_help=True)
+app = typer.Typer(help=N_("Renders recorded in the catalog."), no_args_is_help=True)
 
 STATUSES = ", ".join(s.value for s in RenderStatus)
 
@@ -52,9 +53,13 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 
 @app.command("list")
 def list_renders(
-    course: Annotated[str | None, typer.Option(help="Only this course (as written in the scripts).")] = None,
-    status: Annotated[str | None, typer.Option(help=f"Only this status: {STATUSES}.")] = None,
-    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many, newest first.")] = 50,
+    course: Annotated[
+        str | None, typer.Option(help=N_("Only this course (as written in the scripts)."))
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option(help=help_text(N_("Only this status: {statuses}."), statuses=STATUSES))
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help=N_("At most this many, newest first."))] = 50,
 ) -> None:
     """List renders, newest first."""
     from config import load_settings
@@ -86,7 +91,9 @@ def list_renders(
 
 
 @app.command()
-def show(ref: Annotated[str, typer.Argument(help="Catalog id (from `renders list`) or render id.")]) -> None:
+def show(
+    ref: Annotated[str, typer.Argument(help=N_("Catalog id (from `renders list`) or render id."))],
+) -> None:
     """Show one render: versions, timings, QA, where it was published and its objects."""
     from config import load_settings
 
@@ -165,7 +172,7 @@ def _qa_line(render: Render) -> str:
 
 @app.command()
 def publish(
-    ref: Annotated[str, typer.Argument(help="Catalog id, render id, or a render folder.")],
+    ref: Annotated[str, typer.Argument(help=N_("Catalog id, render id, or a render folder."))],
 ) -> None:
     """Publish (again) to the configured store: finishes a failed publish, does nothing if done."""
     # Imported here: Prefect (behind tasks.publish) is slow to import for the read-only commands.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from errors import InputError
-from i18n import _
+from i18n import N_, _
 from text_frontend.excerpt import excerpt
 
 if TYPE_CHECKING:
@@ -108,10 +108,10 @@ def write_wav(path: Path, audio: Audio) -> None:
 
 
 def say(
-    text: Annotated[str, typer.Argument(help="Chinese text to speak (lesson markup allowed).")],
-    emotion: Annotated[str, typer.Option(help="Emotion preset, e.g. neutral, happy, sad.")] = "neutral",
-    voice: Annotated[str | None, typer.Option(help="Voice name; default from settings.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="WAV file to write.")] = None,
+    text: Annotated[str, typer.Argument(help=N_("Chinese text to speak (lesson markup allowed)."))],
+    emotion: Annotated[str, typer.Option(help=N_("Emotion preset, e.g. neutral, happy, sad."))] = "neutral",
+    voice: Annotated[str | None, typer.Option(help=N_("Voice name; default from settings."))] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=N_("WAV file to write."))] = None,
 ) -> None:
     """Speak one line of Chinese to a WAV file and print its path.
 

@@ -12,7 +12,7 @@ import typer
 from app.child_lifetime import exit_on_sigterm
 from app.prefect_env import quiet_prefect
 from errors import InputError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from prefect import Flow
@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 
 def serve(
-    port: Annotated[int, typer.Option(help="Port for the local Prefect server and UI.")] = 4200,
+    port: Annotated[int, typer.Option(help=N_("Port for the local Prefect server and UI."))] = 4200,
     runs: Annotated[
-        int, typer.Option("--runs", min=1, max=16, help="Flow runs (renders, scans) run at the same time.")
+        int,
+        typer.Option("--runs", min=1, max=16, help=N_("Flow runs (renders, scans) run at the same time.")),
     ] = 1,
 ) -> None:
     """Serve render-lesson and scan-inbox (LESSONAUDIO_INBOX_CRON or _INTERVAL_S) until Ctrl-C or SIGTERM.
@@ -101,12 +102,13 @@ def _serve(deployments: list[RunnerDeployment], ui_url: str, inbox: str, runs: i
 
 
 def worker(
-    pool: Annotated[str, typer.Option(help="Prefect work pool to take runs from (the one deploy used).")],
+    pool: Annotated[str, typer.Option(help=N_("Prefect work pool to take runs from (the one deploy used)."))],
     name: Annotated[
-        str | None, typer.Option(help="Worker name shown in Prefect (default: host name and process id).")
+        str | None, typer.Option(help=N_("Worker name shown in Prefect (default: host name and process id)."))
     ] = None,
     runs: Annotated[
-        int, typer.Option("--runs", min=1, max=16, help="Flow runs (renders, scans) run at the same time.")
+        int,
+        typer.Option("--runs", min=1, max=16, help=N_("Flow runs (renders, scans) run at the same time.")),
     ] = 1,
 ) -> None:
     """Run the pool's render-lesson and scan-inbox runs in this process, voice and Whisper loaded once.
@@ -135,9 +137,9 @@ def worker(
 
 
 def deploy(
-    pool: Annotated[str, typer.Option(help="Prefect work pool the workers poll (create it first).")],
+    pool: Annotated[str, typer.Option(help=N_("Prefect work pool the workers poll (create it first)."))],
     source: Annotated[
-        Path, typer.Option(help="The project folder as the workers see it.", exists=True, file_okay=False)
+        Path, typer.Option(help=N_("The project folder as the workers see it."), exists=True, file_okay=False)
     ] = Path("."),
 ) -> None:
     """Register render-lesson and scan-inbox on a work pool, for workers on PREFECT_API_URL's server.

@@ -14,12 +14,12 @@ import typer
 
 from app.exit_codes import FAILED
 from errors import UnavailableError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from app.shared_server import SharedServer
 
-app = typer.Typer(help="The local Prefect server that renders report to.", no_args_is_help=True)
+app = typer.Typer(help=N_("The local Prefect server that renders report to."), no_args_is_help=True)
 
 
 def _describe(server: SharedServer) -> str:

@@ -8,19 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from errors import InputError
-from i18n import _
+from i18n import N_, _
 
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
 
 
 def validate(
-    files: Annotated[list[Path], typer.Argument(help="Lesson scripts (YAML) to check.")],
+    files: Annotated[list[Path], typer.Argument(help=N_("Lesson scripts (YAML) to check."))],
     warnings: Annotated[
         bool,
         typer.Option(
             "--warnings/--no-warnings",
-            help="Also report text that would not be spoken, and numbers read far too long.",
+            help=N_("Also report text that would not be spoken, and numbers read far too long."),
         ),
     ] = True,
 ) -> None:

@@ -21,12 +21,12 @@ if TYPE_CHECKING:
     from config import Settings
 
 app = typer.Typer(
-    help="The teachers' web page and HTTP API.",
+    help=N_("The teachers' web page and HTTP API."),
     invoke_without_command=True,
     no_args_is_help=False,
 )
 token_app = typer.Typer(
-    help="Teacher tokens for the page and API (stored as sha256 only).", no_args_is_help=True
+    help=N_("Teacher tokens for the page and API (stored as sha256 only)."), no_args_is_help=True
 )
 app.add_typer(token_app, name="token")
 
@@ -35,9 +35,9 @@ app.add_typer(token_app, name="token")
 def serve(
     ctx: typer.Context,
     host: Annotated[
-        str | None, typer.Option(help="Listen address; default from settings (127.0.0.1).")
+        str | None, typer.Option(help=N_("Listen address; default from settings (127.0.0.1)."))
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port; default from settings (8000).")] = None,
+    port: Annotated[int | None, typer.Option(help=N_("Port; default from settings (8000)."))] = None,
 ) -> None:
     """Serve the page and API until interrupted (Ctrl-C or SIGTERM). API docs at /docs."""
     if ctx.invoked_subcommand is not None:
@@ -134,9 +134,9 @@ def _when(moment: datetime | None) -> str:
 
 @token_app.command("create")
 def create(
-    name: Annotated[str, typer.Argument(help="Who the token is for, e.g. a teacher's login.")],
+    name: Annotated[str, typer.Argument(help=N_("Who the token is for, e.g. a teacher's login."))],
     admin: Annotated[
-        bool, typer.Option("--admin", help="Sees every teacher's jobs and renders, not only its own.")
+        bool, typer.Option("--admin", help=N_("Sees every teacher's jobs and renders, not only its own."))
     ] = False,
 ) -> None:
     """Create a token and print it once; only its sha256 is stored. A teacher's token sees the
@@ -182,7 +182,9 @@ def list_tokens() -> None:
 
 
 @token_app.command("revoke")
-def revoke(name: Annotated[str, typer.Argument(help="The token's name, as `token list` shows it.")]) -> None:
+def revoke(
+    name: Annotated[str, typer.Argument(help=N_("The token's name, as `token list` shows it."))],
+) -> None:
     """Revoke a token: every request and page session using it is refused from now on."""
     from config import load_settings
     from web.token_store import SqlTokenStore

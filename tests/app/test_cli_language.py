@@ -14,9 +14,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -291,3 +292,78 @@ def test_help_pages_have_their_headings_in_the_readers_language(
         assert chrome not in zh.text, (chrome, zh.text)
     assert "Usage:" in en.text and "Show this message and exit." in en.text
     assert not HAN.search(en.text.replace("(YAML)", "")), en.text
+
+
+BOX = re.compile(r"[│╭╮╰╯─\s]+")
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        (
+            ("render", "--help"),
+            [
+                "渲染一课：在 OUT/课程/课文/渲染 下生成",
+                "要渲染的课文脚本（YAML）。",
+                "完成后发布（设置了 LESSONAUDIO_S3_BUCKET",
+            ],
+            ["Render a lesson: WAV, MP3, SRT", "The lesson script (YAML) to render.", "Publish when done"],
+        ),
+        (
+            ("g2p", "--help"),
+            ["说明每个多音字为什么这样读：行内指定、课文或课程词库、规则、词典词语，还是模型。"],
+            ["Say for each polyphone why it reads as it does"],
+        ),
+        (
+            ("renders", "list", "--help"),
+            ["列出渲染，最新的在前。", "只看这种状态：running, finished, published, failed, abandoned。"],
+            [
+                "List renders, newest first.",
+                "Only this status: running, finished, published, failed, abandoned.",
+            ],
+        ),
+        ((), ["把中文课文脚本（YAML）制作成完整的课文音频。", "查看和清理片段缓存。"], ["Inspect and prune"]),
+    ],
+)
+def test_help_pages_describe_commands_and_options_in_the_readers_language(
+    tmp_path: Path, args: tuple[str, ...], chinese: list[str], english: list[str]
+) -> None:
+    zh, en = both(tmp_path, *args, COLUMNS="80")
+    zh_text, en_text = BOX.sub("", zh.text), BOX.sub(" ", en.text)
+    for said in chinese:  # whole: a Chinese line is folded where it is too long, never cut short
+        assert BOX.sub("", said) in zh_text, (said, zh.text)
+    for said in english:
+        assert said in en_text, (said, en.text)
+        assert said not in BOX.sub(" ", zh.text), (said, zh.text)
+    assert "…" not in zh.text
+    examples = en.text.replace("十", "").replace("[行]", "")  # g2p's help quotes a script's characters
+    assert not HAN.search(examples), en.text
+
+
+def _help_texts(command: Any) -> Iterator[str]:
+    for text in (command.help, command.short_help):
+        if text:
+            yield text
+    for param in command.params:
+        if getattr(param, "help", None):
+            yield param.help
+    for sub in getattr(command, "commands", {}).values():
+        yield from _help_texts(sub)
+
+
+def test_every_help_text_of_every_command_has_a_chinese_translation() -> None:
+    """Typer builds the help pages from docstrings and ``help=``: each must reach the catalog."""
+    import typer
+
+    from app.cli import app
+    from app.usage_text import _speak_commands
+
+    english = list(_help_texts(typer.main.get_command(app)))
+    assert len(english) > 60
+    tree = typer.main.get_command(app)
+    with use_language("zh-CN"):
+        _speak_commands(tree)
+    chinese = list(_help_texts(tree))
+    assert len(chinese) == len(english)
+    untranslated = [e for e, z in zip(english, chinese, strict=True) if e == z or not HAN.search(z)]
+    assert not untranslated

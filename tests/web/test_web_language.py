@@ -263,3 +263,51 @@ def test_a_failed_job_says_why_in_the_readers_language(tmp_path: Path, accept: s
     else:
         assert job["error"].startswith("PermissionError: [Errno 13] Permission denied: ")
         assert not HAN.search(job["error"])
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "chinese", "english"),
+    [
+        (
+            "POST",
+            "/api/scripts/paragraphs",
+            {"script": ": : :"},
+            "YAML 语法错误：这一行的缩进和同一层的其他行不一致：请检查行首的空格"
+            "（expected <block end>, but found ':'）",
+            "YAML syntax error: expected <block end>, but found ':'",
+        ),
+        (
+            "POST",
+            "/api/scripts/validate",
+            {"script": "id: l1\ntitle: 注意: 这里\n"},
+            "YAML 语法错误：没加引号的文字里有“冒号加空格”：请把这段文字用引号括起来"
+            "（mapping values are not allowed here）",
+            "YAML syntax error: mapping values are not allowed here",
+        ),
+        ("GET", "/api/jobs/nope", None, "不是有效的编号", "must match the pattern ^[0-9a-f]{16}$"),
+        ("GET", "/api/renders/nope", None, "不是有效的编号", None),
+    ],
+)
+def test_syntax_errors_and_bad_ids_are_said_plainly(
+    client: TestClient,
+    app: FastAPI,
+    method: str,
+    path: str,
+    body: object,
+    chinese: str,
+    english: str | None,
+) -> None:
+    if not hasattr(app.state, "test_token"):
+        app.state.test_token = new_token(app)
+    said = {}
+    for language in ("zh-CN", "en"):
+        headers = {"Accept-Language": language, "Authorization": f"Bearer {app.state.test_token}"}
+        response = client.request(method, path, headers=headers, json=body)
+        assert response.status_code == (200 if path.endswith("/validate") else 422), response.text
+        answer = response.json()
+        first = [answer["error"]["message"]] if "error" in answer else []
+        said[language] = first + [d["message"] for d in answer.get("errors") or ()]
+    assert chinese in said["zh-CN"], said
+    if english is not None:
+        assert english in said["en"], said
+    assert not any(HAN.search(m.replace("注意", "").replace("这里", "")) for m in said["en"]), said
