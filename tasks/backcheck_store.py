@@ -16,6 +16,7 @@ can still hand back garbage) is treated as missing and replaced after the next l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -139,10 +140,8 @@ def load_snippets(root: Path, key: str) -> list[bytes] | None:
 
 def _used(path: Path) -> None:
     """Mark a record as used now: pruning the cache by age keeps what renders still reuse."""
-    try:
+    with contextlib.suppress(OSError):
         os.utime(path)
-    except OSError:
-        pass
 
 
 def load_check(root: Path, key: str) -> LessonCheck | None:
