@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from engines.baker.phones import can_say
+from engines.registry import DEFAULT_VOICE
 from i18n import _
 from lesson_specs.diagnostics import Diagnostic
 from lesson_specs.model import LessonSpec, Paragraph
 from text_frontend.excerpt import excerpt
 from text_frontend.latin.letters import spelled_out
+from text_frontend.markup import Alias, Markup, Plain, parse_markup
+from text_frontend.normalize import is_han
 
 if TYPE_CHECKING:
     from text_frontend.frontend import Analysis, FrontEnd
@@ -33,7 +37,87 @@ def pronunciation_warnings(
         found.extend(_spelled(spec, paragraph, analysis))
         found.extend(_long_readings(spec, paragraph, analysis, max_syllables))
         found.extend(_doubts(spec, paragraph, analysis))
+        found.extend(_unsayable(spec, paragraph, analysis))
+        markup = parse_markup(paragraph.text)
+        found.extend(_markup_hints(spec, paragraph, markup))
+        found.extend(_spelled_aliases(spec, paragraph, markup))
     return sorted(found, key=lambda d: (d.line, d.col))
+
+
+def _unsayable(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> list[Diagnostic]:
+    """A syllable the voice has no phones for (呣 ``m2``, 噷 ``hm5``): the render would fail on it.
+
+    Checked here, without the model, so the teacher hears of it at validation rather than from a
+    failed render; an override cannot fix it, only other characters can.
+    """
+    if (spec.voice or DEFAULT_VOICE).strip().lower() != "baker":
+        return []  # other voices' inventories are not known here
+    found: list[Diagnostic] = []
+    for syllable in analysis.syllables:
+        if can_say(syllable.pinyin):
+            continue
+        line, col = paragraph.origin.at(syllable.source or 0)
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                _(
+                    "`{char}` is read {pinyin}, a syllable the voice cannot say, so the render will fail"
+                ).format(char=syllable.char, pinyin=syllable.pinyin),
+                _("write the sound with characters the voice can say, e.g. [{char}](嗯) or 嗯").format(
+                    char=syllable.char
+                ),
+                paragraph.number,
+                "warning",
+            )
+        )
+    return found
+
+
+def _markup_hints(spec: LessonSpec, paragraph: Paragraph, markup: Markup) -> list[Diagnostic]:
+    """Full-width brackets that look like markup but were read as text (see ``Markup.hints``)."""
+    found: list[Diagnostic] = []
+    for hint in markup.hints:
+        line, col = paragraph.origin.at(hint.start)
+        found.append(Diagnostic(spec.source, line, col, hint.message, hint.fix, paragraph.number, "warning"))
+    return found
+
+
+def _spelled_aliases(spec: LessonSpec, paragraph: Paragraph, markup: Markup) -> list[Diagnostic]:
+    """An alias of Latin letters only (``[行](hang-2)``) is said letter by letter: almost never meant.
+
+    Such an alias is nearly always pinyin that failed the pinyin test (a stray sign, a hyphen), and
+    without a word the lesson would say 艾尺诶恩吉 where the teacher wrote a reading. An alias with
+    Chinese in it (``[C++](C加加)``) spells its letters on purpose and is left alone.
+    """
+    said: list[tuple[int, str, str]] = []
+    for piece in markup.pieces:
+        if isinstance(piece, Alias):
+            said.append((piece.start, piece.text, piece.spoken))
+        elif isinstance(piece, Plain):
+            for at, entry in spec.lexicon.matches(piece.text):
+                if entry.alias is not None:
+                    said.append((piece.start + at, entry.word, entry.alias))
+    found: list[Diagnostic] = []
+    for start, word, alias in said:
+        if any(is_han(ch) for ch in alias) or not any(ch.isascii() and ch.isalpha() for ch in alias):
+            continue
+        line, col = paragraph.origin.at(start)
+        found.append(
+            Diagnostic(
+                spec.source,
+                line,
+                col,
+                _("the reading `{alias}` of `{word}` is not pinyin, so it will be spelled {letters}").format(
+                    alias=excerpt(alias), word=excerpt(word), letters=excerpt(spelled_out(alias), 24)
+                ),
+                _("write pinyin with a tone digit per character, e.g. [行](hang2), or the words in Chinese"),
+                paragraph.number,
+                "warning",
+            )
+        )
+    return found
 
 
 def unspoken_warnings(spec: LessonSpec, front_end: FrontEnd) -> list[Diagnostic]:

