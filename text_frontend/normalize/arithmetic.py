@@ -4,7 +4,7 @@ The symbol layer reads an operator by looking at its neighbours, and after a uni
 become Chinese (两千克+三千克) its neighbours are no longer operands, so it would leave ``+``
 unspoken. Deciding here, on the text as written, keeps 加 and 减 where they were meant. A dash
 between two bare numbers stays for WeTN, which tells a range (100-200元) from a subtraction; a dash
-after a unit or a variable (5kg-2kg, x-1) is minus. A longer word before it is a name, not an
+after a unit or a variable (5kg-2kg, x-1, x₁-1) is minus. A longer word before it is a name, not an
 operand (COVID-19).
 """
 
@@ -16,8 +16,8 @@ from text_frontend.normalize.edits import Edit
 
 _PLUS = re.compile(r" ?\+ ?(?=[\dA-Za-z(])")
 _MINUS = re.compile(r" ?- ?(?=\d)")
-_OPERAND_END = re.compile(r"(?:[\d²³%℃°)Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3})$")
-_UNIT_END = re.compile(r"(?:[²³℃Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3})$")
+_OPERAND_END = re.compile(r"(?:[\d²³%℃°)Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3}[₀-₉]*)$")
+_UNIT_END = re.compile(r"(?:[²³℃Ω]|\d ?[A-Za-z/²³]{1,5}|(?<![A-Za-z])[A-Za-z]{1,3}[₀-₉]*)$")
 _LOOK_BACK = 8
 
 

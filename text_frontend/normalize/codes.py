@@ -110,4 +110,4 @@ def _sign(text: str, dash: int) -> bool:
     """No operand before the dash (-110, x=-3.5): a sign, 负; otherwise minus (a-110), read by
     :mod:`.arithmetic`."""
     before = _before(text, dash)
-    return not before or not ((before.isascii() and before.isalnum()) or before in ")]²³%℃Ω")
+    return not before or not ((before.isascii() and before.isalnum()) or before in ")]²³%℃Ω₀₁₂₃₄₅₆₇₈₉")

@@ -16,6 +16,7 @@ from functools import cache
 from importlib.resources import files
 
 from text_frontend.normalize.annotated import Annotated, Char
+from text_frontend.normalize.spoken_numbers import cardinal
 from text_frontend.normalize.symbols import (
     CUBED,
     FUNCTIONS,
@@ -31,8 +32,9 @@ from text_frontend.normalize.symbols import (
     UNARY,
     Reading,
 )
+from text_frontend.normalize.unspoken import is_han
 
-_ALWAYS = frozenset("=≠≈≤≦≥≧±∞√∛∠△⊥∥∵∴∈∉∪∩⊆×÷")
+_ALWAYS = frozenset("=≠≈≤≦≥≧±∞√∛∠△⊥∥∵∴∈∉∪∩⊆×÷⇒⇔")
 _GROUPED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?![\d,])")
 _PER_MILLE = re.compile(r"(\d+(?:\.\d+)?)‰")
 _POWER = re.compile(r"\^(\(?)(-?)(\d+|[A-Za-z])(\)?)")
@@ -40,6 +42,37 @@ _SUPERSCRIPTS = re.compile(r"⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _FRACTION_BEFORE = re.compile(r"\d+/\d+\s*$")
 _MAX_SPELLED_CAPITALS = 4
 _MAX_SPELLED_VARIABLES = 3
+_SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+_SUBSCRIPT_RUN = re.compile(f"[{_SUBSCRIPT_DIGITS}]+")
+_FROM_SUBSCRIPT = str.maketrans(_SUBSCRIPT_DIGITS, "0123456789")
+# An index keeps its citation tones: x₁ is x yi1 before 加 or another x, never yi4 or yi2 by sandhi.
+_NUMERAL_PINYIN = {
+    "零": "ling2",
+    "一": "yi1",
+    "二": "er4",
+    "三": "san1",
+    "四": "si4",
+    "五": "wu3",
+    "六": "liu4",
+    "七": "qi1",
+    "八": "ba1",
+    "九": "jiu3",
+    "十": "shi2",
+    "百": "bai3",
+    "千": "qian1",
+    "万": "wan4",
+    "亿": "yi4",
+}
+# Relations typed in ASCII, longest first: ``x>=3`` must not lose its ``>`` and read "x 等于三".
+_ASCII_RELATIONS = (
+    ("<=>", "⇔"),
+    (">=", "≥"),
+    ("<=", "≤"),
+    ("=<", "≤"),
+    ("=>", "⇒"),
+    ("!=", "≠"),
+    ("<>", "≠"),
+)
 
 
 @cache
@@ -95,7 +128,7 @@ def _is_operand_at(text: str, j: int) -> bool:
     if j < 0 or j >= len(text):
         return False
     ch = text[j]
-    if _is_digit(ch) or ch in ")]²³%π°" or ch in GREEK or ch in SUPERSCRIPT_DIGITS:
+    if _is_digit(ch) or ch in ")]²³%π°" or ch in GREEK or ch in SUPERSCRIPT_DIGITS or ch in _SUBSCRIPT_DIGITS:
         return True
     if ch.isascii() and ch.isalpha():
         run = _run_around(text, j)
@@ -167,11 +200,15 @@ class _Rewriter:
                 return end
             self.emit(OPERATORS[ch])
             return i + 1
+        if ch in "<>=!" and (relation_end := self.ascii_relation(i)):
+            return relation_end
         if ch in _ALWAYS:
             self.emit(OPERATORS[ch])
             return i + 1
+        if ch in _SUBSCRIPT_DIGITS:
+            return self.subscript(i)
         if ch in "<>":
-            if _is_operand_at(text, _prev(text, i)) and _starts_operand_at(text, _next(text, i)):
+            if self.left_operand(_prev(text, i)) and self.right_operand(_next(text, i)):
                 self.emit(OPERATORS[ch])
             else:
                 self.keep(i)
@@ -185,6 +222,55 @@ class _Rewriter:
                 return end
         self.keep(i)
         return i + 1
+
+    def fixed_at(self, j: int) -> bool:
+        """An override, alias or lexicon entry: its reading is decided, and it stands for a term."""
+        return 0 <= j < len(self.src.chars) and (
+            self.src.chars[j].atom is not None or self.src.chars[j].pinned is not None
+        )
+
+    def left_operand(self, j: int) -> bool:
+        """What ends at ``j`` can be the left side of a binary operator: x₁ and [x₁](x一) included."""
+        return _is_operand_at(self.text, j) or self.fixed_at(j)
+
+    def right_operand(self, j: int) -> bool:
+        return _starts_operand_at(self.text, j) or self.fixed_at(j)
+
+    def ascii_relation(self, i: int) -> int | None:
+        """``>=`` ``<=`` ``!=`` ``<>`` ``=>`` typed for ≥ ≤ ≠ ⇒: one relation, not a dropped ``>``
+        before 等于. ``<>`` only between operands (it may be an empty pair of brackets in prose), and
+        ``!=`` not straight after a number, a letter or a bracket, where ``!`` is a factorial (5!=120)."""
+        text = self.text
+        for typed, symbol in _ASCII_RELATIONS:
+            if not text.startswith(typed, i):
+                continue
+            end = i + len(typed)
+            if typed == "<>" and not (
+                self.left_operand(_prev(text, i)) and self.right_operand(_next(text, end - 1))
+            ):
+                return None
+            if typed == "!=" and self.factorial_before(i):
+                return None
+            self.emit(OPERATORS[symbol])
+            return end
+        return None
+
+    def factorial_before(self, i: int) -> bool:
+        """``!`` straight after a number, one letter or a bracket is a factorial: 5!=120, n!=1×2×…×n."""
+        if i == 0:
+            return False
+        before = self.text[i - 1]
+        if _is_digit(before) or before in ")]":
+            return True
+        return before.isascii() and before.isalpha() and len(_run_around(self.text, i - 1)) == 1
+
+    def subscript(self, i: int) -> int:
+        """x₁, a₁₀: the index is said as a number (x一, a十), as a₁ is read in class."""
+        match = _SUBSCRIPT_RUN.match(self.text, i)
+        assert match is not None
+        said = cardinal(match.group().translate(_FROM_SUBSCRIPT))
+        self.out.extend(Char(ch, None, _NUMERAL_PINYIN[ch]) for ch in said)
+        return match.end()
 
     def micro_unit(self, i: int) -> bool:
         """``5μm``: μ is the micro prefix of a unit after a number, not the letter 缪."""
@@ -284,6 +370,13 @@ class _Rewriter:
             self.out.extend(spoken)
             self.emit(TIMES_POWER)
 
+    def word_before_word(self, prev: int, nxt: int) -> bool:
+        """A Chinese word or a fixed piece on the left and a Chinese word on the right of ``+``."""
+        text = self.text
+        left = self.fixed_at(prev) or (prev >= 0 and (is_han(text[prev]) or _is_operand_at(text, prev)))
+        left = left and not (prev >= 0 and _is_digit(text[prev]))  # 5+年: "more than five years"
+        return left and nxt < len(text) and is_han(text[nxt])
+
     def sign(self, i: int) -> int:
         text, ch = self.text, self.text[i]
         prev, nxt = _prev(text, i), _next(text, i)
@@ -292,8 +385,10 @@ class _Rewriter:
         if prev_digit and next_digit and ch == "-" and not _FRACTION_BEFORE.search(text, 0, i):
             # 3-5 may be a range, a date or a subtraction: WeTN reads it from the context.
             self.out.append(self.src.chars[i] if self.src.chars[i].char == ch else Char(ch))
-        elif _is_operand_at(text, prev) and _starts_operand_at(text, nxt):
+        elif self.left_operand(prev) and self.right_operand(nxt):
             self.emit(OPERATORS[ch])
+        elif ch == "+" and self.word_before_word(prev, nxt):
+            self.emit(OPERATORS[ch])  # 甲+乙, 互联网+教育, [x₁](x一)+甲
         elif not _is_operand_at(text, prev) and _starts_operand_at(text, nxt) and not next_digit:
             self.emit(UNARY[ch])
         elif next_digit and self.src.chars[i].char != ch:

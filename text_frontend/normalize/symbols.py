@@ -129,6 +129,8 @@ OPERATORS: dict[str, Reading] = {
     "∪": _r("并", "bing4"),
     "∩": _r("交", "jiao1"),
     "⊆": _r("包含于", "bao1 han2 yu2"),
+    "⇒": _r("推出", "tui1 chu1"),
+    "⇔": _r("等价于", "deng3 jia4 yu2"),
     "°": _r("度", "du4"),
 }
 UNARY: dict[str, Reading] = {
