@@ -31,7 +31,7 @@ from lesson_specs.course_lexicon import (
     check_reference,
 )
 from lesson_specs.diagnostics import Diagnostic, SpecError
-from lesson_specs.model import Emotion, LessonSpec, Paragraph, TextOrigin
+from lesson_specs.model import PARAGRAPH_PAUSE_MS, Emotion, LessonSpec, Paragraph, TextOrigin
 from lesson_specs.yaml_source import MAX_NODES, SourceText, YamlProblem, compose, start
 from text_frontend.lexicon import COURSE, LESSON, Lexicon, LexiconStack, build_lexicon, spoken_length
 from text_frontend.markup import DurationError, parse_duration, parse_markup, pause_total_ms
@@ -49,7 +49,10 @@ The script's byte limit alone lets a 200 KB script of short paragraphs ask for h
 a render holds a lesson's audio in memory to master it; this and ``MAX_LESSON_PAUSE_MS`` bound it.
 """
 MAX_LESSON_PAUSE_MS = 10 * 60 * 1000
-"""Explicit pause in one lesson: every ``[[…]]`` plus every ``pause_after``."""
+"""Silence in one lesson: every ``[[…]]``, and after each paragraph its ``pause_after`` or the
+default gap (``PARAGRAPH_PAUSE_MS``), so a script of thousands of one-word paragraphs is not hours long."""
+MAX_PARAGRAPHS = 1_000
+"""Paragraphs in one lesson: a real lesson has tens; each is a caption block and a front-end pass."""
 MAX_ID_CHARS = 64
 TOP_KEYS = ("id", "title", "course", "voice", "emotion", "lexicon", "course_lexicon", "paragraphs")
 COURSE_LEXICON_KEYS = ("course", "lexicon")
@@ -518,8 +521,15 @@ class _Validator:
         The error is at the paragraph that crosses the limit and gives the lesson's whole total, so
         the writer sees where to cut and how much has to go to another script.
         """
+        if len(paragraphs) > MAX_PARAGRAPHS:
+            self.lesson_error(
+                paragraphs[MAX_PARAGRAPHS],
+                _("the lesson has {count:,} paragraphs, over the {limit:,} limit for one lesson").format(
+                    count=len(paragraphs), limit=MAX_PARAGRAPHS
+                ),
+            )
         chars = [len(p.text) for p in paragraphs]
-        pauses = [pause_total_ms(parse_markup(p.text).pieces) + (p.pause_after_ms or 0) for p in paragraphs]
+        pauses = [pause_total_ms(parse_markup(p.text).pieces) + _gap_after(p) for p in paragraphs]
         crossing = _first_over(chars, MAX_LESSON_CHARS)
         if crossing is not None:
             self.lesson_error(
@@ -534,9 +544,13 @@ class _Validator:
             self.lesson_error(
                 paragraphs[crossing],
                 _(
-                    "the lesson's pauses add up to {seconds:g}s,"
-                    " over the {minutes} minute limit for one lesson"
-                ).format(seconds=sum(pauses) / 1000, minutes=MAX_LESSON_PAUSE_MS // 60_000),
+                    "the lesson's pauses, with {gap:g}s after each paragraph that sets no `pause_after`,"
+                    " add up to {seconds:g}s, over the {minutes} minute limit for one lesson"
+                ).format(
+                    gap=PARAGRAPH_PAUSE_MS / 1000,
+                    seconds=sum(pauses) / 1000,
+                    minutes=MAX_LESSON_PAUSE_MS // 60_000,
+                ),
             )
 
     def lesson_error(self, paragraph: Paragraph, message: str, fix: str | None = None) -> None:
@@ -630,6 +644,11 @@ def _did_you_mean(word: str) -> str:
 
 def _one_of(choices: Collection[str]) -> str:
     return _("use one of: {choices}").format(choices=", ".join(choices))
+
+
+def _gap_after(paragraph: Paragraph) -> int:
+    """The silence the render puts after a paragraph (``tasks.plan`` uses the same default)."""
+    return PARAGRAPH_PAUSE_MS if paragraph.pause_after_ms is None else paragraph.pause_after_ms
 
 
 def _first_over(sizes: list[int], limit: int) -> int | None:

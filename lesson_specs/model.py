@@ -39,6 +39,10 @@ class TextOrigin:
         return self.positions[-1] if self.positions else self.start
 
 
+PARAGRAPH_PAUSE_MS = 700
+"""Silence after a paragraph that sets no ``pause_after``: longer than any sentence pause."""
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     number: int

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from engines.prosody import preset
-from lesson_specs.model import LessonSpec, Paragraph
+from lesson_specs.model import PARAGRAPH_PAUSE_MS, LessonSpec, Paragraph
 from tasks.display import display_map, display_maps
 from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
 from text_frontend.latin.words import words_in
@@ -15,10 +15,6 @@ from text_frontend.types import Segment
 
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
-
-PARAGRAPH_PAUSE_MS = 700
-"""Silence after a paragraph that sets no ``pause_after``: longer than any sentence pause."""
-
 
 def display_text(paragraph_text: str, segment: Segment) -> str:
     """The script's own words of a paragraph read as this one segment (``tasks.display.display_map``)."""

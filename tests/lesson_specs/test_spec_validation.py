@@ -18,6 +18,7 @@ from lesson_specs import (
     load_spec,
     load_spec_file,
 )
+from lesson_specs.loader import MAX_PARAGRAPHS
 from lesson_specs.pronounceability import pronunciation_warnings
 from tests.read_meter import bytes_read
 from text_frontend.frontend import FrontEnd
@@ -498,9 +499,32 @@ def test_a_lesson_over_ten_minutes_of_pauses_is_an_error_naming_limit_and_fix() 
     paragraph = "  - text: " + "好[[10s]]" * 6 + "\n    pause_after: 10s\n"  # 70 s each
     (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n" + paragraph * 9)
     assert message.startswith("lesson.yaml:20:11:"), message  # the 9th paragraph reaches 630 s
-    assert "pauses add up to 630s, over the 10 minute limit" in message
+    assert "add up to 630s, over the 10 minute limit" in message
     assert "split the lesson into several scripts" in message
     load_spec("id: a\ntitle: t\nparagraphs:\n" + paragraph * 8, source="lesson.yaml")  # 560 s is fine
+
+
+def test_the_gap_after_each_paragraph_counts_toward_the_pause_limit() -> None:
+    """Hundreds of one-word paragraphs are minutes of silence: 700 ms after each of them."""
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n" + "  - 好\n" * 900)
+    assert message.startswith("lesson.yaml:861:5:"), message  # paragraph 858 reaches 600.6 s
+    assert "with 0.7s after each paragraph that sets no `pause_after`, add up to 630s" in message
+    assert "over the 10 minute limit" in message and "split the lesson into several scripts" in message
+    # An explicit `pause_after` replaces the gap, a pause mark adds to it.
+    paragraph = "  - text: 好[[300ms]]\n    pause_after: 1s\n"
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n" + paragraph * 462)
+    assert "add up to 600.6s" in message, message
+    load_spec("id: a\ntitle: t\nparagraphs:\n" + paragraph * 461, source="lesson.yaml")
+    load_spec("id: a\ntitle: t\nparagraphs:\n" + "  - 好\n" * 857, source="lesson.yaml")  # 599.9 s
+
+
+def test_a_lesson_over_the_paragraph_limit_is_an_error_naming_limit_and_fix() -> None:
+    paragraph = "  - text: 好\n    pause_after: 0s\n"
+    (message,) = errors_of("id: a\ntitle: t\nparagraphs:\n" + paragraph * (MAX_PARAGRAPHS + 1))
+    assert message.startswith(f"lesson.yaml:{4 + 2 * MAX_PARAGRAPHS}:11:"), message
+    assert f"{MAX_PARAGRAPHS + 1:,} paragraphs, over the {MAX_PARAGRAPHS:,} limit" in message
+    assert "split the lesson into several scripts" in message
+    load_spec("id: a\ntitle: t\nparagraphs:\n" + paragraph * MAX_PARAGRAPHS, source="lesson.yaml")
 
 
 # -- what the lexicon makes a lesson say -----------------------------------------------------------
