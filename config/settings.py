@@ -106,6 +106,14 @@ class Settings(BaseSettings):
         le=10_000,
         description="Script checks (`POST /api/scripts/validate`) per token per minute.",
     )
+    web_edits_per_minute: int = Field(
+        default=120,
+        ge=1,
+        le=10_000,
+        description=(
+            "Paragraph editor round trips (`POST /api/scripts/paragraphs`, `/apply`) per token per minute."
+        ),
+    )
     web_request_timeout_s: float = Field(
         default=30.0,
         gt=0,

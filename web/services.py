@@ -43,6 +43,7 @@ class Services:
     tts_limit: RateLimiter
     render_limit: RateLimiter
     validate_limit: RateLimiter
+    edit_limit: RateLimiter
     default_voice: str = "baker"
     cookie_secure: bool = False
 
@@ -91,6 +92,7 @@ def build_services(settings: Settings) -> Services:
         tts_limit=RateLimiter(settings.web_tts_per_minute),
         render_limit=RateLimiter(settings.web_renders_per_minute),
         validate_limit=RateLimiter(settings.web_validations_per_minute),
+        edit_limit=RateLimiter(settings.web_edits_per_minute),
         default_voice=settings.default_voice,
         cookie_secure=settings.web_cookie_secure,
     )

@@ -132,6 +132,7 @@ def fake_services(settings: Settings, runner: FakeRunner | None = None) -> Servi
         tts_limit=RateLimiter(settings.web_tts_per_minute),
         render_limit=RateLimiter(settings.web_renders_per_minute),
         validate_limit=RateLimiter(settings.web_validations_per_minute),
+        edit_limit=RateLimiter(settings.web_edits_per_minute),
     )
 
 

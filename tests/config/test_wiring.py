@@ -142,7 +142,7 @@ def test_backcheck_config(settings: Settings, tmp_path: Path) -> None:
     assert recognizer_config(settings) == recognizer
     assert qa_config(settings) == qa
     assert backcheck_config(settings) == BackcheckConfig(
-        enabled=False, recognizer=recognizer, qa=qa, store=tmp_path / "cache" / "backcheck"
+        enabled=False, recognizer=recognizer, qa=qa, store=tmp_path / "cache" / "segment-cache" / "backcheck"
     )
 
 

@@ -26,7 +26,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     root = tmp_path_factory.mktemp("schema")
     return fake_app(
         web_settings(
-            root, web_tts_per_minute=10_000, web_renders_per_minute=10_000, web_validations_per_minute=10_000
+            root,
+            web_tts_per_minute=10_000,
+            web_renders_per_minute=10_000,
+            web_validations_per_minute=10_000,
+            web_edits_per_minute=10_000,
         )
     )
 

@@ -70,6 +70,9 @@ class Access:
         self.preview: Dependency = limited(teacher, services.tts_limit, N_("preview"))
         self.render: Dependency = limited(teacher, services.render_limit, N_("render"))
         self.script_check: Dependency = limited(teacher, services.validate_limit, N_("script check"))
+        # The editor rewrites the script after each pause in typing: a bucket of its own, so editing
+        # never uses up the script checks, and a check never refuses the next edit.
+        self.edit: Dependency = limited(teacher, services.edit_limit, N_("script edit"))
 
 
 def visible(

@@ -205,9 +205,7 @@ def router(services: Services, access: Access) -> APIRouter:
         response_model=OutlineOut,
         responses=error_responses(400, 401, 413, 422, 429),
     )
-    def paragraphs(
-        body: ScriptRequest, who: Annotated[TokenInfo, Depends(access.script_check)]
-    ) -> OutlineOut:
+    def paragraphs(body: ScriptRequest, who: Annotated[TokenInfo, Depends(access.edit)]) -> OutlineOut:
         """The script as the paragraph editor shows it: each paragraph with its line, the default
         emotion and the lesson lexicon. Only YAML syntax and the `paragraphs:` list are checked here."""
         try:
@@ -220,12 +218,12 @@ def router(services: Services, access: Access) -> APIRouter:
         response_model=ApplyOut,
         responses=error_responses(400, 401, 413, 422, 429),
     )
-    def apply(body: ApplyRequest, who: Annotated[TokenInfo, Depends(access.script_check)]) -> ApplyOut:
+    def apply(body: ApplyRequest, who: Annotated[TokenInfo, Depends(access.edit)]) -> ApplyOut:
         """Write the edited paragraph list (and new lexicon entries) into the script, keeping its
         comments, key order and quoting. Paragraphs name the `index` they had (`source`), so moved
         paragraphs keep the comments written above them. Each `source` may appear once: a copied
-        paragraph is a new one (`source: null`). Both script routes count against the script-check
-        limit, as `/api/scripts/validate` does: a large script takes seconds to rewrite."""
+        paragraph is a new one (`source: null`). Both script routes count against the editor's own
+        limit (`LESSONAUDIO_WEB_EDITS_PER_MINUTE`): a large script takes seconds to rewrite."""
         _check_lexicon(body.lexicon_add)
         edits = [ParagraphEdit(p.source, p.text, p.emotion, p.pause_after) for p in body.paragraphs]
         try:
