@@ -19,9 +19,20 @@ if TYPE_CHECKING:
 
 
 def _lines(texts: list[str] | None) -> list[str]:
-    if texts:
-        return texts
-    return [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    """The lines to read, each held to a lesson paragraph's length (checked before any model loads):
+    the front end's work grows with a line, and no line is read aloud that a script could not hold."""
+    from lesson_specs import MAX_PARAGRAPH_CHARS
+
+    lines = texts or [line.rstrip("\n") for line in sys.stdin if line.strip()]
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_PARAGRAPH_CHARS:
+            raise InputError(
+                _(
+                    "line {number} is {length} characters, over the {limit} limit for one paragraph: "
+                    "split it into shorter lines"
+                ).format(number=number, length=f"{len(line):,}", limit=f"{MAX_PARAGRAPH_CHARS:,}")
+            )
+    return lines
 
 
 def _show(console: Console, result: dict[str, Any]) -> None:
@@ -141,6 +152,7 @@ def g2p(
     layer chose its reading, so a teacher knows whether to fix an override, a lexicon entry, or to
     add one (a rule, dictionary word or model choice is the G2P's own).
     """
+    lines = _lines(texts)
     from rich.console import Console
 
     from text_frontend.frontend import FrontEnd  # loads WeTN and the polyphone model
@@ -148,7 +160,7 @@ def g2p(
     front_end = FrontEnd()
     console = Console()
     failed = 0
-    for line in _lines(texts):
+    for line in lines:
         result = front_end.g2p_line(line)
         explanations = _explain(front_end, line) if explain else []
         if explain:

@@ -14,6 +14,10 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 Origin = Literal["g2p", "lexicon", "override", "alias"]
+# Most cells (characters before × characters after) one diff may cover. The diff's cost grows with
+# that product, so a whole run of hostile text (``3²+`` × 600) took most of a minute; WeTN's pieces
+# stay far below it (64 characters in, a few hundred out), so ordinary text is aligned exactly.
+MAX_DIFF_CELLS = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +70,42 @@ def realign(before: Annotated, after_text: str) -> Annotated:
     before_text = before.text
     if before_text == after_text:
         return before
+    if len(before_text) * len(after_text) > MAX_DIFF_CELLS:
+        return _realign_long(before, after_text)
+    return Annotated(tuple(_diff(before.chars, before_text, after_text)))
+
+
+def _diff(chars: tuple[Char, ...], before_text: str, after_text: str) -> list[Char]:
     out: list[Char] = []
     matcher = SequenceMatcher(None, before_text, after_text, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            out.extend(before.chars[i1:i2])
+            out.extend(chars[i1:i2])
         else:
             out.extend(Char(ch) for ch in after_text[j1:j2])
-    return Annotated(tuple(out))
+    return out
+
+
+def _realign_long(before: Annotated, after_text: str) -> Annotated:
+    """Linear-time provenance for a rewrite too long to diff: what both ends share keeps its
+    annotations, and the middle is diffed only if it is small enough, else counted as produced.
+
+    Cost must not depend on what the text is: a caller that sends long input (no caller in the
+    front end does; WeTN gets pieces) loses some sources instead of minutes of CPU.
+    """
+    before_text = before.text
+    limit = min(len(before_text), len(after_text))
+    head = 0
+    while head < limit and before_text[head] == after_text[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and before_text[-1 - tail] == after_text[-1 - tail]:
+        tail += 1
+    middle_before = before_text[head : len(before_text) - tail]
+    middle_after = after_text[head : len(after_text) - tail]
+    middle_chars = before.chars[head : len(before_text) - tail]
+    if len(middle_before) * len(middle_after) <= MAX_DIFF_CELLS:
+        middle = _diff(middle_chars, middle_before, middle_after)
+    else:
+        middle = [Char(ch) for ch in middle_after]
+    return Annotated(before.chars[:head] + tuple(middle) + before.chars[len(before_text) - tail :])
