@@ -29,7 +29,8 @@ DEFAULT_MAX_SYLLABLES = 50
 def pronunciation_warnings(
     spec: LessonSpec, front_end: FrontEnd, max_syllables: int = DEFAULT_MAX_SYLLABLES
 ) -> list[Diagnostic]:
-    """Every warning for ``spec``: unpronounced text, spelled words, readings over ``max_syllables``."""
+    """Every finding of reading ``spec``: unpronounced text, spelled words, readings over
+    ``max_syllables`` (warnings), and syllables the voice cannot say (errors: it would not render)."""
     found: list[Diagnostic] = []
     for paragraph in spec.paragraphs:
         analysis = front_end.analyze(paragraph.text, spec.lexicon, max_chars=max_syllables)
@@ -48,7 +49,8 @@ def _unsayable(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> li
     """A syllable the voice has no phones for (呣 ``m2``, 噷 ``hm5``): the render would fail on it.
 
     Checked here, without the model, so the teacher hears of it at validation rather than from a
-    failed render; an override cannot fix it, only other characters can.
+    failed render; an override cannot fix it, only other characters can. The one finding here that
+    is an error: the script cannot render as it is.
     """
     if (spec.voice or DEFAULT_VOICE).strip().lower() != "baker":
         return []  # other voices' inventories are not known here
@@ -69,7 +71,7 @@ def _unsayable(spec: LessonSpec, paragraph: Paragraph, analysis: Analysis) -> li
                     char=syllable.char
                 ),
                 paragraph.number,
-                "warning",
+                "error",
             )
         )
     return found

@@ -44,4 +44,5 @@ class ScriptChecker:
             warnings = tuple(d for d in err.diagnostics if d.severity == "warning")
             return ScriptReport(None, err.errors, warnings)
         found = pronunciation_warnings(spec, self._front_end.get(), self._max_segment_chars)
-        return ScriptReport(spec, (), tuple(found))
+        errors = tuple(d for d in found if d.severity == "error")
+        return ScriptReport(spec, errors, tuple(d for d in found if d.severity != "error"))

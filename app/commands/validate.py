@@ -52,6 +52,9 @@ def validate(
             found = pronunciation_warnings(spec, front_end, max_syllables)
             for diagnostic in found:
                 typer.echo(str(diagnostic), err=True)
+            if any(d.severity == "error" for d in found):  # reads, but would not render
+                failed += 1
+                continue
         ok = _("{path}: ok, {count} paragraphs").format(path=path, count=len(spec.paragraphs))
         if found:
             note = _("(1 warning)") if len(found) == 1 else _("({count} warnings)").format(count=len(found))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from lesson_specs import load_spec
 from lesson_specs.pronounceability import pronunciation_warnings
@@ -51,16 +52,30 @@ def _script_warnings(script: str) -> list[str]:
     return [str(w) for w in pronunciation_warnings(spec, _front_end())]
 
 
-def test_a_syllable_the_voice_cannot_say_is_a_warning_even_with_an_override() -> None:
+def test_a_syllable_the_voice_cannot_say_is_an_error_even_with_an_override() -> None:
     """呣 is only ever m2, which the Baker voice has no phones for: the render would fail."""
     found = _warnings('"[呣](m2)，好的。"', "噷，嗯。")
     assert found == [
-        "lesson.yaml:5:13: warning: paragraph 2: `呣` is read m2, a syllable the voice cannot say,"
+        "lesson.yaml:5:13: paragraph 2: `呣` is read m2, a syllable the voice cannot say,"
         " so the render will fail (write the sound with characters the voice can say, e.g. [呣](嗯) or 嗯)",
-        "lesson.yaml:6:11: warning: paragraph 3: `噷` is read hm5, a syllable the voice cannot say,"
+        "lesson.yaml:6:11: paragraph 3: `噷` is read hm5, a syllable the voice cannot say,"
         " so the render will fail (write the sound with characters the voice can say, e.g. [噷](嗯) or 嗯)",
     ]
     assert _warnings('"[呣](嗯)，好的。"', "嗯，哼。") == []
+    spec = load_spec("id: a\ntitle: t\nparagraphs:\n  - 呣，好的。\n", source="lesson.yaml")
+    assert [d.severity for d in pronunciation_warnings(spec, _front_end())] == ["error"]
+
+
+def test_validate_fails_a_script_the_voice_cannot_say(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    script = tmp_path / "lesson.yaml"
+    script.write_text("id: a\ntitle: t\nparagraphs:\n  - 呣，好的。\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["validate", str(script)])
+    assert done.exit_code == 2 and "a syllable the voice cannot say" in done.output, done.output
+    assert ": ok," not in done.output
 
 
 def test_another_voices_syllables_are_not_judged_by_the_baker_table() -> None:
