@@ -16,6 +16,7 @@ from text_frontend.types import Segment
 if TYPE_CHECKING:
     from text_frontend.frontend import FrontEnd
 
+
 def display_text(paragraph_text: str, segment: Segment) -> str:
     """The script's own words of a paragraph read as this one segment (``tasks.display.display_map``)."""
     return display_map(paragraph_text, segment).text
