@@ -8,7 +8,8 @@ is: anything else that escapes is a bug.
     LessonaudioError
     ├── InputError: what a user wrote or set is wrong; fixing it is the fix
     │   ├── SpecError (lesson_specs): a script, with every diagnostic found
-    │   ├── RoundTripError (lesson_specs.roundtrip): a script the editor cannot read or write back
+    │   ├── RoundTripError, EditError (lesson_specs.roundtrip): a script the editor cannot read or
+    │   │   write back, or an edit it cannot take
     │   ├── LexiconUnavailable (lesson_specs.course_lexicon)
     │   ├── PinyinError, DurationError, TermTableError (text_frontend)
     │   ├── SettingsError (config): a bad LESSONAUDIO_* variable
