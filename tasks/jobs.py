@@ -47,6 +47,10 @@ class SegmentJob:
     display_sources: tuple[int | None, ...] = ()
     """Per character of ``display_text``: its index in the paragraph (``Token.source`` counts so), or
     None; how the voice's token times reach the words shown. Empty: not known (no character marks)."""
+    words: tuple[tuple[int, int], ...] | None = None
+    """[start, end) of each word of ``display_text`` (``text_frontend.display_words``), found when the
+    plan is made, so speech marks need no word matcher (nor its dictionaries) when a stored plan is
+    rendered again. None: not found yet."""
 
 
 @dataclass(frozen=True, slots=True)

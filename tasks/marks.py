@@ -159,6 +159,11 @@ class ShownTimes:
     """What fixes these times relative to ``whole[0]``: a key for remembering what is made of them."""
 
 
+def _words(job: SegmentJob) -> tuple[Span, ...]:
+    """The words of the segment's display text: found by the plan, or now (a job made elsewhere)."""
+    return job.words if job.words is not None else word_spans(job.display_text)
+
+
 def shown_times(job: SegmentJob, times: SegmentTimes) -> ShownTimes:
     spans = times.spans
     start = min((a for a, _ in spans), default=0)
@@ -170,7 +175,7 @@ def shown_times(job: SegmentJob, times: SegmentTimes) -> ShownTimes:
         return None if span is None else (span[0] + start, span[1] + start)
 
     whole = (start, max(b for _, b in spans)) if spans else (0, 0)
-    words = word_spans(job.display_text)
+    words = _words(job)
     return ShownTimes(job, tuple(map(moved, chars)), words, tuple(map(moved, word_times)), whole, content)
 
 
@@ -189,7 +194,7 @@ def _relative_times(
     found = _RELATIVE.get(content)
     if found is None:
         chars = char_spans(job, relative)
-        found = (chars, tuple(_extent(chars, a, b) for a, b in word_spans(job.display_text)))
+        found = (chars, tuple(_extent(chars, a, b) for a, b in _words(job)))
         if len(_RELATIVE) >= _CACHE_LIMIT:
             _RELATIVE.clear()
         _RELATIVE[content] = found

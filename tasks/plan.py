@@ -10,6 +10,7 @@ from engines.prosody import preset
 from lesson_specs.model import PARAGRAPH_PAUSE_MS, LessonSpec, Paragraph
 from tasks.display import display_map, display_maps
 from tasks.jobs import LessonPlan, SegmentJob, VoiceIdentity, segment_key
+from text_frontend.display_words import word_spans
 from text_frontend.latin.words import words_in
 from text_frontend.types import Segment
 
@@ -86,6 +87,7 @@ def _paragraph_jobs(
                 voice=voice,
                 spelled=words_in(segment, analysis.latin_words, "spelled"),
                 lexicon_words=words_in(segment, analysis.latin_words, "lexicon"),
+                words=word_spans(shown.text),
             )
         )
     return jobs

@@ -127,3 +127,20 @@ def test_the_render_flow_loads_no_engine_until_it_needs_one() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     loaded = {name.partition(".")[0] for name in json.loads(done.stdout)}
     assert loaded.isdisjoint({"onnxruntime", "faster_whisper", "ctranslate2", "scipy", "pyloudnorm"})
+
+
+def test_reading_a_script_and_loading_the_render_flow_loads_no_reading_stack() -> None:
+    """A render of a stored plan reads the script and writes marks without the front end: neither
+    the script loader nor the flow's modules may load pypinyin's dictionaries, the normalisation
+    grammars or the polyphone model (a cached render paid about a second of CPU for them)."""
+    probe = (
+        "import json, sys, flows.render, tasks.marks\n"
+        "from pathlib import Path\n"
+        "from lesson_specs import load_spec_file\n"
+        f"load_spec_file(Path({str(EXAMPLE)!r}))\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = set(json.loads(done.stdout))
+    reading = {"pypinyin", "pynini", "tn", "g2pM", "text_frontend.g2p", "text_frontend.normalize"}
+    assert sorted(loaded & reading) == []

@@ -12,8 +12,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from text_frontend.g2p import split_words
-
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff〇"
 _TOKEN = re.compile(
     rf"(?P<han>[{_HAN}]+)"
@@ -29,7 +27,13 @@ def is_pause_char(char: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def word_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """[start, end) of every word of ``text``, in order (cached: a re-render sees the same texts)."""
+    """[start, end) of every word of ``text``, in order (cached: a re-render sees the same texts).
+
+    The word matcher (and pypinyin's phrase dictionary under it) is loaded on the first call: a
+    render of a stored plan has its words already and never calls this.
+    """
+    from text_frontend.g2p import split_words
+
     spans: list[tuple[int, int]] = []
     for match in _TOKEN.finditer(text):
         start = match.start()

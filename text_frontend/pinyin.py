@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pypinyin.contrib.tone_convert import to_normal, to_tone, to_tone3
-from pypinyin.pinyin_dict import pinyin_dict
-
 from errors import InputError
 from i18n import _
 from text_frontend.excerpt import excerpt
@@ -33,7 +30,14 @@ class PinyinError(InputError, ValueError):
 
 @cache
 def syllable_inventory() -> frozenset[str]:
-    """Toneless syllables (``v`` for ü) that some character in pypinyin's dictionary is read as."""
+    """Toneless syllables (``v`` for ü) that some character in pypinyin's dictionary is read as.
+
+    pypinyin is imported by the functions that need it: importing it loads its phrase dictionary,
+    and reading a script that writes no pinyin (or rendering its stored plan) needs none of it.
+    """
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
     found: set[str] = set()
     for readings in pinyin_dict.values():
         for reading in readings.split(","):
@@ -53,6 +57,8 @@ def normalize_syllable(raw: str) -> str:
     if _TONE_MARKS.search(text):
         if any(ch.isdigit() for ch in text):
             raise _two_tones(raw, text)
+        from pypinyin.contrib.tone_convert import to_tone3
+
         text = to_tone3(text.replace("v", "ü"), neutral_tone_with_five=True).replace("ü", "v")
     match = re.fullmatch(r"([a-z]+)([1-5]?)", text)
     if match is None:
@@ -83,6 +89,8 @@ def _two_tones(raw: str, text: str) -> PinyinError:
     The two may disagree, and picking either would pin a reading the writer did not choose, so
     neither wins and the fix spells out both correct ways.
     """
+    from pypinyin.contrib.tone_convert import to_normal, to_tone
+
     message = _("'{text}' has both a tone mark and a tone digit").format(text=excerpt(raw, _QUOTE_CHARS))
     letters = to_normal("".join(ch for ch in text if not ch.isdigit()).replace("v", "ü")).replace("ü", "v")
     digits = "".join(ch for ch in text if ch.isdigit())

@@ -92,9 +92,13 @@ def test_a_rerender_of_an_unchanged_script_skips_the_front_end(
     def unread(self: FrontEnd, *args: object, **kwargs: object) -> None:
         raise AssertionError("the front end was loaded for a script whose plan is stored")
 
+    def unmatched(text: str) -> None:
+        raise AssertionError("the word matcher was asked for words the stored plan has")
+
     with monkeypatch.context() as patched:
         flows.render._front_end.cache_clear()
         patched.setattr(FrontEnd, "__init__", unread)
+        patched.setattr("tasks.marks.word_spans", unmatched)
         second = render_lesson(str(spec), out_dir=str(tmp_path / "out"))
     flows.render._front_end.cache_clear()
     assert second.synthesized == 0 and second.reused == first.segments
