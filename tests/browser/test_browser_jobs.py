@@ -26,8 +26,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
 
 
 def jobs_rows(driver: webdriver.Chrome) -> list[str]:
-    rows = driver.find_elements("css selector", "#jobs tbody tr")
-    return [row.text for row in rows]
+    """The rows' text read in one script: the table is redrawn while a job runs, so element
+    references taken one by one can go stale between reads."""
+    rows: list[str] = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#jobs tbody tr'), r => r.innerText.trim());"
+    )
+    return rows
 
 
 def test_the_jobs_table_follows_a_submitted_job(browser: webdriver.Chrome, site: tuple[str, str]) -> None:
@@ -46,5 +50,5 @@ def test_the_jobs_table_follows_a_submitted_job(browser: webdriver.Chrome, site:
     wait.until(lambda d: any(r.endswith(("queued", "running")) for r in jobs_rows(d)))
     assert "math-g8-pythagoras" in jobs_rows(browser)[0]
     wait.until(lambda d: jobs_rows(d)[0].endswith("finished"))
-    link = browser.find_element("css selector", "#jobs tbody tr a")
-    assert "/files/lesson.mp3?download=true" in (link.get_attribute("href") or "")
+    href = browser.execute_script("const a = document.querySelector('#jobs tbody tr a'); return a && a.href;")
+    assert "/files/lesson.mp3?download=true" in (href or "")
