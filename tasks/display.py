@@ -4,15 +4,13 @@ characters sits in the paragraph, so times of spoken tokens can be put on the wo
 from __future__ import annotations
 
 import itertools
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from text_frontend.markup import PauseMark, Plain, parse_markup
 from text_frontend.types import Segment, Syllable
 
-_PAUSE_MARK = re.compile(r"\[\[[^\[\]]*\]\]")
-_READING_MARK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")
 _OPENING = "“‘「『（(《〈【[{"
 
 _Located = list[tuple[str, int | None]]
@@ -24,6 +22,46 @@ class DisplayText:
     sources: tuple[int | None, ...]
     """Per character of ``text``: its index in the paragraph's text, as ``Token.source`` counts;
     None for a segment made purely by normalisation, which shows its reading."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A markup token at ``[start, end)`` of the paragraph; ``shown_end`` ends the display text it
+    keeps (which starts right after its opening bracket), or is None for a pause mark."""
+
+    start: int
+    end: int
+    shown_end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Markup:
+    """Where the paragraph's markup is, as the front end's parser read it, so captions drop exactly
+    the brackets, readings and pauses the voice treated as markup (``【行】（hang2）`` too, while
+    ``【注意】（见下文）`` is prose and stays)."""
+
+    marks: tuple[_Mark, ...]
+    shown: frozenset[int]
+    """Positions of the characters a caption may show: plain text and the display text of readings."""
+
+    @classmethod
+    def of(cls, text: str) -> _Markup:
+        marks: list[_Mark] = []
+        shown: set[int] = set()
+        for piece in parse_markup(text).pieces:
+            if isinstance(piece, Plain):
+                shown.update(range(piece.start, piece.start + len(piece.text)))
+            elif isinstance(piece, PauseMark):
+                marks.append(_Mark(piece.start, piece.end, None))
+            else:
+                marks.append(_Mark(piece.start, piece.end, piece.start + 1 + len(piece.text)))
+                shown.update(range(piece.start + 1, piece.start + 1 + len(piece.text)))
+        return cls(tuple(marks), frozenset(shown))
+
+    def pause_at(self, position: int, end: int) -> _Mark | None:
+        return next(
+            (m for m in self.marks if m.start == position and m.shown_end is None and m.end <= end), None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +94,10 @@ def display_maps(paragraph_text: str, segments: Sequence[Segment]) -> tuple[Disp
     if not segments:
         return ()
     edges = [_edges(s) for s in segments]
-    cuts = _cuts(paragraph_text, edges)
+    markup = _Markup.of(paragraph_text)
+    cuts = _cuts(paragraph_text, edges, markup)
     return tuple(
-        _stretch(paragraph_text, cuts[i], cuts[i + 1]) or _reading(segment)
+        _stretch(paragraph_text, cuts[i], cuts[i + 1], markup) or _reading(segment)
         for i, segment in enumerate(segments)
     )
 
@@ -74,7 +113,7 @@ def _edges(segment: Segment) -> _Edges:
     return _Edges(min(sources), max(sources) + 1, sum(said[:first]), sum(said[last + 1 :]))
 
 
-def _cuts(text: str, edges: Sequence[_Edges]) -> list[int]:
+def _cuts(text: str, edges: Sequence[_Edges], markup: _Markup) -> list[int]:
     """Where each segment's stretch of ``text`` starts, and the end of the last one."""
     cuts = [0] * (len(edges) + 1)
     cuts[-1] = len(text)
@@ -94,7 +133,7 @@ def _cuts(text: str, edges: Sequence[_Edges]) -> list[int]:
         hi = len(edges) - 1 if after is None else after
         claimants = list(range(lo, hi + 1))
         weights = [_weight(edges, k, before, after) for k in claimants]
-        for k, cut in zip(claimants[1:], _share(text, start, end, weights), strict=True):
+        for k, cut in zip(claimants[1:], _share(text, start, end, weights, markup), strict=True):
             cuts[k] = cut
     return cuts
 
@@ -108,7 +147,7 @@ def _weight(edges: Sequence[_Edges], k: int, before: int | None, after: int | No
     return edges[k].trailing  # said nothing verbatim: all its syllables are in the gap
 
 
-def _share(text: str, start: int, end: int, weights: Sequence[int]) -> list[int]:
+def _share(text: str, start: int, end: int, weights: Sequence[int], markup: _Markup) -> list[int]:
     """Cuts dividing ``text[start:end]`` among claimants in proportion to ``weights``."""
     total = sum(weights)
     cuts: list[int] = []
@@ -117,11 +156,11 @@ def _share(text: str, start: int, end: int, weights: Sequence[int]) -> list[int]
         # segment before, an opening quote or anything else goes with the one after.
         cut = start
         while cut < end:
-            mark = _PAUSE_MARK.match(text, cut, end)
+            mark = markup.pause_at(cut, end)
             if mark is None and not _trails(text[cut]):
                 break
-            cut = mark.end() if mark else cut + 1
-        return [_snap(text, cut, start, end)] * (len(weights) - 1)
+            cut = mark.end if mark else cut + 1
+        return [_snap(cut, markup)] * (len(weights) - 1)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -132,12 +171,7 @@ def _share(text: str, start: int, end: int, weights: Sequence[int]) -> list[int]
         target = start + round((end - start) * counted / total)
         # Keep a word or number whole if a break is near; a long run is cut where its share ends.
         radius = (end - start) * min(w, w_next) // (2 * total)
-        cut = _snap(
-            text,
-            _word_break(text, target, max(start, target - radius), min(end, target + radius)),
-            start,
-            end,
-        )
+        cut = _snap(_word_break(text, target, max(start, target - radius), min(end, target + radius)), markup)
         cuts.append(max(cut, cuts[-1] if cuts else start))
     return cuts
 
@@ -161,20 +195,18 @@ def _in_word(char: str) -> bool:
     return char.isalnum() and not unicodedata.name(char, "").startswith("CJK")
 
 
-def _snap(text: str, cut: int, start: int, end: int) -> int:
+def _snap(cut: int, markup: _Markup) -> int:
     """Move a cut out of a markup token, to the side away from its spoken content."""
-    for mark in (*_READING_MARK.finditer(text), *_PAUSE_MARK.finditer(text)):
-        if mark.start() < cut < mark.end():
-            if mark.re is _PAUSE_MARK or mark.end(1) <= cut:
-                return mark.end()
-            return mark.start()
+    for mark in markup.marks:
+        if mark.start < cut < mark.end:
+            if mark.shown_end is None or mark.shown_end <= cut:
+                return mark.end
+            return mark.start
     return cut
 
 
-def _stretch(text: str, start: int, end: int) -> DisplayText | None:
-    located: _Located = [(text[i], i) for i in range(start, end)]
-    located = _substitute(_PAUSE_MARK, located, keep_group=False)
-    located = _substitute(_READING_MARK, located, keep_group=True)
+def _stretch(text: str, start: int, end: int, markup: _Markup) -> DisplayText | None:
+    located: _Located = [(text[i], i) for i in range(start, end) if i in markup.shown]
     shown = "".join(c for c, _ in located)
     lead = len(shown) - len(shown.lstrip())
     kept = located[lead : lead + len(shown.strip())]
@@ -185,17 +217,3 @@ def _stretch(text: str, start: int, end: int) -> DisplayText | None:
 
 def _reading(segment: Segment) -> DisplayText:
     return DisplayText(segment.text, (None,) * len(segment.text))
-
-
-def _substitute(pattern: re.Pattern[str], located: _Located, *, keep_group: bool) -> _Located:
-    """``pattern.sub`` (dropping each match, or keeping its first group) with positions carried along."""
-    text = "".join(c for c, _ in located)
-    out: _Located = []
-    cursor = 0
-    for match in pattern.finditer(text):
-        out += located[cursor : match.start()]
-        if keep_group:
-            out += located[match.start(1) : match.end(1)]
-        cursor = match.end()
-    out += located[cursor:]
-    return out

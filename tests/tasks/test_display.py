@@ -95,3 +95,30 @@ def test_every_character_shown_is_timed_by_what_the_segment_said(front_end: Fron
         assert len(timed) == sum(not is_pause_char(c) for c in job.display_text), job.display_text
         assert timed[0][0] == 0 and timed[-1][1] == length
         assert [s[0] for s in timed] == sorted(s[0] for s in timed)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "shown"),
+    [
+        ("在银【行】（hang2）工作", "在银行工作"),
+        ("在银［行］（ｈａｎｇ２）工作", "在银行工作"),
+        ("在银[行]（hang2）工作", "在银行工作"),
+        ("我学【Python】（派森）", "我学【Python】（派森）"),  # not unmistakable: prose, read as written
+        ("【注意】（见下文）好", "【注意】（见下文）好"),
+    ],
+)
+def test_markup_typed_with_a_chinese_input_method_is_not_shown(
+    front_end: FrontEnd, paragraph: str, shown: str
+) -> None:
+    (jobs,) = jobs_of(front_end, [paragraph])
+    assert "".join(j.display_text for j in jobs) == shown
+    for job in jobs:
+        assert [paragraph[i] if i is not None else None for i in job.display_sources] == list(
+            job.display_text
+        )
+
+
+def test_a_full_width_pause_mark_is_not_shown(front_end: FrontEnd) -> None:
+    between, leading = jobs_of(front_end, ["好的【【300ms】】继续", "【【300ms】】继续"])
+    assert [j.display_text for j in between] == ["好的", "继续"]
+    assert [j.display_text for j in leading] == ["继续"]
