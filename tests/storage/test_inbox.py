@@ -200,6 +200,27 @@ def writer_keeps_writing(write_rest: Callable[[], None]) -> Callable[[float], No
     return sleep
 
 
+def scan_while_writing(
+    location: InboxLocation,
+    store: InboxFiles,
+    ledger: InboxLedger,
+    submit: Recorder,
+    saved_at: float,
+    write_rest: Callable[[], None],
+) -> ScanResult:
+    """A scan that looks the moment the first part was saved (``saved_at``, however long opening
+    the catalog took), while the writer goes on writing during its wait."""
+    return scan(
+        location,
+        store,
+        ledger,
+        submit,
+        settle_s=0.5,
+        clock=lambda: saved_at,
+        sleep=writer_keeps_writing(write_rest),
+    )
+
+
 def test_half_written_script_is_never_submitted(tmp_path: Path, db_url: str) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -214,17 +235,7 @@ def test_half_written_script_is_never_submitted(tmp_path: Path, db_url: str) -> 
         with script.open("a", encoding="utf-8") as handle:
             handle.write(TAIL)
 
-    # The scan looks as soon as the first part is saved, however long opening the catalog took.
-    just_saved = script.stat().st_ctime
-    first = scan(
-        location,
-        store,
-        ledger,
-        submit,
-        settle_s=0.5,
-        clock=lambda: just_saved,
-        sleep=writer_keeps_writing(append_rest),
-    )
+    first = scan_while_writing(location, store, ledger, submit, script.stat().st_ctime, append_rest)
     assert (first.submitted, first.rejected, first.pending) == ((), (), ("lesson.yaml",))
     assert submit.calls == [] and ledger_rows(catalog) == []  # left for the next scan, not recorded
 
@@ -310,16 +321,8 @@ def test_s3_script_still_being_replaced_waits(
     def upload_rest() -> None:  # a sync client uploading the teacher's next save
         client.put_object(Bucket=bucket, Key="in/lesson.yaml", Body=complete)
 
-    just_saved = client.head_object(Bucket=bucket, Key="in/lesson.yaml")["LastModified"].timestamp()
-    first = scan(
-        location,
-        store,
-        ledger,
-        submit,
-        settle_s=0.5,
-        clock=lambda: just_saved,
-        sleep=writer_keeps_writing(upload_rest),
-    )
+    saved_at = client.head_object(Bucket=bucket, Key="in/lesson.yaml")["LastModified"].timestamp()
+    first = scan_while_writing(location, store, ledger, submit, saved_at, upload_rest)
     assert first.pending == ("in/lesson.yaml",) and submit.calls == [] and ledger_rows(catalog) == []
 
     with monkeypatch.context() as patch:
