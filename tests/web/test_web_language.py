@@ -311,3 +311,29 @@ def test_syntax_errors_and_bad_ids_are_said_plainly(
     if english is not None:
         assert english in said["en"], said
     assert not any(HAN.search(m.replace("注意", "").replace("这里", "")) for m in said["en"]), said
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "chinese", "english"),
+    [
+        ("/api/scripts/validate", {"script": BROKEN}, "脚本检查", "script check"),
+        ("/api/scripts/paragraphs", {"script": BROKEN}, "脚本编辑", "script edit"),
+    ],
+)
+def test_a_rate_limit_names_what_was_limited_in_the_readers_language(
+    tmp_path: Path, path: str, body: object, chinese: str, english: str
+) -> None:
+    limited = fake_app(web_settings(tmp_path, web_validations_per_minute=1, web_edits_per_minute=1))
+    try:
+        with TestClient(limited) as client:
+            auth = {"Authorization": f"Bearer {new_token(limited)}"}
+            client.post(path, headers=auth, json=body)
+            said = {}
+            for language in ("zh-CN", "en"):
+                response = client.post(path, headers={**auth, "Accept-Language": language}, json=body)
+                assert response.status_code == 429, response.text
+                said[language] = response.json()["error"]
+    finally:
+        limited.state.services.close()
+    assert said["zh-CN"]["where"] == chinese and chinese in said["zh-CN"]["message"], said
+    assert said["en"]["where"] == english, said

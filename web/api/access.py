@@ -39,7 +39,7 @@ def limit(limiter: RateLimiter, who: TokenInfo, what: str) -> None:
             _("too many {what} requests: at most {limit} per minute per token").format(
                 what=_(what), limit=limiter.limit
             ),
-            where=what,
+            where=_(what),
             fix=_("wait {seconds} s and try again").format(seconds=wait),
             headers={"Retry-After": str(wait)},
         )
