@@ -68,6 +68,24 @@ _SHAPES = (
     ),
     _shape(r"found unexpected end of stream", N_("a quote is opened but never closed")),
     _shape(
+        r"sequence entries are not allowed here",
+        N_(
+            "a list item (“- ”) cannot follow a key on the same line: start the list on the next line,"
+            " indented under the key, or put the value in quotes"
+        ),
+    ),
+    _shape(
+        r"expected the node content, but found '<stream end>'",
+        N_(
+            "a “[” or “{{” is opened but the script ends before it is closed:"
+            " close it, or put the value in quotes"
+        ),
+    ),
+    _shape(
+        r"expected the node content, but found '(?P<found>[^']+)'",
+        N_("a value is missing before “{found}”: write the value, or put the whole value in quotes"),
+    ),
+    _shape(
         r"found unknown escape character '(?P<char>.+)'",
         N_(
             "inside double quotes a backslash starts an escape, and “\\{char}” is none:"

@@ -36,6 +36,10 @@ CASES = [
     ("value starting with *", "id: l1\ntitle: *重点*\n", "会被当作 YAML 别名"),
     ("alias never defined", "id: l1\ntitle: *note\n", "会被当作 YAML 别名"),
     ("value starting with &", "id: l1\ntitle: &\n", "会被当作 YAML 锚点"),
+    ("list after a key", "id: l1\ntitle: t\nparagraphs: - x\n", "不能和键写在同一行"),
+    ("bracket open at the end", "id: [\n", "直到脚本结尾都没有闭合"),
+    ("brace open at the end", "id: l1\ntags: [a, {\n", "直到脚本结尾都没有闭合"),
+    ("value missing", "id: ,\n", "“,”前面缺少值"),
 ]
 
 
