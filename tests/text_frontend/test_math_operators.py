@@ -95,9 +95,87 @@ def test_relations_typed_in_ascii(text: str, expected: str) -> None:
 
 
 def test_factorial_is_not_taken_for_not_equal() -> None:
-    # 5!=120 and n!=1×2×…×n are factorials; ! is not read yet, but = must not become 不等于
-    assert "不等于" not in _read("5!=120")[0]
-    assert "不等于" not in _read("n!=1×2×3")[0]
+    # 5!=120 and n!=1×2×…×n are factorials: ! is 的阶乘 and = must not become 不等于
+    assert _read("5!=120")[0] == "五的阶乘等于一百二十"
+    assert _read("n!=1×2×3")[0] == "恩的阶乘等于一乘二乘三"
+    assert _read("n!=1×2×…×n")[0] == "恩的阶乘等于一乘二乘…乘恩"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # without spaces, after one letter, != is "not equal" (it read 等于, the opposite)
+        ("a!=b", "诶不等于必"),
+        ("x!=y", "艾克斯不等于歪"),
+        ("a!=0", "诶不等于零"),
+    ],
+)
+def test_not_equal_after_one_letter(text: str, expected: str) -> None:
+    normalized, _pinyin, unspoken = _read(text)
+    assert normalized == expected
+    assert unspoken == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # < and > beside a signed number were dropped once the number was spelled (艾克斯负一)
+        ("x>-1", "艾克斯大于负一"),
+        ("x > -1", "艾克斯大于负一"),
+        ("x<-1", "艾克斯小于负一"),
+        ("-1<x<=2", "负一小于艾克斯小于等于二"),
+        ("-3<-2", "负三小于负二"),
+        ("-1>x", "负一大于艾克斯"),
+        ("−1<x", "负一小于艾克斯"),
+        ("x<100", "艾克斯小于一百"),
+        # an absolute value is said, and closes an operand
+        ("|x|<3", "艾克斯的绝对值小于三"),
+        ("|-3|=3", "负三的绝对值等于三"),
+        ("|x-1|+|x+2|", "艾克斯减一的绝对值加艾克斯加二的绝对值"),
+        # a signed 2 is 负二, not 负两 (负两百 keeps its 两)
+        ("x=-2", "艾克斯等于负二"),
+        ("第-2", "第负二"),
+        ("-200", "负两百"),
+        # limits: → between a variable and a number, infinity or a variable is 趋向于
+        ("x→∞", "艾克斯趋向于无穷大"),
+        ("当x→0时", "当艾克斯趋向于零时"),
+        ("x→-∞", "艾克斯趋向于负无穷大"),
+    ],
+)
+def test_relations_beside_signed_numbers(text: str, expected: str) -> None:
+    normalized, _pinyin, unspoken = _read(text)
+    assert normalized == expected
+    assert unspoken == []
+
+
+def test_an_arrow_between_words_stays_an_arrow() -> None:
+    assert "趋向于" not in _read("北京→上海")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # + after …, a letter subscript or an ion's charge is 加, not 正 or silence
+        ("a₁+a₂+…+aₙ", "诶一加诶二加…加诶恩"),
+        ("1+2+…+n", "一加二加…加恩"),
+        ("a+b+…+z", "诶加必加…加兹"),
+        ("aₙ+2", "诶恩加二"),
+        ("aₙ₊₁", "诶恩加一"),
+        ("aₙ₋₁=2", "诶恩减一等于二"),
+    ],
+)
+def test_plus_after_an_ellipsis_or_a_letter_subscript(text: str, expected: str) -> None:
+    normalized, _pinyin, unspoken = _read(text)
+    assert normalized == expected
+    assert unspoken == []
+
+
+def test_plus_after_an_ion_is_said() -> None:
+    # the ions themselves are another rule's; the + between them must be 加
+    assert "加" in _read("Fe³⁺+3OH⁻")[0]
+    normalized, _pinyin, unspoken = _read("2H⁺+CO₃²⁻")
+    assert "加碳酸根离子" in normalized
+    assert "+" not in "".join(unspoken)
 
 
 def test_empty_angle_brackets_in_prose_stay() -> None:

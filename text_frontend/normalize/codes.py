@@ -89,7 +89,9 @@ def find(text: str) -> list[Edit]:
         elif _QUANTITY_DIGITS <= len(number) <= _LONGEST_QUANTITY or (
             prefix and len(number) <= _LONGEST_QUANTITY
         ):
-            edits.append(Edit(start, end, prefix + cardinal(number, liang=True)))
+            # A signed 2 is a value, not a count: 负二 as -2 is said (负两百 keeps its 两).
+            liang = not prefix or len(number) > 1
+            edits.append(Edit(start, end, prefix + cardinal(number, liang=liang)))
         elif len(number) > _LONGEST_QUANTITY:
             edits.append(Edit(start, end, prefix + digits(number)))
     return edits

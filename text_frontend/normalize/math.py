@@ -18,7 +18,9 @@ from importlib.resources import files
 from text_frontend.normalize.annotated import Annotated, Char
 from text_frontend.normalize.spoken_numbers import cardinal
 from text_frontend.normalize.symbols import (
+    ABSOLUTE_VALUE,
     CUBED,
+    FACTORIAL,
     FUNCTIONS,
     GREEK,
     LATIN,
@@ -27,6 +29,8 @@ from text_frontend.normalize.symbols import (
     PER_MILLE,
     POWER_OF,
     SQUARED,
+    SUBSCRIPT_LETTERS,
+    SUBSCRIPT_SIGNS,
     SUPERSCRIPT_DIGITS,
     TIMES_POWER,
     UNARY,
@@ -44,6 +48,19 @@ _MAX_SPELLED_CAPITALS = 4
 _MAX_SPELLED_VARIABLES = 3
 _SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _SUBSCRIPT_RUN = re.compile(f"[{_SUBSCRIPT_DIGITS}]+")
+_SUBSCRIPTS = _SUBSCRIPT_DIGITS + "".join(SUBSCRIPT_LETTERS) + "".join(SUBSCRIPT_SIGNS) + "₍₎"
+_ELLIPSES = "…⋯"
+# n!=1×2×…×n: a letter's ``!`` before ``=`` is a factorial when a product (or another factorial)
+# follows in the same clause; otherwise a!=b, x!=0 are "not equal", as programmers type ≠.
+_PRODUCT_AFTER = re.compile(r"[^，。；;,\s]*?[×·*…⋯!]")
+# |x|, |a-b|, |-3| (负三 by now): what may stand between the bars of an absolute value.
+_ABSOLUTE = re.compile(r"\|([^|\s]{1,24})\|")
+_ABSOLUTE_INSIDE = frozenset(
+    "0123456789+-*/×÷·^()."
+    + _SUBSCRIPT_DIGITS
+    + "".join(SUPERSCRIPT_DIGITS)
+    + "√π零一二两三四五六七八九十百千万亿点负正分之加减乘除以"
+)
 _FROM_SUBSCRIPT = str.maketrans(_SUBSCRIPT_DIGITS, "0123456789")
 # An index keeps its citation tones: x₁ is x yi1 before 加 or another x, never yi4 or yi2 by sandhi.
 _NUMERAL_PINYIN = {
@@ -128,7 +145,7 @@ def _is_operand_at(text: str, j: int) -> bool:
     if j < 0 or j >= len(text):
         return False
     ch = text[j]
-    if _is_digit(ch) or ch in ")]²³%π°" or ch in GREEK or ch in SUPERSCRIPT_DIGITS or ch in _SUBSCRIPT_DIGITS:
+    if _is_digit(ch) or ch in ")]²³%π°∞₎" or ch in GREEK or ch in SUPERSCRIPT_DIGITS or ch in _SUBSCRIPTS:
         return True
     if ch.isascii() and ch.isalpha():
         run = _run_around(text, j)
@@ -155,6 +172,7 @@ class _Rewriter:
         self.text = "".join(_fold(c.char) for c in src.chars)
         self.out: list[Char] = []
         self.after_unit = False
+        self.closing_bars: set[int] = set()
 
     def keep(self, i: int, j: int | None = None) -> None:
         self.out.extend(self.src.chars[i : (i + 1 if j is None else j)])
@@ -205,8 +223,13 @@ class _Rewriter:
         if ch in _ALWAYS:
             self.emit(OPERATORS[ch])
             return i + 1
-        if ch in _SUBSCRIPT_DIGITS:
+        if ch in _SUBSCRIPTS:
             return self.subscript(i)
+        if ch == "|" and self.absolute_value(i):
+            return i + 1
+        if ch == "→" and self.tends_to(i):
+            self.emit(OPERATORS[ch])
+            return i + 1
         if ch in "<>":
             if self.left_operand(_prev(text, i)) and self.right_operand(_next(text, i)):
                 self.emit(OPERATORS[ch])
@@ -231,10 +254,14 @@ class _Rewriter:
 
     def left_operand(self, j: int) -> bool:
         """What ends at ``j`` can be the left side of a binary operator: x₁ and [x₁](x一) included."""
-        return _is_operand_at(self.text, j) or self.fixed_at(j)
+        return _is_operand_at(self.text, j) or self.fixed_at(j) or j in self.closing_bars
 
     def right_operand(self, j: int) -> bool:
-        return _starts_operand_at(self.text, j) or self.fixed_at(j)
+        return (
+            _starts_operand_at(self.text, j)
+            or self.fixed_at(j)
+            or (0 <= j < len(self.text) and self.text[j] == "|" and _ABSOLUTE.match(self.text, j) is not None)
+        )
 
     def ascii_relation(self, i: int) -> int | None:
         """``>=`` ``<=`` ``!=`` ``<>`` ``=>`` typed for ≥ ≤ ≠ ⇒: one relation, not a dropped ``>``
@@ -250,27 +277,87 @@ class _Rewriter:
             ):
                 return None
             if typed == "!=" and self.factorial_before(i):
-                return None
+                self.emit(FACTORIAL)
+                self.emit(OPERATORS["="])
+                return end
             self.emit(OPERATORS[symbol])
             return end
         return None
 
     def factorial_before(self, i: int) -> bool:
-        """``!`` straight after a number, one letter or a bracket is a factorial: 5!=120, n!=1×2×…×n."""
+        """``!`` straight after a number or a bracket is a factorial (5!=120, (n+1)!=…); after one
+        letter only when a product follows (n!=1×2×…×n), since a!=b is far more often "not equal"."""
         if i == 0:
             return False
         before = self.text[i - 1]
         if _is_digit(before) or before in ")]":
             return True
-        return before.isascii() and before.isalpha() and len(_run_around(self.text, i - 1)) == 1
+        return (
+            before.isascii()
+            and before.isalpha()
+            and len(_run_around(self.text, i - 1)) == 1
+            and _PRODUCT_AFTER.match(self.text, i + 2) is not None
+        )
+
+    def absolute_value(self, i: int) -> bool:
+        """``|x|`` is said as textbooks do, 艾克斯的绝对值: the opening bar is silent and the closing
+        one says 的绝对值 (and closes an operand, so |x|<3 keeps its 小于)."""
+        if i in self.closing_bars:
+            self.emit(ABSOLUTE_VALUE)
+            return True
+        match = _ABSOLUTE.match(self.text, i)
+        if match is None:
+            return False
+        inside = match.group(1)
+        if not all(
+            c in _ABSOLUTE_INSIDE or c in GREEK or c in _SUBSCRIPTS or (c.isascii() and c.isalpha())
+            for c in inside
+        ):
+            return False
+        if not any(c.isalnum() or c in GREEK for c in inside):
+            return False
+        self.closing_bars.add(match.end() - 1)
+        return True
+
+    def tends_to(self, i: int) -> bool:
+        """``→`` in a limit (x→0, n→∞, x→x₀, x→-∞) is 趋向于: one variable on the left and a number,
+        infinity or one variable on the right. Elsewhere (北京→上海, a flow of steps) it stays an arrow."""
+        text = self.text
+        j = _prev(text, i)
+        while j >= 0 and text[j] in _SUBSCRIPTS:
+            j -= 1
+        if j < 0 or not (text[j].isascii() and text[j].isalpha() and len(_run_around(text, j)) == 1):
+            return False
+        k = _next(text, i)
+        if k < len(text) and text[k] in "+-":
+            k += 1
+        if k >= len(text):
+            return False
+        ahead = text[k]
+        if _is_digit(ahead) or ahead == "∞":
+            return True
+        return ahead.isascii() and ahead.isalpha() and len(_run_around(text, k)) == 1
 
     def subscript(self, i: int) -> int:
-        """x₁, a₁₀: the index is said as a number (x一, a十), as a₁ is read in class."""
-        match = _SUBSCRIPT_RUN.match(self.text, i)
-        assert match is not None
-        said = cardinal(match.group().translate(_FROM_SUBSCRIPT))
-        self.out.extend(Char(ch, None, _NUMERAL_PINYIN[ch]) for ch in said)
-        return match.end()
+        """x₁, a₁₀, aₙ₊₁: a number in the index is said as a number (x一, a十), a letter by its name and
+        ``₊`` ``₋`` as 加 减 (诶恩加一), as the index is read in class."""
+        text = self.text
+        j = i
+        while j < len(text) and text[j] in _SUBSCRIPTS:
+            ch = text[j]
+            if ch in _SUBSCRIPT_DIGITS:
+                match = _SUBSCRIPT_RUN.match(text, j)
+                assert match is not None
+                said = cardinal(match.group().translate(_FROM_SUBSCRIPT))
+                self.out.extend(Char(c, None, _NUMERAL_PINYIN[c]) for c in said)
+                j = match.end()
+                continue
+            if ch in SUBSCRIPT_LETTERS:
+                self.emit(LATIN[SUBSCRIPT_LETTERS[ch]])
+            elif ch in SUBSCRIPT_SIGNS:
+                self.emit(OPERATORS[SUBSCRIPT_SIGNS[ch]])
+            j += 1  # ₍ ₎ group the index and are not said
+        return j
 
     def micro_unit(self, i: int) -> bool:
         """``5μm``: μ is the micro prefix of a unit after a number, not the letter 缪."""
@@ -377,6 +464,14 @@ class _Rewriter:
         left = left and not (prev >= 0 and _is_digit(text[prev]))  # 5+年: "more than five years"
         return left and nxt < len(text) and is_han(text[nxt])
 
+    def between_operands(self, prev: int, nxt: int) -> bool:
+        """Operands on both sides; ``…`` in a sum stands for the terms it leaves out (a₁+a₂+…+aₙ)."""
+        text = self.text
+        left, right = self.left_operand(prev), self.right_operand(nxt)
+        left_dots = prev >= 0 and text[prev] in _ELLIPSES
+        right_dots = nxt < len(text) and text[nxt] in _ELLIPSES
+        return (left and right) or (left and right_dots) or (left_dots and right)
+
     def sign(self, i: int) -> int:
         text, ch = self.text, self.text[i]
         prev, nxt = _prev(text, i), _next(text, i)
@@ -385,7 +480,7 @@ class _Rewriter:
         if prev_digit and next_digit and ch == "-" and not _FRACTION_BEFORE.search(text, 0, i):
             # 3-5 may be a range, a date or a subtraction: WeTN reads it from the context.
             self.out.append(self.src.chars[i] if self.src.chars[i].char == ch else Char(ch))
-        elif self.left_operand(prev) and self.right_operand(nxt):
+        elif self.between_operands(prev, nxt):
             self.emit(OPERATORS[ch])
         elif ch == "+" and self.word_before_word(prev, nxt):
             self.emit(OPERATORS[ch])  # 甲+乙, 互联网+教育, [x₁](x一)+甲

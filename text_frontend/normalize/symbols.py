@@ -132,6 +132,7 @@ OPERATORS: dict[str, Reading] = {
     "⇒": _r("推出", "tui1 chu1"),
     "⇔": _r("等价于", "deng3 jia4 yu2"),
     "°": _r("度", "du4"),
+    "→": _r("趋向于", "qu1 xiang4 yu2"),
 }
 UNARY: dict[str, Reading] = {
     "-": _r("负", "fu4"),
@@ -149,6 +150,8 @@ POWER_OF = _r("的", "de5")
 SQUARED = _r("的平方", "de5 ping2 fang1")
 CUBED = _r("的立方", "de5 li4 fang1")
 TIMES_POWER = _r("次方", "ci4 fang1")
+FACTORIAL = _r("的阶乘", "de5 jie1 cheng2")
+ABSOLUTE_VALUE = _r("的绝对值", "de5 jue2 dui4 zhi2")
 FRACTION_OF = _r("分之", "fen1 zhi1")
 PER_MILLE = _r("千分之", "qian1 fen1 zhi1")
 
@@ -164,3 +167,24 @@ SUPERSCRIPT_DIGITS = {
     "⁸": "8",
     "⁹": "9",
 }
+# Letters and signs written as subscripts (aₙ, aₙ₊₁, xᵢ): the plain character they stand for.
+SUBSCRIPT_LETTERS = {
+    "ₐ": "a",
+    "ₑ": "e",
+    "ₒ": "o",
+    "ₓ": "x",
+    "ₕ": "h",
+    "ₖ": "k",
+    "ₗ": "l",
+    "ₘ": "m",
+    "ₙ": "n",
+    "ₚ": "p",
+    "ₛ": "s",
+    "ₜ": "t",
+    "ᵢ": "i",
+    "ᵣ": "r",
+    "ᵤ": "u",
+    "ᵥ": "v",
+    "ⱼ": "j",
+}
+SUBSCRIPT_SIGNS = {"₊": "+", "₋": "-", "₌": "="}
