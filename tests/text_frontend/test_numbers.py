@@ -538,7 +538,33 @@ def test_doubts(text: str, doubts: list[tuple[int, int, str, str]]) -> None:
         ("¥100-¥20", "一百元减二十元"),
         ("x-1", "艾克斯减一"),
         ("a-b", "诶减必"),
-        ("2-3", "二减三"),
+        ("1 - 2", "一减二"),
+        ("计算：2-3", "计算：二减三"),
+        ("12-5", "十二减五"),
+        # page and number spans are not dates: a bare rising pair is a range
+        ("见课本P12-15", "见课本披十二到十五"),
+        ("p.12-15", "披.十二到十五"),
+        ("P3-5", "披三到五"),
+        ("第12-15页", "第十二到十五页"),
+        ("第3-5题", "第三到五题"),
+        ("12-15", "十二到十五"),
+        ("9-12", "九到十二"),
+        ("2-3", "二到三"),
+        # a date keeps its cue
+        ("2023年12-15", "二零二三年十二月十五日"),
+        ("2023-10-01", "二零二三年十月一日"),
+        # a score, a unit range, years and bracketed numbers
+        ("比分3-2", "比分三比二"),
+        ("比分是2-1", "比分是二比一"),
+        ("3-2胜", "三比二胜"),
+        ("以3-1战胜对手", "以三比一战胜对手"),
+        ("5kg-10kg", "五千克到十千克"),
+        ("10kg-5kg", "十千克减五千克"),
+        ("2019-2020", "二零一九到二零二零"),
+        ("2020-2019=1", "两千零二十减两千零一十九等于一"),
+        ("(1)-(3)", "(一)到(三)"),
+        ("1990-2000年间", "一九九零到二零零零年间"),
+        ("距今1000-2000年", "距今一千到两千年"),
     ],
 )
 def test_a_dash_between_numbers_is_a_range_a_label_or_minus(text: str, expected: str) -> None:
@@ -553,6 +579,13 @@ def test_a_dash_between_numbers_is_a_range_a_label_or_minus(text: str, expected:
         ("第ⅩⅣ章", "第十四章"),
         ("ⅲ.", "三."),
         ("⼀⼆⼗", "一二十"),  # Kangxi radicals copied from a PDF
+        # Latin capitals are a numeral only where something is numbered
+        ("第IV章", "第四章"),
+        ("第II卷", "第二卷"),
+        ("XIV章", "十四章"),
+        ("第I单元", "第一单元"),
+        ("第IIII章", "第艾艾艾艾章"),  # not a numeral
+        ("I和V", "艾和维"),
     ],
 )
 def test_roman_numerals_and_kangxi_radicals_are_read_for_what_they_stand_for(
@@ -584,4 +617,23 @@ def test_roman_numerals_are_said_and_radicals_are_not_emoji() -> None:
     ],
 )
 def test_numbers_that_were_misread_in_silence(text: str, expected: str) -> None:
+    assert norm(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5N·m", "五牛米"),
+        ("5C", "五库仑"),
+        ("电荷量为1.6×10⁻¹⁹C。", "电荷量为一点六乘十的负十九次方库仑。"),
+        ("10⁻³m", "十的负三次方米"),
+        ("2hm²", "两公顷"),
+        ("单位是mol/(L·min)", "单位是摩尔每升每分钟"),
+        ("mol·L⁻¹", "摩尔每升"),
+        # C before a word is not coulombs, and a lone m/s may be algebra
+        ("3C产品", "三西产品"),
+        ("m/s", "艾姆/艾丝"),
+    ],
+)
+def test_units_the_table_lacked_or_named_without_a_number(text: str, expected: str) -> None:
     assert norm(text) == expected

@@ -47,7 +47,12 @@ _TRIGGERS = frozenset("0123456789₀₁₂₃₄₅₆₇₈₉⁺⁻⁰¹²³�
 def rewrite_numbers(src: Annotated) -> Annotated:
     """Spell the numbers whose reading depends on their context; leave the rest for WeTN."""
     text = src.text
-    if not _TRIGGERS.intersection(text) and not lookalikes.LOOKALIKE.search(text):
+    if (
+        not _TRIGGERS.intersection(text)
+        and not lookalikes.LOOKALIKE.search(text)
+        and not lookalikes.ASCII_ROMAN.search(text)
+        and not (("/" in text or "·" in text) and quantities.LONE_RATE.search(text))
+    ):
         return src
     folded = fold(text)
     edits: list[Edit] = []

@@ -13,7 +13,9 @@ A rate is read the way it is said in class, each unit after a slash introduced b
 the slash a time unit takes its own 每 and the others follow one another: mol/(L·min) 摩尔每升每分钟,
 J/(kg·℃) 焦每千克摄氏度. Length and time units (m, s, h) are read here only inside a rate or after a
 power of ten (10⁸km 十的八次方千米); alone after a number they are WeTN's. A rate this layer cannot
-read is reported by :func:`unread_units` rather than spelled letter by letter without a word.
+read is reported by :func:`unread_units` rather than spelled letter by letter without a word. A
+compound unit named without a number (单位是mol/(L·min)) is read the same way; a lone m or m/s is
+left alone, since it may be algebra.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ UNITS: dict[str, str] = {
     "Hz": "赫兹",
     "dB": "分贝",
     "kN": "千牛",
+    "N·m": "牛米",
     "N": "牛",
+    "C": "库仑",
     "mg": "毫克",
     "kg": "千克",
     "g": "克",
@@ -67,6 +71,7 @@ UNITS: dict[str, str] = {
     "cm²": "平方厘米",
     "dm²": "平方分米",
     "km²": "平方千米",
+    "hm²": "公顷",
     "m²": "平方米",
     "mm³": "立方毫米",
     "cm³": "立方厘米",
@@ -143,7 +148,10 @@ _UNIT = re.compile(
 # 1.0×10³kg/m³, 10⁸km: the unit follows a power, which the symbol layer reads (十的立方).
 _UNIT_AFTER_POWER = re.compile(rf"(?<=[⁰¹²³⁴⁵⁶⁷⁸⁹])({_RATE}|{_PART}){_END}")
 _UNIT_AFTER_CARET = re.compile(rf"\^(?:\(-?\d+\)|-?\d+)({_RATE}|{_PART}){_END}")
-_TEN_TO_THE = re.compile(r"(?<![\d.])10(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^(?:\(-?\d+\)|-?\d+))$")
+_TEN_TO_THE = re.compile(r"(?<![\d.])10(?:⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\^(?:\(-?\d+\)|-?\d+))$")
+# 单位是mol/(L·min): a compound unit named on its own is read as one; a single letter (m, s) or
+# a pair of them (m/s) is as likely algebra and is left alone.
+LONE_RATE = re.compile(rf"(?<![A-Za-z\d.^⁰¹²³⁴⁵⁶⁷⁸⁹μΩ℃°])({_RATE}){_END}")
 _KNOWN_UNIT = re.compile(rf"(?:{_RATE}|{_alternatives(UNITS)})")
 # What looks like a rate after a number: a unit-like word, a slash or a ·…⁻¹, and more of the same.
 _RATE_LIKE = re.compile(
@@ -155,6 +163,8 @@ _PREFIXED = re.compile(r"[kMGmμcdn](?:g|L|l|m|mol|J|W|V|A|N|Pa|Hz|Ω)")
 # Algebra after a one-letter "unit" (2t+1, 2t=6) or a grade (5A级景区): not a measurement. Capital
 # unit letters are variables less often, and physics multiplies and equates them (3V×0.5A=1.5W).
 _NOT_A_UNIT_AFTER = (*"+-^()/<>", "级", "班")
+# 3C产品, 5C教室: C is coulombs only where no word follows it (5C, 5C的电荷).
+_WORD_AFTER = re.compile(r"(?!的)[\u4e00-\u9fff]")
 _NOT_A_LOWER_UNIT_AFTER = (*"=×÷", *_NOT_A_UNIT_AFTER)
 _MONEY = re.compile(
     r"(-?)("
@@ -246,6 +256,8 @@ def find(text: str) -> list[Edit]:
         sign, low, number, unit = match.groups()
         if len(unit) == 1 and _is_algebra(text, match.start(), match.end(), unit):
             continue
+        if unit == "C" and _WORD_AFTER.match(text, match.end()):
+            continue
         start = match.start(2) if low else match.start(3)
         prefix = ""
         if sign and _negated(text, match.start()):
@@ -260,6 +272,9 @@ def find(text: str) -> list[Edit]:
             _TEN_TO_THE.search(text, 0, start) and not _is_algebra(text, start, match.end(), unit)
         ):
             edits.append(Edit(start, match.end(), unit_reading(unit)))
+    for match in LONE_RATE.finditer(text):
+        if any(len(piece) > 1 for piece in _PIECE.findall(match.group())):
+            edits.append(Edit(match.start(), match.end(), unit_reading(match.group())))
     for match in _MONEY.finditer(text):
         sign, symbol, whole, fraction, magnitude = match.groups()
         start = match.start(2)

@@ -12,7 +12,17 @@ WeTN reads ``2-3`` as 二减三 unless a few words it knows follow (页, 个, �
   descending pair there (50%-20%) stays a subtraction, and so does anything an operator follows
   or precedes (10-3=7, x=10-3).
 
-Anything else (a bare 2-3, a date 2023-10-01) is left to WeTN as before.
+WeTN also reads a bare pair of small numbers as a date (12-15 十二月十五日, even in 见课本P12-15).
+A date needs a cue, and without one the dash is read by what it joins:
+
+* after P, p., pp., 页 or 第, an ascending pair is a span of pages or items (P十二到十五);
+* a score (比分3-2, 3-2胜) is read 比;
+* an ascending pair of years (2019-2020, 1990-2000) is a span read digit by digit, an ascending
+  pair of the same unit (5kg-10kg) or of bracketed numbers ((1)-(3)) a range;
+* any other bare pair of one- to three-digit numbers is a range if it rises and a subtraction if
+  it falls (a sum to work out, 计算：2-3, is minus either way), unless 年 comes before it or
+  日/号 after it (2023年12-15), which leaves it a date. A spaced dash (1 - 2) or one beside an
+  operator (5-3=2, x-1) stays minus.
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import re
 from decimal import Decimal
 
 from text_frontend.normalize.edits import Edit
+from text_frontend.normalize.quantities import UNITS
 from text_frontend.normalize.spoken_numbers import cardinal, decimal, digits
 
 _NUMBER = r"\d+(?:\.\d+)?"
@@ -61,6 +72,23 @@ _SCHOOL_YEAR = re.compile(r"(?<![\d.,:/-])(\d{4}) ?[-~～—] ?(\d{4})(?=学年|
 _YEARS_IN_BRACKETS = re.compile(r"(?<=[(（])(1\d{3}|20\d{2}) ?[-~～—] ?(1\d{3}|20\d{2})(?=[)）])")
 # 10-3=7 and x=10-3: WeTN reads the pair as a date.
 _SUM = re.compile(rf"(?<![\d.,:/-])({_NUMBER})( ?- ?)({_NUMBER})(?![\d.:/-])")
+_PAGES = re.compile(r"(?:(?<![A-Za-z])(?:[Pp]{1,2}\.? ?)|页|第)(\d+) ?[-~～—] ?(\d+)(?![\d.]| ?[=+×÷*/<>^])")
+_SCORE_BEFORE = re.compile(r"比分[是为]? ?$")
+_SCORE_AFTER = re.compile(r" ?(?:[胜负败平赢输]|战胜|击败|取胜|获胜)")
+_SCORE = re.compile(r"(?<![\d.,:/A-Za-z-])(\d{1,3}) ?- ?(\d{1,3})(?![\d.:/-])")
+_BARE_YEARS = re.compile(
+    r"(?<![\d.,:/A-Za-z^=+×÷*<>-])(1\d{3}|20\d{2}) ?[-~～—] ?(1\d{3}|20\d{2})(?![\d.:/%^-]|年| ?[=+×÷*/<>])"
+)
+_SAME_UNIT = re.compile(rf"({_NUMBER})([A-Za-zμ℃°]+)( ?[-~～—] ?)({_NUMBER})\2(?![A-Za-z])")
+_MORE_UNITS = frozenset(("kg", "km", "cm", "mm", "g", "m", "s", "h", "min", "L", "mL", "t"))
+_BRACKETED = re.compile(r"[(（](\d+)[)）]( ?[-~～—] ?)[(（](\d+)[)）]")
+_BARE = re.compile(
+    r"(?<![\d.,:/A-Za-z^=＝+×÷*<>$¥￥€£₩_-])(\d{1,3})-(\d{1,3})(?![\d.:/%^-]|[A-Za-z]| ?[=＝+×÷*/<>])"
+)
+_DATE_BEFORE = re.compile(r"年 ?$")
+# 计算：2-3 is a sum to work out, whichever way it runs.
+_SUM_BEFORE = re.compile(r"(?:计算|算式|列式|化简|求|算一算)[:：]? ?$")
+_DATE_AFTER = re.compile(r" ?[日号]")
 _EQUALS_AFTER = re.compile(r" ?[=＝]")
 _OPERATOR_AFTER = re.compile(r"[)）]? ?[=＝+×÷*/<>]")
 _OPERATOR_BEFORE = re.compile(r"[=＝+×÷*/<>] ?[(（]? ?$")
@@ -72,6 +100,49 @@ def _ascending(low: str, high: str) -> bool:
 
 def _is_dash(text: str, start: int, end: int) -> bool:
     return text[start:end].strip() == "-"
+
+
+def _span(match: re.Match[str], low: int, high: int) -> Edit:
+    """Both ends read as quantities, joined by 到."""
+    said = cardinal(match.group(low)) + "到" + cardinal(match.group(high))
+    return Edit(match.start(low), match.end(high), said)
+
+
+def _undated(text: str) -> list[Edit]:
+    """Dashes WeTN would read as a date or as minus where the words around them say otherwise."""
+    edits: list[Edit] = []
+    for match in _PAGES.finditer(text):
+        if _ascending(match.group(1), match.group(2)):
+            edits.append(_span(match, 1, 2))
+    for match in _SCORE.finditer(text):
+        if _SCORE_BEFORE.search(text, 0, match.start()) or _SCORE_AFTER.match(text, match.end()):
+            edits.append(
+                Edit(match.start(), match.end(), cardinal(match.group(1)) + "比" + cardinal(match.group(2)))
+            )
+    for match in _BARE_YEARS.finditer(text):
+        low, high = match.groups()
+        if _ascending(low, high) and not (low.endswith("00") and high.endswith("00")):
+            edits.append(Edit(match.start(), match.end(), digits(low) + "到" + digits(high)))
+    for match in _SAME_UNIT.finditer(text):
+        unit = match.group(2)
+        if (unit in UNITS or unit in _MORE_UNITS) and _ascending(match.group(1), match.group(4)):
+            edits.append(Edit(match.start(3), match.end(3), "到"))
+    for match in _BRACKETED.finditer(text):
+        if _ascending(match.group(1), match.group(3)):
+            edits.append(Edit(match.start(1), match.end(1), cardinal(match.group(1))))
+            edits.append(Edit(match.start(2), match.end(2), "到"))
+            edits.append(Edit(match.start(3), match.end(3), cardinal(match.group(3))))
+    for match in _BARE.finditer(text):
+        if _DATE_BEFORE.search(text, 0, match.start()) or _DATE_AFTER.match(text, match.end()):
+            continue
+        if _SUM_BEFORE.search(text, 0, match.start()):
+            edits.append(Edit(match.end(1), match.start(2), "减"))
+            continue
+        if _ascending(match.group(1), match.group(2)):
+            edits.append(_span(match, 1, 2))
+        else:
+            edits.append(Edit(match.end(1), match.start(2), "减"))
+    return edits
 
 
 def find(text: str) -> list[Edit]:
@@ -102,4 +173,6 @@ def find(text: str) -> list[Edit]:
         before = text[max(0, match.start() - 4) : match.start()]
         if _OPERATOR_AFTER.match(text, match.end()) or _OPERATOR_BEFORE.search(before):
             edits.append(Edit(match.start(2), match.end(2), "减"))
+    # After the rules above: a label (图1-2), a measure word or a sum names what a pair is better.
+    edits.extend(_undated(text))
     return edits

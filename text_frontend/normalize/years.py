@@ -83,6 +83,13 @@ def _is_year_range(number: str, before: str, after: str) -> bool:
     return len(number) == 3 and bool(_RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before))
 
 
+def _is_span_of_years(first: str | None, number: str, before: str) -> bool:
+    """1990-2000年间: a span that starts at a specific year ends at one, even a round one."""
+    if first is None or len(first) != 4 or len(number) != 4 or before.endswith(_COUNT_BEFORE):
+        return False
+    return _is_specific_year(first) and int(first) < int(number) <= 2099
+
+
 def find(text: str) -> list[Edit]:
     """Edits for every ``N年``; a range (3~5年, 220年—280年) reads both ends alike, joined by 到.
     A decade written the English way (1990s) is 一九九零年代, not 1990 seconds."""
@@ -93,7 +100,9 @@ def find(text: str) -> list[Edit]:
         first, number = match.group(1), match.group(2)
         before = text[max(0, match.start() - 6) : match.start()]
         after = text[match.end() : match.end() + 6]
-        year = not match.group(3) and is_year(number, before, after)
+        year = not match.group(3) and (
+            is_year(number, before, after) or _is_span_of_years(first, number, before)
+        )
         ends = [(match.start(2), match.end(2))]
         if first is not None:
             ends.insert(0, (match.start(1), match.end(1)))
