@@ -17,6 +17,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from types import FrameType
 
@@ -51,10 +52,37 @@ def _raise_exit(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def _is_termination(error: BaseException | None) -> bool:
+    """Ours (``SystemExit(143)``) or Prefect's ``TerminationSignal`` (told by its ``signal``, so
+    Prefect need not be imported to recognise it)."""
+    if isinstance(error, SystemExit):
+        return error.code == 128 + signal.SIGTERM
+    return getattr(error, "signal", None) == signal.SIGTERM
+
+
+def _send_swallowed_termination_again(unraisable: sys.UnraisableHookArgs) -> None:
+    """A handler's exception raised while Python ran a finaliser or a GC callback is only printed
+    ("Exception ignored in ..."), and the SIGTERM would be lost: the command would run on to the
+    end. Send the signal again, from another thread once this hook has returned (sent from here it
+    would be handled here, and ignored again), so the handler raises where it can take effect."""
+    if _is_termination(unraisable.exc_value):
+        again = threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM))
+        again.daemon = True
+        again.start()
+        return
+    _previous_unraisable_hook(unraisable)
+
+
+_previous_unraisable_hook = sys.unraisablehook
+
+
 def exit_on_sigterm() -> None:
     """Make SIGTERM raise ``SystemExit`` in the main thread, so ``with`` blocks and atexit run.
 
     Servers such as uvicorn take SIGTERM over while they run and raise it again once they have shut
-    down; the handler installed here is the one that then receives it.
+    down; the handler installed here is the one that then receives it. Prefect's flow engine puts
+    its own in place during a run (raising ``TerminationSignal``); either way, a termination raised
+    where Python cannot propagate it is sent again rather than lost.
     """
     signal.signal(signal.SIGTERM, _raise_exit)
+    sys.unraisablehook = _send_swallowed_termination_again
