@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from asr.registry import RecognizerConfig
+from audio.export import atomic_write
 from qa.align import Op
 from qa.config import QAConfig
 from qa.metrics import Score
@@ -88,20 +89,16 @@ def _path(root: Path, key: str) -> Path:
     return root / key[:2] / f"{key}.json"
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """A store that cannot be written only costs the next render the work again."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+def store_bytes(target: Path, data: bytes) -> None:
+    """Write a cache record whole (renamed into place); a store that cannot be written only costs
+    the next render the work again."""
+    with contextlib.suppress(OSError):  # WriteError included
+        atomic_write(target, lambda temporary: _write_bytes(temporary, data), durable=False)
 
 
 def save_check(root: Path, key: str, check: LessonCheck) -> None:
     """Store ``check`` under ``key``."""
-    _write_atomically(_path(root, key), (json.dumps(asdict(check), ensure_ascii=False) + "\n").encode())
+    store_bytes(_path(root, key), (json.dumps(asdict(check), ensure_ascii=False) + "\n").encode())
 
 
 def snippets_key(wav_sha256: str, spans: Sequence[tuple[float, float]]) -> str:
@@ -117,7 +114,7 @@ def _snippets_path(root: Path, key: str) -> Path:
 def save_snippets(root: Path, key: str, snippets: Sequence[bytes]) -> None:
     """One file: a JSON line of the snippets' sizes, then their bytes one after another."""
     sizes = json.dumps([len(s) for s in snippets]).encode()
-    _write_atomically(_snippets_path(root, key), sizes + b"\n" + b"".join(snippets))
+    store_bytes(_snippets_path(root, key), sizes + b"\n" + b"".join(snippets))
 
 
 def load_snippets(root: Path, key: str) -> list[bytes] | None:
@@ -211,3 +208,7 @@ def _lesson_check(data: dict[str, Any]) -> LessonCheck:
         audio_s=float(data["audio_s"]),
         asr_s=float(data["asr_s"]),
     )
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)

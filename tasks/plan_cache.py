@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from lesson_specs.model import LessonSpec
+from tasks.backcheck_store import store_bytes
 from tasks.jobs import LessonPlan, VoiceIdentity
 
 FORMAT = "plan-v1"
@@ -102,11 +103,4 @@ def load_plan(root: Path, key: str) -> LessonPlan | None:
 
 def save_plan(root: Path, key: str, plan: LessonPlan) -> None:
     """Renamed into place whole; a folder that cannot be written only costs the next render the front end."""
-    target = _path(root, key)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+    store_bytes(_path(root, key), pickle.dumps(plan, protocol=pickle.HIGHEST_PROTOCOL))
